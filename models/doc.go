@@ -1,0 +1,2 @@
+// Package models holds ready-made Bayesian models for package vi.
+package models
