@@ -153,6 +153,8 @@ func TestShapeGradients(t *testing.T) {
 		"ConcatCols": func(x []Var) Var { return ConcatCols(x[0], x[1], x[0]) },
 		"ConcatRows": func(x []Var) Var { return ConcatRows(x[2], x[0]) },
 		"Transpose":  func(x []Var) Var { return Transpose(x[0]) },
+		"TileRows":   func(x []Var) Var { return Mul(TileRows(x[1], 3), TileRows(x[1], 3)) },
+		"RepeatRows": func(x []Var) Var { return Mul(RepeatRows(x[1], 2), TileRows(x[1], 2)) },
 		"Reshape":    func(x []Var) Var { return Mul(Reshape(x[0], 2, 10), Reshape(x[0], 2, 10)) },
 		"ConcatConst": func(x []Var) Var {
 			return ConcatCols(x[1], Const(4, 1, []float64{1, 2, 3, 4}))
@@ -178,6 +180,8 @@ func TestShapeValues(t *testing.T) {
 	cr := ConcatRows(a, Row([]float64{7, 8, 9}))
 	assert.Equal(t, 3, cr.Rows())
 	assert.Equal(t, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, cr.Value())
+	assert.Equal(t, []float64{1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6}, TileRows(a, 2).Value())
+	assert.Equal(t, []float64{1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6}, RepeatRows(a, 2).Value())
 }
 
 func TestMatMulGradients(t *testing.T) {
@@ -269,6 +273,33 @@ func TestCustomAndFused(t *testing.T) {
 		}
 		in := []Matrix{randMatrix(rng, 4, 3, -1, 1), randMatrix(rng, 1, 3, -1, 1), randMatrix(rng, 4, 1, 0.5, 2)}
 		assert.NoError(t, CheckGrad(f, in, nil), "Fused reduction %d", red)
+		// Tiled rows: a 2-row s read as rows 0,1,0,1 of the grid.
+		tiled := func(_ *Tape, v []Var) Var {
+			xv, sv := v[0].Value(), v[1].Value()
+			fu := NewFused(4, 3, red, v[0], v[1])
+			out := fu.Out()
+			clear(out)
+			px, ps := fu.Partial(0), fu.Partial(1)
+			for i := 0; i < 4; i++ {
+				for j := 0; j < 3; j++ {
+					s := sv[(i%2)*3+j]
+					term := xv[i*3+j] * s * s
+					switch red {
+					case Elementwise:
+						out[i*3+j] = term
+					case ReduceCols:
+						out[i] += term
+					case ReduceAll:
+						out[0] += term
+					}
+					px[i*3+j] = s * s
+					ps[i*3+j] = 2 * xv[i*3+j] * s
+				}
+			}
+			return fu.Var()
+		}
+		in2 := []Matrix{randMatrix(rng, 4, 3, -1, 1), randMatrix(rng, 2, 3, -1, 1)}
+		assert.NoError(t, CheckGrad(tiled, in2, nil), "Fused tiled reduction %d", red)
 	}
 }
 

@@ -103,15 +103,17 @@ type Fused struct {
 }
 
 // NewFused starts a fused node over an R x C grid of terms with the given
-// inputs, each of which must broadcast to R x C (equal, or 1 in a
-// dimension). Partial buffers are allocated only for inputs that carry a
+// inputs. Each input must fit the grid: its columns equal C or are 1, and
+// its rows equal R, are 1, or divide R, in which case row i of the grid
+// reads input row i mod rows (tiling: K stacked copies of a B-row batch,
+// the layout of K samples per data point). Partial buffers are allocated only for inputs that carry a
 // gradient, and zeroed. When every input is a free constant, the result is
 // a free constant and no partials are requested. It panics if an input
 // does not broadcast.
 func NewFused(rows, cols int, red Reduction, inputs ...Var) Fused {
 	for i, v := range inputs {
 		r, c := v.Shape()
-		if (r != rows && r != 1) || (c != cols && c != 1) {
+		if !FitsGrid(r, c, rows, cols) {
 			panic(fmt.Sprintf("ad: NewFused: input %d is %dx%d, terms are %dx%d", i, r, c, rows, cols))
 		}
 	}
@@ -148,6 +150,15 @@ func NewFused(rows, cols int, red Reduction, inputs ...Var) Fused {
 	return f
 }
 
+// FitsGrid reports whether an r x c input fits an R x C grid of fused
+// terms: c is C or 1, and r is R, 1 or a divisor of R.
+func FitsGrid(r, c, R, C int) bool {
+	if c != C && c != 1 {
+		return false
+	}
+	return r == R || r == 1 || (r > 0 && R%r == 0)
+}
+
 // Out returns the output buffer to fill: R*C, R or 1 values by the
 // Reduction.
 func (f Fused) Out() []float64 { return f.out }
@@ -177,10 +188,15 @@ func (t *Tape) fusedBackward(n *node) {
 			continue
 		}
 		d := in.adj
-		rs, cs := strides(in.rows, in.cols)
+		cs := 0
+		if in.cols != 1 {
+			cs = 1
+		}
+		ic := in.cols
 		full := in.rows == rows && in.cols == cols
 		for i := 0; i < rows; i++ {
 			pr := p[i*cols : (i+1)*cols]
+			base := (i % in.rows) * ic
 			switch red {
 			case Elementwise:
 				gr := g[i*cols : (i+1)*cols]
@@ -191,7 +207,7 @@ func (t *Tape) fusedBackward(n *node) {
 					}
 				} else {
 					for j, pj := range pr {
-						d[i*rs+j*cs] += gr[j] * pj
+						d[base+j*cs] += gr[j] * pj
 					}
 				}
 			default:
@@ -209,10 +225,10 @@ func (t *Tape) fusedBackward(n *node) {
 					for _, pj := range pr {
 						s += pj
 					}
-					d[i*rs] += gi * s
+					d[base] += gi * s
 				} else {
 					for j, pj := range pr {
-						d[i*rs+j] += gi * pj
+						d[base+j] += gi * pj
 					}
 				}
 			}
@@ -235,7 +251,7 @@ func (t *Tape) backward(n *node) {
 		t.unaryBackward(n)
 	case opSum, opMean, opSumCols, opSumRows, opLSECols, opLogSoftmaxCols, opSoftmaxCols:
 		t.reduceBackward(n)
-	case opSliceCols, opSliceRows, opConcatCols, opConcatRows, opTranspose, opReshape:
+	case opSliceCols, opSliceRows, opConcatCols, opConcatRows, opTranspose, opReshape, opTileRows, opRepeatRows:
 		t.shapeBackward(n)
 	case opMatMul:
 		t.matmulBackward(n)

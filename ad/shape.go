@@ -188,6 +188,30 @@ func (t *Tape) shapeBackward(n *node) {
 				an.adj[i*c+j] += g[j*r+i]
 			}
 		}
+	case opTileRows:
+		an := &t.nodes[n.a]
+		if an.adj == nil {
+			return
+		}
+		m := len(an.adj)
+		for i, v := range g {
+			an.adj[i%m] += v
+		}
+	case opRepeatRows:
+		an := &t.nodes[n.a]
+		if an.adj == nil {
+			return
+		}
+		c, k := an.cols, n.i0
+		for i := 0; i < an.rows; i++ {
+			d := an.adj[i*c : (i+1)*c]
+			for j := 0; j < k; j++ {
+				src := g[(i*k+j)*c : (i*k+j+1)*c]
+				for m, v := range src {
+					d[m] += v
+				}
+			}
+		}
 	case opReshape:
 		an := &t.nodes[n.a]
 		if an.adj == nil {
@@ -221,4 +245,45 @@ func (t *Tape) shapeBackward(n *node) {
 			}
 		}
 	}
+}
+
+// TileRows stacks k copies of a: an R x C value becomes kR x C, row i of
+// the result being row i mod R of a. It panics if k < 1.
+func TileRows(a Var, k int) Var {
+	if k < 1 {
+		panic(fmt.Sprintf("ad: TileRows by %d", k))
+	}
+	t := tapeOf(a)
+	r, c := a.Shape()
+	av := a.Value()
+	out, n, o := result(t, opTileRows, k*r, c, t != nil && needGrad(a))
+	if n != nil {
+		n.a = a.id
+	}
+	for i := 0; i < k; i++ {
+		copy(o[i*r*c:(i+1)*r*c], av)
+	}
+	return out
+}
+
+// RepeatRows repeats each row of a k times in place: an R x C value
+// becomes kR x C, row i of the result being row i/k of a (each row's copies
+// adjacent, unlike TileRows). It panics if k < 1.
+func RepeatRows(a Var, k int) Var {
+	if k < 1 {
+		panic(fmt.Sprintf("ad: RepeatRows by %d", k))
+	}
+	t := tapeOf(a)
+	r, c := a.Shape()
+	av := a.Value()
+	out, n, o := result(t, opRepeatRows, k*r, c, t != nil && needGrad(a))
+	if n != nil {
+		n.a, n.i0 = a.id, k
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < k; j++ {
+			copy(o[(i*k+j)*c:(i*k+j+1)*c], av[i*c:(i+1)*c])
+		}
+	}
+	return out
 }

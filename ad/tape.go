@@ -46,6 +46,8 @@ const (
 	opConcatRows
 	opTranspose
 	opReshape
+	opTileRows
+	opRepeatRows
 	opDetach
 	opMatMul
 	opFused
@@ -101,6 +103,17 @@ func (t *Tape) Reset() {
 	t.parts = t.parts[:0]
 	t.mem.reset()
 	t.flops = 0
+}
+
+// Buffer returns n float64s of scratch memory from the tape's arena, valid
+// until Reset, with undefined contents. Kernels use it for temporaries
+// (noise, workspaces) so that steady-state steps allocate nothing. A nil
+// tape returns a freshly allocated slice.
+func (t *Tape) Buffer(n int) []float64 {
+	if t == nil {
+		return make([]float64, n)
+	}
+	return t.mem.alloc(n)
 }
 
 // Len returns the number of nodes recorded since the last Reset.

@@ -1,0 +1,277 @@
+package dist
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/kldiv/kldiv/ad"
+)
+
+// Distribution is a batch of probability distributions over rows.
+//
+// Its parameters broadcast to B rows (the batch; 1 when shared) and its
+// values have C columns (the event width). Univariate families treat the
+// columns of a value as independent components, so their log-density is
+// the sum over columns; multivariate families score a row jointly.
+type Distribution interface {
+	// Shape returns the batch size B and the event width C.
+	Shape() (batch, event int)
+	// LogProb returns the log-density (or log-mass) of each row of x as an
+	// R x 1 value. x has C columns and R rows, where R is B, a multiple of
+	// B (row i scored under batch member i mod B), or any R when B is 1.
+	// Values outside the support get -Inf. It panics if x does not fit.
+	LogProb(x ad.Var) ad.Var
+	// Sample draws n values from each batch member as an n*B x C free
+	// constant; row k*B+b is the k-th draw from member b.
+	Sample(rng *rand.Rand, n int) ad.Var
+	// Support returns the set the values lie in.
+	Support() Support
+	// Validate returns an error naming the first parameter whose current
+	// value is invalid, or nil.
+	Validate() error
+}
+
+// Reparameterized is a Distribution whose samples are differentiable
+// functions of its parameters (pathwise gradients).
+type Reparameterized interface {
+	Distribution
+	// Rsample draws n values from each batch member (laid out as Sample)
+	// as a value recorded on the parameters' tape, differentiable with
+	// respect to the parameters.
+	Rsample(rng *rand.Rand, n int) ad.Var
+}
+
+// Entropic is a Distribution with a closed-form entropy.
+type Entropic interface {
+	Distribution
+	// Entropy returns the differential entropy (nats) of each batch member,
+	// B x 1.
+	Entropy() ad.Var
+}
+
+// Moments is a Distribution with a closed-form mean and variance.
+type Moments interface {
+	Distribution
+	// Mean returns the mean of each batch member, B x C (NaN or +Inf where
+	// it does not exist).
+	Mean() ad.Var
+	// Variance returns the element-wise variance, B x C.
+	Variance() ad.Var
+}
+
+// CDFer is a univariate Distribution with a closed-form cumulative
+// distribution function.
+type CDFer interface {
+	Distribution
+	// CDF returns P(X <= x) element-wise, R x C.
+	CDF(x ad.Var) ad.Var
+}
+
+// ParamError reports an invalid parameter value.
+type ParamError struct {
+	Family string  // distribution family, e.g. "Normal"
+	Param  string  // parameter name, torch-style, e.g. "scale"
+	Index  int     // index of the offending element in the row-major parameter
+	Value  float64 // the offending value
+	Want   string  // what was expected, e.g. "> 0"
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("dist: %s: %s[%d] = %v, want %s", e.Family, e.Param, e.Index, e.Value, e.Want)
+}
+
+// Must returns d, panicking if err is not nil. It is meant for parameters
+// that are literals in a program, where an invalid value is a programmer
+// error: m := dist.Must(dist.NewNormal(0, 1)).
+func Must[D any](d D, err error) D {
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// check returns a ParamError for the first element of v that fails ok.
+func check(family, param string, v ad.Var, want string, ok func(float64) bool) error {
+	if v == (ad.Var{}) {
+		return fmt.Errorf("dist: %s: parameter %s is missing", family, param)
+	}
+	for i, x := range v.Value() {
+		if !ok(x) {
+			return &ParamError{Family: family, Param: param, Index: i, Value: x, Want: want}
+		}
+	}
+	return nil
+}
+
+func finite(x float64) bool   { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+func positive(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
+func unitOpen(x float64) bool { return x > 0 && x < 1 }
+func unitClosed(x float64) bool {
+	return x >= 0 && x <= 1
+}
+func notNaN(x float64) bool { return !math.IsNaN(x) }
+
+// checkReal, checkPositive, ... are the usual parameter checks.
+func checkReal(family, param string, v ad.Var) error {
+	return check(family, param, v, "a finite number", finite)
+}
+
+func checkPositive(family, param string, v ad.Var) error {
+	return check(family, param, v, "a finite number > 0", positive)
+}
+
+func checkProb(family, param string, v ad.Var) error {
+	return check(family, param, v, "a number in [0, 1]", unitClosed)
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// paramShape returns the broadcast shape (B, C) of parameters, panicking
+// with a message naming the family if they do not broadcast. Rows broadcast
+// when equal or 1; columns likewise.
+func paramShape(family string, ps ...ad.Var) (int, int) {
+	b, c := 1, 1
+	for _, p := range ps {
+		r, k := p.Shape()
+		nb, okb := bdim(b, r)
+		nc, okc := bdim(c, k)
+		if !okb || !okc {
+			panic(fmt.Sprintf("dist: %s: parameter shapes do not broadcast (%dx%d with %dx%d)", family, b, c, r, k))
+		}
+		b, c = nb, nc
+	}
+	return b, c
+}
+
+func bdim(a, b int) (int, bool) {
+	switch {
+	case a == b:
+		return a, true
+	case a == 1:
+		return b, true
+	case b == 1:
+		return a, true
+	}
+	return 0, false
+}
+
+// grid returns the R x C grid on which a value x is scored against
+// parameters of broadcast shape B x C: R is x's rows (which B must divide,
+// or B is 1 and x's rows are used), and x's columns must be C or 1 (or C is
+// 1). It panics with a message naming the family and method.
+func grid(family, method string, x ad.Var, b, c int) (int, int) {
+	r, k := x.Shape()
+	cc, ok := bdim(k, c)
+	if !ok {
+		panic(fmt.Sprintf("dist: %s.%s: value has %d columns, distribution has %d", family, method, k, c))
+	}
+	rr := r
+	if r < b {
+		if r != 1 {
+			panic(fmt.Sprintf("dist: %s.%s: value has %d rows, batch has %d", family, method, r, b))
+		}
+		rr = b
+	}
+	if rr%b != 0 {
+		panic(fmt.Sprintf("dist: %s.%s: value has %d rows, not a multiple of the batch %d", family, method, r, b))
+	}
+	return rr, cc
+}
+
+// view reads a parameter or value broadcast over an R x C grid: element
+// (i, j) is v[(i mod rows)*cols + j*cs].
+type view struct {
+	v          []float64
+	rows, cols int
+	cs         int
+}
+
+func viewOf(x ad.Var) view {
+	r, c := x.Shape()
+	cs := 1
+	if c == 1 {
+		cs = 0
+	}
+	return view{v: x.Value(), rows: r, cols: c, cs: cs}
+}
+
+// row returns the base offset of grid row i.
+func (w view) row(i int) int {
+	if w.rows == 1 {
+		return 0
+	}
+	return (i % w.rows) * w.cols
+}
+
+// at returns element (i, j) of the grid.
+func (w view) at(i, j int) float64 { return w.v[w.row(i)+j*w.cs] }
+
+// expand returns p broadcast to b x c as a new value (recorded when p is).
+func expand(p ad.Var, b, c int) ad.Var {
+	r, k := p.Shape()
+	if r == b && k == c {
+		return p
+	}
+	if r != 1 && r != b || k != 1 && k != c {
+		panic(fmt.Sprintf("dist: cannot expand %dx%d to %dx%d", r, k, b, c))
+	}
+	t := p.Tape()
+	var z ad.Var
+	if t != nil {
+		z = t.Full(b, c, 0)
+	} else {
+		z = ad.Full(b, c, 0)
+	}
+	return ad.Add(z, p)
+}
+
+// scalar is shorthand for a free 1x1 constant.
+func scalar(x float64) ad.Var { return ad.Scalar(x) }
+
+// tapeOf returns the tape of the first recorded Var, or nil.
+func tapeOf(vs ...ad.Var) *ad.Tape {
+	for _, v := range vs {
+		if t := v.Tape(); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+const (
+	logSqrt2Pi = 0.91893853320467274178032973640562 // log √(2π)
+	eulerGamma = 0.57721566490153286060651209008240
+)
+
+// checkShapes returns an error when parameters do not broadcast together.
+func checkShapes(family string, names []string, ps ...ad.Var) error {
+	b, c := 1, 1
+	for i, p := range ps {
+		if p == (ad.Var{}) {
+			return fmt.Errorf("dist: %s: parameter %s is missing", family, names[i])
+		}
+		r, k := p.Shape()
+		nb, okb := bdim(b, r)
+		nc, okc := bdim(c, k)
+		if !okb || !okc {
+			return fmt.Errorf("dist: %s: parameter %s is %dx%d, which does not broadcast with the others (%dx%d)", family, names[i], r, k, b, c)
+		}
+		b, c = nb, nc
+	}
+	return nil
+}
+
+// jointEvent is implemented by multivariate families, whose parameters'
+// columns are not the value's columns one for one (MultivariateNormal,
+// Dirichlet, Categorical, ...). Expanded broadcasts only the rows of their
+// parameters.
+type jointEvent interface{ jointEvent() }

@@ -1,0 +1,223 @@
+package dist
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/integrate/quad"
+
+	"github.com/kldiv/kldiv/ad"
+)
+
+// Test helpers shared by the family tests. Every helper compares against
+// an independent computation: numerical integration (gonum quad), Monte
+// Carlo with a stated number of standard errors, or finite differences
+// (ad.CheckGrad, built on gonum diff/fd).
+
+// integrate returns ∫ f over [lo, hi] (either end may be infinite) by
+// composite Gauss-Legendre quadrature: the finite part [a, b] is cut at
+// the breakpoints (where f has kinks or narrow peaks) and into pieces,
+// each integrated with a 64-point rule; infinite tails use gonum's
+// substitution x = a + t/(1-t).
+func integrate(f func(float64) float64, lo, hi float64, breaks ...float64) float64 {
+	pts := []float64{}
+	for _, b := range breaks {
+		if b > lo && b < hi {
+			pts = append(pts, b)
+		}
+	}
+	sort.Float64s(pts)
+	a, b := lo, hi
+	var sum float64
+	if math.IsInf(lo, -1) {
+		a = -1
+		if len(pts) > 0 {
+			a = pts[0] - 1
+		}
+		if !math.IsInf(hi, 1) && a >= hi {
+			a = hi - 1
+		}
+		sum += quad.Fixed(f, math.Inf(-1), a, 4000, nil, 0)
+	}
+	if math.IsInf(hi, 1) {
+		b = 1
+		if len(pts) > 0 {
+			b = pts[len(pts)-1] + 1
+		}
+		if b <= a {
+			b = a + 1
+		}
+		sum += quad.Fixed(f, b, math.Inf(1), 4000, nil, 0)
+	}
+	edges := append([]float64{a}, pts...)
+	edges = append(edges, b)
+	leg := quad.Legendre{}
+	for k := 0; k+1 < len(edges); k++ {
+		x0, x1 := edges[k], edges[k+1]
+		const pieces = 64
+		h := (x1 - x0) / pieces
+		for p := 0; p < pieces; p++ {
+			sum += quad.Fixed(f, x0+float64(p)*h, x0+float64(p+1)*h, 64, leg, 0)
+		}
+	}
+	return sum
+}
+
+// logProbAt evaluates a 1x1-shaped univariate distribution's log-density
+// at the scalar x.
+func logProbAt(d Distribution, x float64) float64 {
+	return d.LogProb(ad.Scalar(x)).Scalar()
+}
+
+// checkNormalized asserts that exp(LogProb) integrates to 1 over
+// [lo, hi] within tol.
+func checkNormalized(t *testing.T, d Distribution, lo, hi, tol float64, breaks ...float64) {
+	t.Helper()
+	z := integrate(func(x float64) float64 { return math.Exp(logProbAt(d, x)) }, lo, hi, breaks...)
+	assert.InDelta(t, 1, z, tol, "%T integrates to 1", d)
+}
+
+// checkMassNormalized asserts that exp(LogProb) sums to 1 over the
+// integers lo..hi.
+func checkMassNormalized(t *testing.T, d Distribution, lo, hi int, tol float64) {
+	t.Helper()
+	var z float64
+	for k := lo; k <= hi; k++ {
+		z += math.Exp(logProbAt(d, float64(k)))
+	}
+	assert.InDelta(t, 1, z, tol, "%T sums to 1", d)
+}
+
+// klQuad returns KL(p || q) = ∫ p (log p - log q) over [lo, hi] for two
+// 1x1-shaped univariate distributions, skipping points where p = 0.
+func klQuad(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
+	return integrate(func(x float64) float64 {
+		lp := logProbAt(p, x)
+		if math.IsInf(lp, -1) {
+			return 0
+		}
+		return math.Exp(lp) * (lp - logProbAt(q, x))
+	}, lo, hi, breaks...)
+}
+
+// checkLogProbGrad checks the gradient of Σ LogProb with respect to the
+// value and every parameter by finite differences. build makes the
+// distribution from differentiable parameters.
+func checkLogProbGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix, x ad.Matrix, opt *ad.CheckOptions) {
+	t.Helper()
+	in := append([]ad.Matrix{x}, params...)
+	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
+		return build(v[1:]).LogProb(v[0])
+	}, in, opt)
+	assert.NoError(t, err, "LogProb gradient")
+}
+
+// checkKLGrad checks the gradient of KL(p || q) with respect to every
+// parameter of both sides. build returns p and q made from the parameters.
+func checkKLGrad(t *testing.T, build func(ps []ad.Var) (Distribution, Distribution), params []ad.Matrix, opt *ad.CheckOptions) {
+	t.Helper()
+	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
+		p, q := build(v)
+		kl, err := KL(p, q)
+		if err != nil {
+			panic(err)
+		}
+		return kl
+	}, params, opt)
+	assert.NoError(t, err, "KL gradient")
+}
+
+// checkMoments draws n samples from a 1x1 univariate d and asserts that
+// the sample mean and variance are within z standard errors of Mean and
+// Variance. The standard error of the variance uses the fourth central
+// moment estimated from the same sample.
+func checkMoments(t *testing.T, d Moments, rng *rand.Rand, n int, z float64) {
+	t.Helper()
+	xs := d.Sample(rng, n).Value()
+	require.Len(t, xs, n)
+	mean, vari := d.Mean().Scalar(), d.Variance().Scalar()
+	var m float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(n)
+	var m2, m4 float64
+	for _, x := range xs {
+		dx := x - m
+		m2 += dx * dx
+		m4 += dx * dx * dx * dx
+	}
+	m2 /= float64(n - 1)
+	m4 /= float64(n)
+	assert.InDelta(t, mean, m, z*math.Sqrt(vari/float64(n)), "%T sample mean", d)
+	seVar := math.Sqrt((m4 - m2*m2) / float64(n))
+	assert.InDelta(t, vari, m2, z*seVar, "%T sample variance", d)
+}
+
+// checkKS asserts that n samples of a 1x1 univariate d pass a one-sample
+// Kolmogorov-Smirnov test against cdf at the 0.1% level
+// (D < 1.95/√n).
+func checkKS(t *testing.T, d Distribution, cdf func(float64) float64, rng *rand.Rand, n int) {
+	t.Helper()
+	xs := append([]float64(nil), d.Sample(rng, n).Value()...)
+	sort.Float64s(xs)
+	var dmax float64
+	for i, x := range xs {
+		f := cdf(x)
+		dmax = math.Max(dmax, math.Max(math.Abs(f-float64(i)/float64(n)), math.Abs(f-float64(i+1)/float64(n))))
+	}
+	assert.Less(t, dmax, 1.95/math.Sqrt(float64(n)), "%T KS statistic", d)
+}
+
+// checkKLMonteCarlo asserts that KL(p || q) agrees with the Monte Carlo
+// mean of log p(x) - log q(x), x ~ p, within z standard errors.
+func checkKLMonteCarlo(t *testing.T, p, q Distribution, rng *rand.Rand, n int, z float64) {
+	t.Helper()
+	kl, err := KL(p, q)
+	require.NoError(t, err)
+	x := p.Sample(rng, n)
+	lp, lq := p.LogProb(x).Value(), q.LogProb(x).Value()
+	var m, m2 float64
+	for i := range lp {
+		d := lp[i] - lq[i]
+		m += d
+		m2 += d * d
+	}
+	m /= float64(n)
+	se := math.Sqrt((m2/float64(n) - m*m) / float64(n))
+	assert.InDelta(t, kl.Scalar(), m, z*se+1e-12, "KL(%T || %T) by Monte Carlo", p, q)
+}
+
+// assertRel asserts |got - want| <= tol*|want| (or <= tol when want = 0).
+func assertRel(t *testing.T, want, got, tol float64, msg string, args ...any) {
+	t.Helper()
+	if want == 0 {
+		assert.InDelta(t, want, got, tol, append([]any{msg}, args...)...)
+		return
+	}
+	assert.InEpsilon(t, want, got, tol, append([]any{msg}, args...)...)
+}
+
+// mat is shorthand for a 1x1 ad.Matrix.
+func mat(x float64) ad.Matrix { return ad.Matrix{Rows: 1, Cols: 1, Data: []float64{x}} }
+
+// row is shorthand for a 1 x n ad.Matrix.
+func row(xs ...float64) ad.Matrix { return ad.Matrix{Rows: 1, Cols: len(xs), Data: xs} }
+
+// col is shorthand for an n x 1 ad.Matrix.
+func col(xs ...float64) ad.Matrix { return ad.Matrix{Rows: len(xs), Cols: 1, Data: xs} }
+
+// klScalar returns KL(p || q) for 1x1-shaped distributions.
+func klScalar(t *testing.T, p, q Distribution) float64 {
+	t.Helper()
+	kl, err := KL(p, q)
+	require.NoError(t, err)
+	return kl.Scalar()
+}
+
+// newRNG returns a seeded generator.
+func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x5deece66d)) }
