@@ -165,24 +165,21 @@ func bdim(a, b int) (int, bool) {
 }
 
 // grid returns the R x C grid on which a value x is scored against
-// parameters of broadcast shape B x C: R is x's rows (which B must divide,
-// or B is 1 and x's rows are used), and x's columns must be C or 1 (or C is
-// 1). It panics with a message naming the family and method.
+// parameters of broadcast shape B x C. R is the larger of x's rows and B,
+// and the smaller must divide it: a value with fewer rows than the batch is
+// tiled (row i reads value row i mod rows, e.g. B data points against K*B
+// particle rows), and a batch with fewer rows than the value is tiled the
+// same way. x's columns must be C or 1 (or C is 1). It panics with a
+// message naming the family and method.
 func grid(family, method string, x ad.Var, b, c int) (int, int) {
 	r, k := x.Shape()
 	cc, ok := bdim(k, c)
 	if !ok {
 		panic(fmt.Sprintf("dist: %s.%s: value has %d columns, distribution has %d", family, method, k, c))
 	}
-	rr := r
-	if r < b {
-		if r != 1 {
-			panic(fmt.Sprintf("dist: %s.%s: value has %d rows, batch has %d", family, method, r, b))
-		}
-		rr = b
-	}
-	if rr%b != 0 {
-		panic(fmt.Sprintf("dist: %s.%s: value has %d rows, not a multiple of the batch %d", family, method, r, b))
+	rr := max(r, b)
+	if r == 0 || b == 0 || rr%r != 0 || rr%b != 0 {
+		panic(fmt.Sprintf("dist: %s.%s: value has %d rows and the batch %d: neither divides the other", family, method, r, b))
 	}
 	return rr, cc
 }
