@@ -1,0 +1,196 @@
+package vi
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/kldiv/kldiv/ad"
+)
+
+// Result is a fitted variational approximation.
+type Result struct {
+	Model Model
+	Guide Guide
+	// Params holds the fitted parameters.
+	Params *ParamStore
+	// Steps is the number of optimizer steps taken (skipped non-finite
+	// steps included).
+	Steps int
+	// StopReason is "converged", "max steps", "cancelled", "diverged" or
+	// "error".
+	StopReason string
+	// History holds the per-step ELBO estimates of the objective.
+	History []float64
+	// ELBO is the final estimate of the evidence lower bound,
+	// mean of log p(x, z) - log q(z) over the posterior draws, with its
+	// Monte Carlo standard error.
+	ELBO, ELBOStdErr float64
+	// KHat is the Pareto k-hat of the importance weights p(x, z)/q(z) at
+	// the draws (Yao et al. 2018): below 0.5 the approximation is good,
+	// above 0.7 importance-sampling corrections are unreliable.
+	KHat float64
+	// Draws holds the posterior draws of every latent and deterministic
+	// site in constrained space, one row per draw (particle-major for
+	// sites with several batch rows).
+	Draws map[string]ad.Matrix
+	// Order lists the names in Draws in the order of the model's sites.
+	Order []string
+}
+
+func (r *Result) fill(st *fitState, env *Env, c config, stop string) {
+	r.Steps = st.Step
+	r.StopReason = stop
+	r.History = st.History
+	r.ELBO, r.ELBOStdErr, r.KHat = math.NaN(), math.NaN(), math.NaN()
+}
+
+// evaluate draws from the fitted guide, estimates the ELBO and k-hat and
+// stores the draws.
+func (r *Result) evaluate(env *Env, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	env.Tape.Reset()
+	env.Particles = n
+	gt, err := env.RunGuide(r.Guide, n)
+	if err != nil {
+		return err
+	}
+	mt, err := env.RunModel(r.Model, gt)
+	env.Particles = 1
+	if err != nil {
+		return err
+	}
+	logw := ad.Sub(mt.LogJoint(n), gt.LogJoint(n))
+	lw := append([]float64(nil), logw.Value()...)
+	var m, m2 float64
+	for _, v := range lw {
+		m += v
+	}
+	m /= float64(n)
+	for _, v := range lw {
+		m2 += (v - m) * (v - m)
+	}
+	r.ELBO = m
+	if n > 1 {
+		r.ELBOStdErr = math.Sqrt(m2 / float64(n-1) / float64(n))
+	}
+	r.KHat = paretoKHat(lw)
+	r.Draws = map[string]ad.Matrix{}
+	r.Order = nil
+	for _, s := range mt.Sites {
+		if s.Kind != Latent && s.Kind != Deterministic {
+			continue
+		}
+		r.Draws[s.Name] = s.Value.Matrix()
+		r.Order = append(r.Order, s.Name)
+	}
+	env.Tape.Reset()
+	return nil
+}
+
+// perParticle sums an R x 1 value over the batch rows of each of s
+// particles (rows s*B..s*B+B-1), giving s x 1. A 1x1 value is broadcast.
+func perParticle(v ad.Var, s int) ad.Var {
+	r := v.Rows()
+	switch {
+	case r == s:
+		return v
+	case r == 1:
+		return ad.TileRows(v, s)
+	case r%s == 0:
+		return ad.SumCols(ad.Reshape(v, s, r/s))
+	}
+	panic(fmt.Sprintf("vi: %d log-density rows for %d particles", r, s))
+}
+
+// SiteSummary summarizes one element of a site's posterior draws.
+type SiteSummary struct {
+	Name                string // site name with the element index, e.g. "theta[3]"
+	Mean, SD            float64
+	Q05, Q50, Q95       float64
+}
+
+// Summaries returns the summary of every element of every site in Draws,
+// in site order. Quantiles interpolate linearly between order statistics
+// (R type 7).
+func (r *Result) Summaries() []SiteSummary {
+	var out []SiteSummary
+	for _, name := range r.Order {
+		out = append(out, summarize(name, r.Draws[name])...)
+	}
+	return out
+}
+
+func summarize(name string, m ad.Matrix) []SiteSummary {
+	n, c := m.Rows, m.Cols
+	var out []SiteSummary
+	col := make([]float64, n)
+	for j := 0; j < c; j++ {
+		for i := 0; i < n; i++ {
+			col[i] = m.Data[i*c+j]
+		}
+		label := name
+		if c > 1 {
+			label = fmt.Sprintf("%s[%d]", name, j)
+		}
+		out = append(out, describe(label, col))
+	}
+	return out
+}
+
+func describe(label string, x []float64) SiteSummary {
+	n := len(x)
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(n)
+	var v float64
+	for _, e := range x {
+		v += (e - m) * (e - m)
+	}
+	sd := math.NaN()
+	if n > 1 {
+		sd = math.Sqrt(v / float64(n-1))
+	}
+	s := append([]float64(nil), x...)
+	sort.Float64s(s)
+	return SiteSummary{Name: label, Mean: m, SD: sd, Q05: quantile7(s, 0.05), Q50: quantile7(s, 0.5), Q95: quantile7(s, 0.95)}
+}
+
+// quantile7 is the type-7 quantile of sorted data.
+func quantile7(s []float64, p float64) float64 {
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(s)-1)
+	lo := math.Floor(h)
+	i := int(lo)
+	if i+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[i] + (h-lo)*(s[i+1]-s[i])
+}
+
+// Summary formats the posterior summaries as a table, with the final ELBO
+// and k-hat.
+func (r *Result) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-16s %10s %10s %10s %10s %10s\n", "site", "mean", "sd", "5%", "50%", "95%")
+	for _, s := range r.Summaries() {
+		fmt.Fprintf(&b, "%-16s %10.4g %10.4g %10.4g %10.4g %10.4g\n", s.Name, s.Mean, s.SD, s.Q05, s.Q50, s.Q95)
+	}
+	fmt.Fprintf(&b, "ELBO %.4f ± %.4f (%d draws), k-hat %.2f, %d steps (%s)\n",
+		r.ELBO, r.ELBOStdErr, drawsCount(r), r.KHat, r.Steps, r.StopReason)
+	return b.String()
+}
+
+func drawsCount(r *Result) int {
+	for _, m := range r.Draws {
+		return m.Rows
+	}
+	return 0
+}
