@@ -32,8 +32,8 @@ type OptimizerState struct {
 
 // base holds what every optimizer shares.
 type base struct {
-	lr    float64
-	t     int
+	lr      float64
+	t       int
 	slots   map[*ad.Param][][]float64
 	names   map[string]*ad.Param
 	pending map[string][][]float64

@@ -108,9 +108,9 @@ func perParticle(v ad.Var, s int) ad.Var {
 
 // SiteSummary summarizes one element of a site's posterior draws.
 type SiteSummary struct {
-	Name                string // site name with the element index, e.g. "theta[3]"
-	Mean, SD            float64
-	Q05, Q50, Q95       float64
+	Name          string // site name with the element index, e.g. "theta[3]"
+	Mean, SD      float64
+	Q05, Q50, Q95 float64
 }
 
 // Summaries returns the summary of every element of every site in Draws,
