@@ -90,8 +90,9 @@ func (pl *Plate) Len() int {
 // Scale returns size / Len(): the factor applied to log-densities.
 func (pl *Plate) Scale() float64 { return pl.scale }
 
-// Rows returns the rows of data (size rows) that this step uses, on the
-// program's tape (a copy into arena memory when subsampled, the data
+// Rows returns the rows of data (size rows) that this step uses, for
+// models whose rows are data points (local latents, amortized guides), on
+// the program's tape (a copy into arena memory when subsampled, the data
 // itself otherwise). It panics if data does not have size rows.
 func (pl *Plate) Rows(data ad.Matrix) ad.Var {
 	if data.Rows != pl.size || len(data.Data) != data.Rows*data.Cols {
@@ -107,6 +108,25 @@ func (pl *Plate) Rows(data ad.Matrix) ad.Var {
 		copy(buf[i*c:(i+1)*c], data.Data[k*c:(k+1)*c])
 	}
 	return t.Const(len(pl.idx), c, buf)
+}
+
+// Cols returns this step's minibatch of a data vector (size values) as a
+// 1 x Len row, for models whose latents are all global: their S particles
+// are rows, so the data points go in columns (S x Len predictions scored
+// against a 1 x Len row). It panics if len(data) != size.
+func (pl *Plate) Cols(data []float64) ad.Var {
+	if len(data) != pl.size {
+		panic(fmt.Sprintf("vi: plate %q: data has %d values, plate has %d", pl.name, len(data), pl.size))
+	}
+	t := pl.p.tape
+	if pl.idx == nil {
+		return t.Const(1, len(data), data)
+	}
+	buf := t.Buffer(len(pl.idx))
+	for i, k := range pl.idx {
+		buf[i] = data[k]
+	}
+	return t.Const(1, len(pl.idx), buf)
 }
 
 // Sample declares a local latent site inside the plate (its log-density is
