@@ -1,13 +1,55 @@
 // Command kldiv computes KL divergences and runs variational inference from
 // the command line.
+//
+//	kldiv demo                 a guided tour of the toolkit
+//	kldiv kl P Q               divergences between two distributions
+//	kldiv bench [W1 ...]       the Go side of the benchmark workloads
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "kldiv: no subcommands yet")
-	os.Exit(2)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: kldiv <command> [arguments]
+
+commands:
+  demo     a guided tour: closed-form vs Monte Carlo KL, forward vs reverse
+           KL fits, and an eight-schools fit with a posterior table
+  kl       divergences between two distributions: kldiv kl 'Normal(0, 1)' 'Normal(1, 2)'
+  bench    the Go side of the benchmark workloads (JSON lines)
+
+Run 'kldiv <command> -h' for a command's flags.
+`)
+}
+
+// run executes the command line and returns the exit status. It never
+// lets a panic escape: an internal error is reported as such.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "kldiv: internal error: %v\n", r)
+			code = 3
+		}
+	}()
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "kldiv: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
 }
