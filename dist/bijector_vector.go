@@ -22,33 +22,32 @@ import (
 //   - CorrCholesky: the strictly lower triangle, row-major (the diagonal
 //     follows from the unit row norms).
 
-// logSigmoid returns log σ(a) = -log(1 + exp(-a)) without overflow.
-func logSigmoid(a float64) float64 {
+// bijSigmoidParts returns log σ(a), log σ(-a), σ(a) and σ(-a) from one exp
+// and one log1p: with e = exp(-|a|), log σ(±a) = -(max(∓a, 0) + log1p(e)).
+func bijSigmoidParts(a float64) (ls, lsn, s, sn float64) {
+	e := math.Exp(-math.Abs(a))
+	l := math.Log1p(e)
 	if a >= 0 {
-		return -math.Log1p(math.Exp(-a))
+		return -l, -a - l, 1 / (1 + e), e / (1 + e)
 	}
-	return a - math.Log1p(math.Exp(a))
+	return a - l, -l, e / (1 + e), 1 / (1 + e)
 }
 
-// sigmoid returns σ(a) = 1/(1 + exp(-a)).
-func sigmoid(a float64) float64 {
-	if a >= 0 {
-		return 1 / (1 + math.Exp(-a))
-	}
-	e := math.Exp(a)
-	return e / (1 + e)
+// bijTanhParts returns tanh(a), log sech(a) and sech²(a) from one exp and
+// one log1p: with e = exp(-2|a|), tanh|a| = (1-e)/(1+e), sech² a =
+// 4e/(1+e)² and log sech a = log 2 - |a| - log1p(e).
+func bijTanhParts(a float64) (th, ls, s2 float64) {
+	x := math.Abs(a)
+	e := math.Exp(-2 * x)
+	th = math.Copysign((1-e)/(1+e), a)
+	ls = math.Ln2 - x - math.Log1p(e)
+	s2 = 4 * e / ((1 + e) * (1 + e))
+	return th, ls, s2
 }
 
-// logSech returns log sech(a) = log 2 - |a| - log1p(exp(-2|a|)), finite for
-// every finite a (sech itself underflows for |a| > 710).
-func logSech(a float64) float64 {
-	a = math.Abs(a)
-	return math.Ln2 - a - math.Log1p(math.Exp(-2*a))
-}
-
-// triRoot returns K with K(K+1)/2 = m, panicking with a message naming the
+// bijTriRoot returns K with K(K+1)/2 = m, panicking with a message naming the
 // bijector if m is not a triangular number.
-func triRoot(name string, m int) int {
+func bijTriRoot(name string, m int) int {
 	k := int(math.Round((math.Sqrt(8*float64(m)+1) - 1) / 2))
 	if k < 0 || k*(k+1)/2 != m {
 		panic(fmt.Sprintf("dist: %s: width %d is not a triangular number K(K+1)/2", name, m))
@@ -56,8 +55,8 @@ func triRoot(name string, m int) int {
 	return k
 }
 
-// sqRoot returns K with K*K = c, panicking if c is not a square.
-func sqRoot(name string, c int) int {
+// bijSqRoot returns K with K*K = c, panicking if c is not a square.
+func bijSqRoot(name string, c int) int {
 	k := int(math.Round(math.Sqrt(float64(c))))
 	if k < 0 || k*k != c {
 		panic(fmt.Sprintf("dist: %s: width %d is not a square K*K", name, c))
@@ -82,13 +81,14 @@ func (StickBreaking) Forward(x ad.Var) ad.Var {
 	t := x.Tape()
 	y := t.Buffer(r * k)
 	z := t.Buffer(r * n)
+	off := stickOffsets(t, n)
 	for i := 0; i < r; i++ {
 		var logRem float64
 		for j := 0; j < n; j++ {
-			a := xv[i*n+j] - math.Log(float64(n-j))
-			y[i*k+j] = math.Exp(logRem + logSigmoid(a))
-			z[i*n+j] = sigmoid(a)
-			logRem += logSigmoid(-a)
+			ls, lsn, s, _ := bijSigmoidParts(xv[i*n+j] - off[j])
+			y[i*k+j] = math.Exp(logRem + ls)
+			z[i*n+j] = s
+			logRem += lsn
 		}
 		y[i*k+n] = math.Exp(logRem)
 	}
@@ -124,6 +124,7 @@ func (StickBreaking) Inverse(y ad.Var) ad.Var {
 	t := y.Tape()
 	x := t.Buffer(r * n)
 	suf := t.Buffer(r * k) // suf[i*k+j] = Σ_{m>=j} y_m
+	off := stickOffsets(t, n)
 	for i := 0; i < r; i++ {
 		row := yv[i*k : (i+1)*k]
 		var s float64
@@ -132,7 +133,7 @@ func (StickBreaking) Inverse(y ad.Var) ad.Var {
 			suf[i*k+j] = s
 		}
 		for j := 0; j < n; j++ {
-			x[i*n+j] = math.Log(row[j]) - math.Log(suf[i*k+j+1]) + math.Log(float64(n-j))
+			x[i*n+j] = math.Log(row[j]/suf[i*k+j+1]) + off[j]
 		}
 	}
 	vjp := func(g []float64, in ad.Adjoints) {
@@ -164,19 +165,30 @@ func (StickBreaking) LogDetJacobian(x, _ ad.Var) ad.Var {
 	f := ad.NewFused(r, n, ad.ReduceCols, x)
 	out, px := f.Out(), f.Partial(0)
 	xv := x.Value()
+	off := stickOffsets(x.Tape(), n)
 	for i := 0; i < r; i++ {
 		var acc float64
 		for j := 0; j < n; j++ {
 			w := float64(n - j)
-			a := xv[i*n+j] - math.Log(w)
-			acc += logSigmoid(a) + w*logSigmoid(-a)
+			ls, lsn, s, sn := bijSigmoidParts(xv[i*n+j] - off[j])
+			acc += ls + w*lsn
 			if px != nil {
-				px[i*n+j] = sigmoid(-a) - w*sigmoid(a)
+				px[i*n+j] = sn - w*s
 			}
 		}
 		out[i] = acc
 	}
 	return f.Var()
+}
+
+// stickOffsets returns log(K-1-k) for k = 0..K-2 (n = K-1 values) in
+// tape memory.
+func stickOffsets(t *ad.Tape, n int) []float64 {
+	off := t.Buffer(n)
+	for j := range off {
+		off[j] = math.Log(float64(n - j))
+	}
+	return off
 }
 
 // ForwardDim returns K = c + 1.
@@ -334,7 +346,7 @@ type LowerCholesky struct{}
 // Forward fills the matrices.
 func (LowerCholesky) Forward(x ad.Var) ad.Var {
 	r, m := x.Shape()
-	k := triRoot("LowerCholesky", m)
+	k := bijTriRoot("LowerCholesky", m)
 	xv := x.Value()
 	y := x.Tape().Buffer(r * k * k)
 	clear(y)
@@ -377,7 +389,7 @@ func (LowerCholesky) Forward(x ad.Var) ad.Var {
 // entries above the diagonal are ignored.
 func (LowerCholesky) Inverse(y ad.Var) ad.Var {
 	r, c := y.Shape()
-	k := sqRoot("LowerCholesky", c)
+	k := bijSqRoot("LowerCholesky", c)
 	m := k * (k + 1) / 2
 	yv := y.Value()
 	x := y.Tape().Buffer(r * m)
@@ -420,7 +432,7 @@ func (LowerCholesky) Inverse(y ad.Var) ad.Var {
 // Jacobian onto the lower triangle is diagonal with entries 1 and exp(x).
 func (LowerCholesky) LogDetJacobian(x, _ ad.Var) ad.Var {
 	r, m := x.Shape()
-	k := triRoot("LowerCholesky", m)
+	k := bijTriRoot("LowerCholesky", m)
 	f := ad.NewFused(r, m, ad.ReduceCols, x)
 	out, px := f.Out(), f.Partial(0)
 	xv := x.Value()
@@ -440,11 +452,14 @@ func (LowerCholesky) LogDetJacobian(x, _ ad.Var) ad.Var {
 
 // ForwardDim returns K*K for c = K(K+1)/2; it panics if c is not
 // triangular.
-func (LowerCholesky) ForwardDim(c int) int { k := triRoot("LowerCholesky", c); return k * k }
+func (LowerCholesky) ForwardDim(c int) int { k := bijTriRoot("LowerCholesky", c); return k * k }
 
 // InverseDim returns K(K+1)/2 for c = K*K; it panics if c is not a square.
-func (LowerCholesky) InverseDim(c int) int { k := sqRoot("LowerCholesky", c); return k * (k + 1) / 2 }
-func (LowerCholesky) String() string       { return "LowerCholesky" }
+func (LowerCholesky) InverseDim(c int) int {
+	k := bijSqRoot("LowerCholesky", c)
+	return k * (k + 1) / 2
+}
+func (LowerCholesky) String() string { return "LowerCholesky" }
 
 // CorrCholesky maps R^(K(K-1)/2) onto Cholesky factors of K x K
 // correlation matrices (lower-triangular, positive diagonal, rows of unit
@@ -459,13 +474,13 @@ func (LowerCholesky) String() string       { return "LowerCholesky" }
 // Each output row holds one matrix, row-major.
 type CorrCholesky struct{}
 
-// corrPos returns the index of strictly-lower entry (i, l), l < i.
-func corrPos(i, l int) int { return i*(i-1)/2 + l }
+// bijCorrPos returns the index of strictly-lower entry (i, l), l < i.
+func bijCorrPos(i, l int) int { return i*(i-1)/2 + l }
 
 // Forward builds the factors.
 func (CorrCholesky) Forward(x ad.Var) ad.Var {
 	r, m := x.Shape()
-	k := corrRoot(m)
+	k := bijCorrRoot(m)
 	xv := x.Value()
 	t := x.Tape()
 	y := t.Buffer(r * k * k)
@@ -477,13 +492,12 @@ func (CorrCholesky) Forward(x ad.Var) ad.Var {
 		for i := 0; i < k; i++ {
 			var logP float64
 			for l := 0; l < i; l++ {
-				p := corrPos(i, l)
-				v := xr[p]
-				ls := logSech(v)
-				tv := math.Tanh(v)
-				ym[i*k+l] = tv * math.Exp(logP)
+				p := bijCorrPos(i, l)
+				tv, ls, s2 := bijTanhParts(xr[p])
+				pl := math.Exp(logP)
+				ym[i*k+l] = tv * pl
 				th[row*m+p] = tv
-				dd[row*m+p] = math.Exp(logP + 2*ls)
+				dd[row*m+p] = pl * s2
 				logP += ls
 			}
 			ym[i*k+i] = math.Exp(logP)
@@ -501,7 +515,7 @@ func (CorrCholesky) Forward(x ad.Var) ad.Var {
 			for i := 1; i < k; i++ {
 				s := g[o+i*k+i] * y[o+i*k+i] // Σ_{j>l} g_ij y_ij
 				for l := i - 1; l >= 0; l-- {
-					p := row*m + corrPos(i, l)
+					p := row*m + bijCorrPos(i, l)
 					gij := g[o+i*k+l]
 					gx[p] += gij*dd[p] - th[p]*s
 					s += gij * y[o+i*k+l]
@@ -518,7 +532,7 @@ func (CorrCholesky) Forward(x ad.Var) ad.Var {
 // accuracy for |z| near 1. The entries above the diagonal are ignored.
 func (CorrCholesky) Inverse(y ad.Var) ad.Var {
 	r, c := y.Shape()
-	k := sqRoot("CorrCholesky", c)
+	k := bijSqRoot("CorrCholesky", c)
 	m := k * (k - 1) / 2
 	yv := y.Value()
 	t := y.Tape()
@@ -537,7 +551,7 @@ func (CorrCholesky) Inverse(y ad.Var) ad.Var {
 				sl, sn := suf[o+i*k+l], suf[o+i*k+l+1]
 				z := yv[o+i*k+l] / math.Sqrt(sl)
 				a := math.Log1p(math.Abs(z)) - 0.5*(math.Log(sn)-math.Log(sl))
-				x[row*m+corrPos(i, l)] = math.Copysign(a, z)
+				x[row*m+bijCorrPos(i, l)] = math.Copysign(a, z)
 			}
 		}
 	}
@@ -556,7 +570,7 @@ func (CorrCholesky) Inverse(y ad.Var) ad.Var {
 					yij := yv[o+i*k+j]
 					gy[o+i*k+j] -= yij * p
 					if j < i {
-						gl := g[row*m+corrPos(i, j)]
+						gl := g[row*m+bijCorrPos(i, j)]
 						sl := math.Sqrt(suf[o+i*k+j])
 						gy[o+i*k+j] += gl / sl
 						p += gl * yij / (suf[o+i*k+j+1] * sl)
@@ -575,7 +589,7 @@ func (CorrCholesky) Inverse(y ad.Var) ad.Var {
 // the tanh terms, collected per unconstrained value.
 func (CorrCholesky) LogDetJacobian(x, _ ad.Var) ad.Var {
 	r, m := x.Shape()
-	k := corrRoot(m)
+	k := bijCorrRoot(m)
 	f := ad.NewFused(r, m, ad.ReduceCols, x)
 	out, px := f.Out(), f.Partial(0)
 	xv := x.Value()
@@ -583,11 +597,12 @@ func (CorrCholesky) LogDetJacobian(x, _ ad.Var) ad.Var {
 		var acc float64
 		for i := 1; i < k; i++ {
 			for l := 0; l < i; l++ {
-				p := row*m + corrPos(i, l)
+				p := row*m + bijCorrPos(i, l)
 				w := 1 + float64(i-1-l)/2
-				acc += 2 * w * logSech(xv[p])
+				tv, ls, _ := bijTanhParts(xv[p])
+				acc += 2 * w * ls
 				if px != nil {
-					px[p] = -2 * w * math.Tanh(xv[p])
+					px[p] = -2 * w * tv
 				}
 			}
 		}
@@ -596,8 +611,8 @@ func (CorrCholesky) LogDetJacobian(x, _ ad.Var) ad.Var {
 	return f.Var()
 }
 
-// corrRoot returns K with K(K-1)/2 = m.
-func corrRoot(m int) int {
+// bijCorrRoot returns K with K(K-1)/2 = m.
+func bijCorrRoot(m int) int {
 	k := int(math.Round((1 + math.Sqrt(8*float64(m)+1)) / 2))
 	if k < 1 || k*(k-1)/2 != m {
 		panic(fmt.Sprintf("dist: CorrCholesky: width %d is not K(K-1)/2", m))
@@ -606,10 +621,10 @@ func corrRoot(m int) int {
 }
 
 // ForwardDim returns K*K for c = K(K-1)/2; it panics if c has no such K.
-func (CorrCholesky) ForwardDim(c int) int { k := corrRoot(c); return k * k }
+func (CorrCholesky) ForwardDim(c int) int { k := bijCorrRoot(c); return k * k }
 
 // InverseDim returns K(K-1)/2 for c = K*K; it panics if c is not a square.
-func (CorrCholesky) InverseDim(c int) int { k := sqRoot("CorrCholesky", c); return k * (k - 1) / 2 }
+func (CorrCholesky) InverseDim(c int) int { k := bijSqRoot("CorrCholesky", c); return k * (k - 1) / 2 }
 func (CorrCholesky) String() string       { return "CorrCholesky" }
 
 // OrderedVector is the set of rows with strictly increasing finite
@@ -620,7 +635,7 @@ func (OrderedVector) String() string     { return "ordered_vector" }
 func (OrderedVector) Discrete() bool     { return false }
 func (OrderedVector) Bijector() Bijector { return Ordered{} }
 func (s OrderedVector) Check(x ad.Var) error {
-	return checkIncreasing(s, x, math.Inf(-1))
+	return checkIncreasingRows(s, x, math.Inf(-1))
 }
 
 // PositiveOrderedVector is the set of rows with strictly increasing
@@ -631,12 +646,12 @@ func (PositiveOrderedVector) String() string     { return "positive_ordered_vect
 func (PositiveOrderedVector) Discrete() bool     { return false }
 func (PositiveOrderedVector) Bijector() Bijector { return PositiveOrdered{} }
 func (s PositiveOrderedVector) Check(x ad.Var) error {
-	return checkIncreasing(s, x, 0)
+	return checkIncreasingRows(s, x, 0)
 }
 
-// checkIncreasing checks that each row is finite and increases strictly
+// checkIncreasingRows checks that each row is finite and increases strictly
 // from above lower.
-func checkIncreasing(s Support, x ad.Var, lower float64) error {
+func checkIncreasingRows(s Support, x ad.Var, lower float64) error {
 	r, c := x.Shape()
 	xv := x.Value()
 	for i := 0; i < r; i++ {

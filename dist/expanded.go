@@ -79,7 +79,7 @@ func (d Expanded) Sample(rng *rand.Rand, n int) ad.Var { return d.Materialize().
 func (d Expanded) Rsample(rng *rand.Rand, n int) ad.Var {
 	b, ok := d.Materialize().(Reparameterized)
 	if !ok || !Provides[Reparameterized](d.Base) {
-		missing("Expanded", d.Base, "Rsample")
+		panicMissing("Expanded", d.Base, "Rsample")
 	}
 	return b.Rsample(rng, n)
 }
@@ -90,7 +90,7 @@ func (d Expanded) Rsample(rng *rand.Rand, n int) ad.Var {
 func (d Expanded) Entropy() ad.Var {
 	b, ok := d.Materialize().(Entropic)
 	if !ok || !Provides[Entropic](d.Base) {
-		missing("Expanded", d.Base, "Entropy")
+		panicMissing("Expanded", d.Base, "Entropy")
 	}
 	return b.Entropy()
 }
@@ -100,7 +100,7 @@ func (d Expanded) Entropy() ad.Var {
 func (d Expanded) Mean() ad.Var {
 	b, ok := d.Materialize().(Moments)
 	if !ok || !Provides[Moments](d.Base) {
-		missing("Expanded", d.Base, "Mean")
+		panicMissing("Expanded", d.Base, "Mean")
 	}
 	return b.Mean()
 }
@@ -110,7 +110,7 @@ func (d Expanded) Mean() ad.Var {
 func (d Expanded) Variance() ad.Var {
 	b, ok := d.Materialize().(Moments)
 	if !ok || !Provides[Moments](d.Base) {
-		missing("Expanded", d.Base, "Variance")
+		panicMissing("Expanded", d.Base, "Variance")
 	}
 	return b.Variance()
 }
@@ -120,7 +120,7 @@ func (d Expanded) Variance() ad.Var {
 func (d Expanded) CDF(x ad.Var) ad.Var {
 	b, ok := d.Materialize().(CDFer)
 	if !ok || !Provides[CDFer](d.Base) {
-		missing("Expanded", d.Base, "CDF")
+		panicMissing("Expanded", d.Base, "CDF")
 	}
 	return b.CDF(x)
 }
@@ -133,7 +133,7 @@ func (d Expanded) expandTo(batch, event int, build bool) (Distribution, error) {
 	if d.Batch != batch && d.Batch != 1 {
 		return nil, fmt.Errorf("dist: Expand: Expanded has batch %d, which does not broadcast to %d", d.Batch, batch)
 	}
-	if d.Event != event && (d.Event != 1 || isJoint(d.Base)) {
+	if d.Event != event && (d.Event != 1 || isJointDist(d.Base)) {
 		return nil, fmt.Errorf("dist: Expand: Expanded has event width %d, which does not broadcast to %d", d.Event, event)
 	}
 	return expandDist(d.Base, batch, event, build)

@@ -63,7 +63,7 @@ func (d Independent) Sample(rng *rand.Rand, n int) ad.Var { return d.Base.Sample
 func (d Independent) Rsample(rng *rand.Rand, n int) ad.Var {
 	b, ok := deref(d.Base).(Reparameterized)
 	if !ok || !Provides[Reparameterized](d.Base) {
-		missing("Independent", d.Base, "Rsample")
+		panicMissing("Independent", d.Base, "Rsample")
 	}
 	return b.Rsample(rng, n)
 }
@@ -73,7 +73,7 @@ func (d Independent) Rsample(rng *rand.Rand, n int) ad.Var {
 func (d Independent) Entropy() ad.Var {
 	b, ok := deref(d.Base).(Entropic)
 	if !ok || !Provides[Entropic](d.Base) {
-		missing("Independent", d.Base, "Entropy")
+		panicMissing("Independent", d.Base, "Entropy")
 	}
 	return b.Entropy()
 }
@@ -82,7 +82,7 @@ func (d Independent) Entropy() ad.Var {
 func (d Independent) Mean() ad.Var {
 	b, ok := deref(d.Base).(Moments)
 	if !ok || !Provides[Moments](d.Base) {
-		missing("Independent", d.Base, "Mean")
+		panicMissing("Independent", d.Base, "Mean")
 	}
 	return b.Mean()
 }
@@ -92,7 +92,7 @@ func (d Independent) Mean() ad.Var {
 func (d Independent) Variance() ad.Var {
 	b, ok := deref(d.Base).(Moments)
 	if !ok || !Provides[Moments](d.Base) {
-		missing("Independent", d.Base, "Variance")
+		panicMissing("Independent", d.Base, "Variance")
 	}
 	return b.Variance()
 }
@@ -101,7 +101,7 @@ func (d Independent) Variance() ad.Var {
 func (d Independent) CDF(x ad.Var) ad.Var {
 	b, ok := deref(d.Base).(CDFer)
 	if !ok || !Provides[CDFer](d.Base) {
-		missing("Independent", d.Base, "CDF")
+		panicMissing("Independent", d.Base, "CDF")
 	}
 	return b.CDF(x)
 }

@@ -145,7 +145,7 @@ func (d MixtureSameFamily) LogProb(x ad.Var) ad.Var {
 	if err != nil {
 		panic(err.Error())
 	}
-	x = fitRows("MixtureSameFamily", x, b)
+	x = tileValueRows("MixtureSameFamily", x, b)
 	r := x.Rows()
 	lp := d.Components.LogProb(ad.RepeatRows(x, k))
 	lp = ad.Reshape(lp, r, k)
@@ -186,9 +186,9 @@ func (d MixtureSameFamily) Sample(rng *rand.Rand, n int) ad.Var {
 	return ad.Const(n*b, c, out)
 }
 
-// groupSum sums each group of K consecutive rows of v (B*K x C), B x C, as
+// mixtureGroupSum sums each group of K consecutive rows of v (B*K x C), B x C, as
 // a product with K stacked C x C identities (differentiable).
-func groupSum(v ad.Var, b, k, c int) ad.Var {
+func mixtureGroupSum(v ad.Var, b, k, c int) ad.Var {
 	s := make([]float64, k*c*c)
 	for j := range k {
 		for m := range c {
@@ -226,7 +226,7 @@ func (d MixtureSameFamily) componentMoments() (w, mean, vari ad.Var, b, k, c int
 // closed-form moments (see Provides).
 func (d MixtureSameFamily) Mean() ad.Var {
 	w, mean, _, b, k, c := d.componentMoments()
-	return groupSum(ad.Mul(w, mean), b, k, c)
+	return mixtureGroupSum(ad.Mul(w, mean), b, k, c)
 }
 
 // Variance returns the law of total variance Σ_k w_k (σ²_k + (μ_k - μ̄)²),
@@ -234,9 +234,9 @@ func (d MixtureSameFamily) Mean() ad.Var {
 // close. It panics if the components have no closed-form moments.
 func (d MixtureSameFamily) Variance() ad.Var {
 	w, mean, vari, b, k, c := d.componentMoments()
-	mbar := groupSum(ad.Mul(w, mean), b, k, c)
+	mbar := mixtureGroupSum(ad.Mul(w, mean), b, k, c)
 	dev := ad.Sub(mean, ad.RepeatRows(mbar, k))
-	return groupSum(ad.Mul(w, ad.Add(vari, ad.Square(dev))), b, k, c)
+	return mixtureGroupSum(ad.Mul(w, ad.Add(vari, ad.Square(dev))), b, k, c)
 }
 
 func (d MixtureSameFamily) provides(t reflect.Type) bool {

@@ -10,10 +10,10 @@ import (
 // Helpers shared by the structural families (Independent, Expanded,
 // TransformedDistribution, MixtureSameFamily, Delta).
 
-// conditional is implemented by wrappers whose optional methods (Rsample,
+// conditionalProvider is implemented by wrappers whose optional methods (Rsample,
 // Entropy, Mean, Variance, CDF) are defined on the type but work only when
 // the wrapped distribution provides them.
-type conditional interface {
+type conditionalProvider interface {
 	provides(t reflect.Type) bool
 }
 
@@ -28,15 +28,15 @@ type conditional interface {
 // wrappers: check it, not a bare type assertion, before calling an
 // optional method of a distribution of unknown make-up.
 func Provides[I Distribution](d Distribution) bool {
-	return provides(d, reflect.TypeFor[I]())
+	return providesType(d, reflect.TypeFor[I]())
 }
 
-func provides(d Distribution, t reflect.Type) bool {
+func providesType(d Distribution, t reflect.Type) bool {
 	d = deref(d)
 	if d == nil {
 		return false
 	}
-	if c, ok := d.(conditional); ok {
+	if c, ok := d.(conditionalProvider); ok {
 		return c.provides(t)
 	}
 	return reflect.TypeOf(d).Implements(t)
@@ -45,40 +45,40 @@ func provides(d Distribution, t reflect.Type) bool {
 // wrapperProvides is the provides rule of a wrapper w around base: w's type
 // has the methods and base provides them.
 func wrapperProvides(w, base Distribution, t reflect.Type) bool {
-	return reflect.TypeOf(w).Implements(t) && provides(base, t)
+	return reflect.TypeOf(w).Implements(t) && providesType(base, t)
 }
 
-// missing panics for an optional method that the base of a wrapper lacks.
-func missing(wrapper string, base Distribution, method string) {
+// panicMissing panics for an optional method that the base of a wrapper lacks.
+func panicMissing(wrapper string, base Distribution, method string) {
 	panic(fmt.Sprintf("dist: %s: base %T has no %s (check dist.Provides first)", wrapper, deref(base), method))
 }
 
-// isJoint reports whether d scores its rows jointly (its parameters are not
+// isJointDist reports whether d scores its rows jointly (its parameters are not
 // column-for-column with the value), looking through the structural
 // wrappers.
-func isJoint(d Distribution) bool {
+func isJointDist(d Distribution) bool {
 	d = deref(d)
 	switch w := d.(type) {
 	case Independent:
-		return isJoint(w.Base)
+		return isJointDist(w.Base)
 	case Expanded:
-		return isJoint(w.Base)
+		return isJointDist(w.Base)
 	case TransformedDistribution:
-		return isJoint(w.Base) || !elementwise(Compose(w.Transforms))
+		return isJointDist(w.Base) || !elementwiseBijector(Compose(w.Transforms))
 	}
 	_, ok := d.(jointEvent)
 	return ok
 }
 
-// elementwise reports whether b maps each column on its own (so it keeps
+// elementwiseBijector reports whether b maps each column on its own (so it keeps
 // the width and commutes with column broadcasting).
-func elementwise(b Bijector) bool {
+func elementwiseBijector(b Bijector) bool {
 	switch x := b.(type) {
 	case Identity, Exp, Softplus, Sigmoid, Tanh, Affine:
 		return true
 	case Compose:
 		for _, c := range x {
-			if !elementwise(c) {
+			if !elementwiseBijector(c) {
 				return false
 			}
 		}
@@ -87,16 +87,16 @@ func elementwise(b Bijector) bool {
 	return false
 }
 
-// expander is implemented by structural families whose parameters do not
+// structExpander is implemented by structural families whose parameters do not
 // broadcast field by field (TransformedDistribution, MixtureSameFamily,
 // Expanded).
-type expander interface {
+type structExpander interface {
 	expandTo(batch, event int, build bool) (Distribution, error)
 }
 
 var (
-	varType  = reflect.TypeFor[ad.Var]()
-	distType = reflect.TypeFor[Distribution]()
+	adVarType        = reflect.TypeFor[ad.Var]()
+	distributionType = reflect.TypeFor[Distribution]()
 )
 
 // expandDist returns d broadcast to batch rows and (unless d is joint)
@@ -113,7 +113,7 @@ func expandDist(d Distribution, batch, event int, build bool) (Distribution, err
 	if batch < 1 || event < 1 {
 		return nil, fmt.Errorf("dist: Expand: batch %d and event %d must be positive", batch, event)
 	}
-	if e, ok := d.(expander); ok {
+	if e, ok := d.(structExpander); ok {
 		return e.expandTo(batch, event, build)
 	}
 	b, c := d.Shape()
@@ -121,7 +121,7 @@ func expandDist(d Distribution, batch, event int, build bool) (Distribution, err
 	if b != batch && b != 1 {
 		return nil, fmt.Errorf("dist: Expand: %T has batch %d, which does not broadcast to %d", d, b, batch)
 	}
-	if c != event && (isJoint(d) || c != 1) {
+	if c != event && (isJointDist(d) || c != 1) {
 		return nil, fmt.Errorf("dist: Expand: %T has event width %d, which does not broadcast to %d", d, c, event)
 	}
 	v := reflect.ValueOf(d)
@@ -139,7 +139,7 @@ func expandDist(d Distribution, batch, event int, build bool) (Distribution, err
 			continue
 		}
 		switch {
-		case sf.Type == varType:
+		case sf.Type == adVarType:
 			p := v.Field(i).Interface().(ad.Var)
 			if p == (ad.Var{}) || (b == batch && c == event) {
 				continue
@@ -158,7 +158,7 @@ func expandDist(d Distribution, batch, event int, build bool) (Distribution, err
 			if build {
 				nv.Field(i).Set(reflect.ValueOf(expand(p, nr, nk)))
 			}
-		case sf.Type == distType:
+		case sf.Type == distributionType:
 			if v.Field(i).IsNil() {
 				continue
 			}
@@ -177,10 +177,10 @@ func expandDist(d Distribution, batch, event int, build bool) (Distribution, err
 	return nv.Interface().(Distribution), nil
 }
 
-// fitRows returns x with its rows tiled to b when x has one row and the
+// tileValueRows returns x with its rows tiled to b when x has one row and the
 // batch more: the row layout LogProb scores a single value against every
 // batch member with. It panics, naming family, when the rows do not fit.
-func fitRows(family string, x ad.Var, b int) ad.Var {
+func tileValueRows(family string, x ad.Var, b int) ad.Var {
 	r := x.Rows()
 	switch {
 	case r == 1 && b > 1:

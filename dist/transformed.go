@@ -231,10 +231,10 @@ func tileBijector(t Bijector, k int) Bijector {
 // the columns when every transform is element-wise.
 func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 	b, c := d.Shape()
-	y = fitRows("TransformedDistribution", y, b)
+	y = tileValueRows("TransformedDistribution", y, b)
 	r, k := y.Shape()
 	if k != c {
-		if k != 1 || !elementwise(Compose(d.Transforms)) {
+		if k != 1 || !elementwiseBijector(Compose(d.Transforms)) {
 			panic(fmt.Sprintf("dist: TransformedDistribution.LogProb: value has %d columns, distribution has %d", k, c))
 		}
 		y = ad.Add(y, zerosLike(y, r, c))
@@ -248,7 +248,7 @@ func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 		for _, t := range ts {
 			fill = detach(t.Forward(fill))
 		}
-		y = selectRows(y, fill, out)
+		y = selectValidRows(y, fill, out)
 	}
 	cur := y
 	var ld ad.Var
@@ -267,7 +267,7 @@ func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 		lp = ad.Sub(lp, ld)
 	}
 	if out != nil {
-		lp = maskRows(lp, out)
+		lp = maskInvalidRows(lp, out)
 	}
 	return lp
 }
@@ -309,9 +309,9 @@ func supportRow(s Support, i int) Support {
 	return s
 }
 
-// selectRows returns y with the rows where out is true replaced by those
+// selectValidRows returns y with the rows where out is true replaced by those
 // of fill (a constant); no gradient flows to y from the replaced rows.
-func selectRows(y, fill ad.Var, out []bool) ad.Var {
+func selectValidRows(y, fill ad.Var, out []bool) ad.Var {
 	r, c := y.Shape()
 	yv, fv := y.Value(), fill.Value()
 	v := y.Tape().Buffer(r * c)
@@ -337,9 +337,9 @@ func selectRows(y, fill ad.Var, out []bool) ad.Var {
 	}, y)
 }
 
-// maskRows returns lp (R x 1) with -Inf in the rows where out is true and
+// maskInvalidRows returns lp (R x 1) with -Inf in the rows where out is true and
 // no gradient through them.
-func maskRows(lp ad.Var, out []bool) ad.Var {
+func maskInvalidRows(lp ad.Var, out []bool) ad.Var {
 	r := lp.Rows()
 	lv := lp.Value()
 	v := lp.Tape().Buffer(r)
@@ -378,7 +378,7 @@ func (d TransformedDistribution) Sample(rng *rand.Rand, n int) ad.Var {
 func (d TransformedDistribution) Rsample(rng *rand.Rand, n int) ad.Var {
 	b, ok := deref(d.Base).(Reparameterized)
 	if !ok || !Provides[Reparameterized](d.Base) {
-		missing("TransformedDistribution", d.Base, "Rsample")
+		panicMissing("TransformedDistribution", d.Base, "Rsample")
 	}
 	x := b.Rsample(rng, n)
 	for _, t := range d.tiled(n) {
@@ -398,7 +398,7 @@ func (d TransformedDistribution) expandTo(batch, event int, build bool) (Distrib
 	_, c := d.Shape()
 	_, c0 := d.Base.Shape()
 	be := event
-	if isJoint(d) {
+	if isJointDist(d) {
 		if event != c {
 			return nil, fmt.Errorf("dist: Expand: TransformedDistribution has event width %d, which does not broadcast to %d", c, event)
 		}
