@@ -222,6 +222,12 @@ func TestTransformedValidate(t *testing.T) {
 	// Affine parameters may not widen the event.
 	_, err = NewTransformed(n, Affine{Loc: ad.Row([]float64{0, 1}), Scale: scalar(1)})
 	assert.ErrorContains(t, err, "does not broadcast")
+	// A base without Rsample: no pathwise samples through the transforms.
+	mix := Must(MixtureLogits(ad.Row([]float64{0, 0}), Must(NormalOf(ad.Col([]float64{-1, 1}), scalar(1)))))
+	tm := Must(NewTransformed(mix, Exp{}))
+	assert.False(t, Provides[Reparameterized](tm))
+	assert.PanicsWithValue(t, "dist: TransformedDistribution: base dist.MixtureSameFamily has no Rsample (check dist.Provides first)", func() { tm.Rsample(newRNG(1), 2) })
+	assert.NoError(t, tm.Support().Check(tm.Sample(newRNG(1), 100)), "samples of a transformed mixture are positive")
 	// Base errors come through.
 	_, err = NewTransformed(Normal{Loc: scalar(0), Scale: scalar(-1)}, Exp{})
 	require.ErrorAs(t, err, &pe)
