@@ -120,7 +120,7 @@ func klUnchecked(p, q Distribution) (ad.Var, error) {
 	e, ok := registry.m[[2]reflect.Type{tp, tq}]
 	registry.RUnlock()
 	if !ok {
-		return ad.Var{}, noKLError(tp, tq)
+		return klStructural(p, q) // kl_structural.go
 	}
 	_, cp := p.Shape()
 	_, cq := q.Shape()
@@ -131,13 +131,13 @@ func klUnchecked(p, q Distribution) (ad.Var, error) {
 }
 
 // HasKL reports whether a divergence is registered for the concrete types
-// of p and q.
+// of p and q, directly or through the structural rules of kl_structural.go.
 func HasKL(p, q Distribution) bool {
 	p, q = deref(p), deref(q)
 	registry.RLock()
 	_, ok := registry.m[[2]reflect.Type{reflect.TypeOf(p), reflect.TypeOf(q)}]
 	registry.RUnlock()
-	return ok
+	return ok || hasStructuralKL(p, q)
 }
 
 func deref(d Distribution) Distribution {
@@ -181,7 +181,9 @@ type Pair struct {
 	Kind PairKind
 }
 
-// Pairs returns the registered pairs sorted by P then Q.
+// Pairs returns the registered pairs, and the structural rules of
+// kl_structural.go as rows with "*" for any distribution, sorted by P then
+// Q.
 func Pairs() []Pair {
 	registry.RLock()
 	ps := make([]Pair, 0, len(registry.m))
@@ -189,6 +191,7 @@ func Pairs() []Pair {
 		ps = append(ps, Pair{P: name(k[0]), Q: name(k[1]), Kind: e.kind})
 	}
 	registry.RUnlock()
+	ps = append(ps, structuralPairs()...)
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].P != ps[j].P {
 			return ps[i].P < ps[j].P
