@@ -71,7 +71,7 @@ func TestBlocksCoverInOrder(t *testing.T) {
 	withProcs(8, func() {
 		type blk struct {
 			b, lo, hi int
-			first    uint64
+			first     uint64
 		}
 		got := Blocks(3, 1001, 100, func(rng *rand.Rand, b, lo, hi int) blk {
 			return blk{b, lo, hi, rng.Uint64()}
