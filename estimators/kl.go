@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/internal/special"
 )
@@ -108,10 +109,13 @@ func (e KLEstimator) term(lp, lq float64) (float64, bool) {
 // chosen by est (see K1, K2, K3). It is the fallback for pairs without a
 // closed form (dist.KL).
 //
-// Batches: p and q must have the same event width C and batch sizes that
-// broadcast (equal, or one of them 1); the result has one Estimate per row
-// of the broadcast batch B, each from n draws. When p's batch is 1 and q's
-// is B, each row gets its own n draws from p.
+// Batches: p's and q's batch sizes must broadcast (equal, or one of them
+// 1); the result has one Estimate per row of the broadcast batch B, each
+// from n draws. When p's batch is 1 and q's is B, each row gets its own n
+// draws from p. Event widths broadcast as in dist.KL: equal, or one side
+// has width 1 and is applied independently to each of the other's C
+// components (then that side must be univariate: for p, a row of C
+// independent draws is scored as the sum of C log-densities).
 //
 // Sampling runs in blocks of about BlockSize rows on up to GOMAXPROCS
 // goroutines, each block with its own stream BlockRNG(seed, block) where
@@ -159,12 +163,12 @@ func checkPair(what string, p, q dist.Distribution, n int) error {
 }
 
 // batchOf returns the broadcast batch size of p and q, or an error when
-// their batches do not broadcast or their event widths differ.
+// their batches or event widths do not broadcast.
 func batchOf(p, q dist.Distribution) (int, error) {
 	bp, cp := p.Shape()
 	bq, cq := q.Shape()
-	if cp != cq {
-		return 0, fmt.Errorf("event widths %d and %d differ", cp, cq)
+	if cp != cq && cp != 1 && cq != 1 {
+		return 0, fmt.Errorf("event widths %d and %d do not broadcast", cp, cq)
 	}
 	switch {
 	case bp == bq || bq == 1:
@@ -175,6 +179,29 @@ func batchOf(p, q dist.Distribution) (int, error) {
 	return 0, fmt.Errorf("batch sizes %d and %d do not broadcast", bp, bq)
 }
 
+// draw returns m draws per row of a b-row batch from a, as an m*b x c
+// value whose row i is drawn from a's batch row i mod (a's batch). When
+// a's event width is 1 and c > 1 (a broadcast over c independent
+// components, as dist.KL treats it), each row gathers c independent draws
+// of the same batch row.
+func draw(rng *rand.Rand, a dist.Distribution, m, b, c int) ad.Var {
+	ba, ca := a.Shape()
+	per := b / ba // 1, or b when a's batch is 1
+	if ca == c {
+		return a.Sample(rng, m*per)
+	}
+	flat := a.Sample(rng, m*per*c).Value() // m*per*c*ba = m*b*c rows
+	rows := m * b
+	x := make([]float64, rows*c)
+	for i := range rows {
+		k, bb := i/ba, i%ba
+		for j := range c {
+			x[i*c+j] = flat[(k*c+j)*ba+bb]
+		}
+	}
+	return ad.Const(rows, c, x)
+}
+
 // termFunc returns the per-sample term from log a(x) and log b(x) at a
 // draw x ~ a, and whether the draw proves the divergence infinite.
 type termFunc func(la, lb float64) (float64, bool)
@@ -182,11 +209,12 @@ type termFunc func(la, lb float64) (float64, bool)
 // mcTerms draws n values per batch row (of b rows) from a, in blocks
 // seeded from seed, and accumulates term(log a(x), log b(x)) per row.
 func mcTerms(seed uint64, a, bd dist.Distribution, n, b int, term termFunc) []acc {
-	ba, _ := a.Shape()
-	per := b / ba // draws of a per draw per row: 1, or b when a's batch is 1
+	_, ca := a.Shape()
+	_, cb := bd.Shape()
+	c := max(ca, cb)
 	size := max(1, BlockSize/b)
 	block := func(rng *rand.Rand, _, lo, hi int) blockResult {
-		x := a.Sample(rng, (hi-lo)*per)
+		x := draw(rng, a, hi-lo, b, c)
 		la, lb := a.LogProb(x).Value(), bd.LogProb(x).Value()
 		accs := make([]acc, b)
 		terms := make([]float64, len(la))
@@ -207,12 +235,8 @@ func mcTerms(seed uint64, a, bd dist.Distribution, n, b int, term termFunc) []ac
 		}
 		return blockResult{accs: accs}
 	}
-	workers := 0 // GOMAXPROCS
-	if recordsOnTape(a, bd, per) {
-		workers = 1
-	}
 	var res []blockResult
-	if workers == 1 {
+	if recordsOnTape(a, bd, b, c) {
 		res = runBlocks(seed, n, size, 1, block)
 	} else {
 		res = Blocks(seed, n, size, block)
@@ -230,8 +254,8 @@ type blockResult struct{ accs []acc }
 
 // recordsOnTape reports whether a's or b's LogProb records on an ad.Tape,
 // probing with one draw from a throw-away stream.
-func recordsOnTape(a, b dist.Distribution, per int) bool {
-	x := a.Sample(rand.New(rand.NewPCG(1, 2)), per)
+func recordsOnTape(a, b dist.Distribution, rows, cols int) bool {
+	x := draw(rand.New(rand.NewPCG(1, 2)), a, 1, rows, cols)
 	return a.LogProb(x).Tape() != nil || b.LogProb(x).Tape() != nil
 }
 
