@@ -107,7 +107,10 @@ func (e KLEstimator) term(lp, lq float64) (float64, bool) {
 // KL returns a Monte Carlo estimate of KL(p || q) = E_p[log p(x) - log q(x)]
 // for each batch row, from n draws x ~ p per row, with the per-sample term
 // chosen by est (see K1, K2, K3). It is the fallback for pairs without a
-// closed form (dist.KL).
+// closed form (dist.KL). Choosing est: K3 when p and q are close and q's
+// tails are no heavier than p's (smallest standard error); K1 otherwise
+// (unbiased whatever the supports and tails); K2 only as a low-variance
+// approximation whose bias is acceptable.
 //
 // Batches: p's and q's batch sizes must broadcast (equal, or one of them
 // 1); the result has one Estimate per row of the broadcast batch B, each
@@ -122,8 +125,9 @@ func (e KLEstimator) term(lp, lq float64) (float64, bool) {
 // seed is one value drawn from rng; the result depends on rng's state, n
 // and B only, not on GOMAXPROCS. When p's or q's LogProb records on an
 // ad.Tape (parameters on a tape), blocks run on the calling goroutine
-// instead, since a tape is not safe for concurrent use; the estimate is the
-// same. The estimate carries no gradient.
+// instead, since a tape is not safe for concurrent use, and the
+// log-densities are recorded on that tape; the estimate is the same. The
+// estimate carries no gradient.
 //
 // Values: r = q(x)/p(x) is handled in log space. When q(x) = 0 < p(x) at a
 // draw (q's support does not contain p's), KL is +Inf and the row's
