@@ -111,7 +111,7 @@ func (g *autoNormal) Guide(p *Program) {
 			ld := info.bij.LogDetJacobian(z, value)
 			logq = ad.Sub(logq, ld)
 			detached = ad.Sub(detached, ld)
-			d = transformed(base, info.bij)
+			d = dist.TransformedDistribution{Base: base, Transforms: []dist.Bijector{info.bij}}
 		}
 		p.SampleValue(info.name, d, value, z, logq, info.support)
 		p.trace.Sites[len(p.trace.Sites)-1].DetachedLogProb = detached

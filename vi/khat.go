@@ -1,7 +1,17 @@
 package vi
 
-import "math"
+import (
+	"math"
 
-// paretoKHat returns the PSIS k-hat of log-weights (placeholder until the
-// estimators package provides PSIS).
-func paretoKHat(logw []float64) float64 { return math.NaN() }
+	"github.com/kldiv/kldiv/estimators"
+)
+
+// paretoKHat returns the PSIS k-hat (Vehtari et al.) of log importance
+// weights, NaN when there are too few weights for the fit.
+func paretoKHat(logw []float64) float64 {
+	_, k, err := estimators.PSIS(logw)
+	if err != nil {
+		return math.NaN()
+	}
+	return k
+}

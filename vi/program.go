@@ -260,8 +260,8 @@ func (p *Program) sample(name string, d dist.Distribution, scale float64, plate 
 		s.Value = g.Value
 		s.Reparameterized = g.Reparameterized
 	case modeGuide:
-		if r, ok := d.(dist.Reparameterized); ok {
-			s.Value = r.Rsample(p.rng, p.particles)
+		if dist.Provides[dist.Reparameterized](d) {
+			s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
 			s.Reparameterized = true
 		} else {
 			s.Value = p.tape.Lift(d.Sample(p.rng, p.particles))
