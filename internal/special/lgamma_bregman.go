@@ -59,7 +59,7 @@ func LgammaBregman(a, b float64) float64 {
 	ia2 := 1 / (a * a)
 	p := 1 / a
 	for k, c := range stirlingC {
-		sum += c * p * powBregman(-(2*k + 1), t)
+		sum += c * p * powBregman(-(2*k+1), t)
 		p *= ia2
 	}
 	return sum
