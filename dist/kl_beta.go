@@ -17,7 +17,9 @@ func init() {
 //	   = D(a₁, a₂) + D(b₁, b₂) - D(s₁, s₂),   s = a + b,
 //
 // with D(a, b) = log Γ(b) - log Γ(a) - (b-a)ψ(a) (special.LgammaBregman),
-// each term accurate to full relative precision as p → q. Partials:
+// each term accurate to full relative precision as p → q; s₂ - s₁ is
+// formed as (a₂-a₁) + (b₂-b₁), since the rounding of the sums would
+// otherwise dominate a small difference. Partials:
 // ∂/∂a₁ = (a₁-a₂)ψ₁(a₁) - (s₁-s₂)ψ₁(s₁),
 // ∂/∂a₂ = ψ(a₂) - ψ(a₁) - ψ(s₂) + ψ(s₁), and likewise for b.
 func klBetaBeta(p, q Beta) (ad.Var, error) {
@@ -32,11 +34,12 @@ func klBetaBeta(p, q Beta) (ad.Var, error) {
 			var acc float64
 			for j := 0; j < c; j++ {
 				a1, b1, a2, b2 := A1.at(i, j), B1.at(i, j), A2.at(i, j), B2.at(i, j)
-				s1, s2 := a1+b1, a2+b2
-				acc += special.LgammaBregman(a1, a2) + special.LgammaBregman(b1, b2) - special.LgammaBregman(s1, s2)
+				// s₂ - s₁ from the exact differences, not from the rounded sums.
+				s1, s2, ds := a1+b1, a2+b2, (a2-a1)+(b2-b1)
+				acc += special.LgammaBregman(a1, a2) + special.LgammaBregman(b1, b2) - special.LgammaBregmanD(s1, ds)
 				k := i*c + j
 				if da1 != nil || db1 != nil {
-					ts := (s1 - s2) * special.Trigamma(s1)
+					ts := -ds * special.Trigamma(s1)
 					if da1 != nil {
 						da1[k] = (a1-a2)*special.Trigamma(a1) - ts
 					}
@@ -76,16 +79,18 @@ func klDirichletDirichlet(p, q Dirichlet) (ad.Var, error) {
 	A, B := viewOf(p.Concentration), viewOf(q.Concentration)
 	par.For(b, 1<<10, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			var a0, b0, acc float64
+			// β₀ - α₀ is summed from the exact differences β_k - α_k.
+			var a0, b0, d0, acc float64
 			for j := 0; j < kk; j++ {
 				a, bb := A.at(i, j), B.at(i, j)
 				a0 += a
 				b0 += bb
+				d0 += bb - a
 				acc += special.LgammaBregman(a, bb)
 			}
-			out[i] = acc - special.LgammaBregman(a0, b0)
+			out[i] = acc - special.LgammaBregmanD(a0, d0)
 			if pa != nil {
-				t0 := (a0 - b0) * special.Trigamma(a0)
+				t0 := -d0 * special.Trigamma(a0)
 				for j := 0; j < kk; j++ {
 					a, bb := A.at(i, j), B.at(i, j)
 					pa[i*kk+j] = (a-bb)*special.Trigamma(a) - t0

@@ -185,3 +185,18 @@ func TestLgammaBregmanMpmath(t *testing.T) {
 		assert.InEpsilon(t, direct, LgammaBregman(c[0], c[1]), 1e-13, "direct D%v", c)
 	}
 }
+
+// TestLgammaBregmanD checks that a separately given difference is used:
+// for s₁ = 2.000002 + 3 (rounded) and the exact d = (2 - 2.000002) + 0,
+// D(s₁, s₁ + d) against its Taylor series
+// Σ_{n≥2} ψ⁽ⁿ⁻¹⁾(s₁) dⁿ/n!; forming s₁ + d and subtracting again would
+// lose about 1e-10 of d to rounding.
+func TestLgammaBregmanD(t *testing.T) {
+	a1, b1 := 2.000002, 3.0
+	s1 := a1 + b1
+	d := (2 - a1) + (3 - b1)
+	want := Trigamma(s1)*d*d/2 + Polygamma(2, s1)*d*d*d/6 + Polygamma(3, s1)*d*d*d*d/24
+	assert.InEpsilon(t, want, LgammaBregmanD(s1, d), 1e-14, "D with exact difference")
+	assert.True(t, math.IsNaN(LgammaBregmanD(1, -2)))
+	assert.Equal(t, 0.0, LgammaBregmanD(3, 0))
+}

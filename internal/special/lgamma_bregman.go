@@ -25,16 +25,27 @@ import "math"
 // c_k = B_{2k}/(2k(2k-1)); each bracket is evaluated by its Taylor series
 // for small |t|, so no step subtracts nearly equal numbers. It returns NaN
 // for non-positive or NaN arguments.
-func LgammaBregman(a, b float64) float64 {
+func LgammaBregman(a, b float64) float64 { return lgammaBregman(a, b, b-a) }
+
+// LgammaBregmanD returns LgammaBregman(a, a+d) for a difference d given
+// separately, for callers that know b - a more accurately than the
+// rounded a+d would give it back: with a = a₁ + b₁ and b = a₂ + b₂ (Beta
+// and Dirichlet KL), d = (a₂ - a₁) + (b₂ - b₁) has full relative
+// accuracy where (a₂+b₂) - (a₁+b₁) would have lost the low digits of d to
+// the rounding of the sums. It returns NaN unless a > 0 and a + d > 0.
+func LgammaBregmanD(a, d float64) float64 { return lgammaBregman(a, a+d, d) }
+
+// lgammaBregman evaluates D(a, b) given both b and d = b - a: d where
+// they are close, b where they are far apart (log(b/a)).
+func lgammaBregman(a, b, d float64) float64 {
 	switch {
-	case !(a > 0) || !(b > 0):
+	case !(a > 0) || !(b > 0) || math.IsNaN(d):
 		return math.NaN()
-	case a == b:
+	case d == 0:
 		return 0
 	case math.IsInf(a, 1) || math.IsInf(b, 1):
 		return math.Inf(1)
 	}
-	d := b - a
 	var sum float64
 	const shift = 15.0
 	for min(a, b) < shift {
