@@ -38,7 +38,9 @@ func TestGammaIncRegDaMpmath(t *testing.T) {
 	for _, r := range loadGammaIncRef(t) {
 		if r.X != nil {
 			x := *r.X
-			assert.InEpsilon(t, *r.DPda, GammaIncRegDa(r.A, x), 1e-12, "dP/da at a=%v x=%v", r.A, x)
+			if r.DPda != nil {
+				assert.InEpsilon(t, *r.DPda, GammaIncRegDa(r.A, x), 1e-12, "dP/da at a=%v x=%v", r.A, x)
+			}
 			assert.InEpsilon(t, r.DLogXda, GammaLogXDa(r.A, math.Log(x)), 1e-12, "dlogx/da at a=%v x=%v", r.A, x)
 		} else {
 			assert.InEpsilon(t, r.DLogXda, GammaLogXDa(r.A, *r.LogX), 1e-12, "dlogx/da at a=%v logx=%v", r.A, *r.LogX)

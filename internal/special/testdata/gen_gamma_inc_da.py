@@ -14,6 +14,10 @@ import mpmath as mp
 mp.mp.dps = 40
 
 def dP(a, x):
+    # Differentiate the smaller of P and Q = 1 - P: near P = 1 the lower
+    # function has no digits left to differentiate.
+    if x > a:
+        return -mp.diff(lambda s: mp.gammainc(s, x, mp.inf, regularized=True), a)
     return mp.diff(lambda s: mp.gammainc(s, 0, x, regularized=True), a)
 
 def dlogx(a, x, dpa):
@@ -49,6 +53,13 @@ for a, logx in [(1e-3, -1000.0), (1e-3, -5000.0), (0.01, -800.0)]:
     x_ = mp.exp(lx)
     d = dP(a_, x_)
     cases.append({"a": a, "logx": logx, "dlogxda": float(dlogx(a_, x_, d))})
+
+# Far upper tails (x >> a): d log x/da only (dP/da underflows).
+for a, x in [(0.020677978338760672, 77.66023373374054), (0.005916504559286745, 116.84296465570264),
+             (0.0185603186725123, 13826.931257566872), (0.0010206813056527133, 1.28884597433259e15),
+             (1.0, 700.0), (3.5, 1e4)]:
+    a_, x_ = mp.mpf(a), mp.mpf(x)
+    cases.append({"a": a, "x": x, "dlogxda": float(dlogx(a_, x_, dP(a_, x_)))})
 
 with open("gamma_inc_da.json", "w") as f:
     json.dump(cases, f, indent=1)
