@@ -52,6 +52,9 @@ type gammaRef struct {
 		KL   float64
 		Near bool
 	} `json:"kl_dirichlet"`
+	StudentTLargeDf []struct {
+		Nu, X, LogPDF, DNu float64
+	} `json:"studentt_large_df"`
 	Entropy struct {
 		Gamma        [][3]float64 `json:"gamma"`
 		InverseGamma [][3]float64 `json:"inverse_gamma"`
