@@ -61,7 +61,7 @@ func (d Chi2) LogProb(x ad.Var) ad.Var {
 				continue
 			}
 			lx := math.Log(xx)
-			acc += (h-1)*lx - xx/2 - h*math.Ln2 - special.Lgamma(h)
+			acc += logXGammaPDF(h, xx/2, lx-math.Ln2) - lx
 			k := i*c + j
 			if px != nil {
 				px[k] = (h-1)/xx - 0.5

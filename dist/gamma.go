@@ -47,8 +47,10 @@ func (d Gamma) Shape() (int, int) { return paramShape("Gamma", d.Concentration, 
 // Support returns (0, ∞).
 func (Gamma) Support() Support { return Positive() }
 
-// LogProb returns Σ_j log Gamma(x_ij | α, β) for each row, as one fused
-// node with the partials ∂/∂x = (α-1)/x - β, ∂/∂α = log(βx) - ψ(α) and
+// LogProb returns Σ_j log Gamma(x_ij | α, β) for each row, computed as
+// log(y g(y)) - log x with y = βx and g the Gamma(α, 1) density
+// (logXGammaPDF, accurate for large α), as one fused node with the
+// partials ∂/∂x = (α-1)/x - β, ∂/∂α = log(βx) - ψ(α) and
 // ∂/∂β = α/β - x. Values outside (0, ∞) give -Inf.
 func (d Gamma) LogProb(x ad.Var) ad.Var {
 	b, c := d.Shape()
@@ -65,7 +67,7 @@ func (d Gamma) LogProb(x ad.Var) ad.Var {
 				continue
 			}
 			lx, lb := math.Log(xx), math.Log(rt)
-			acc += a*lb + (a-1)*lx - rt*xx - special.Lgamma(a)
+			acc += logXGammaPDF(a, rt*xx, lb+lx) - lx
 			k := i*c + j
 			if px != nil {
 				px[k] = (a-1)/xx - rt
@@ -130,6 +132,17 @@ func (d Gamma) Entropy() ad.Var {
 		out[i] = acc
 	}
 	return f.Var()
+}
+
+// logXGammaPDF returns log(y g(y)) = a log y - y - log Γ(a) for the
+// Gamma(a, 1) density g, given y and log y: for a >= 10 by
+// special.LogXGammaPDF, which avoids the cancellation of the terms of
+// size a log a (six digits at a = 1e5 in the direct form).
+func logXGammaPDF(a, y, logy float64) float64 {
+	if a >= 10 && y > 0 && !math.IsInf(y, 1) {
+		return special.LogXGammaPDF(a, y)
+	}
+	return a*logy - y - special.Lgamma(a)
 }
 
 // gammaEntropy1 returns the entropy of Gamma(a, 1),

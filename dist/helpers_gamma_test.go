@@ -55,6 +55,10 @@ type gammaRef struct {
 	StudentTLargeDf []struct {
 		Nu, X, LogPDF, DNu float64
 	} `json:"studentt_large_df"`
+	LargeShapeLogPDF []struct {
+		Family          string
+		A, B, X, LogPDF float64
+	} `json:"large_shape_logpdf"`
 	Entropy struct {
 		Gamma        [][3]float64 `json:"gamma"`
 		InverseGamma [][3]float64 `json:"inverse_gamma"`

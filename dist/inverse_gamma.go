@@ -68,7 +68,9 @@ func (d InverseGamma) LogProb(x ad.Var) ad.Var {
 				continue
 			}
 			lx, lb := math.Log(xx), math.Log(rt)
-			acc += a*lb - (a+1)*lx - rt/xx - special.Lgamma(a)
+			// log p(x) = log(y g(y)) - log x with y = β/x, g the Gamma(α, 1)
+			// density (logXGammaPDF, accurate for large α).
+			acc += logXGammaPDF(a, rt/xx, lb-lx) - lx
 			k := i*c + j
 			if px != nil {
 				px[k] = (rt/xx - a - 1) / xx

@@ -192,5 +192,20 @@ for nu in [1e4, 1e6, 1e9]:
         tl.append({"nu": nu, "x": x, "logpdf": f64(lp), "dnu": f64(dnu)})
 ref["studentt_large_df"] = tl
 
+# Log-densities of Gamma, InverseGamma and Chi2 for large shapes, where
+# a log x - log Gamma(a) cancels in float64.
+lc = []
+for a, b in [(1e5, 3.0), (1e8, 0.5)]:
+    for r in [0.99, 1.0, 1.003]:
+        x = r * a / b
+        lc.append({"family": "gamma", "a": a, "b": b, "x": x, "logpdf": f64(logpdf_gamma(F(x), F(a), F(b)))})
+        w = b / ((a + 1) * r)
+        lc.append({"family": "inverse_gamma", "a": a, "b": b, "x": w, "logpdf": f64(logpdf_invgamma(F(w), F(a), F(b)))})
+for k in [2e5, 3e9]:
+    for r in [0.995, 1.0, 1.01]:
+        x = r * k
+        lc.append({"family": "chi2", "a": k, "b": 0.0, "x": x, "logpdf": f64(logpdf_gamma(F(x), F(k) / 2, F(0.5)))})
+ref["large_shape_logpdf"] = lc
+
 with open("gamma_ref.json", "w") as f:
     json.dump(ref, f, indent=1)
