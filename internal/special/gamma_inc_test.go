@@ -202,3 +202,20 @@ func TestLgammaBregmanD(t *testing.T) {
 	assert.True(t, math.IsNaN(LgammaBregmanD(1, -2)))
 	assert.Equal(t, 0.0, LgammaBregmanD(3, 0))
 }
+
+// TestLogXGammaPDF compares with the direct form where that is accurate
+// (small a, or x far from a where the terms do not cancel) and with
+// Stirling's series at x = a, where log(x f(x)) = ½ log(a/2π) - lgammaCorr(a).
+func TestLogXGammaPDF(t *testing.T) {
+	for _, c := range [][2]float64{{0.3, 2}, {4, 0.01}, {30, 1e-8}, {30, 1e4}, {12, 3}} {
+		a, x := c[0], c[1]
+		assert.InEpsilon(t, a*math.Log(x)-x-Lgamma(a), LogXGammaPDF(a, x), 1e-13, "at %v", c)
+	}
+	for _, a := range []float64{1e3, 1e4, 1e9} {
+		// At x = a: ½ log(a/2π) - (log Γ(a) - Stirling's main part), the
+		// latter 1/(12a) - 1/(360a³) + O(a⁻⁵).
+		want := 0.5*math.Log(a/(2*math.Pi)) - (1.0/12/a - 1.0/360/(a*a*a))
+		assert.InEpsilon(t, want, LogXGammaPDF(a, a), 1e-14, "at x = a = %v", a)
+	}
+	assert.InEpsilon(t, 10*math.Log(10)-10-Lgamma(10), LogXGammaPDF(10, 10), 5e-14, "at x = a = 10 (the direct form cancels to 0.23 from 23)")
+}
