@@ -153,3 +153,21 @@ func TestGammaValidate(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 1, pe.Index)
 }
+
+func BenchmarkGammaLogProb(b *testing.B) {
+	const n = 1000
+	x := make([]float64, n)
+	rng := newRNG(2)
+	for i := range x {
+		x[i] = logUniformGamma(rng, 0.01, 100)
+	}
+	pa, pb := ad.NewParam("a", 1, 1, []float64{2.5}), ad.NewParam("b", 1, 1, []float64{0.7})
+	xv := ad.Col(x)
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		lp := Gamma{Concentration: tp.Param(pa), Rate: tp.Param(pb)}.LogProb(xv)
+		tp.Backward(ad.Sum(lp))
+	}
+}

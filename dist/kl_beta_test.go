@@ -77,3 +77,21 @@ func TestKLDirichletDirichlet(t *testing.T) {
 		return Must(NewDirichlet(al...))
 	})
 }
+
+func BenchmarkKLDirichletDirichlet(b *testing.B) {
+	const n, k = 1000, 5
+	a1, a2 := make([]float64, n*k), make([]float64, n*k)
+	rng := newRNG(3)
+	for i := range a1 {
+		a1[i], a2[i] = logUniformGamma(rng, 0.1, 100), logUniformGamma(rng, 0.1, 100)
+	}
+	pa := ad.NewParam("a", n, k, a1)
+	q := Dirichlet{Concentration: ad.Const(n, k, a2)}
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		kl, _ := klDirichletDirichlet(Dirichlet{Concentration: tp.Param(pa)}, q)
+		tp.Backward(ad.Sum(kl))
+	}
+}

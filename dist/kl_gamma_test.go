@@ -121,3 +121,22 @@ func TestKLChi2Pairs(t *testing.T) {
 		return Must(NewChi2(logUniformGamma(rng, 0.05, 200)))
 	})
 }
+
+func BenchmarkKLGammaGamma(b *testing.B) {
+	const n = 1000
+	a1, b1, a2, b2 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	rng := newRNG(1)
+	for i := range a1 {
+		a1[i], b1[i] = logUniformGamma(rng, 0.1, 100), logUniformGamma(rng, 0.1, 10)
+		a2[i], b2[i] = logUniformGamma(rng, 0.1, 100), logUniformGamma(rng, 0.1, 10)
+	}
+	pa, pb := ad.NewParam("a", n, 1, a1), ad.NewParam("b", n, 1, b1)
+	q := Gamma{Concentration: ad.Col(a2), Rate: ad.Col(b2)}
+	tp := ad.NewTape()
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.Reset()
+		kl, _ := klGammaGamma(Gamma{Concentration: tp.Param(pa), Rate: tp.Param(pb)}, q)
+		tp.Backward(ad.Sum(kl))
+	}
+}

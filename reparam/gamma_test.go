@@ -389,3 +389,40 @@ func BenchmarkGammaRsample(b *testing.B) {
 		})
 	}
 }
+
+// TestDirichletTiledGradient: n draws from a B-row batch give the same
+// values as one draw from the batch tiled n times (same seed), and the
+// gradient of the B-row concentration is the sum of the tiled rows'
+// gradients.
+func TestDirichletTiledGradient(t *testing.T) {
+	conc := []float64{0.5, 2, 3, 1.5, 0.3, 4}
+	const b, k, n = 2, 3, 4
+	w := ad.Const(n*b, k, func() []float64 {
+		v := make([]float64, n*b*k)
+		for i := range v {
+			v[i] = float64(i%5) - 2
+		}
+		return v
+	}())
+	tp := ad.NewTape()
+	p := ad.NewParam("conc", b, k, conc)
+	x := Dirichlet(gammaRNG(77), tp.Param(p), n)
+	tp.Backward(ad.Sum(ad.Mul(x, w)))
+
+	tiled := make([]float64, 0, n*b*k)
+	for range n {
+		tiled = append(tiled, conc...)
+	}
+	tp2 := ad.NewTape()
+	p2 := ad.NewParam("tiled", n*b, k, tiled)
+	x2 := Dirichlet(gammaRNG(77), tp2.Param(p2), 1)
+	tp2.Backward(ad.Sum(ad.Mul(x2, w)))
+	assert.Equal(t, x.Value(), x2.Value(), "same draws")
+	for j := range conc {
+		var want float64
+		for r := 0; r < n; r++ {
+			want += p2.Grad[r*b*k+j]
+		}
+		assert.InDelta(t, want, p.Grad[j], 1e-12*math.Max(1, math.Abs(want)), "gradient of element %d", j)
+	}
+}
