@@ -93,6 +93,7 @@ func digammaHalfExcess(h float64) float64 {
 // ∂/∂σ = ((ν+1)z²/(ν+z²) - 1)/σ and
 // ∂/∂ν = ½(ψ((ν+1)/2) - ψ(ν/2) - 1/ν - log(1+z²/ν) + (ν+1)z²/(ν(ν+z²))),
 // all written to stay accurate for large ν (see digammaHalfExcess).
+// Infinite values give -Inf.
 func (d StudentT) LogProb(x ad.Var) ad.Var {
 	b, c := d.Shape()
 	r, c := grid("StudentT", "LogProb", x, b, c)
@@ -104,6 +105,10 @@ func (d StudentT) LogProb(x ad.Var) ad.Var {
 		for j := 0; j < c; j++ {
 			nu, s := nv.at(i, j), sv.at(i, j)
 			z := (xv.at(i, j) - lv.at(i, j)) / s
+			if math.IsInf(z, 0) {
+				acc = math.Inf(-1) // ±Inf lies outside the real line
+				continue
+			}
 			z2 := z * z
 			l1 := math.Log1p(z2 / nu)
 			acc += studentTLogNorm(nu) - math.Log(s) - (nu+1)/2*l1

@@ -27,6 +27,7 @@ func TestStudentTAgainstGonum(t *testing.T) {
 			assertRel(t, ref.Mean(), d.Mean().Scalar(), 1e-15, "mean %v", c)
 		}
 	}
+	assert.Equal(t, math.Inf(-1), logProbAt(Must(NewStudentT(3, 0, 1)), math.Inf(1)))
 	// Mean and variance where they do not exist (torch's conventions).
 	assert.True(t, math.IsNaN(Must(NewStudentT(1, 0, 1)).Mean().Scalar()))
 	assert.True(t, math.IsNaN(Must(NewStudentT(0.8, 0, 1)).Variance().Scalar()))
