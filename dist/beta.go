@@ -1,0 +1,221 @@
+package dist
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mathext"
+
+	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/special"
+	"github.com/kldiv/kldiv/reparam"
+)
+
+// Beta is the beta distribution with shapes Concentration1 (α, the
+// exponent of x) and Concentration0 (β, the exponent of 1-x), torch's
+// names and order: density x^(α-1) (1-x)^(β-1)/B(α, β) on [0, 1], applied
+// independently to each column. The parameters broadcast: B x C, 1 x C,
+// B x 1 or 1 x 1.
+type Beta struct{ Concentration1, Concentration0 ad.Var }
+
+// NewBeta returns Beta(concentration1, concentration0) with scalar
+// parameters, or an error if either is not a finite positive number.
+func NewBeta(concentration1, concentration0 float64) (Beta, error) {
+	return BetaOf(scalar(concentration1), scalar(concentration0))
+}
+
+// BetaOf returns Beta(concentration1, concentration0) with parameters given
+// as ad values (differentiable when recorded on a tape), or an error
+// naming the first invalid parameter.
+func BetaOf(concentration1, concentration0 ad.Var) (Beta, error) {
+	d := Beta{Concentration1: concentration1, Concentration0: concentration0}
+	return d, d.Validate()
+}
+
+// Validate checks that both concentrations are positive and their shapes
+// broadcast.
+func (d Beta) Validate() error {
+	return firstErr(
+		checkShapes("Beta", []string{"concentration1", "concentration0"}, d.Concentration1, d.Concentration0),
+		checkPositive("Beta", "concentration1", d.Concentration1),
+		checkPositive("Beta", "concentration0", d.Concentration0),
+	)
+}
+
+// Shape returns the broadcast batch size and event width of the parameters.
+func (d Beta) Shape() (int, int) { return paramShape("Beta", d.Concentration1, d.Concentration0) }
+
+// Support returns [0, 1].
+func (Beta) Support() Support { return UnitInterval() }
+
+// LogProb returns Σ_j log Beta(x_ij | α, β) for each row, as one fused node
+// with the partials ∂/∂x = (α-1)/x - (β-1)/(1-x),
+// ∂/∂α = log x - ψ(α) + ψ(α+β) and ∂/∂β = log(1-x) - ψ(β) + ψ(α+β).
+// Values outside [0, 1] give -Inf. At x = 0 and x = 1 the value is the
+// limit of the density (0 log 0 = 0, so Beta(1, β) at 0 gives log β) and
+// the partials are 0.
+func (d Beta) LogProb(x ad.Var) ad.Var {
+	b, c := d.Shape()
+	r, c := grid("Beta", "LogProb", x, b, c)
+	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Concentration1, d.Concentration0)
+	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
+	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
+	for i := 0; i < r; i++ {
+		var acc float64
+		for j := 0; j < c; j++ {
+			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
+			if xx < 0 || xx > 1 {
+				acc = math.Inf(-1)
+				continue
+			}
+			acc += special.Xlogy(a-1, xx) + special.Xlog1py(bb-1, -xx) - special.Lbeta(a, bb)
+			if xx == 0 || xx == 1 {
+				continue
+			}
+			k := i*c + j
+			if px != nil {
+				px[k] = (a-1)/xx - (bb-1)/(1-xx)
+			}
+			if pa != nil || pb != nil {
+				ps := special.Digamma(a + bb)
+				if pa != nil {
+					pa[k] = math.Log(xx) - special.Digamma(a) + ps
+				}
+				if pb != nil {
+					pb[k] = math.Log1p(-xx) - special.Digamma(bb) + ps
+				}
+			}
+		}
+		out[i] = acc
+	}
+	return f.Var()
+}
+
+// Sample draws n values per batch row as a free constant, as X/(X+Y) of
+// gamma variates formed in log space (reparam.Beta; draws lie in
+// [smallest normal, largest float64 below 1]).
+func (d Beta) Sample(rng *rand.Rand, n int) ad.Var {
+	return reparam.Beta(rng, detach(d.Concentration1), detach(d.Concentration0), n)
+}
+
+// Rsample draws n values per batch row, differentiable with respect to
+// both concentrations through the implicit gamma gradients (reparam.Beta).
+func (d Beta) Rsample(rng *rand.Rand, n int) ad.Var {
+	return reparam.Beta(rng, d.Concentration1, d.Concentration0, n)
+}
+
+// Mean returns α/(α+β), B x C.
+func (d Beta) Mean() ad.Var {
+	b, c := d.Shape()
+	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
+	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
+	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
+	for i := 0; i < b; i++ {
+		for j := 0; j < c; j++ {
+			a, bb := av.at(i, j), bv.at(i, j)
+			s := a + bb
+			k := i*c + j
+			out[k] = a / s
+			if pa != nil {
+				pa[k] = bb / (s * s)
+			}
+			if pb != nil {
+				pb[k] = -a / (s * s)
+			}
+		}
+	}
+	return f.Var()
+}
+
+// Variance returns αβ/((α+β)²(α+β+1)), B x C.
+func (d Beta) Variance() ad.Var {
+	b, c := d.Shape()
+	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
+	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
+	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
+	for i := 0; i < b; i++ {
+		for j := 0; j < c; j++ {
+			a, bb := av.at(i, j), bv.at(i, j)
+			s := a + bb
+			v := a * bb / (s * s * (s + 1))
+			k := i*c + j
+			out[k] = v
+			common := 2/s + 1/(s+1)
+			if pa != nil {
+				pa[k] = v * (1/a - common)
+			}
+			if pb != nil {
+				pb[k] = v * (1/bb - common)
+			}
+		}
+	}
+	return f.Var()
+}
+
+// Entropy returns Σ_j (log B(α, β) - (α-1)ψ(α) - (β-1)ψ(β) + (α+β-2)ψ(α+β))
+// for each batch row.
+func (d Beta) Entropy() ad.Var {
+	b, c := d.Shape()
+	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration1, d.Concentration0)
+	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
+	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
+	for i := 0; i < b; i++ {
+		var acc float64
+		for j := 0; j < c; j++ {
+			a, bb := av.at(i, j), bv.at(i, j)
+			s := a + bb
+			acc += special.Lbeta(a, bb) - (a-1)*special.Digamma(a) - (bb-1)*special.Digamma(bb) + (s-2)*special.Digamma(s)
+			k := i*c + j
+			if pa != nil || pb != nil {
+				ts := (s - 2) * special.Trigamma(s)
+				if pa != nil {
+					pa[k] = ts - (a-1)*special.Trigamma(a)
+				}
+				if pb != nil {
+					pb[k] = ts - (bb-1)*special.Trigamma(bb)
+				}
+			}
+		}
+		out[i] = acc
+	}
+	return f.Var()
+}
+
+// CDF returns I_x(α, β) element-wise (gonum's mathext.RegIncBeta; 0 below
+// 0 and 1 above 1), fused with the partials ∂/∂x (the density) and
+// ∂/∂α, ∂/∂β (special.RegIncBetaDab).
+func (d Beta) CDF(x ad.Var) ad.Var {
+	b, c := d.Shape()
+	r, c := grid("Beta", "CDF", x, b, c)
+	f := ad.NewFused(r, c, ad.Elementwise, x, d.Concentration1, d.Concentration0)
+	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
+	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
+			k := i*c + j
+			switch {
+			case xx <= 0:
+				out[k] = 0
+				continue
+			case xx >= 1:
+				out[k] = 1
+				continue
+			}
+			out[k] = mathext.RegIncBeta(a, bb, xx)
+			if px != nil {
+				px[k] = math.Exp((a-1)*math.Log(xx) + (bb-1)*math.Log1p(-xx) - special.Lbeta(a, bb))
+			}
+			if pa != nil || pb != nil {
+				da, db := special.RegIncBetaDab(a, bb, xx)
+				if pa != nil {
+					pa[k] = da
+				}
+				if pb != nil {
+					pb[k] = db
+				}
+			}
+		}
+	}
+	return f.Var()
+}
