@@ -48,11 +48,13 @@ func TestSolvesAgainstGonum(t *testing.T) {
 	bm := mat.NewDense(d, 1, append([]float64(nil), b...))
 
 	var want mat.Dense
+	want.Reset()
 	require.NoError(t, want.Solve(lm, bm))
 	x := make([]float64, d)
 	SolveLower(x, l, b, d)
 	assertClose(t, &want, x, 1e-12, "L x = b")
 
+	want.Reset()
 	require.NoError(t, want.Solve(lm.T(), bm))
 	SolveLowerT(x, l, b, d)
 	assertClose(t, &want, x, 1e-12, "Lᵀ x = b")
@@ -62,19 +64,23 @@ func TestSolvesAgainstGonum(t *testing.T) {
 
 	bb := randMat(rng, d*n)
 	bbm := mat.NewDense(d, n, append([]float64(nil), bb...))
+	want.Reset()
 	require.NoError(t, want.Solve(lm, bbm))
 	xx := make([]float64, d*n)
 	SolveLowerMat(xx, l, bb, d, n)
 	assertClose(t, &want, xx, 1e-12, "L X = B")
+	want.Reset()
 	require.NoError(t, want.Solve(lm.T(), bbm))
 	SolveLowerTMat(xx, l, bb, d, n)
 	assertClose(t, &want, xx, 1e-12, "Lᵀ X = B")
 
 	f := randLower(rng, d)
+	want.Reset()
 	require.NoError(t, want.Solve(lm, mat.NewDense(d, d, append([]float64(nil), f...))))
 	e := make([]float64, d*d)
 	SolveLowerTri(e, l, f, d)
 	assertClose(t, &want, e, 1e-12, "L E = F")
+	want.Reset()
 	require.NoError(t, want.Inverse(lm))
 	InvLower(e, l, d)
 	assertClose(t, &want, e, 1e-12, "L⁻¹")
