@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 	gmat "gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distmv"
+
+	"github.com/kldiv/kldiv/ad"
 )
 
 // Test helpers of the multivariate normal families. References are
@@ -302,4 +304,17 @@ func readCSVGzMVN(path string) ([][]float64, error) {
 		rows = append(rows, row)
 	}
 	return rows, sc.Err()
+}
+
+// trilMVN zeroes the strictly upper part of each row of v (rows of d x d
+// matrices) by an element-wise mask, so that finite differences of the
+// upper entries leave a valid scale_tril (and give zero derivatives).
+func trilMVN(v ad.Var, d int) ad.Var {
+	mask := make([]float64, d*d)
+	for i := 0; i < d; i++ {
+		for j := 0; j <= i; j++ {
+			mask[i*d+j] = 1
+		}
+	}
+	return ad.Mul(v, ad.Row(mask))
 }
