@@ -77,8 +77,10 @@ func mvnFromMatrix(loc, a ad.Var, param string, factor func(ad.Var, int) ad.Var)
 		return MultivariateNormal{}, fmt.Errorf("dist: %s: loc and %s are required", mvnFamily, param)
 	}
 	d := loc.Cols()
+	if err := checkMatrixShape(mvnFamily, "loc", param, loc, a, d*d); err != nil {
+		return MultivariateNormal{}, err
+	}
 	if err := firstErr(
-		checkMatrixShape(mvnFamily, "loc", param, loc, a, d*d),
 		checkReal(mvnFamily, "loc", loc),
 		checkSymmetricRows(mvnFamily, param, a, d),
 	); err != nil {
@@ -112,15 +114,19 @@ func checkMatrixShape(family, locName, param string, loc, m ad.Var, cols int) er
 }
 
 // checkSymmetricRows checks that every row of a holds a finite symmetric
-// d x d matrix.
+// d x d matrix. Exactly equal pairs (the usual case) cost one comparison;
+// rows are checked in parallel and the first failing row is reported.
 func checkSymmetricRows(family, param string, a ad.Var, d int) error {
 	av := a.Value()
 	dd := d * d
-	for b := 0; b < a.Rows(); b++ {
+	return firstBadRow(a.Rows(), d, func(b int) error {
 		m := av[b*dd : (b+1)*dd]
 		for i := 0; i < d; i++ {
 			for j := 0; j <= i; j++ {
 				x, y := m[i*d+j], m[j*d+i]
+				if x == y && x-x == 0 { // equal and finite
+					continue
+				}
 				if !finite(x) || !finite(y) {
 					k, v := i*d+j, x
 					if finite(x) {
@@ -136,8 +142,30 @@ func checkSymmetricRows(family, param string, a ad.Var, d int) error {
 				}
 			}
 		}
+		return nil
+	})
+}
+
+// firstBadRow runs check on rows 0..n-1 of d x d matrices, in parallel
+// for large batches, and returns the error of the first failing row.
+func firstBadRow(n, d int, check func(b int) error) error {
+	if n*d*d < 1<<14 {
+		for b := 0; b < n; b++ {
+			if err := check(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return nil
+	errs := make([]error, n)
+	par.For(n, 2, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			if errs[b] = check(b); errs[b] != nil {
+				return
+			}
+		}
+	})
+	return firstErr(errs...)
 }
 
 // checkFactored turns the NaN rows that ad.CholeskyRows and
@@ -174,20 +202,46 @@ func (m MultivariateNormal) Validate() error {
 		return fmt.Errorf("dist: %s: parameter loc is missing", mvnFamily)
 	}
 	d := m.Loc.Cols()
+	if err := checkMatrixShape(mvnFamily, "loc", "scale_tril", m.Loc, m.ScaleTril, d*d); err != nil {
+		return err
+	}
 	return firstErr(
-		checkMatrixShape(mvnFamily, "loc", "scale_tril", m.Loc, m.ScaleTril, d*d),
 		checkReal(mvnFamily, "loc", m.Loc),
 		checkTrilRows(mvnFamily, "scale_tril", m.ScaleTril, d),
 	)
 }
 
 // checkTrilRows checks that each row of l is a lower-triangular d x d
-// matrix with finite entries and a positive diagonal.
+// matrix with finite entries and a positive diagonal. The loop over valid
+// values does no division or function call; the first invalid element is
+// then described.
 func checkTrilRows(family, param string, l ad.Var, d int) error {
 	lv := l.Value()
 	dd := d * d
-	for k, v := range lv {
-		b, i, j := k/dd, (k%dd)/d, k%d
+	return firstBadRow(len(lv)/max(dd, 1), d, func(b int) error {
+		m := lv[b*dd : (b+1)*dd]
+		for i := 0; i < d; i++ {
+			row := m[i*d : (i+1)*d]
+			ok := row[i] > 0 && row[i]-row[i] == 0
+			for _, v := range row[:i] {
+				ok = ok && v-v == 0
+			}
+			for _, v := range row[i+1:] {
+				ok = ok && v == 0
+			}
+			if !ok {
+				return trilError(family, param, lv, b, i, d)
+			}
+		}
+		return nil
+	})
+}
+
+// trilError describes the first invalid element of row i of batch row b.
+func trilError(family, param string, lv []float64, b, i, d int) error {
+	for j := 0; j < d; j++ {
+		k := b*d*d + i*d + j
+		v := lv[k]
 		var want string
 		switch {
 		case j > i && v != 0:

@@ -12,24 +12,28 @@
 // part is ignored on input and zero on output.
 package linalg
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	gonumlapack "gonum.org/v1/gonum/lapack/gonum"
+)
 
 // Dot returns Σ x[i] y[i] over len(x) elements; y must be at least as
 // long. The sum uses four accumulators in a fixed order, so the result does
 // not depend on anything but the inputs.
 func Dot(x, y []float64) float64 {
-	n := len(x)
-	y = y[:n]
+	y = y[:len(x)]
 	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= n; i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
+	for len(x) >= 4 && len(y) >= 4 {
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+		x, y = x[4:], y[4:]
 	}
-	for ; i < n; i++ {
-		s0 += x[i] * y[i]
+	for i, v := range x {
+		s0 += v * y[i]
 	}
 	return (s0 + s1) + (s2 + s3)
 }
@@ -37,6 +41,13 @@ func Dot(x, y []float64) float64 {
 // Axpy adds a*x to y element-wise over len(x) elements.
 func Axpy(a float64, x, y []float64) {
 	y = y[:len(x)]
+	for len(x) >= 4 && len(y) >= 4 {
+		y[0] += a * x[0]
+		y[1] += a * x[1]
+		y[2] += a * x[2]
+		y[3] += a * x[3]
+		x, y = x[4:], y[4:]
+	}
 	for i, v := range x {
 		y[i] += a * v
 	}
@@ -44,29 +55,58 @@ func Axpy(a float64, x, y []float64) {
 
 // CholeskySym computes the lower Cholesky factor L (L Lᵀ = A) of the
 // symmetric part ½(A + Aᵀ) of the d x d matrix a into l (which may not
-// alias a); the strictly upper part of l is set to zero. It uses the
-// row-oriented Cholesky-Banachiewicz order, l_ij = (s_ij - Σ_{k<j} l_ik
-// l_jk) / l_jj, whose inner products run along rows of l.
+// alias a); the strictly upper part of l is set to zero. The factorization
+// is LAPACK's dpotrf as implemented by gonum (lapack/gonum), whose inner
+// products run in gonum's assembly kernels; for d below its block size
+// this is the unblocked left-looking algorithm dpotf2.
 //
 // It returns ok = false when the matrix is not (numerically) positive
 // definite: k is the first pivot that is not positive and finite (the
 // leading minor of order k+1 fails) and pivot its value; l is then
 // undefined.
 func CholeskySym(l, a []float64, d int) (ok bool, k int, pivot float64) {
+	l = l[:d*d]
+	a = a[:d*d]
 	for i := 0; i < d; i++ {
-		li := l[i*d : i*d+d]
-		ai := a[i*d : i*d+d]
 		for j := 0; j < i; j++ {
-			lj := l[j*d : j*d+j]
-			s := 0.5 * (ai[j] + a[j*d+i])
-			li[j] = (s - Dot(lj, li[:j])) / l[j*d+j]
+			l[i*d+j] = 0.5 * (a[i*d+j] + a[j*d+i])
 		}
-		p := ai[i] - Dot(li[:i], li[:i])
+		l[i*d+i] = a[i*d+i]
+		clear(l[i*d+i+1 : i*d+d])
+	}
+	if lapackImpl.Dpotrf(blas.Lower, d, l, max(d, 1)) {
+		ok = true
+		for i := 0; i < d; i++ {
+			if math.IsInf(l[i*d+i], 1) {
+				ok = false
+			}
+		}
+		if ok {
+			return true, 0, 0
+		}
+	}
+	return choleskyPivot(l, a, d)
+}
+
+var lapackImpl gonumlapack.Implementation
+
+// choleskyPivot runs the left-looking factorization (dpotf2's order:
+// l_jj = √(a_jj - Σ_{k<j} l_jk²), then l_ij = (s_ij - Σ_{k<j} l_ik l_jk) / l_jj
+// for i > j) to find the first pivot that is not positive and finite.
+func choleskyPivot(l, a []float64, d int) (ok bool, k int, pivot float64) {
+	clear(l)
+	for j := 0; j < d; j++ {
+		lj := l[j*d : j*d+j]
+		p := a[j*d+j] - Dot(lj, lj)
 		if !(p > 0) || math.IsInf(p, 1) {
-			return false, i, p
+			return false, j, p
 		}
-		li[i] = math.Sqrt(p)
-		clear(li[i+1:])
+		ljj := math.Sqrt(p)
+		l[j*d+j] = ljj
+		for i := j + 1; i < d; i++ {
+			s := 0.5 * (a[i*d+j] + a[j*d+i])
+			l[i*d+j] = (s - Dot(l[i*d:i*d+j], lj)) / ljj
+		}
 	}
 	return true, 0, 0
 }
@@ -225,3 +265,4 @@ func CholeskyVJP(abar, l, lbar []float64, d int, work []float64) {
 		}
 	}
 }
+
