@@ -265,4 +265,3 @@ func CholeskyVJP(abar, l, lbar []float64, d int, work []float64) {
 		}
 	}
 }
-
