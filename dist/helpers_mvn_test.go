@@ -158,12 +158,76 @@ func bigLog1pMVN(y *big.Float) *big.Float {
 }
 
 // bigKLTrilMVN returns KL(N(m1, L1L1ᵀ) || N(m2, L2L2ᵀ)) for float64 lower
-// factors, exactly up to rounding at bigPrecMVN bits: M = L₂⁻¹L₁ and
-// u = L₂⁻¹δ by big-float forward substitution, then
-// ½[Σ_ij M_ij² - D - 2 Σ log M_ii + |u|²] with log M_ii = log1p(M_ii - 1).
-// The diagonal of M must be within (1/2, 3/2).
+// factors, exactly up to rounding at bigPrecMVN bits (see bigKLFactorsMVN).
 func bigKLTrilMVN(m1, l1, m2, l2 []float64, d int) float64 {
-	at := func(l []float64, i, j int) *big.Float { return bigF(l[i*d+j]) }
+	return bigKLFactorsMVN(m1, bigMatMVN(l1, d), m2, bigMatMVN(l2, d))
+}
+
+// bigMatMVN converts a row-major d x d matrix to big floats.
+func bigMatMVN(a []float64, d int) [][]*big.Float {
+	m := make([][]*big.Float, d)
+	for i := range m {
+		m[i] = make([]*big.Float, d)
+		for j := range m[i] {
+			m[i][j] = bigF(a[i*d+j])
+		}
+	}
+	return m
+}
+
+// bigLowRankCovMVN returns W Wᵀ + diag(dg) exactly (W row-major d x k).
+func bigLowRankCovMVN(w, dg []float64, d, k int) [][]*big.Float {
+	s := make([][]*big.Float, d)
+	for i := range s {
+		s[i] = make([]*big.Float, d)
+		for j := range s[i] {
+			v := new(big.Float).SetPrec(bigPrecMVN)
+			for l := 0; l < k; l++ {
+				v.Add(v, new(big.Float).SetPrec(bigPrecMVN).Mul(bigF(w[i*k+l]), bigF(w[j*k+l])))
+			}
+			if i == j {
+				v.Add(v, bigF(dg[i]))
+			}
+			s[i][j] = v
+		}
+	}
+	return s
+}
+
+// bigCholMVN returns the lower Cholesky factor of a big symmetric
+// positive-definite matrix.
+func bigCholMVN(a [][]*big.Float) [][]*big.Float {
+	d := len(a)
+	l := make([][]*big.Float, d)
+	for i := range l {
+		l[i] = make([]*big.Float, d)
+		for j := range l[i] {
+			l[i][j] = new(big.Float).SetPrec(bigPrecMVN)
+		}
+	}
+	for j := 0; j < d; j++ {
+		s := new(big.Float).SetPrec(bigPrecMVN).Set(a[j][j])
+		for k := 0; k < j; k++ {
+			s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(l[j][k], l[j][k]))
+		}
+		l[j][j].Sqrt(s)
+		for i := j + 1; i < d; i++ {
+			t := new(big.Float).SetPrec(bigPrecMVN).Set(a[i][j])
+			for k := 0; k < j; k++ {
+				t.Sub(t, new(big.Float).SetPrec(bigPrecMVN).Mul(l[i][k], l[j][k]))
+			}
+			l[i][j].Quo(t, l[j][j])
+		}
+	}
+	return l
+}
+
+// bigKLFactorsMVN returns KL(N(m1, L1L1ᵀ) || N(m2, L2L2ᵀ)) for big lower
+// factors at bigPrecMVN bits: M = L₂⁻¹L₁ and u = L₂⁻¹δ by forward
+// substitution, then ½[Σ_ij M_ij² - D - 2 Σ log M_ii + |u|²] with
+// log M_ii = log1p(M_ii - 1). The diagonal of M must be within (1/2, 3/2).
+func bigKLFactorsMVN(m1 []float64, l1 [][]*big.Float, m2 []float64, l2 [][]*big.Float) float64 {
+	d := len(m1)
 	m := make([][]*big.Float, d)
 	for i := range m {
 		m[i] = make([]*big.Float, d)
@@ -172,21 +236,21 @@ func bigKLTrilMVN(m1, l1, m2, l2 []float64, d int) float64 {
 		for i := 0; i < d; i++ {
 			s := new(big.Float).SetPrec(bigPrecMVN)
 			if i >= j {
-				s.Set(at(l1, i, j))
+				s.Set(l1[i][j])
 			}
 			for k := 0; k < i; k++ {
-				s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(at(l2, i, k), m[k][j]))
+				s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(l2[i][k], m[k][j]))
 			}
-			m[i][j] = s.Quo(s, at(l2, i, i))
+			m[i][j] = s.Quo(s, l2[i][i])
 		}
 	}
 	u := make([]*big.Float, d)
 	for i := 0; i < d; i++ {
 		s := new(big.Float).SetPrec(bigPrecMVN).Sub(bigF(m1[i]), bigF(m2[i]))
 		for k := 0; k < i; k++ {
-			s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(at(l2, i, k), u[k]))
+			s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(l2[i][k], u[k]))
 		}
-		u[i] = s.Quo(s, at(l2, i, i))
+		u[i] = s.Quo(s, l2[i][i])
 	}
 	sum := new(big.Float).SetPrec(bigPrecMVN).SetFloat64(-float64(d))
 	for i := 0; i < d; i++ {
@@ -317,4 +381,31 @@ func trilMVN(v ad.Var, d int) ad.Var {
 		}
 	}
 	return ad.Mul(v, ad.Row(mask))
+}
+
+// denseLowRankMVN returns W Wᵀ + diag(dg) in float64 (W row-major d x k).
+func denseLowRankMVN(w, dg []float64, d, k int) []float64 {
+	s := make([]float64, d*d)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			var v float64
+			for l := 0; l < k; l++ {
+				v += w[i*k+l] * w[j*k+l]
+			}
+			if i == j {
+				v += dg[i]
+			}
+			s[i*d+j] = v
+		}
+	}
+	return s
+}
+
+// randPosMVN returns n values uniform in [lo, lo+1).
+func randPosMVN(rng *rand.Rand, n int, lo float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = lo + rng.Float64()
+	}
+	return x
 }
