@@ -107,9 +107,9 @@ func TestKLLowRankNearEqual(t *testing.T) {
 			p := Must(NewLowRankMultivariateNormal(pl, pw, pd))
 			want := bigKLFactorsMVN(pl, bigCholMVN(bigLowRankCovMVN(pw, pd, d, k)), q.loc, bigCholMVN(bigLowRankCovMVN(q.w, q.dg, d, k)))
 			require.Less(t, want, 1e-9)
-			assertRel(t, want, klScalar(t, p, q.dist), 1e-8, "d=%d k=%d %s perturbed (KL %.3g)", d, k, which, want)
+			assertRel(t, want, klScalar(t, p, q.dist), 1e-6, "d=%d k=%d %s perturbed (KL %.3g)", d, k, which, want)
 			want = bigKLFactorsMVN(q.loc, bigCholMVN(bigLowRankCovMVN(q.w, q.dg, d, k)), pl, bigCholMVN(bigLowRankCovMVN(pw, pd, d, k)))
-			assertRel(t, want, klScalar(t, q.dist, p), 1e-8, "d=%d k=%d %s perturbed, reversed", d, k, which)
+			assertRel(t, want, klScalar(t, q.dist, p), 1e-6, "d=%d k=%d %s perturbed, reversed", d, k, which)
 			// The cross pairs with the same covariances.
 			pm := Must(NewMultivariateNormal(pl, denseLowRankMVN(pw, pd, d, k)))
 			assertRel(t, klScalar(t, p, q.dist), klScalar(t, pm, q.dist), 1e-6, "d=%d k=%d %s MVN-LowRank", d, k, which)
