@@ -1,6 +1,8 @@
 package dist
 
 import (
+	"math"
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/stat/distmv"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/special"
 )
 
 func TestKLMVNAgainstDenseFormula(t *testing.T) {
@@ -222,4 +225,23 @@ func TestKLMVNNormal(t *testing.T) {
 	checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
 		return Normal{Loc: v[2], Scale: v[3]}, MultivariateNormal{Loc: v[0], ScaleTril: trilMVN(v[1], d)}
 	}, scalarParams, nil)
+}
+
+// TestDiagTermMVN checks (1+e)² - 1 - 2 log1p(e) against big-float values
+// across the switch between its series and its closed form.
+func TestDiagTermMVN(t *testing.T) {
+	for _, e := range []float64{-0.45, -0.2, -0.1000001, -0.0999999, -0.03, -1e-3, -1e-8, 1e-12, 1e-6, 0.004, 0.05, 0.0999999, 0.1, 0.3, 0.49} {
+		x := bigF(e)
+		one := bigF(1)
+		r := new(big.Float).SetPrec(bigPrecMVN).Add(one, x)
+		r.Mul(r, r)
+		r.Sub(r, one)
+		lg := bigLog1pMVN(x)
+		r.Sub(r, lg.Mul(lg, bigF(2)))
+		want, _ := r.Float64()
+		assertRel(t, want, diagTermMVN(e), 1e-14, "e = %v", e)
+	}
+	for _, e := range []float64{-0.9, 0.7, 3, 100} {
+		assertRel(t, special.LogRatioM1(2*math.Log1p(e)), diagTermMVN(e), 1e-14, "e = %v", e)
+	}
 }
