@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 	"math/big"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -244,4 +245,45 @@ func TestDiagTermMVN(t *testing.T) {
 	for _, e := range []float64{-0.9, 0.7, 3, 100} {
 		assertRel(t, special.LogRatioM1(2*math.Log1p(e)), diagTermMVN(e), 1e-14, "e = %v", e)
 	}
+}
+
+// TestMVNDeterministic checks that values and gradients of the Gaussian
+// kernels do not depend on the number of goroutines.
+func TestMVNDeterministic(t *testing.T) {
+	rng := newRNG(27)
+	const b, d, k = 256, 8, 2 // large enough for every parallel path
+	var covs []float64
+	for range b {
+		covs = append(covs, randSPDMVN(rng, d, 0.5)...)
+	}
+	locs, x := randVecMVN(rng, b*d, 1), randVecMVN(rng, 4*b*d, 2)
+	ws, dgs := randVecMVN(rng, b*d*k, 1), randPosMVN(rng, b*d, 0.2)
+	run := func() [][]float64 {
+		tp := ad.NewTape()
+		cov := tp.Input(b, d*d, covs)
+		loc := tp.Input(1, d, locs[:d])
+		xv := tp.Input(4*b, d, x)
+		w := tp.Input(b, d*k, ws)
+		dg := tp.Input(1, d, dgs[:d])
+		p := Must(MultivariateNormalCov(loc, cov))
+		q := Must(NewMultivariateNormal(locs[d:2*d], covs[:d*d]))
+		lr := Must(LowRankMultivariateNormalOf(loc, w, dg))
+		kl1, err := KL(p, q)
+		require.NoError(t, err)
+		kl2, err := KL(lr, Must(LowRankMultivariateNormalOf(ad.Row(locs[:d]), ad.Row(ws[:d*k]), ad.Row(dgs[d:2*d]))))
+		require.NoError(t, err)
+		s := ad.Add(ad.Add(ad.Sum(kl1), ad.Sum(kl2)), ad.Add(ad.Sum(p.LogProb(xv)), ad.Sum(lr.LogProb(xv))))
+		tp.Backward(s)
+		out := [][]float64{{s.Scalar()}}
+		for _, v := range []ad.Var{cov, loc, xv, w, dg} {
+			out = append(out, append([]float64(nil), v.Grad()...))
+		}
+		return out
+	}
+	old := runtime.GOMAXPROCS(1)
+	one := run()
+	runtime.GOMAXPROCS(4)
+	four := run()
+	runtime.GOMAXPROCS(old)
+	assert.Equal(t, one, four)
 }
