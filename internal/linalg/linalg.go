@@ -135,25 +135,39 @@ func SolveLowerT(x, l, b []float64, d int) {
 // SolveLowerTri computes E = L⁻¹ F for lower-triangular L and F into the
 // lower triangle of e (the strictly upper part of e is set to zero; e may
 // alias f). E is lower triangular because F is, which halves the work of a
-// general solve: row i of E is (F_i - Σ_{k<i} l_ik E_k) / l_ii, and E_k is
-// nonzero only in its first k+1 entries.
+// general solve: E_ij = (F_ij - Σ_{j<=k<i} l_ik E_kj) / l_ii for j <= i.
+//
+// Row i is computed in blocks of four columns held in registers while k
+// runs over the rows above (E_k is zero beyond column k, so the blocks
+// read zeros there): one load of l_ik and four of E_k per four
+// multiply-adds and no stores in the inner loop.
 func SolveLowerTri(e, l, f []float64, d int) {
 	for i := 0; i < d; i++ {
-		ei := e[i*d : i*d+d]
-		if &e[0] != &f[0] {
-			copy(ei[:i+1], f[i*d:i*d+i+1])
+		ei := e[i*d : (i+1)*d]
+		fi := f[i*d : (i+1)*d]
+		li := l[i*d : i*d+i]
+		inv := 1 / l[i*d+i]
+		j0 := 0
+		for ; j0+4 <= i+1; j0 += 4 {
+			a0, a1, a2, a3 := fi[j0], fi[j0+1], fi[j0+2], fi[j0+3]
+			for k := j0; k < i; k++ {
+				lik := li[k]
+				ek := e[k*d+j0 : k*d+j0+4]
+				a0 -= lik * ek[0]
+				a1 -= lik * ek[1]
+				a2 -= lik * ek[2]
+				a3 -= lik * ek[3]
+			}
+			ei[j0], ei[j0+1], ei[j0+2], ei[j0+3] = a0*inv, a1*inv, a2*inv, a3*inv
+		}
+		for j := j0; j <= i; j++ {
+			a := fi[j]
+			for k := j; k < i; k++ {
+				a -= li[k] * e[k*d+j]
+			}
+			ei[j] = a * inv
 		}
 		clear(ei[i+1:])
-		li := l[i*d : i*d+i]
-		for k, lik := range li {
-			if lik != 0 {
-				Axpy(-lik, e[k*d:k*d+k+1], ei[:k+1])
-			}
-		}
-		inv := 1 / l[i*d+i]
-		for j := range ei[:i+1] {
-			ei[j] *= inv
-		}
 	}
 }
 
