@@ -103,7 +103,7 @@ func outerMVN(l []float64, d int) []float64 {
 // and covariance.
 func gonumNormalMVN(t *testing.T, loc, cov []float64, seed uint64) *distmv.Normal {
 	t.Helper()
-	n, ok := distmv.NewNormal(loc, symMVN(cov, len(loc)), newRNGSource(seed))
+	n, ok := distmv.NewNormal(loc, symMVN(cov, len(loc)), newRNG(seed))
 	require.True(t, ok, "gonum accepts the covariance")
 	return n
 }
@@ -136,18 +136,18 @@ func denseKLMVN(t *testing.T, m1, s1, m2, s2 []float64) float64 {
 // bigPrecMVN is the precision of exact references.
 const bigPrecMVN = 300
 
-func bigF(x float64) *big.Float { return new(big.Float).SetPrec(bigPrecMVN).SetFloat64(x) }
+func bigFMVN(x float64) *big.Float { return new(big.Float).SetPrec(bigPrecMVN).SetFloat64(x) }
 
 // bigLog1pMVN returns log(1 + y) for |y| < 1/2 in big arithmetic by
 // log(1+y) = 2 atanh(y / (2 + y)) = 2 Σ z^(2k+1)/(2k+1).
 func bigLog1pMVN(y *big.Float) *big.Float {
-	two := bigF(2)
+	two := bigFMVN(2)
 	z := new(big.Float).SetPrec(bigPrecMVN).Quo(y, new(big.Float).SetPrec(bigPrecMVN).Add(two, y))
 	z2 := new(big.Float).SetPrec(bigPrecMVN).Mul(z, z)
 	sum := new(big.Float).SetPrec(bigPrecMVN)
 	term := new(big.Float).SetPrec(bigPrecMVN).Set(z)
 	for k := 0; k < 400; k++ {
-		t := new(big.Float).SetPrec(bigPrecMVN).Quo(term, bigF(float64(2*k+1)))
+		t := new(big.Float).SetPrec(bigPrecMVN).Quo(term, bigFMVN(float64(2*k+1)))
 		sum.Add(sum, t)
 		term.Mul(term, z2)
 		if term.Sign() == 0 || term.MantExp(nil)-sum.MantExp(nil) < -bigPrecMVN {
@@ -169,7 +169,7 @@ func bigMatMVN(a []float64, d int) [][]*big.Float {
 	for i := range m {
 		m[i] = make([]*big.Float, d)
 		for j := range m[i] {
-			m[i][j] = bigF(a[i*d+j])
+			m[i][j] = bigFMVN(a[i*d+j])
 		}
 	}
 	return m
@@ -183,10 +183,10 @@ func bigLowRankCovMVN(w, dg []float64, d, k int) [][]*big.Float {
 		for j := range s[i] {
 			v := new(big.Float).SetPrec(bigPrecMVN)
 			for l := 0; l < k; l++ {
-				v.Add(v, new(big.Float).SetPrec(bigPrecMVN).Mul(bigF(w[i*k+l]), bigF(w[j*k+l])))
+				v.Add(v, new(big.Float).SetPrec(bigPrecMVN).Mul(bigFMVN(w[i*k+l]), bigFMVN(w[j*k+l])))
 			}
 			if i == j {
-				v.Add(v, bigF(dg[i]))
+				v.Add(v, bigFMVN(dg[i]))
 			}
 			s[i][j] = v
 		}
@@ -246,7 +246,7 @@ func bigKLFactorsMVN(m1 []float64, l1 [][]*big.Float, m2 []float64, l2 [][]*big.
 	}
 	u := make([]*big.Float, d)
 	for i := 0; i < d; i++ {
-		s := new(big.Float).SetPrec(bigPrecMVN).Sub(bigF(m1[i]), bigF(m2[i]))
+		s := new(big.Float).SetPrec(bigPrecMVN).Sub(bigFMVN(m1[i]), bigFMVN(m2[i]))
 		for k := 0; k < i; k++ {
 			s.Sub(s, new(big.Float).SetPrec(bigPrecMVN).Mul(l2[i][k], u[k]))
 		}
@@ -258,11 +258,11 @@ func bigKLFactorsMVN(m1 []float64, l1 [][]*big.Float, m2 []float64, l2 [][]*big.
 			sum.Add(sum, new(big.Float).SetPrec(bigPrecMVN).Mul(m[i][j], m[i][j]))
 		}
 		sum.Add(sum, new(big.Float).SetPrec(bigPrecMVN).Mul(u[i], u[i]))
-		y := new(big.Float).SetPrec(bigPrecMVN).Sub(m[i][i], bigF(1))
+		y := new(big.Float).SetPrec(bigPrecMVN).Sub(m[i][i], bigFMVN(1))
 		lg := bigLog1pMVN(y)
-		sum.Sub(sum, lg.Mul(lg, bigF(2)))
+		sum.Sub(sum, lg.Mul(lg, bigFMVN(2)))
 	}
-	v, _ := sum.Mul(sum, bigF(0.5)).Float64()
+	v, _ := sum.Mul(sum, bigFMVN(0.5)).Float64()
 	return v
 }
 
@@ -317,10 +317,6 @@ func mcKLGonumMVN(p, q *distmv.Normal, n int) (float64, float64) {
 	m /= float64(n)
 	return m, math.Sqrt((m2/float64(n) - m*m) / float64(n))
 }
-
-// newRNGSource returns a golang.org/x/exp/rand-compatible source for
-// gonum's samplers, seeded.
-func newRNGSource(seed uint64) *rand.Rand { return newRNG(seed) }
 
 // benchDataDirMVN returns the folder of the benchmark data: the
 // KLDIV_BENCH_DATA environment variable, or ../shared/bench/data relative

@@ -15,30 +15,30 @@ import (
 // pairs of 32-dimensional full-covariance normals, built from their
 // covariance matrices (Cholesky factorization included).
 
-const w2Dim = 32
+const w2DimMVN = 32
 
-// w2Data holds the parameters of W2 as batched rows.
-type w2Data struct {
+// w2DataMVN holds the parameters of W2 as batched rows.
+type w2DataMVN struct {
 	n              int
 	m1, s1, m2, s2 []float64
 }
 
-// loadW2 reads mvn_pairs.csv.gz from the benchmark data folder, or returns
+// loadW2MVN reads mvn_pairs.csv.gz from the benchmark data folder, or returns
 // ok = false with the reason when it is absent.
-func loadW2(tb testing.TB) (w2Data, string, bool) {
+func loadW2MVN(tb testing.TB) (w2DataMVN, string, bool) {
 	tb.Helper()
 	dir := benchDataDirMVN()
 	if dir == "" {
-		return w2Data{}, "benchmark data not found: set KLDIV_BENCH_DATA to the folder holding mvn_pairs.csv.gz (shared/bench/data)", false
+		return w2DataMVN{}, "benchmark data not found: set KLDIV_BENCH_DATA to the folder holding mvn_pairs.csv.gz (shared/bench/data)", false
 	}
 	path := filepath.Join(dir, "mvn_pairs.csv.gz")
 	if _, err := os.Stat(path); err != nil {
-		return w2Data{}, "benchmark data not found: " + path + " (set KLDIV_BENCH_DATA to shared/bench/data)", false
+		return w2DataMVN{}, "benchmark data not found: " + path + " (set KLDIV_BENCH_DATA to shared/bench/data)", false
 	}
 	rows, err := readCSVGzMVN(path)
 	require.NoError(tb, err)
-	const d = w2Dim
-	w := w2Data{n: len(rows)}
+	const d = w2DimMVN
+	w := w2DataMVN{n: len(rows)}
 	for _, r := range rows {
 		require.Len(tb, r, 2*(d+d*d))
 		w.m1 = append(w.m1, r[:d]...)
@@ -49,10 +49,10 @@ func loadW2(tb testing.TB) (w2Data, string, bool) {
 	return w, "", true
 }
 
-// klW2 is the timed call: both batched distributions from the covariance
+// klW2MVN is the timed call: both batched distributions from the covariance
 // matrices, then the batch of KL values.
-func klW2(w w2Data) (ad.Var, error) {
-	const d = w2Dim
+func klW2MVN(w w2DataMVN) (ad.Var, error) {
+	const d = w2DimMVN
 	p, err := MultivariateNormalCov(ad.Const(w.n, d, w.m1), ad.Const(w.n, d*d, w.s1))
 	if err != nil {
 		return ad.Var{}, err
@@ -65,12 +65,12 @@ func klW2(w w2Data) (ad.Var, error) {
 }
 
 func TestW2KLMVNSum(t *testing.T) {
-	w, why, ok := loadW2(t)
+	w, why, ok := loadW2MVN(t)
 	if !ok {
 		t.Skip(why)
 	}
 	require.Equal(t, 256, w.n)
-	kl, err := klW2(w)
+	kl, err := klW2MVN(w)
 	require.NoError(t, err)
 	var sum float64
 	for _, v := range kl.Value() {
@@ -81,13 +81,13 @@ func TestW2KLMVNSum(t *testing.T) {
 }
 
 func BenchmarkW2KLMVN(b *testing.B) {
-	w, why, ok := loadW2(b)
+	w, why, ok := loadW2MVN(b)
 	if !ok {
 		b.Skip(why)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := klW2(w); err != nil {
+		if _, err := klW2MVN(w); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -232,13 +232,13 @@ func TestKLMVNNormal(t *testing.T) {
 // across the switch between its series and its closed form.
 func TestDiagTermMVN(t *testing.T) {
 	for _, e := range []float64{-0.45, -0.2, -0.1000001, -0.0999999, -0.03, -1e-3, -1e-8, 1e-12, 1e-6, 0.004, 0.05, 0.0999999, 0.1, 0.3, 0.49} {
-		x := bigF(e)
-		one := bigF(1)
+		x := bigFMVN(e)
+		one := bigFMVN(1)
 		r := new(big.Float).SetPrec(bigPrecMVN).Add(one, x)
 		r.Mul(r, r)
 		r.Sub(r, one)
 		lg := bigLog1pMVN(x)
-		r.Sub(r, lg.Mul(lg, bigF(2)))
+		r.Sub(r, lg.Mul(lg, bigFMVN(2)))
 		want, _ := r.Float64()
 		assertRel(t, want, diagTermMVN(e), 1e-14, "e = %v", e)
 	}
