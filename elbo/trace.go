@@ -1,6 +1,7 @@
 package elbo
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
@@ -119,6 +120,14 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 			stats.Paths[ms.Name] = vi.PathScoreFunction
 		}
 	}
+	// Guide factors (the joint log-density of full-rank autoguides) belong
+	// to log q.
+	for i := range gt.Sites {
+		gs := &gt.Sites[i]
+		if gs.Kind == vi.Factor {
+			add(&kl, perParticle(siteLogQ(gs, stl), s, gs.LogProb.Rows()))
+		}
+	}
 	klTrue = kl
 	if like == (ad.Var{}) {
 		like = t.Full(s, 1, 0)
@@ -132,12 +141,20 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 	if b != 1 {
 		obj = ad.Sub(like, ad.Scale(kl, b))
 	}
-	loss := ad.Neg(ad.Mean(obj))
+	avg := ad.Mean
+	if gt.Weights != (ad.Var{}) {
+		if len(nonReparam) > 0 {
+			return ad.Var{}, stats, fmt.Errorf("elbo: a guide with particle weights cannot have sites that are not reparameterized (%q)", nonReparam[0].Name)
+		}
+		w := gt.Weights
+		avg = func(v ad.Var) ad.Var { return ad.Sum(ad.Mul(w, v)) }
+	}
+	loss := ad.Neg(avg(obj))
 	if len(nonReparam) > 0 {
 		loss = ad.Add(loss, scoreSurrogate(t, nonReparam, ad.Detach(obj), s))
 	}
-	stats.ELBO = ad.Mean(elboVec).Scalar()
-	stats.KL = ad.Mean(klTrue).Scalar()
+	stats.ELBO = avg(elboVec).Scalar()
+	stats.KL = avg(klTrue).Scalar()
 	if math.IsNaN(stats.KL) && stats.BadSite == "" {
 		stats.BadSite = badSite(gt, mt)
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -115,4 +116,29 @@ func finiteData(name string, x []float64) error {
 		}
 	}
 	return nil
+}
+
+// LogEvidence returns log p(y) = log N(y | 0, σ² I + τ² X Xᵀ), the exact
+// marginal likelihood.
+func (m LinearRegression) LogEvidence() (float64, error) {
+	if err := m.Validate(); err != nil {
+		return 0, err
+	}
+	n := m.X.Rows
+	x := mat.NewDense(n, m.X.Cols, m.X.Data)
+	c := mat.NewSymDense(n, nil)
+	c.SymOuterK(m.PriorScale*m.PriorScale, x)
+	for i := 0; i < n; i++ {
+		c.SetSym(i, i, c.At(i, i)+m.NoiseScale*m.NoiseScale)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(c) {
+		return 0, fmt.Errorf("models: LinearRegression: marginal covariance is not positive definite")
+	}
+	y := mat.NewVecDense(n, m.Y)
+	var sol mat.VecDense
+	if err := ch.SolveVecTo(&sol, y); err != nil {
+		return 0, err
+	}
+	return -0.5*mat.Dot(y, &sol) - 0.5*ch.LogDet() - 0.5*float64(n)*math.Log(2*math.Pi), nil
 }

@@ -15,10 +15,12 @@ type autoConfig struct {
 	init      InitStrategy
 	initScale float64
 	prefix    string
+	mapSteps  int
+	mapLR     float64
 }
 
 func newAutoConfig(opts []AutoOption) autoConfig {
-	c := autoConfig{init: InitToMedian(15), initScale: 0.1, prefix: "auto"}
+	c := autoConfig{init: InitToMedian(15), initScale: 0.1, prefix: "auto", mapSteps: 3000, mapLR: 0.01}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -31,6 +33,12 @@ func WithInit(s InitStrategy) AutoOption { return func(c *autoConfig) { c.init =
 // WithInitScale sets the initial standard deviation of the guide in
 // unconstrained space (default 0.1, as Pyro).
 func WithInitScale(s float64) AutoOption { return func(c *autoConfig) { c.initScale = s } }
+
+// WithMAPSteps sets the Adam steps and step size of the MAP search of
+// AutoLaplace (default 3000 steps at 0.01).
+func WithMAPSteps(steps int, lr float64) AutoOption {
+	return func(c *autoConfig) { c.mapSteps, c.mapLR = steps, lr }
+}
 
 // WithPrefix sets the prefix of the guide's parameter names (default
 // "auto").
@@ -65,7 +73,7 @@ func (g *autoNormal) Setup(s *Setup) error {
 	if err != nil {
 		return err
 	}
-	init, err := initUnconstrained(l, s.Proto, g.cfg.init, s.Rand)
+	init, err := initFlat(s, l, g.cfg.init)
 	if err != nil {
 		return err
 	}
@@ -140,7 +148,7 @@ func (g *autoDelta) Setup(s *Setup) error {
 	if err != nil {
 		return err
 	}
-	init, err := initUnconstrained(l, s.Proto, g.cfg.init, s.Rand)
+	init, err := initFlat(s, l, g.cfg.init)
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,10 @@ type Env struct {
 	Params    *ParamStore
 	Particles int
 	// Step counts optimizer steps from 0.
-	Step  int
-	state *runState
+	Step int
+	// Drawing is set while drawing from a fitted guide (Program.Drawing).
+	Drawing bool
+	state   *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -31,7 +33,7 @@ func (e *Env) program(m mode, particles int, replay *Trace) *Program {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch

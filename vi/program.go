@@ -80,6 +80,10 @@ func (s *Site) ScaledLogProb() ad.Var {
 // Trace is the ordered record of the sites of one program run.
 type Trace struct {
 	Sites []Site
+	// Weights, when set by a guide (Program.SetParticleWeights), are the
+	// S x 1 weights of the particles in expectations over the guide
+	// (stratified mixture guides); zero Var means uniform weights 1/S.
+	Weights ad.Var
 }
 
 // Site returns the site with the given name, or nil.
@@ -192,6 +196,23 @@ type Program struct {
 	trace     *Trace
 	site      string // the site being processed, for error messages
 	state     *runState
+	drawing   bool
+}
+
+// Drawing reports whether the guide is run to draw from the approximation
+// (final evaluation and posterior draws) rather than to estimate an
+// objective: a stratified guide must then draw ancestrally.
+func (p *Program) Drawing() bool { return p.drawing }
+
+// SetParticleWeights sets the S x 1 weights with which the objective
+// averages over particles (they must sum to 1); guides that stratify their
+// particles (mixtures) use it. Only the Trace and MeanField objectives
+// support weights.
+func (p *Program) SetParticleWeights(w ad.Var) {
+	if w.Rows() != p.particles || w.Cols() != 1 {
+		p.fail("vi: particle weights are %dx%d, want %dx1", w.Rows(), w.Cols(), p.particles)
+	}
+	p.trace.Weights = w
 }
 
 // Tape returns the tape the program records on.

@@ -54,6 +54,8 @@ func (r *Result) evaluate(env *Env, n int) error {
 	}
 	env.Tape.Reset()
 	env.Particles = n
+	env.Drawing = true
+	defer func() { env.Drawing = false }()
 	gt, err := env.RunGuide(r.Guide, n)
 	if err != nil {
 		return err
