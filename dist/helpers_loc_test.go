@@ -454,3 +454,17 @@ func checkKLRandomLoc(t *testing.T, draw func(rng *rand.Rand) (Distribution, Dis
 func logUniformLoc(rng *rand.Rand, lo, hi float64) float64 {
 	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
 }
+
+// klQuadLoc is klQuad that also skips points where p underflows to 0
+// (where log q may be -Inf and the product 0·Inf would be NaN), for
+// densities with doubly exponential tails (Gumbel, Weibull).
+func klQuadLoc(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
+	return integrate(func(x float64) float64 {
+		lp := logProbAt(p, x)
+		pd := math.Exp(lp)
+		if pd == 0 {
+			return 0
+		}
+		return pd * (lp - logProbAt(q, x))
+	}, lo, hi, breaks...)
+}

@@ -37,7 +37,7 @@ func klLaplaceLaplace(p, q Laplace) (ad.Var, error) {
 				diff := a - bb
 				d := math.Abs(diff)
 				t := d / sa
-				u := math.Log(sa/sb) - t
+				u := math.Log1p((sa-sb)/sb) - t // log(b1/b2) - t, accurate when b1 ≈ b2
 				if u < -1 {
 					// Far from p = q with b1 < b2, where the two terms
 					// below would cancel; here no term does.

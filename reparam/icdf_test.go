@@ -58,8 +58,8 @@ func samplerCasesLoc() []samplerCaseLoc {
 	return []samplerCaseLoc{
 		{
 			name: "Laplace", params: []float64{mu, b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Laplace(rng, p[0], p[1], n) },
-			mean:     mu, variance: 2 * b * b,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Laplace(rng, p[0], p[1], n) },
+			mean: mu, variance: 2 * b * b,
 			quantile: func(p float64) float64 {
 				if p < 0.5 {
 					return mu + b*math.Log(2*p)
@@ -70,85 +70,85 @@ func samplerCasesLoc() []samplerCaseLoc {
 		},
 		{
 			name: "Gumbel", params: []float64{mu, b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Gumbel(rng, p[0], p[1], n) },
-			mean:     mu + b*eg, variance: math.Pi * math.Pi * b * b / 6,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Gumbel(rng, p[0], p[1], n) },
+			mean: mu + b*eg, variance: math.Pi * math.Pi * b * b / 6,
 			quantile: func(p float64) float64 { return mu - b*math.Log(-math.Log(p)) },
 			fname:    "z²", f: square,
 			grad: []float64{2 * (mu + b*eg), 2*eg*(mu+b*eg) + math.Pi*math.Pi*b/3},
 		},
 		{
 			name: "Cauchy", params: []float64{mu, b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Cauchy(rng, p[0], p[1], n) },
-			mean:     nan, variance: nan,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Cauchy(rng, p[0], p[1], n) },
+			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return mu + b*math.Tan(math.Pi*(p-0.5)) },
 			fname:    "1/(1+z²)", f: lorentz,
 			grad: []float64{-2 * cauchyA * mu / (cauchyD * cauchyD), (mu*mu - cauchyA*cauchyA) / (cauchyD * cauchyD)},
 		},
 		{
 			name: "Logistic", params: []float64{mu, b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Logistic(rng, p[0], p[1], n) },
-			mean:     mu, variance: math.Pi * math.Pi * b * b / 3,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Logistic(rng, p[0], p[1], n) },
+			mean: mu, variance: math.Pi * math.Pi * b * b / 3,
 			quantile: func(p float64) float64 { return mu + b*math.Log(p/(1-p)) },
 			fname:    "z²", f: square, grad: []float64{2 * mu, 2 * math.Pi * math.Pi * b / 3},
 		},
 		{
 			name: "Exponential", params: []float64{1.7},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Exponential(rng, p[0], n) },
-			mean:     1 / 1.7, variance: 1 / (1.7 * 1.7),
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Exponential(rng, p[0], n) },
+			mean: 1 / 1.7, variance: 1 / (1.7 * 1.7),
 			quantile: func(p float64) float64 { return -math.Log1p(-p) / 1.7 },
 			// E[e^{-z}] = λ/(λ+1).
 			fname: "exp(-z)", f: negExp, grad: []float64{1 / (2.7 * 2.7)},
 		},
 		{
 			name: "Weibull", params: []float64{wl, wk},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Weibull(rng, p[0], p[1], n) },
-			mean:     wl * g1, variance: wl * wl * (g2 - g1*g1),
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Weibull(rng, p[0], p[1], n) },
+			mean: wl * g1, variance: wl * wl * (g2 - g1*g1),
 			quantile: func(p float64) float64 { return wl * math.Pow(-math.Log1p(-p), 1/wk) },
 			// E[z] = λ Γ(1+1/k).
 			fname: "z", f: identity, grad: []float64{g1, -wl * g1 * special.Digamma(1+1/wk) / (wk * wk)},
 		},
 		{
 			name: "Pareto", params: []float64{xm, al},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Pareto(rng, p[0], p[1], n) },
-			mean:     al * xm / (al - 1), variance: xm * xm * al / ((al - 1) * (al - 1) * (al - 2)),
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Pareto(rng, p[0], p[1], n) },
+			mean: al * xm / (al - 1), variance: xm * xm * al / ((al - 1) * (al - 1) * (al - 2)),
 			quantile: func(p float64) float64 { return xm * math.Pow(1-p, -1/al) },
 			// E[1/z] = α/(x_m(α+1)).
 			fname: "1/z", f: recip, grad: []float64{-al / (xm * xm * (al + 1)), 1 / (xm * (al + 1) * (al + 1))},
 		},
 		{
 			name: "Pareto heavy tail", params: []float64{xm, 0.8},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Pareto(rng, p[0], p[1], n) },
-			mean:     nan, variance: nan,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Pareto(rng, p[0], p[1], n) },
+			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return xm * math.Pow(1-p, -1/0.8) },
 			fname:    "1/z", f: recip, grad: []float64{-0.8 / (xm * xm * 1.8), 1 / (xm * 1.8 * 1.8)},
 		},
 		{
 			name: "Uniform", params: []float64{lo, hi},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Uniform(rng, p[0], p[1], n) },
-			mean:     (lo + hi) / 2, variance: (hi - lo) * (hi - lo) / 12,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Uniform(rng, p[0], p[1], n) },
+			mean: (lo + hi) / 2, variance: (hi - lo) * (hi - lo) / 12,
 			quantile: func(p float64) float64 { return lo + p*(hi-lo) },
 			// E[z²] = (L² + LH + H²)/3.
 			fname: "z²", f: square, grad: []float64{(2*lo + hi) / 3, (lo + 2*hi) / 3},
 		},
 		{
 			name: "HalfNormal", params: []float64{b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return HalfNormal(rng, p[0], n) },
-			mean:     b * math.Sqrt(2/math.Pi), variance: b * b * (1 - 2/math.Pi),
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return HalfNormal(rng, p[0], n) },
+			mean: b * math.Sqrt(2/math.Pi), variance: b * b * (1 - 2/math.Pi),
 			quantile: func(p float64) float64 { return b * stdNormalQuantileLoc((1+p)/2) },
 			fname:    "z²", f: square, grad: []float64{2 * b},
 		},
 		{
 			name: "HalfCauchy", params: []float64{b},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return HalfCauchy(rng, p[0], n) },
-			mean:     nan, variance: nan,
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return HalfCauchy(rng, p[0], n) },
+			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return b * math.Tan(math.Pi*p/2) },
 			// E[1/(1+z²)] = 1/(γ+1) (the Cauchy case at μ = 0; f is even).
 			fname: "1/(1+z²)", f: lorentz, grad: []float64{-1 / ((b + 1) * (b + 1))},
 		},
 		{
 			name: "LogNormal", params: []float64{lm, ls},
-			draw:     func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return LogNormal(rng, p[0], p[1], n) },
-			mean:     lnMean, variance: math.Expm1(ls*ls) * math.Exp(2*lm+ls*ls),
+			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return LogNormal(rng, p[0], p[1], n) },
+			mean: lnMean, variance: math.Expm1(ls*ls) * math.Exp(2*lm+ls*ls),
 			quantile: func(p float64) float64 { return math.Exp(lm + ls*stdNormalQuantileLoc(p)) },
 			fname:    "z", f: identity, grad: []float64{lnMean, ls * lnMean},
 		},
