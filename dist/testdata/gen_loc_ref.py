@@ -26,9 +26,10 @@ import os
 import sys
 import time
 
-from mpmath import mp, mpf, log, exp, expm1, atan, pi, erf, erfc, sqrt, gamma, euler, quad, inf, loggamma, fabs, log1p
+from mpmath import mp, mpf, log, exp, expm1, atan, pi, erf, erfc, sqrt, gamma, euler, quad, inf, loggamma, fabs, log1p, isfinite
 
 mp.dps = 50
+INF, NAN = mpf("inf"), mpf("nan")
 
 
 def s(x):
@@ -156,7 +157,8 @@ def weibull_cdf(p, x):
 
 
 def moments_closed(name, p):
-    """mean, variance, entropy from closed forms (None: not finite)."""
+    """mean, variance, entropy from closed forms (+Inf where the integral
+    diverges, NaN where it does not exist)."""
     if name == "Laplace":
         m, b = p
         return m, 2 * b * b, 1 + log(2 * b)
@@ -165,10 +167,10 @@ def moments_closed(name, p):
         return m + b * euler, pi ** 2 * b * b / 6, log(b) + euler + 1
     if name == "Cauchy":
         m, g = p
-        return None, None, log(4 * pi * g)
+        return NAN, INF, log(4 * pi * g)  # no mean; torch returns NaN and +Inf
     if name == "HalfCauchy":
         (g,) = p
-        return None, None, log(2 * pi * g)
+        return INF, INF, log(2 * pi * g)
     if name == "LogNormal":
         m, sg = p
         return exp(m + sg * sg / 2), expm1(sg * sg) * exp(2 * m + sg * sg), m + mpf(1) / 2 + log(sg * sqrt(2 * pi))
@@ -183,8 +185,8 @@ def moments_closed(name, p):
         return 1 / r, 1 / r ** 2, 1 - log(r)
     if name == "Pareto":
         xm, a = p
-        mean = a * xm / (a - 1) if a > 1 else None
-        var = xm * xm * a / ((a - 1) ** 2 * (a - 2)) if a > 2 else None
+        mean = a * xm / (a - 1) if a > 1 else INF
+        var = xm * xm * a / ((a - 1) ** 2 * (a - 2)) if a > 2 else INF
         return mean, var, log(xm / a) + 1 / a + 1
     if name == "Weibull":
         lam, k = p
@@ -241,9 +243,9 @@ def verify_moments(name, p):
     mean, var, ent = moments_closed(name, p)
     check_close(name + " normalization", quad(dens, pts), 1)
     check_close(name + " entropy", -quad(lambda x: dens(x) * lp(p, x), pts), ent)
-    if mean is not None:
+    if isfinite(mean):
         check_close(name + " mean", quad(lambda x: x * dens(x), pts), mean)
-    if var is not None:
+    if isfinite(var):
         check_close(name + " variance", quad(lambda x: (x - mean) ** 2 * dens(x), pts), var)
     # CDF at the second breakpoint (or midpoint) by integration.
     x = pts[1] if len(pts) == 3 else (pts[0] + pts[1]) / 2
@@ -286,8 +288,8 @@ def family_refs():
                 "x": [s(x) for x in xs],
                 "logpdf": [s(lp(mp_p, mpf(x))) for x in xs],
                 "cdf": [s(cdf(mp_p, mpf(x))) if (name != "LogNormal" and name != "Weibull") or x > 0 else "0" for x in xs],
-                "mean": s(mean) if mean is not None else "nan",
-                "variance": s(var) if var is not None else "inf",
+                "mean": s(mean),
+                "variance": s(var),
                 "entropy": s(ent),
             })
     for name, params in MOMENT_ONLY.items():
