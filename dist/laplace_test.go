@@ -78,7 +78,7 @@ func TestKLLaplaceLaplace(t *testing.T) {
 		want := klQuadLoc(p, q, math.Inf(-1), math.Inf(1), c[0], c[2])
 		assert.InDelta(t, want, klScalar(t, p, q), 1e-9*math.Max(1, want), "KL %v by quadrature", c)
 	}
-	checkKLRefLoc(t, "Laplace", build, 1e-13, 1e-12)
+	checkKLRefLoc(t, "Laplace", build, 5e-15, 5e-15)
 	// Fisher information of Laplace(μ, b): diag(1/b², 1/b²).
 	b := 1.3
 	checkKLFisherLoc(t, laplace1, []float64{0.7, b}, []float64{b, b}, [][]float64{{1 / (b * b), 0}, {0, 1 / (b * b)}}, 5e-6)
