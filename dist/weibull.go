@@ -57,11 +57,12 @@ func (d Weibull) LogProb(x ad.Var) ad.Var {
 	xv, sv, kv := viewOf(x), viewOf(d.Scale), viewOf(d.Concentration)
 	for i := 0; i < r; i++ {
 		var acc float64
+		outside := false // -Inf wins over a +Inf boundary term (x = 0, k < 1)
 		xo, so, ko := xv.row(i), sv.row(i), kv.row(i)
 		for j := 0; j < c; j++ {
 			xx := xv.v[xo+j*xv.cs]
 			if !(xx >= 0) {
-				acc = math.Inf(-1)
+				outside = true
 				continue
 			}
 			lam, k := sv.v[so+j*sv.cs], kv.v[ko+j*kv.cs]
@@ -82,6 +83,9 @@ func (d Weibull) LogProb(x ad.Var) ad.Var {
 			if pk != nil {
 				pk[idx] = 1/k - l*math.Expm1(k*l)
 			}
+		}
+		if outside {
+			acc = math.Inf(-1)
 		}
 		out[i] = acc
 	}

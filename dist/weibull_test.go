@@ -40,6 +40,9 @@ func TestWeibullAgainstGonum(t *testing.T) {
 	assert.Equal(t, math.Inf(-1), logProbAt(weibull1([]float64{2, 1.5}), 0), "k > 1 at 0")
 	assert.Equal(t, math.Inf(1), logProbAt(weibull1([]float64{2, 0.5}), 0), "k < 1 at 0")
 	assert.Equal(t, math.Inf(-1), logProbAt(weibull1([]float64{2, 0.5}), -1e-300), "below 0")
+	// A row with one value below 0 and one at the +Inf boundary is -Inf, not NaN.
+	lp := weibull1([]float64{2, 0.5}).LogProb(ad.Row([]float64{0, -1})).Scalar()
+	assert.Equal(t, math.Inf(-1), lp, "row with x = 0 (k < 1) and x < 0")
 }
 
 // TestWeibullVarianceLargeConcentration checks the variance where
