@@ -174,8 +174,8 @@ type uniRefLoc interface {
 	Entropy() float64
 }
 
-// quantiler is a distribution with a Quantile method.
-type quantiler interface {
+// quantilerLoc is a distribution with a Quantile method.
+type quantilerLoc interface {
 	Quantile(p ad.Var) ad.Var
 }
 
@@ -190,14 +190,14 @@ func checkAgainstRefLoc(t *testing.T, d Distribution, ref uniRefLoc, xs []float6
 		assertSameLoc(t, ref.CDF(x), d.(CDFer).CDF(ad.Scalar(x)).Scalar(), tol*k, "%s CDF at %v (condition number %.3g)", name, x, k)
 	}
 	for _, p := range []float64{0.01, 0.3, 0.5, 0.7, 0.99} {
-		assertSameLoc(t, ref.Quantile(p), d.(quantiler).Quantile(ad.Scalar(p)).Scalar(), 1e3*tol, "%s quantile at %v", name, p)
+		assertSameLoc(t, ref.Quantile(p), d.(quantilerLoc).Quantile(ad.Scalar(p)).Scalar(), 1e3*tol, "%s quantile at %v", name, p)
 	}
 	// In the tails, where references such as gonum's inverse incomplete
 	// beta lose digits, the CDF (checked above) must invert the quantile
 	// to 1e-13 times the CDF's condition number at the quantile (rounding
 	// the quantile to float64 alone costs that much).
 	for _, p := range []float64{1e-12, 1e-6, 1 - 1e-6} {
-		q := d.(quantiler).Quantile(ad.Scalar(p)).Scalar()
+		q := d.(quantilerLoc).Quantile(ad.Scalar(p)).Scalar()
 		k := cdfCondLoc(q, logProbAt(d, q), p)
 		assertRel(t, p, d.(CDFer).CDF(ad.Scalar(q)).Scalar(), 1e-13*k, "%s CDF(Quantile(%v)) (condition number %.3g)", name, p, k)
 	}
@@ -349,7 +349,7 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 			}
 		}
 	}
-	one := func(i, j int) Distribution { return build(scalars(elem(i, j))) }
+	one := func(i, j int) Distribution { return build(scalarsLoc(elem(i, j))) }
 	if m, ok := d.(Moments); ok {
 		mean, vr := m.Mean(), m.Variance()
 		require.Equal(t, [2]int{b, c}, [2]int{mean.Rows(), mean.Cols()}, "mean shape")
@@ -375,8 +375,8 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 	}
 }
 
-// scalars returns free 1x1 constants holding xs.
-func scalars(xs []float64) []ad.Var {
+// scalarsLoc returns free 1x1 constants holding xs.
+func scalarsLoc(xs []float64) []ad.Var {
 	vs := make([]ad.Var, len(xs))
 	for i, x := range xs {
 		vs[i] = ad.Scalar(x)
@@ -510,7 +510,7 @@ func checkKLBatchLoc(t *testing.T, build func(ps []ad.Var) (Distribution, Distri
 			for k, m := range params {
 				ps[k] = paramAtLoc(m, i, j)
 			}
-			p1, q1 := build(scalars(ps))
+			p1, q1 := build(scalarsLoc(ps))
 			want += klScalar(t, p1, q1)
 		}
 		assertSameLoc(t, want, kl.At(i, 0), 1e-13, "batched KL row %d", i)

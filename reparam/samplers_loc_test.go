@@ -1,5 +1,8 @@
 package reparam
 
+// Tests of the samplers in noise.go (location-scale noises) and icdf.go
+// (inverse-CDF and transform samplers).
+
 import (
 	"math"
 	"math/rand/v2"
@@ -29,16 +32,16 @@ type samplerCaseLoc struct {
 	grad     []float64 // d/dθ_k E[f(z)]
 }
 
-func square(z ad.Var) ad.Var   { return ad.Square(z) }
-func identity(z ad.Var) ad.Var { return z }
-func negExp(z ad.Var) ad.Var   { return ad.Exp(ad.Neg(z)) }
-func recip(z ad.Var) ad.Var    { return ad.Div(ad.Scalar(1), z) }
+func squareLoc(z ad.Var) ad.Var   { return ad.Square(z) }
+func identityLoc(z ad.Var) ad.Var { return z }
+func negExpLoc(z ad.Var) ad.Var   { return ad.Exp(ad.Neg(z)) }
+func recipLoc(z ad.Var) ad.Var    { return ad.Div(ad.Scalar(1), z) }
 
-// lorentz is 1/(1+z²), bounded, so its pathwise gradient has finite
+// lorentzLoc is 1/(1+z²), bounded, so its pathwise gradient has finite
 // variance even under Cauchy noise. Under Cauchy(μ, γ),
 // E[1/(1+z²)] = π·(density of Cauchy(μ, γ+1) at 0) = a/(a²+μ²), a = γ+1,
 // because Cauchy densities convolve by adding scales.
-func lorentz(z ad.Var) ad.Var { return ad.Div(ad.Scalar(1), ad.Shift(ad.Square(z), 1)) }
+func lorentzLoc(z ad.Var) ad.Var { return ad.Div(ad.Scalar(1), ad.Shift(ad.Square(z), 1)) }
 
 func stdNormalQuantileLoc(p float64) float64 { return math.Sqrt2 * math.Erfinv(2*p-1) }
 
@@ -66,14 +69,14 @@ func samplerCasesLoc() []samplerCaseLoc {
 				}
 				return mu - b*math.Log(2*(1-p))
 			},
-			fname: "z²", f: square, grad: []float64{2 * mu, 4 * b},
+			fname: "z²", f: squareLoc, grad: []float64{2 * mu, 4 * b},
 		},
 		{
 			name: "Gumbel", params: []float64{mu, b},
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Gumbel(rng, p[0], p[1], n) },
 			mean: mu + b*eg, variance: math.Pi * math.Pi * b * b / 6,
 			quantile: func(p float64) float64 { return mu - b*math.Log(-math.Log(p)) },
-			fname:    "z²", f: square,
+			fname:    "z²", f: squareLoc,
 			grad: []float64{2 * (mu + b*eg), 2*eg*(mu+b*eg) + math.Pi*math.Pi*b/3},
 		},
 		{
@@ -81,7 +84,7 @@ func samplerCasesLoc() []samplerCaseLoc {
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Cauchy(rng, p[0], p[1], n) },
 			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return mu + b*math.Tan(math.Pi*(p-0.5)) },
-			fname:    "1/(1+z²)", f: lorentz,
+			fname:    "1/(1+z²)", f: lorentzLoc,
 			grad: []float64{-2 * cauchyA * mu / (cauchyD * cauchyD), (mu*mu - cauchyA*cauchyA) / (cauchyD * cauchyD)},
 		},
 		{
@@ -89,7 +92,7 @@ func samplerCasesLoc() []samplerCaseLoc {
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Logistic(rng, p[0], p[1], n) },
 			mean: mu, variance: math.Pi * math.Pi * b * b / 3,
 			quantile: func(p float64) float64 { return mu + b*math.Log(p/(1-p)) },
-			fname:    "z²", f: square, grad: []float64{2 * mu, 2 * math.Pi * math.Pi * b / 3},
+			fname:    "z²", f: squareLoc, grad: []float64{2 * mu, 2 * math.Pi * math.Pi * b / 3},
 		},
 		{
 			name: "Exponential", params: []float64{1.7},
@@ -97,7 +100,7 @@ func samplerCasesLoc() []samplerCaseLoc {
 			mean: 1 / 1.7, variance: 1 / (1.7 * 1.7),
 			quantile: func(p float64) float64 { return -math.Log1p(-p) / 1.7 },
 			// E[e^{-z}] = λ/(λ+1).
-			fname: "exp(-z)", f: negExp, grad: []float64{1 / (2.7 * 2.7)},
+			fname: "exp(-z)", f: negExpLoc, grad: []float64{1 / (2.7 * 2.7)},
 		},
 		{
 			name: "Weibull", params: []float64{wl, wk},
@@ -105,7 +108,7 @@ func samplerCasesLoc() []samplerCaseLoc {
 			mean: wl * g1, variance: wl * wl * (g2 - g1*g1),
 			quantile: func(p float64) float64 { return wl * math.Pow(-math.Log1p(-p), 1/wk) },
 			// E[z] = λ Γ(1+1/k).
-			fname: "z", f: identity, grad: []float64{g1, -wl * g1 * special.Digamma(1+1/wk) / (wk * wk)},
+			fname: "z", f: identityLoc, grad: []float64{g1, -wl * g1 * special.Digamma(1+1/wk) / (wk * wk)},
 		},
 		{
 			name: "Pareto", params: []float64{xm, al},
@@ -113,14 +116,14 @@ func samplerCasesLoc() []samplerCaseLoc {
 			mean: al * xm / (al - 1), variance: xm * xm * al / ((al - 1) * (al - 1) * (al - 2)),
 			quantile: func(p float64) float64 { return xm * math.Pow(1-p, -1/al) },
 			// E[1/z] = α/(x_m(α+1)).
-			fname: "1/z", f: recip, grad: []float64{-al / (xm * xm * (al + 1)), 1 / (xm * (al + 1) * (al + 1))},
+			fname: "1/z", f: recipLoc, grad: []float64{-al / (xm * xm * (al + 1)), 1 / (xm * (al + 1) * (al + 1))},
 		},
 		{
 			name: "Pareto heavy tail", params: []float64{xm, 0.8},
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return Pareto(rng, p[0], p[1], n) },
 			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return xm * math.Pow(1-p, -1/0.8) },
-			fname:    "1/z", f: recip, grad: []float64{-0.8 / (xm * xm * 1.8), 1 / (xm * 1.8 * 1.8)},
+			fname:    "1/z", f: recipLoc, grad: []float64{-0.8 / (xm * xm * 1.8), 1 / (xm * 1.8 * 1.8)},
 		},
 		{
 			name: "Uniform", params: []float64{lo, hi},
@@ -128,14 +131,14 @@ func samplerCasesLoc() []samplerCaseLoc {
 			mean: (lo + hi) / 2, variance: (hi - lo) * (hi - lo) / 12,
 			quantile: func(p float64) float64 { return lo + p*(hi-lo) },
 			// E[z²] = (L² + LH + H²)/3.
-			fname: "z²", f: square, grad: []float64{(2*lo + hi) / 3, (lo + 2*hi) / 3},
+			fname: "z²", f: squareLoc, grad: []float64{(2*lo + hi) / 3, (lo + 2*hi) / 3},
 		},
 		{
 			name: "HalfNormal", params: []float64{b},
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return HalfNormal(rng, p[0], n) },
 			mean: b * math.Sqrt(2/math.Pi), variance: b * b * (1 - 2/math.Pi),
 			quantile: func(p float64) float64 { return b * stdNormalQuantileLoc((1+p)/2) },
-			fname:    "z²", f: square, grad: []float64{2 * b},
+			fname:    "z²", f: squareLoc, grad: []float64{2 * b},
 		},
 		{
 			name: "HalfCauchy", params: []float64{b},
@@ -143,21 +146,21 @@ func samplerCasesLoc() []samplerCaseLoc {
 			mean: nan, variance: nan,
 			quantile: func(p float64) float64 { return b * math.Tan(math.Pi*p/2) },
 			// E[1/(1+z²)] = 1/(γ+1) (the Cauchy case at μ = 0; f is even).
-			fname: "1/(1+z²)", f: lorentz, grad: []float64{-1 / ((b + 1) * (b + 1))},
+			fname: "1/(1+z²)", f: lorentzLoc, grad: []float64{-1 / ((b + 1) * (b + 1))},
 		},
 		{
 			name: "LogNormal", params: []float64{lm, ls},
 			draw: func(rng *rand.Rand, p []ad.Var, n int) ad.Var { return LogNormal(rng, p[0], p[1], n) },
 			mean: lnMean, variance: math.Expm1(ls*ls) * math.Exp(2*lm+ls*ls),
 			quantile: func(p float64) float64 { return math.Exp(lm + ls*stdNormalQuantileLoc(p)) },
-			fname:    "z", f: identity, grad: []float64{lnMean, ls * lnMean},
+			fname:    "z", f: identityLoc, grad: []float64{lnMean, ls * lnMean},
 		},
 	}
 }
 
 func newRNGLoc(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
 
-func scalars(xs []float64) []ad.Var {
+func scalarsLoc(xs []float64) []ad.Var {
 	vs := make([]ad.Var, len(xs))
 	for i, x := range xs {
 		vs[i] = ad.Scalar(x)
@@ -169,10 +172,10 @@ func scalars(xs []float64) []ad.Var {
 // forms within 5 standard errors (the variance's standard error uses the
 // sample fourth central moment) and the fraction of draws below each of
 // five quantiles within 5 binomial standard errors.
-func TestSamplersMomentsAndQuantiles(t *testing.T) {
+func TestLocSamplersMomentsAndQuantiles(t *testing.T) {
 	const n = 200000
 	for ci, tc := range samplerCasesLoc() {
-		xs := tc.draw(newRNGLoc(uint64(100+ci)), scalars(tc.params), n).Value()
+		xs := tc.draw(newRNGLoc(uint64(100+ci)), scalarsLoc(tc.params), n).Value()
 		require.Len(t, xs, n, tc.name)
 		if !math.IsNaN(tc.mean) {
 			var m float64
@@ -208,7 +211,7 @@ func TestSamplersMomentsAndQuantiles(t *testing.T) {
 // error. The estimate must be within 5 standard errors of the closed form.
 // The same noise drawn with 1x1 parameters and N draws must give the
 // identical draws and the summed gradient.
-func TestSamplersPathwiseGradient(t *testing.T) {
+func TestLocSamplersPathwiseGradient(t *testing.T) {
 	const n = 200000
 	for ci, tc := range samplerCasesLoc() {
 		seed := uint64(200 + ci)
@@ -257,7 +260,7 @@ func TestSamplersPathwiseGradient(t *testing.T) {
 // with 2 x 3 parameters (the second from a 1 x 3 or 2 x 1 value), element
 // (k*B + b, j) must be the draw a 1x1 sampler with the parameters of
 // (b, j) makes from the same position of the same noise stream.
-func TestSamplersLayout(t *testing.T) {
+func TestLocSamplersLayout(t *testing.T) {
 	const n, bsz, c = 4, 2, 3
 	for ci, tc := range samplerCasesLoc() {
 		// Parameter k of batch row b, column j: tc.params[k] scaled by a
@@ -310,7 +313,7 @@ func TestSamplersLayout(t *testing.T) {
 
 // TestSamplersGradCheck checks each fused node's partial derivatives by
 // finite differences at fixed noise (the same seed on every evaluation).
-func TestSamplersGradCheck(t *testing.T) {
+func TestLocSamplersGradCheck(t *testing.T) {
 	for ci, tc := range samplerCasesLoc() {
 		in := make([]ad.Matrix, len(tc.params))
 		for k, v := range tc.params {
@@ -323,7 +326,7 @@ func TestSamplersGradCheck(t *testing.T) {
 	}
 }
 
-func TestStdNoiseRanges(t *testing.T) {
+func TestLocStdNoiseRanges(t *testing.T) {
 	rng := newRNGLoc(9)
 	for range 100000 {
 		u := StdUniform(rng)
