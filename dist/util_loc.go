@@ -1,0 +1,52 @@
+package dist
+
+import (
+	"fmt"
+
+	"github.com/kldiv/kldiv/ad"
+)
+
+// Helpers shared by the location/scale families (Laplace, Gumbel, Cauchy,
+// HalfCauchy, LogNormal, HalfNormal, Uniform, Exponential, Pareto,
+// Weibull) and their KL pairs.
+
+// checkLessLoc returns a ParamError naming hiName for the first element of
+// the broadcast grid where lo >= hi. Shapes must already broadcast.
+func checkLessLoc(family, loName, hiName string, lo, hi ad.Var) error {
+	b, c := paramShape(family, lo, hi)
+	lv, hv := viewOf(lo), viewOf(hi)
+	hr, hc := hi.Shape()
+	for i := 0; i < b; i++ {
+		for j := 0; j < c; j++ {
+			if l, h := lv.at(i, j), hv.at(i, j); !(l < h) {
+				return &ParamError{Family: family, Param: hiName, Index: (i%hr)*hc + min(j, hc-1), Value: h,
+					Want: fmt.Sprintf("> %s (%v)", loName, l)}
+			}
+		}
+	}
+	return nil
+}
+
+// constLikeLoc returns a free b x c constant with every element x (no
+// gradient), for moments that are constants such as a Cauchy mean.
+func constLikeLoc(b, c int, x float64) ad.Var { return ad.Full(b, c, x) }
+
+// signLoc returns -1, 0 or 1 as x is negative, zero or positive.
+func signLoc(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// Constants of the location/scale families.
+const (
+	logPiLoc         = 1.1447298858494001741434273513530587 // log π
+	log2PiLoc        = 1.8378770664093454835606594728112353 // log 2π
+	log4PiLoc        = 2.5310242469692907929778915942694118 // log 4π
+	halfLogHalfPiLoc = 0.2257913526447274323630976149474411 // ½ log(π/2)
+	sqrt2OverPiLoc   = 0.7978845608028653558798921198687637 // √(2/π)
+)
