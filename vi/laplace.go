@@ -207,4 +207,3 @@ func (m initMAP) initAll(s *Setup, l layout) ([]float64, error) {
 	}
 	return u, nil
 }
-
