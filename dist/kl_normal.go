@@ -27,7 +27,9 @@ func klNormalNormal(p, q Normal) (ad.Var, error) {
 			var acc float64
 			for j := 0; j < c; j++ {
 				a, sa, bb, sb := m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
-				d := 2 * math.Log(sa/sb)
+				// log(sa/sb) as log1p((sa-sb)/sb): sa-sb is exact when the
+				// scales are close, so d keeps full relative accuracy.
+				d := 2 * math.Log1p((sa-sb)/sb)
 				delta := (a - bb) / sb
 				acc += 0.5 * (special.LogRatioM1(d) + delta*delta)
 				k := i*c + j

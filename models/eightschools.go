@@ -1,0 +1,73 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/vi"
+)
+
+// EightSchools is the hierarchical model of Rubin (1981) for the effects
+// of coaching in eight schools (Gelman et al., BDA3 §5.5):
+//
+//	mu ~ N(0, 5),  tau ~ HalfCauchy(5),
+//	theta_j ~ N(mu, tau)           (centered), or
+//	theta_j = mu + tau*eta_j, eta_j ~ N(0, 1)   (non-centered),
+//	y_j ~ N(theta_j, sigma_j).
+//
+// The centered form has the funnel geometry that makes mean-field VI and
+// HMC struggle; the non-centered form is the same posterior on (mu, tau,
+// theta) without it. Both record theta (a Deterministic site in the
+// non-centered form) for summaries.
+type EightSchools struct {
+	Y, Sigma []float64
+	Centered bool
+}
+
+// EightSchoolsData returns the classic data: estimated effects and their
+// standard errors.
+func EightSchoolsData(centered bool) EightSchools {
+	return EightSchools{
+		Y:        []float64{28, 8, -3, 7, -1, 1, 18, 12},
+		Sigma:    []float64{15, 10, 16, 11, 9, 11, 10, 18},
+		Centered: centered,
+	}
+}
+
+// Validate checks that Y and Sigma have the same length and Sigma > 0.
+func (m EightSchools) Validate() error {
+	if len(m.Y) == 0 || len(m.Y) != len(m.Sigma) {
+		return fmt.Errorf("models: EightSchools: %d effects and %d standard errors", len(m.Y), len(m.Sigma))
+	}
+	for i, s := range m.Sigma {
+		if !(s > 0) {
+			return fmt.Errorf("models: EightSchools: sigma[%d] = %v, want > 0", i, s)
+		}
+	}
+	return finiteData("y", m.Y)
+}
+
+// Model returns the program. The latents are global: with S particles,
+// mu and tau are S x 1 and theta (or eta) S x J.
+func (m EightSchools) Model() vi.Model {
+	j := len(m.Y)
+	muPrior := dist.Must(dist.NewNormal(0, 5))
+	tauPrior := dist.Must(dist.NewHalfCauchy(5))
+	etaPrior := dist.Must(dist.Expand(dist.Must(dist.NewNormal(0, 1)), 1, j))
+	sigma := ad.Row(m.Sigma)
+	y := ad.Row(m.Y)
+	return func(p *vi.Program) {
+		mu := p.Sample("mu", muPrior)
+		tau := p.Sample("tau", tauPrior)
+		var theta ad.Var
+		if m.Centered {
+			prior := dist.Must(dist.Expand(dist.Normal{Loc: mu, Scale: tau}, mu.Rows(), j))
+			theta = p.Sample("theta", prior)
+		} else {
+			eta := p.Sample("eta", etaPrior)
+			theta = p.Deterministic("theta", ad.Add(mu, ad.Mul(tau, eta)))
+		}
+		p.Observe("y", dist.Normal{Loc: theta, Scale: sigma}, y)
+	}
+}
