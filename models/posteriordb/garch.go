@@ -54,7 +54,7 @@ func (m *garch) constrain(z ad.Var) (c, logJac ad.Var) {
 	beta1 := ad.Mul(ad.Exp(log1mAlpha1), ad.Sigmoid(cc))
 	logJac = addAll(a,
 		ad.LogSigmoid(b), log1mAlpha1, // log α1(1-α1)
-		log1mAlpha1,                                   // log of the width of β1's interval
+		log1mAlpha1,                                  // log of the width of β1's interval
 		ad.LogSigmoid(cc), ad.LogSigmoid(ad.Neg(cc)), // log l_c(1-l_c)
 	)
 	return ad.ConcatCols(mu, alpha0, alpha1, beta1), logJac

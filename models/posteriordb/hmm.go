@@ -98,7 +98,7 @@ func (m *hmm) logLik(lt11, lt12, lt21, lt22, mu1, mu2 ad.Var) ad.Var {
 		}
 		lt := [K][K]float64{{x[0], x[1]}, {x[2], x[3]}}
 		mu := [K]float64{x[4], x[5]}
-		var g, gNew [K]float64     // γ_t
+		var g, gNew [K]float64      // γ_t
 		var dg, dgNew [K][P]float64 // ∂γ_t
 		for t, y := range m.y {
 			var e, de [K]float64
