@@ -63,20 +63,20 @@ func (m *gaussMix) logDensity(z, c ad.Var) ad.Var {
 }
 
 // logLik returns Σ_n log(θ N(y_n|μ_1,σ_1) + (1-θ) N(y_n|μ_2,σ_2)) per
-// particle (S x 1) as one fused node over the S x N grid, each term a
-// log-sum-exp of a_k = log θ_k + log N(y_n|μ_k,σ_k). With the
-// responsibilities r_k = exp(a_k - term), the partials are
+// particle (S x 1) as one fused node, each term a log-sum-exp of
+// a_k = log θ_k + log N(y_n|μ_k,σ_k). With the responsibilities
+// r_k = exp(a_k - term), the partials are Σ_n of
 // ∂/∂μ_k = r_k z_k/σ_k, ∂/∂σ_k = r_k (z_k² - 1)/σ_k, ∂/∂log θ_k = r_k,
-// where z_k = (y_n - μ_k)/σ_k.
+// where z_k = (y_n - μ_k)/σ_k. The data stay inside the node, so its
+// partials take S x 6 values, not S x N x 6.
 func (m *gaussMix) logLik(mu1, mu2, s1, s2, lt1, lt2 ad.Var) ad.Var {
-	s, n := mu1.Rows(), len(m.y)
-	f := ad.NewFused(s, n, ad.ReduceCols, mu1, mu2, s1, s2, lt1, lt2)
+	s := mu1.Rows()
+	ins := [6]ad.Var{mu1, mu2, s1, s2, lt1, lt2}
+	f := ad.NewFused(s, 1, ad.ReduceCols, ins[:]...)
 	out := f.Out()
-	var parts [6][]float64
-	var vals [6][]float64
-	for k, v := range []ad.Var{mu1, mu2, s1, s2, lt1, lt2} {
-		parts[k] = f.Partial(k)
-		vals[k] = v.Value()
+	var parts, vals [6][]float64
+	for k, v := range ins {
+		parts[k], vals[k] = f.Partial(k), v.Value()
 	}
 	for i := 0; i < s; i++ {
 		var p [6]float64
@@ -87,24 +87,36 @@ func (m *gaussMix) logLik(mu1, mu2, s1, s2, lt1, lt2 ad.Var) ad.Var {
 		c1 := l1 - math.Log(sd1) - logSqrt2Pi
 		c2 := l2 - math.Log(sd2) - logSqrt2Pi
 		var acc float64
-		for j, y := range m.y {
+		var g [6]float64
+		for _, y := range m.y {
 			z1, z2 := (y-m1)/sd1, (y-m2)/sd2
 			a1, a2 := c1-0.5*z1*z1, c2-0.5*z2*z2
+			// log(e^a1 + e^a2) = hi + log1p(e^(lo-hi)).
 			hi, lo := a1, a2
 			if lo > hi {
 				hi, lo = lo, hi
 			}
-			term := hi + math.Log1p(math.Exp(lo-hi))
-			acc += term
-			r1, r2 := math.Exp(a1-term), math.Exp(a2-term)
-			g := [6]float64{r1 * z1 / sd1, r2 * z2 / sd2, r1 * (z1*z1 - 1) / sd1, r2 * (z2*z2 - 1) / sd2, r1, r2}
-			for k, pk := range parts {
-				if pk != nil {
-					pk[i*n+j] = g[k]
-				}
+			e := math.Exp(lo - hi)
+			acc += hi + math.Log1p(e)
+			rhi := 1 / (1 + e) // responsibility of the larger term
+			r1, r2 := rhi, e*rhi
+			if a2 > a1 {
+				r1, r2 = r2, r1
 			}
+			g[0] += r1 * z1
+			g[1] += r2 * z2
+			g[2] += r1 * (z1*z1 - 1)
+			g[3] += r2 * (z2*z2 - 1)
+			g[4] += r1
+			g[5] += r2
 		}
 		out[i] = acc
+		g[0], g[1], g[2], g[3] = g[0]/sd1, g[1]/sd2, g[2]/sd1, g[3]/sd2
+		for k, pk := range parts {
+			if pk != nil {
+				pk[i] = g[k]
+			}
+		}
 	}
 	return f.Var()
 }
