@@ -79,7 +79,7 @@ func (m *garch) logLik(mu, alpha0, alpha1, beta1 ad.Var) ad.Var {
 	s := mu.Rows()
 	f := ad.NewFused(s, 1, ad.ReduceCols, mu, alpha0, alpha1, beta1)
 	out := f.Out()
-	pmu, pa0, pa1, pb1 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
+	parts := [4][]float64{f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)}
 	muv, a0v, a1v, b1v := mu.Value(), alpha0.Value(), alpha1.Value(), beta1.Value()
 	at := func(v []float64, i int) float64 { return v[i%len(v)] }
 	for i := 0; i < s; i++ {
@@ -107,12 +107,9 @@ func (m *garch) logLik(mu, alpha0, alpha1, beta1 ad.Var) ad.Var {
 			ePrev = e
 		}
 		out[i] = ll
-		for _, pg := range []struct {
-			p []float64
-			g float64
-		}{{pmu, gmu}, {pa0, ga0}, {pa1, ga1}, {pb1, gb1}} {
-			if pg.p != nil {
-				pg.p[i] = pg.g
+		for k, g := range [4]float64{gmu, ga0, ga1, gb1} {
+			if parts[k] != nil {
+				parts[k][i] = g
 			}
 		}
 	}
