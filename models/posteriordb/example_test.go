@@ -1,11 +1,15 @@
 package posteriordb_test
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models/posteriordb"
+	"github.com/kldiv/kldiv/vi"
 )
 
 // Load a posterior, look at its unconstrained dimension and reference
@@ -49,4 +53,28 @@ func ExampleNames() {
 	// kilpisjarvi_mod-kilpisjarvi
 	// low_dim_gauss_mix-low_dim_gauss_mix
 	// sblrc-blr
+}
+
+// Fit the mean-field normal guide to eight schools and compare its draws
+// with the reference posterior (print Table(rows) for the whole table).
+func ExampleCompare() {
+	p, err := posteriordb.Load("eight_schools-eight_schools_noncentered")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/3000))
+	res, err := vi.Fit(context.Background(), p.Model.Model(), vi.AutoNormal(), elbo.Trace{Particles: 8}, opt,
+		vi.MaxSteps(3000), vi.Seed(1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rows := posteriordb.Compare(p, res)
+	meanErr, _ := posteriordb.Worst(rows)
+	fmt.Println("parameters:", len(rows), "first:", rows[0].Name)
+	fmt.Println("every mean within 0.3 reference sd:", meanErr <= 0.3)
+	// Output:
+	// parameters: 10 first: theta[1]
+	// every mean within 0.3 reference sd: true
 }
