@@ -1,8 +1,6 @@
 package posteriordb
 
 import (
-	"fmt"
-
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 )
@@ -20,12 +18,9 @@ type eightSchools struct {
 }
 
 func readEightSchools(d Data) (*eightSchools, error) {
-	j, err := d.count("J")
+	j, err := d.size("J")
 	if err != nil {
 		return nil, err
-	}
-	if j < 1 {
-		return nil, fmt.Errorf("J = %d, want at least 1", j)
 	}
 	y, err := d.vector("y", j)
 	if err != nil {

@@ -23,12 +23,9 @@ type garch struct {
 }
 
 func newGarch(d Data) (spec, error) {
-	t, err := d.count("T")
+	t, err := d.size("T")
 	if err != nil {
 		return nil, err
-	}
-	if t < 1 {
-		return nil, fmt.Errorf("T = %d, want at least 1", t)
 	}
 	y, err := d.vector("y", t)
 	if err != nil {

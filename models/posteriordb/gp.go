@@ -1,7 +1,6 @@
 package posteriordb
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
@@ -25,12 +24,9 @@ type gpPoisRegr struct {
 const gpJitter = 1e-10
 
 func newGPPoisRegr(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
-	}
-	if n < 1 {
-		return nil, fmt.Errorf("N = %d, want at least 1", n)
 	}
 	x, err := d.vector("x", n)
 	if err != nil {

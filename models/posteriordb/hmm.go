@@ -27,12 +27,9 @@ type hmm struct {
 const hmmK = 2
 
 func newHMM(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
-	}
-	if n < 1 {
-		return nil, fmt.Errorf("N = %d, want at least 1", n)
 	}
 	k, err := d.count("K")
 	if err != nil {

@@ -241,8 +241,7 @@ type Array struct {
 // numbers, lists of numbers or rectangular lists of lists of numbers.
 func ParseData(raw []byte) (Data, error) {
 	var obj map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&obj); err != nil {
+	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, err
 	}
 	if obj == nil {
@@ -260,6 +259,9 @@ func ParseData(raw []byte) (Data, error) {
 }
 
 func parseArray(raw json.RawMessage) (Array, error) {
+	if bytes.Contains(raw, []byte("null")) {
+		return Array{}, fmt.Errorf("null is not a number")
+	}
 	var x float64
 	if err := json.Unmarshal(raw, &x); err == nil {
 		return Array{Values: []float64{x}}, nil
@@ -316,6 +318,15 @@ func (d Data) count(name string) (int, error) {
 		return 0, fmt.Errorf("%q = %v, want a non-negative integer", name, x)
 	}
 	return int(x), nil
+}
+
+// size returns the count name, which must be at least 1.
+func (d Data) size(name string) (int, error) {
+	n, err := d.count(name)
+	if err == nil && n < 1 {
+		err = fmt.Errorf("%q = %d, want at least 1", name, n)
+	}
+	return n, err
 }
 
 // vector returns the list name, which must have n values.

@@ -110,6 +110,8 @@ func TestLoadMalformedData(t *testing.T) {
 		{"non-integer counts", "gp_pois_regr-gp_pois_regr", func(d map[string]any) { d["k"].([]any)[1] = 2.5 }, []string{"k[2] = 2.5, want a non-negative integer"}},
 		{"hmm states", "hmm_example-hmm_example", func(d map[string]any) { d["K"] = 3.0 }, []string{"K = 3"}},
 		{"AR order", "arK-arK", func(d map[string]any) { d["K"] = 200.0 }, []string{"K = 200 and T = 200"}},
+		{"empty data", es, func(d map[string]any) { d["J"] = 0.0; d["y"] = []float64{}; d["sigma"] = []float64{} }, []string{`"J" = 0, want at least 1`}},
+		{"null", es, func(d map[string]any) { d["y"].([]any)[0] = nil }, []string{`"y": null is not a number`}},
 		{"garch scale", "garch-garch11", func(d map[string]any) { d["sigma1"] = 0.0 }, []string{`"sigma1" = 0, want > 0`}},
 		{"kilpisjarvi prior scale", "kilpisjarvi_mod-kilpisjarvi", func(d map[string]any) { d["psbeta"] = -1.0 }, []string{`"psbeta" = -1, want > 0`}},
 	}
@@ -163,7 +165,7 @@ func TestParseData(t *testing.T) {
 	assert.Equal(t, Array{Dims: []int{2}, Values: []float64{1, 2.5}}, d["b"])
 	assert.Equal(t, Array{Dims: []int{2, 3}, Values: []float64{1, 2, 3, 4, 5, 6}}, d["c"])
 	assert.Equal(t, []int{0}, d["e"].Dims)
-	for _, bad := range []string{`[1, 2]`, `{"a": {"b": 1}}`, `{"a": [[1], [2, 3]]}`, `{"a": "x"}`, `null`} {
+	for _, bad := range []string{`[1, 2]`, `{"a": {"b": 1}}`, `{"a": [[1], [2, 3]]}`, `{"a": "x"}`, `null`, `{"a": null}`, `{"a": [1, null]}`, `{"a": 1} {"b": 2}`} {
 		_, err := ParseData([]byte(bad))
 		assert.Error(t, err, bad)
 	}

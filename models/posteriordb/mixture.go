@@ -19,7 +19,7 @@ type gaussMix struct {
 }
 
 func newGaussMix(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
 	}

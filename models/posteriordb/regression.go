@@ -75,7 +75,7 @@ func (m *regression) report(c ad.Var) []site {
 // temperature y_n ~ N(α + β x_n, σ) with α ~ N(pmualpha, psalpha),
 // β ~ N(pmubeta, psbeta) and a flat prior on σ > 0. z = (α, β, log σ).
 func newKilpisjarvi(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func newKilpisjarvi(d Data) (spec, error) {
 // log(earn_n) ~ N(β_1 + β_2 height_n + β_3 male_n + β_4 height_n male_n, σ)
 // with flat priors on β and on σ > 0. z = (β_1..β_4, log σ).
 func newEarnings(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
 	}
@@ -146,16 +146,13 @@ func newEarnings(d Data) (spec, error) {
 // newSblrc is blr on the sblrc data: y_n ~ N(X_n · β, σ) with
 // β_d ~ N(0, 10) and σ ~ half-normal(0, 10). z = (β_1..β_D, log σ).
 func newSblrc(d Data) (spec, error) {
-	n, err := d.count("N")
+	n, err := d.size("N")
 	if err != nil {
 		return nil, err
 	}
-	p, err := d.count("D")
+	p, err := d.size("D")
 	if err != nil {
 		return nil, err
-	}
-	if p < 1 {
-		return nil, fmt.Errorf("D = %d, want at least 1", p)
 	}
 	x, err := d.matrix("X", n, p)
 	if err != nil {
@@ -182,7 +179,7 @@ func newArK(d Data) (spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := d.count("T")
+	t, err := d.size("T")
 	if err != nil {
 		return nil, err
 	}
