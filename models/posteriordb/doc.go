@@ -30,9 +30,9 @@
 // (half-normal, half-Cauchy) include the factor 2. Improper flat priors
 // (earnings' β and σ, kilpisjarvi's σ, all of garch's parameters)
 // contribute 0, as do the hmm's Dirichlet(1, 1) priors on its simplexes
-// (density 1). The hmm's uniform initial-state
-// distribution contributes log(1/2) (dropped by the Stan program). So
-// LogJoint differs from Stan's target only by constants.
+// (density 1). The hmm's uniform initial-state distribution contributes
+// log(1/2) (dropped by the Stan program). So LogJoint differs from Stan's
+// target only by constants.
 //
 // The log-densities are array programs: one evaluation serves all S
 // particles (regressions as one matrix product of the S x P coefficients
@@ -41,7 +41,8 @@
 // Cholesky factor and its derivatives as one custom node).
 //
 // LogJoint ignores its tape argument: every operation joins the tape of z
-// (a free constant z gives a free constant result).
+// (a free constant z gives a free constant result). A Posterior holds no
+// mutable state: several goroutines may evaluate it at once.
 //
 // Compare and Table compare a fit's draws with the reference, per
 // parameter: the error of the mean in reference sds and the ratio of the

@@ -366,12 +366,3 @@ func check(name string, x []float64, ok func(float64) bool, want string) error {
 func positive(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
 
 func isCount(x float64) bool { return x >= 0 && x == math.Trunc(x) && x < 1<<53 }
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
