@@ -48,7 +48,7 @@ func klUniformBeta(p Uniform, q Beta) (ad.Var, error) {
 		l1, om1, nu1 := uniformLogMomentCross(l, h)
 		l0, om0, nu0 := uniformLogMomentCross(1-h, 1-l)
 		breg := special.LgammaBregman(1, a) + special.LgammaBregman(1, b) - special.LgammaBregmanD(2, (a-1)+(b-1))
-		kl := -math.Log1p(-(l+(1-h))) + breg - (a-1)*uniformLogMomentP1Cross(l, h) - (b-1)*uniformLogMomentP1Cross(1-h, 1-l)
+		kl := -math.Log1p(-(l + (1 - h))) + breg - (a-1)*uniformLogMomentP1Cross(l, h) - (b-1)*uniformLogMomentP1Cross(1-h, 1-l)
 		if grad {
 			ps := special.Digamma(a + b)
 			d[0] = (1 - mulInfCross(a-1, nu1) + (b-1)*om0) / w
