@@ -263,6 +263,30 @@ func bernoulliB1Cross(x float64) float64 {
 	return 1/x - 1/math.Expm1(x)
 }
 
+// logProductCross returns log(xy) for x, y > 0. Near xy = 1 it is
+// log1p of xy - 1 formed by a fused multiply-add (exact before its one
+// rounding), so that it keeps its relative accuracy where p approaches q
+// and the rounding of the product xy alone would cost digits.
+func logProductCross(x, y float64) float64 {
+	xy := x * y
+	if xy > 0.5 && xy < 2 {
+		return math.Log1p(math.FMA(x, y, -1))
+	}
+	return math.Log(x) + math.Log(y)
+}
+
+// lgamma1pCross returns log Γ(1+x) for x > 0 given also xm1 = x - 1
+// (computed exactly by the caller). Near x = 1 it is
+// log1p(xm1) + log Γ(1+xm1) with log Γ(1+xm1) = Lgamma1pEuler(xm1) - γ xm1
+// from xm1 itself: rounding 1 + x to float64 would cost as many digits as
+// log Γ(1+x) ≈ (1-γ)(x-1) is small.
+func lgamma1pCross(x, xm1 float64) float64 {
+	if math.Abs(xm1) < 0.5 {
+		return math.Log1p(xm1) + special.Lgamma1pEuler(xm1) - eulerGamma*xm1
+	}
+	return special.Lgamma(1 + x)
+}
+
 // mulInfCross returns c·x with 0·±Inf = 0: a coefficient that is exactly
 // zero removes a term whose factor is infinite at a boundary.
 func mulInfCross(c, x float64) float64 {

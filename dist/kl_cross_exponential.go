@@ -127,11 +127,8 @@ func klExponentialLaplace(p Exponential, q Laplace) (ad.Var, error) {
 func klExponentialWeibull(p Exponential, q Weibull) (ad.Var, error) {
 	return klCross("KL(Exponential || Weibull)", func(x, d *[4]float64, grad bool) float64 {
 		lam, s, k := x[0], x[1], x[2]
-		lv := math.Log(lam * s)
-		if lam*s > 0.5 && lam*s < 2 {
-			lv = math.Log1p(lam*s - 1)
-		}
-		y := special.Lgamma(1+k) - k*lv
+		lv := logProductCross(lam, s)
+		y := lgamma1pCross(k, k-1) - k*lv
 		kl := special.LogRatioM1(y) + special.Lgamma1pEuler(k-1)
 		if grad {
 			em := math.Expm1(y)

@@ -55,12 +55,8 @@ func klWeibullExponential(p Weibull, q Exponential) (ad.Var, error) {
 func weibullGammaTermCross(lam, k, c, r float64, d *[4]float64, grad, withC bool) float64 {
 	t := 1 / k
 	eps := (1 - k) / k
-	rl := r * lam
-	zeta := math.Log(rl)
-	if rl > 0.5 && rl < 2 {
-		zeta = math.Log1p(rl - 1)
-	}
-	lg1t := special.Lgamma(1 + t)
+	zeta := logProductCross(r, lam)
+	lg1t := lgamma1pCross(t, eps)
 	L := zeta + lg1t
 	var kl float64
 	if c < 2 {
