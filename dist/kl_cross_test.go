@@ -20,12 +20,18 @@ var crossPairs = []struct {
 	draw func(r *rand.Rand) []float64
 }{
 	{"Beta", "Exponential", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
-	{"Beta", "Gamma", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
-	{"Beta", "Normal", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), nr(r, 2), lu(r, 0.01, 10)} }},
+	{"Beta", "Gamma", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.05, 20)}
+	}},
+	{"Beta", "Normal", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), nr(r, 2), lu(r, 0.01, 10)}
+	}},
 	{"Beta", "Uniform", func(r *rand.Rand) []float64 {
 		return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), -lu(r, 1e-3, 3), 1 + lu(r, 1e-3, 3)}
 	}},
-	{"Beta", "Laplace", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), nr(r, 1), lu(r, 0.01, 10)} }},
+	{"Beta", "Laplace", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), nr(r, 1), lu(r, 0.01, 10)}
+	}},
 	{"Beta", "Chi2", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), lu(r, 0.2, 50)} }},
 	{"Exponential", "Gamma", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
 	{"Exponential", "Gumbel", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), nr(r, 3), lu(r, 0.2, 10)} }},
@@ -35,9 +41,15 @@ var crossPairs = []struct {
 	{"Exponential", "HalfNormal", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.05, 20)} }},
 	{"Exponential", "Chi2", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.2, 50)} }},
 	{"Gamma", "Exponential", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.05, 20), lu(r, 0.05, 20)} }},
-	{"Gamma", "Gumbel", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 5), nr(r, 3), lu(r, 0.3, 10)} }},
-	{"Gamma", "Normal", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 200), lu(r, 0.05, 20), nr(r, 3), lu(r, 0.05, 20)} }},
-	{"Gamma", "Laplace", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.05, 20), nr(r, 3), lu(r, 0.05, 20)} }},
+	{"Gamma", "Gumbel", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 50), lu(r, 0.2, 5), nr(r, 3), lu(r, 0.3, 10)}
+	}},
+	{"Gamma", "Normal", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 200), lu(r, 0.05, 20), nr(r, 3), lu(r, 0.05, 20)}
+	}},
+	{"Gamma", "Laplace", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.2, 50), lu(r, 0.05, 20), nr(r, 3), lu(r, 0.05, 20)}
+	}},
 	{"Chi2", "Exponential", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
 	{"Chi2", "Gumbel", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.5, 50), nr(r, 3), lu(r, 1, 10)} }},
 	{"Chi2", "Normal", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), nr(r, 3), lu(r, 0.05, 20)} }},
@@ -54,35 +66,58 @@ var crossPairs = []struct {
 	{"Pareto", "Gamma", func(r *rand.Rand) []float64 {
 		return []float64{lu(r, 0.05, 20), 1 + lu(r, 1e-3, 50), lu(r, 0.2, 50), lu(r, 0.05, 20)}
 	}},
-	{"Pareto", "Normal", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), 2 + lu(r, 1e-3, 50), nr(r, 3), lu(r, 0.05, 20)} }},
-	{"Pareto", "Laplace", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), 1 + lu(r, 1e-3, 50), nr(r, 3), lu(r, 0.05, 20)} }},
+	{"Pareto", "Normal", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.05, 20), 2 + lu(r, 1e-3, 50), nr(r, 3), lu(r, 0.05, 20)}
+	}},
+	{"Pareto", "Laplace", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.05, 20), 1 + lu(r, 1e-3, 50), nr(r, 3), lu(r, 0.05, 20)}
+	}},
 	{"Pareto", "Chi2", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), 1 + lu(r, 1e-3, 50), lu(r, 0.2, 50)} }},
 	{"Uniform", "Beta", func(r *rand.Rand) []float64 {
 		l := r.Float64() * 0.9
 		return []float64{l, l + (1-l)*(0.01+0.99*r.Float64()), lu(r, 0.2, 50), lu(r, 0.2, 50)}
 	}},
-	{"Uniform", "Exponential", func(r *rand.Rand) []float64 { l := lu(r, 1e-3, 10); return []float64{l, l + lu(r, 1e-3, 10), lu(r, 0.05, 20)} }},
+	{"Uniform", "Exponential", func(r *rand.Rand) []float64 {
+		l := lu(r, 1e-3, 10)
+		return []float64{l, l + lu(r, 1e-3, 10), lu(r, 0.05, 20)}
+	}},
 	{"Uniform", "Gamma", func(r *rand.Rand) []float64 {
 		l := lu(r, 1e-3, 10)
 		return []float64{l, l + lu(r, 1e-3, 10), lu(r, 0.2, 50), lu(r, 0.05, 20)}
 	}},
-	{"Uniform", "Gumbel", func(r *rand.Rand) []float64 { l := nr(r, 3); return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.3, 20)} }},
-	{"Uniform", "Normal", func(r *rand.Rand) []float64 { l := nr(r, 3); return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.05, 20)} }},
+	{"Uniform", "Gumbel", func(r *rand.Rand) []float64 {
+		l := nr(r, 3)
+		return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.3, 20)}
+	}},
+	{"Uniform", "Normal", func(r *rand.Rand) []float64 {
+		l := nr(r, 3)
+		return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.05, 20)}
+	}},
 	{"Uniform", "Pareto", func(r *rand.Rand) []float64 {
 		xm := lu(r, 0.05, 10)
 		l := xm * (1 + lu(r, 1e-6, 3))
 		return []float64{l, l + lu(r, 1e-3, 10), xm, lu(r, 0.05, 20)}
 	}},
-	{"Uniform", "Laplace", func(r *rand.Rand) []float64 { l := nr(r, 3); return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.05, 20)} }},
-	{"Uniform", "Chi2", func(r *rand.Rand) []float64 { l := lu(r, 1e-3, 10); return []float64{l, l + lu(r, 1e-3, 10), lu(r, 0.2, 50)} }},
-	{"Weibull", "Gamma", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.3, 10), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
+	{"Uniform", "Laplace", func(r *rand.Rand) []float64 {
+		l := nr(r, 3)
+		return []float64{l, l + lu(r, 1e-3, 10), nr(r, 3), lu(r, 0.05, 20)}
+	}},
+	{"Uniform", "Chi2", func(r *rand.Rand) []float64 {
+		l := lu(r, 1e-3, 10)
+		return []float64{l, l + lu(r, 1e-3, 10), lu(r, 0.2, 50)}
+	}},
+	{"Weibull", "Gamma", func(r *rand.Rand) []float64 {
+		return []float64{lu(r, 0.05, 20), lu(r, 0.3, 10), lu(r, 0.2, 50), lu(r, 0.05, 20)}
+	}},
 	{"Weibull", "Exponential", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.3, 10), lu(r, 0.05, 20)} }},
 	{"Weibull", "Chi2", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.3, 10), lu(r, 0.2, 50)} }},
 	{"HalfNormal", "Exponential", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.05, 20)} }},
 	{"HalfNormal", "Gamma", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
 	{"HalfNormal", "Chi2", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.05, 20), lu(r, 0.2, 50)} }},
 	{"LogNormal", "Exponential", func(r *rand.Rand) []float64 { return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.05, 20)} }},
-	{"LogNormal", "Gamma", func(r *rand.Rand) []float64 { return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.2, 50), lu(r, 0.05, 20)} }},
+	{"LogNormal", "Gamma", func(r *rand.Rand) []float64 {
+		return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.2, 50), lu(r, 0.05, 20)}
+	}},
 	{"LogNormal", "Chi2", func(r *rand.Rand) []float64 { return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.2, 50)} }},
 }
 
@@ -194,54 +229,54 @@ func TestKLCrossRandom(t *testing.T) {
 // gradPointsCross are parameter values for the gradient checks, away from
 // the boundaries where a partial is infinite.
 var gradPointsCross = map[[2]string][]float64{
-	{"Beta", "Exponential"}:        {2.5, 3.5, 1.7},
-	{"Beta", "Gamma"}:              {2.5, 0.7, 1.6, 3},
-	{"Beta", "Normal"}:             {2.5, 3.5, 0.3, 0.4},
-	{"Beta", "Uniform"}:            {2.5, 0.7, -0.5, 1.3},
-	{"Beta", "Laplace"}:            {2.5, 3.5, 0.3, 0.4},
-	{"Beta", "Chi2"}:               {2.5, 3.5, 1.4},
-	{"Exponential", "Gamma"}:       {1.5, 2.5, 3},
-	{"Exponential", "Gumbel"}:      {1.5, 0.3, 0.8},
-	{"Exponential", "Normal"}:      {1.5, 0.3, 0.8},
-	{"Exponential", "Laplace"}:     {1.5, 0.3, 0.8},
-	{"Exponential", "Weibull"}:     {1.5, 0.5, 1.7},
-	{"Exponential", "HalfNormal"}:  {1.5, 0.9},
-	{"Exponential", "Chi2"}:        {1.5, 2.5},
-	{"Gamma", "Exponential"}:       {2.5, 3, 1.5},
-	{"Gamma", "Gumbel"}:            {2.5, 3, 0.5, 0.6},
-	{"Gamma", "Normal"}:            {2.5, 3, 0.8, 0.6},
-	{"Gamma", "Laplace"}:           {2.5, 3, 0.8, 0.6},
-	{"Chi2", "Exponential"}:        {3, 0.4},
-	{"Chi2", "Gumbel"}:             {3, 2, 1.5},
-	{"Chi2", "Normal"}:             {3, 3, 2.5},
-	{"Chi2", "Laplace"}:            {3, 2, 2},
-	{"Gumbel", "Normal"}:           {0.5, 1.5, 1, 2},
-	{"Laplace", "Normal"}:          {0.5, 1.5, 1, 2},
-	{"Laplace", "Gumbel"}:          {0.5, 0.5, 1, 2},
-	{"Normal", "Gumbel"}:           {0.5, 1.5, 1, 2},
-	{"Normal", "Laplace"}:          {0.5, 1.5, 1, 2},
-	{"Pareto", "Exponential"}:      {1.5, 3, 0.5},
-	{"Pareto", "Gamma"}:            {1.5, 3, 2, 0.9},
-	{"Pareto", "Normal"}:           {1.5, 3, 2, 1},
-	{"Pareto", "Laplace"}:          {1.5, 3, 2, 1},
-	{"Pareto", "Chi2"}:             {1.5, 3, 4},
-	{"Uniform", "Beta"}:            {0.2, 0.7, 2.5, 3.5},
-	{"Uniform", "Exponential"}:     {0.2, 0.7, 2.5},
-	{"Uniform", "Gamma"}:           {0.2, 0.7, 2.5, 3.5},
-	{"Uniform", "Gumbel"}:          {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Normal"}:          {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Pareto"}:          {1.2, 3.7, 1, 2.5},
-	{"Uniform", "Laplace"}:         {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Chi2"}:            {0.2, 0.7, 3},
-	{"Weibull", "Gamma"}:           {1.5, 2, 2.5, 1.5},
-	{"Weibull", "Exponential"}:     {1.5, 2, 0.6},
-	{"Weibull", "Chi2"}:            {1.5, 2, 2.5},
-	{"HalfNormal", "Exponential"}:  {1.5, 0.6},
-	{"HalfNormal", "Gamma"}:        {1.5, 2, 1.2},
-	{"HalfNormal", "Chi2"}:         {1.5, 1.5},
-	{"LogNormal", "Exponential"}:   {0.3, 0.5, 0.6},
-	{"LogNormal", "Gamma"}:         {0.3, 0.5, 4, 2.5},
-	{"LogNormal", "Chi2"}:          {0.3, 0.5, 3},
+	{"Beta", "Exponential"}:       {2.5, 3.5, 1.7},
+	{"Beta", "Gamma"}:             {2.5, 0.7, 1.6, 3},
+	{"Beta", "Normal"}:            {2.5, 3.5, 0.3, 0.4},
+	{"Beta", "Uniform"}:           {2.5, 0.7, -0.5, 1.3},
+	{"Beta", "Laplace"}:           {2.5, 3.5, 0.3, 0.4},
+	{"Beta", "Chi2"}:              {2.5, 3.5, 1.4},
+	{"Exponential", "Gamma"}:      {1.5, 2.5, 3},
+	{"Exponential", "Gumbel"}:     {1.5, 0.3, 0.8},
+	{"Exponential", "Normal"}:     {1.5, 0.3, 0.8},
+	{"Exponential", "Laplace"}:    {1.5, 0.3, 0.8},
+	{"Exponential", "Weibull"}:    {1.5, 0.5, 1.7},
+	{"Exponential", "HalfNormal"}: {1.5, 0.9},
+	{"Exponential", "Chi2"}:       {1.5, 2.5},
+	{"Gamma", "Exponential"}:      {2.5, 3, 1.5},
+	{"Gamma", "Gumbel"}:           {2.5, 3, 0.5, 0.6},
+	{"Gamma", "Normal"}:           {2.5, 3, 0.8, 0.6},
+	{"Gamma", "Laplace"}:          {2.5, 3, 0.8, 0.6},
+	{"Chi2", "Exponential"}:       {3, 0.4},
+	{"Chi2", "Gumbel"}:            {3, 2, 1.5},
+	{"Chi2", "Normal"}:            {3, 3, 2.5},
+	{"Chi2", "Laplace"}:           {3, 2, 2},
+	{"Gumbel", "Normal"}:          {0.5, 1.5, 1, 2},
+	{"Laplace", "Normal"}:         {0.5, 1.5, 1, 2},
+	{"Laplace", "Gumbel"}:         {0.5, 0.5, 1, 2},
+	{"Normal", "Gumbel"}:          {0.5, 1.5, 1, 2},
+	{"Normal", "Laplace"}:         {0.5, 1.5, 1, 2},
+	{"Pareto", "Exponential"}:     {1.5, 3, 0.5},
+	{"Pareto", "Gamma"}:           {1.5, 3, 2, 0.9},
+	{"Pareto", "Normal"}:          {1.5, 3, 2, 1},
+	{"Pareto", "Laplace"}:         {1.5, 3, 2, 1},
+	{"Pareto", "Chi2"}:            {1.5, 3, 4},
+	{"Uniform", "Beta"}:           {0.2, 0.7, 2.5, 3.5},
+	{"Uniform", "Exponential"}:    {0.2, 0.7, 2.5},
+	{"Uniform", "Gamma"}:          {0.2, 0.7, 2.5, 3.5},
+	{"Uniform", "Gumbel"}:         {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Normal"}:         {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Pareto"}:         {1.2, 3.7, 1, 2.5},
+	{"Uniform", "Laplace"}:        {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Chi2"}:           {0.2, 0.7, 3},
+	{"Weibull", "Gamma"}:          {1.5, 2, 2.5, 1.5},
+	{"Weibull", "Exponential"}:    {1.5, 2, 0.6},
+	{"Weibull", "Chi2"}:           {1.5, 2, 2.5},
+	{"HalfNormal", "Exponential"}: {1.5, 0.6},
+	{"HalfNormal", "Gamma"}:       {1.5, 2, 1.2},
+	{"HalfNormal", "Chi2"}:        {1.5, 1.5},
+	{"LogNormal", "Exponential"}:  {0.3, 0.5, 0.6},
+	{"LogNormal", "Gamma"}:        {0.3, 0.5, 4, 2.5},
+	{"LogNormal", "Chi2"}:         {0.3, 0.5, 3},
 }
 
 // TestKLCrossGrad checks the gradient of every pair with respect to all
