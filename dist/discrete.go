@@ -126,6 +126,11 @@ func isCount(x float64) bool { return x >= 0 && x == math.Floor(x) && !math.IsIn
 type kahan struct{ s, c float64 }
 
 func (k *kahan) add(x float64) {
+	if math.IsInf(x, 0) || math.IsInf(k.s, 0) {
+		k.s += x
+		k.c = 0
+		return
+	}
 	t := k.s + x
 	if math.Abs(k.s) >= math.Abs(x) {
 		k.c += (k.s - t) + x

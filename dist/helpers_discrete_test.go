@@ -177,7 +177,7 @@ func nbPMFBigDiscrete(r, v float64, logits bool, kmax int) pmfBigDiscrete {
 	return pmfBigDiscrete{kmax: kmax, mass: func(k int) *big.Float {
 		m := new(big.Float).SetPrec(precDiscrete).Mul(qr, powBigDiscrete(p, k))
 		for i := 0; i < k; i++ {
-			m.Mul(m, bfDiscrete(float64(i)+r))
+			m.Mul(m, new(big.Float).SetPrec(precDiscrete).Add(bfDiscrete(float64(i)), bfDiscrete(r)))
 			m.Quo(m, bfDiscrete(float64(i+1)))
 		}
 		return m
@@ -407,4 +407,84 @@ func TestBigHelpersDiscrete(t *testing.T) {
 	// log(1 + 1e-30) = 1e-30 - 5e-61: the 256-bit log resolves it.
 	one := new(big.Float).SetPrec(precDiscrete).Add(bfDiscrete(1), new(big.Float).SetPrec(precDiscrete).SetMantExp(bfDiscrete(1), -100))
 	assert.InEpsilon(t, math.Ldexp(1, -100), f64Discrete(logBigDiscrete(one)), 1e-15)
+}
+
+// klGeometricBigDiscrete returns KL(Geometric(a) || Geometric(b)) as the
+// sum over k = 0..kmax of a(1-a)^k [log(a/b) + k log((1-a)/(1-b))] in
+// 256-bit arithmetic (masses by the recurrence p_{k+1} = (1-a) p_k, the
+// two logarithms computed once).
+func klGeometricBigDiscrete(av float64, la bool, bv float64, lb bool, kmax int) float64 {
+	a, ac := probBigDiscrete(av, la)
+	b, bc := probBigDiscrete(bv, lb)
+	l1 := logBigDiscrete(new(big.Float).SetPrec(precDiscrete).Quo(a, b))
+	if ac.Sign() == 0 {
+		return f64Discrete(l1)
+	}
+	l0 := logBigDiscrete(new(big.Float).SetPrec(precDiscrete).Quo(ac, bc))
+	m := new(big.Float).SetPrec(precDiscrete).Set(a)
+	s := new(big.Float).SetPrec(precDiscrete)
+	for k := 0; k <= kmax; k++ {
+		r := new(big.Float).SetPrec(precDiscrete).Mul(l0, bfDiscrete(float64(k)))
+		r.Add(r, l1)
+		s.Add(s, r.Mul(r, m))
+		m.Mul(m, ac)
+	}
+	return f64Discrete(s)
+}
+
+// klPoissonBigDiscrete returns KL(Poisson(l1) || Poisson(l2)) as the sum
+// over k = 0..kmax of P(k) [k log(l1/l2) + l2 - l1] in 256-bit arithmetic
+// (masses by the recurrence P(k+1) = P(k) l1/(k+1)).
+func klPoissonBigDiscrete(l1, l2 float64, kmax int) float64 {
+	if l1 == 0 {
+		return l2
+	}
+	a, b := bfDiscrete(l1), bfDiscrete(l2)
+	lr := logBigDiscrete(new(big.Float).SetPrec(precDiscrete).Quo(a, b))
+	c := new(big.Float).SetPrec(precDiscrete).Sub(b, a)
+	m := expBigDiscrete(bfDiscrete(-l1))
+	s := new(big.Float).SetPrec(precDiscrete)
+	for k := 0; k <= kmax; k++ {
+		r := new(big.Float).SetPrec(precDiscrete).Mul(lr, bfDiscrete(float64(k)))
+		r.Add(r, c)
+		s.Add(s, r.Mul(r, m))
+		m.Mul(m, a)
+		m.Quo(m, bfDiscrete(float64(k+1)))
+	}
+	return f64Discrete(s)
+}
+
+// klNegBinBigDiscrete returns KL(NB(r1, a) || NB(r2, b)) (torch's
+// convention) as the sum over k = 0..kmax of P(k) log(P(k)/Q(k)) in 256-bit
+// arithmetic: P by the recurrence P(k+1) = P(k) a (k+r1)/(k+1) from
+// (1-a)^r1, and log(P(k)/Q(k)) = r1 log(1-a) - r2 log(1-b) + k log(a/b)
+// + log Π_{m<k} (m+r1)/(m+r2).
+func klNegBinBigDiscrete(r1, av float64, la bool, r2, bv float64, lb bool, kmax int) float64 {
+	a, ac := probBigDiscrete(av, la)
+	b, bc := probBigDiscrete(bv, lb)
+	if a.Sign() == 0 {
+		l := logBigDiscrete(bc)
+		return -f64Discrete(l.Mul(l, bfDiscrete(r2)))
+	}
+	c0 := new(big.Float).SetPrec(precDiscrete).Mul(logBigDiscrete(ac), bfDiscrete(r1))
+	c0.Sub(c0, new(big.Float).SetPrec(precDiscrete).Mul(logBigDiscrete(bc), bfDiscrete(r2)))
+	lab := logBigDiscrete(new(big.Float).SetPrec(precDiscrete).Quo(a, b))
+	m := powRealBigDiscrete(ac, r1)
+	prod := bfDiscrete(1)
+	s := new(big.Float).SetPrec(precDiscrete)
+	for k := 0; k <= kmax; k++ {
+		kf := float64(k)
+		r := new(big.Float).SetPrec(precDiscrete).Mul(lab, bfDiscrete(kf))
+		r.Add(r, c0)
+		r.Add(r, logBigDiscrete(prod))
+		s.Add(s, r.Mul(r, m))
+		kr1 := new(big.Float).SetPrec(precDiscrete).Add(bfDiscrete(kf), bfDiscrete(r1))
+		kr2 := new(big.Float).SetPrec(precDiscrete).Add(bfDiscrete(kf), bfDiscrete(r2))
+		m.Mul(m, a)
+		m.Mul(m, kr1)
+		m.Quo(m, bfDiscrete(kf+1))
+		prod.Mul(prod, kr1)
+		prod.Quo(prod, kr2)
+	}
+	return f64Discrete(s)
 }

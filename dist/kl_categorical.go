@@ -20,8 +20,9 @@ func init() {
 // the sum has no cancellation: KL(p, p) = 0 exactly and the divergence
 // keeps full relative accuracy as q -> p. 0 log 0 = 0: a category with
 // p_j = 0 contributes q_j; one with q_j = 0 < p_j makes the row +Inf
-// (partials 0). log(p_j/q_j) is log1p((p_j-q_j)/q_j) for two probs
-// parameters and a difference of log-softmaxes when logits are involved.
+// (partials 0). log(p_j/q_j) is log1p((P_j-Q_j)/Q_j) + log(ΣQ/ΣP) for two
+// probs parameters, (l_j - m_j) - (logsumexp l - logsumexp m) for two
+// logits parameters and a difference of log-probabilities otherwise.
 //
 // Partials (of the normalized probabilities; see Categorical):
 // (log(p_i/q_i) - KL)/ΣP (probs; -Inf where p_i = 0) or
@@ -44,6 +45,21 @@ func catKL(name string, pp, pl, qp, ql ad.Var, b int, scale func(i int) float64,
 			continue
 		}
 		p, lp, q, lq := tabP.prow(i), tabP.lprow(i), tabQ.prow(i), tabQ.lprow(i)
+		ip, iq := i%tp.Rows(), i%tq.Rows()
+		np, nq := tabP.norm[ip], tabQ.norm[iq]
+		// The log-ratios are formed from the raw parameters plus one shift
+		// common to the row (log(ΣQ/ΣP), or the difference of the
+		// log-sum-exps): a common shift c changes Σ q φ(·) only by c KL,
+		// while rounding each normalized probability separately would
+		// perturb the divergence by O(ε |p - q|), which near p = q is
+		// large relative to KL = O(|p - q|²).
+		var shift float64
+		switch {
+		case !cp.logits && !cq.logits:
+			shift = logRatio(nq, np, nq-np)
+		case cp.logits && cq.logits:
+			shift = -(np - nq)
+		}
 		var acc kahan
 		for j := range p {
 			switch {
@@ -52,7 +68,10 @@ func catKL(name string, pp, pl, qp, ql ad.Var, b int, scale func(i int) float64,
 			case q[j] == 0:
 				rho[j] = math.Inf(1)
 			case !cp.logits && !cq.logits:
-				rho[j] = logRatio(p[j], q[j], p[j]-q[j])
+				a, b := cp.raw(ip, j), cq.raw(iq, j)
+				rho[j] = logRatio(a, b, a-b) + shift
+			case cp.logits && cq.logits:
+				rho[j] = (cp.raw(ip, j) - cq.raw(iq, j)) + shift
 			default:
 				rho[j] = lp[j] - lq[j]
 			}

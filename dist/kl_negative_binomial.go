@@ -40,8 +40,9 @@ const nbMaxTerms = 1 << 24
 // series of the partials are bounded the same way with quadratic growth
 // (Σ m² ρ^m = ρ(1+ρ)/(1-ρ)³). Summation stops when every bound is below
 // 1e-17 of the sum of the absolute values of its terms (or the weights
-// underflow to 0). It returns an error when that takes more than 2^24
-// terms (a within about 1e-6 of 1).
+// underflow to 0). It returns an error when that would take more than
+// 2^24 terms, estimated up front as mean + 40/(-log a) (a within about
+// 2.4e-6 of 1).
 //
 // Special cases: b = 0 (q the point mass at 0) gives +Inf unless a = 0
 // too; a = 0 (p the point mass at 0) gives -r2 log(1-b).
@@ -118,6 +119,12 @@ type nbSums struct{ g, ga, h1, h2 float64 }
 // to scale the stopping rule of the value.
 func nbSeries(r1, r2 float64, a, b prob2, base float64, need []bool) (nbSums, error) {
 	mu := r1 * a.p / a.q
+	// The weights fall like a^k past the mean: about mean + 40/(-log a)
+	// terms reach the 1e-17 stopping level. Give up at once if that is
+	// beyond the budget.
+	if need := mu + 40/-a.lp; need > nbMaxTerms {
+		return nbSums{}, fmt.Errorf("the series would need about %.3g terms (more than %d)", need, nbMaxTerms)
+	}
 	mode := 0.0
 	if r1 > 1 {
 		mode = math.Floor(a.p * (r1 - 1) / a.q)
@@ -130,9 +137,6 @@ func nbSeries(r1, r2 float64, a, b prob2, base float64, need []bool) (nbSums, er
 	m := 0.0
 	const tol = 1e-17
 	for k := 0.0; ; k++ {
-		if k > nbMaxTerms {
-			return nbSums{}, fmt.Errorf("the series did not converge within %d terms", nbMaxTerms)
-		}
 		l := lw.sum()
 		if l > m {
 			f := math.Exp(m - l)
@@ -189,6 +193,9 @@ func nbSeries(r1, r2 float64, a, b prob2, base float64, need []bool) (nbSums, er
 		}
 		lw.add(a.lp + math.Log((k+r1)/(k+1)))
 		gk.add(math.Log1p((r1 - r2) / (k + r2)))
+		if k > nbMaxTerms {
+			return nbSums{}, fmt.Errorf("the series did not converge within %d terms", nbMaxTerms)
+		}
 		h1.add(1 / (k + r1))
 		h2.add(1 / (k + r2))
 	}
