@@ -488,3 +488,23 @@ func klNegBinBigDiscrete(r1, av float64, la bool, r2, bv float64, lb bool, kmax 
 	}
 	return f64Discrete(s)
 }
+
+// momentsByMassDiscrete returns the mean and variance of a 1x1 univariate
+// discrete d by summing k P(k) and (k - mean)² P(k) over k = 0..kmax.
+func momentsByMassDiscrete(d Distribution, kmax int) (float64, float64) {
+	xs := make([]float64, kmax+1)
+	for k := range xs {
+		xs[k] = float64(k)
+	}
+	lp := d.LogProb(ad.Col(xs)).Value()
+	var m kahan
+	for k, v := range lp {
+		m.add(float64(k) * math.Exp(v))
+	}
+	var s kahan
+	for k, v := range lp {
+		dk := float64(k) - m.sum()
+		s.add(dk * dk * math.Exp(v))
+	}
+	return m.sum(), s.sum()
+}
