@@ -284,7 +284,7 @@ func sampleGrid(b, c, n int, draw func(bi, j int) float64) ad.Var {
 // klGrid records the fused node of a KL divergence between two univariate
 // families over the broadcast grid of all their parameters: term writes
 // the divergence of cell (i, j) and its partials (g[k] with respect to
-// params[k]). A cell whose divergence is +Inf gets partials 0.
+// params[k]). A row whose divergence is +Inf gets partials 0.
 func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need []bool) float64) ad.Var {
 	b, c := paramShape(name, params...)
 	f := ad.NewFused(b, c, ad.ReduceCols, params...)
@@ -314,6 +314,13 @@ func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need 
 			}
 		}
 		out[i] = acc
+		if any && math.IsInf(acc, 1) {
+			for _, p := range parts {
+				if p != nil {
+					clear(p[i*c : (i+1)*c])
+				}
+			}
+		}
 	}
 	return f.Var()
 }

@@ -152,3 +152,30 @@ func TestKLInfiniteRowsHaveZeroPartials(t *testing.T) {
 	assert.Equal(t, 0.0, pp.Grad()[1])
 	assert.Equal(t, 0.0, qp.Grad()[1])
 }
+
+func TestDiscretePairsRegistered(t *testing.T) {
+	kinds := map[[2]string]PairKind{}
+	for _, p := range Pairs() {
+		kinds[[2]string{p.P, p.Q}] = p.Kind
+	}
+	for _, pq := range [][2]string{
+		{"Bernoulli", "Bernoulli"}, {"Binomial", "Binomial"}, {"Categorical", "Categorical"},
+		{"OneHotCategorical", "OneHotCategorical"}, {"Geometric", "Geometric"}, {"Poisson", "Poisson"},
+		{"NegativeBinomial", "NegativeBinomial"}, {"Multinomial", "Multinomial"}, {"Bernoulli", "Poisson"},
+		{"Poisson", "Bernoulli"}, {"Poisson", "Binomial"}, {"Bernoulli", "Binomial"}, {"Binomial", "Bernoulli"},
+	} {
+		k, ok := kinds[pq]
+		assert.True(t, ok, "%v registered", pq)
+		assert.Equal(t, ClosedForm, k, "%v", pq)
+	}
+	// A row with one infinite column is +Inf with all its partials 0.
+	tp := ad.NewTape()
+	pp := tp.Input(1, 2, []float64{0.3, 0.4})
+	qp := tp.Input(1, 2, []float64{0.5, 0})
+	kl, err := KL(Bernoulli{Probs: pp}, Bernoulli{Probs: qp})
+	require.NoError(t, err)
+	require.True(t, math.IsInf(kl.Value()[0], 1))
+	tp.Backward(kl)
+	assert.Equal(t, []float64{0, 0}, pp.Grad())
+	assert.Equal(t, []float64{0, 0}, qp.Grad())
+}

@@ -124,21 +124,31 @@ func (d Multinomial) Sample(rng *rand.Rand, n int) ad.Var {
 	b, k := d.Shape()
 	tab := newCatTable(cp, th.Rows())
 	nv := viewOf(d.TotalCount)
+	// rest[bi*k+j] = Σ_{i>=j} p_i, summed from the end.
+	rest := make([]float64, b*k)
+	for bi := 0; bi < b; bi++ {
+		p := tab.prow(bi)
+		var s float64
+		for j := k - 1; j >= 0; j-- {
+			s += p[j]
+			rest[bi*k+j] = s
+		}
+	}
 	out := make([]float64, n*b*k)
 	for s := 0; s < n; s++ {
 		for bi := 0; bi < b; bi++ {
 			p := tab.prow(bi)
 			dst := out[(s*b+bi)*k : (s*b+bi+1)*k]
-			left, mass := nv.at(bi, 0), 1.0
+			left := nv.at(bi, 0)
 			for j := 0; j < k && left > 0; j++ {
-				if j == k-1 || mass <= p[j] {
+				r := rest[bi*k+j]
+				if j == k-1 || r <= p[j] {
 					dst[j] = left
 					break
 				}
-				x := distuv.Binomial{N: left, P: math.Min(1, p[j]/mass), Src: rng}.Rand()
+				x := distuv.Binomial{N: left, P: p[j] / r, Src: rng}.Rand()
 				dst[j] = x
 				left -= x
-				mass -= p[j]
 			}
 		}
 	}
