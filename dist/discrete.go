@@ -26,7 +26,20 @@ type prob2 struct{ p, q, lp, lq float64 }
 // false) or for log-odds v (logits true, through log-sigmoid).
 func prob2Of(v float64, logits bool) prob2 {
 	if logits {
-		return prob2{special.Sigmoid(v), special.Sigmoid(-v), special.LogSigmoid(v), special.LogSigmoid(-v)}
+		// One exp and one log1p: with e = exp(-|v|) and s = log1p(e),
+		// σ(|v|) = 1/(1+e), σ(-|v|) = e/(1+e), log σ(|v|) = -s and
+		// log σ(-|v|) = -|v| - s.
+		a := math.Abs(v)
+		e := math.Exp(-a)
+		sp := math.Log1p(e)
+		hi, lo := 1/(1+e), e/(1+e)
+		if math.IsNaN(v) {
+			return prob2{v, v, v, v}
+		}
+		if v >= 0 {
+			return prob2{hi, lo, -sp, -a - sp}
+		}
+		return prob2{lo, hi, -a - sp, -sp}
 	}
 	return prob2{v, 1 - v, math.Log(v), math.Log1p(-v)}
 }

@@ -123,6 +123,9 @@ func TestKLBernoulliPoisson(t *testing.T) {
 			}
 		}
 	}
+	r := loadRefsDiscrete(t)["bernoulli_poisson_small"]
+	require.NotEmpty(t, r.Name)
+	assertRel(t, r.Value, klValueDiscrete(t, bernDiscrete(r.P[0], false), Must(NewPoisson(r.Q[0]))), 1e-12, "mpmath bernoulli_poisson_small")
 	assert.True(t, math.IsInf(klValueDiscrete(t, bernDiscrete(0.2, false), Must(NewPoisson(0))), 1))
 	assert.Equal(t, 0.0, klValueDiscrete(t, bernDiscrete(0, false), Must(NewPoisson(0))))
 	rng := rngDiscrete(203)
