@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -276,6 +277,14 @@ func fusedTerms(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 	return f.Var()
 }
 
+// detachSet returns detach(v), or the zero Var when v is not set.
+func detachSet(v ad.Var) ad.Var {
+	if v == (ad.Var{}) {
+		return v
+	}
+	return detach(v)
+}
+
 // sampleGrid returns an n*B x C free constant whose row k*B+b, column j is
 // draw(b, j).
 func sampleGrid(b, c, n int, draw func(bi, j int) float64) ad.Var {
@@ -297,7 +306,8 @@ func sampleGrid(b, c, n int, draw func(bi, j int) float64) ad.Var {
 // klGrid records the fused node of a KL divergence between two univariate
 // families over the broadcast grid of all their parameters: term writes
 // the divergence of cell (i, j) and its partials (g[k] with respect to
-// params[k]). A row whose divergence is +Inf gets partials 0.
+// params[k]). A row whose divergence is +Inf gets partials 0. Rows may
+// be evaluated concurrently.
 func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need []bool) float64) ad.Var {
 	b, c := paramShape(name, params...)
 	f := ad.NewFused(b, c, ad.ReduceCols, params...)
@@ -310,31 +320,35 @@ func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need 
 		need[k] = parts[k] != nil
 		any = any || need[k]
 	}
-	g := make([]float64, len(params))
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			clear(g)
-			v := term(i, j, g, need)
-			acc += v
-			if any && !math.IsInf(v, 1) {
-				k := i*c + j
-				for m, p := range parts {
+	// Rows are independent: large batches are split across goroutines
+	// (par.For), each with its own scratch; term must be safe for that.
+	par.For(b, (1<<13)/c+1, func(lo, hi int) {
+		g := make([]float64, len(params))
+		for i := lo; i < hi; i++ {
+			var acc float64
+			for j := 0; j < c; j++ {
+				clear(g)
+				v := term(i, j, g, need)
+				acc += v
+				if any && !math.IsInf(v, 1) {
+					k := i*c + j
+					for m, p := range parts {
+						if p != nil {
+							p[k] = g[m]
+						}
+					}
+				}
+			}
+			out[i] = acc
+			if any && math.IsInf(acc, 1) {
+				for _, p := range parts {
 					if p != nil {
-						p[k] = g[m]
+						clear(p[i*c : (i+1)*c])
 					}
 				}
 			}
 		}
-		out[i] = acc
-		if any && math.IsInf(acc, 1) {
-			for _, p := range parts {
-				if p != nil {
-					clear(p[i*c : (i+1)*c])
-				}
-			}
-		}
-	}
+	})
 	return f.Var()
 }
 

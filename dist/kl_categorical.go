@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/par"
 )
 
 func init() {
@@ -38,85 +39,87 @@ func catKL(name string, pp, pl, qp, ql ad.Var, b int, scale func(i int) float64,
 	f := ad.NewFused(b, k, ad.ReduceCols, tp, tq)
 	out, dp, dq := f.Out(), f.Partial(0), f.Partial(1)
 	tabP, tabQ := newCatTable(cp, tp.Rows()), newCatTable(cq, tq.Rows())
-	rho := make([]float64, k)
-	for i := 0; i < b; i++ {
-		if inf != nil && inf(i) {
-			out[i] = math.Inf(1)
-			continue
-		}
-		p, lp, q, lq := tabP.prow(i), tabP.lprow(i), tabQ.prow(i), tabQ.lprow(i)
-		ip, iq := i%tp.Rows(), i%tq.Rows()
-		np, nq := tabP.norm[ip], tabQ.norm[iq]
-		// The log-ratios are formed from the raw parameters plus one shift
-		// common to the row (log(ΣQ/ΣP), or the difference of the
-		// log-sum-exps): a common shift c changes Σ q φ(·) only by c KL,
-		// while rounding each normalized probability separately would
-		// perturb the divergence by O(ε |p - q|), which near p = q is
-		// large relative to KL = O(|p - q|²).
-		var shift float64
-		switch {
-		case !cp.logits && !cq.logits:
-			shift = logRatio(nq, np, nq-np)
-		case cp.logits && cq.logits:
-			shift = -(np - nq)
-		}
-		var acc kahan
-		for j := range p {
+	par.For(b, (1<<13)/k+1, func(lo, hi int) {
+		rho := make([]float64, k)
+		for i := lo; i < hi; i++ {
+			if inf != nil && inf(i) {
+				out[i] = math.Inf(1)
+				continue
+			}
+			p, lp, q, lq := tabP.prow(i), tabP.lprow(i), tabQ.prow(i), tabQ.lprow(i)
+			ip, iq := i%tp.Rows(), i%tq.Rows()
+			np, nq := tabP.norm[ip], tabQ.norm[iq]
+			// The log-ratios are formed from the raw parameters plus one shift
+			// common to the row (log(ΣQ/ΣP), or the difference of the
+			// log-sum-exps): a common shift c changes Σ q φ(·) only by c KL,
+			// while rounding each normalized probability separately would
+			// perturb the divergence by O(ε |p - q|), which near p = q is
+			// large relative to KL = O(|p - q|²).
+			var shift float64
 			switch {
-			case p[j] == 0:
-				rho[j] = math.Inf(-1)
-			case q[j] == 0:
-				rho[j] = math.Inf(1)
 			case !cp.logits && !cq.logits:
-				a, b := cp.raw(ip, j), cq.raw(iq, j)
-				rho[j] = logRatio(a, b, a-b) + shift
+				shift = logRatio(nq, np, nq-np)
 			case cp.logits && cq.logits:
-				rho[j] = (cp.raw(ip, j) - cq.raw(iq, j)) + shift
-			default:
-				rho[j] = lp[j] - lq[j]
+				shift = -(np - nq)
 			}
-			acc.add(klTerm(p[j], q[j], rho[j]))
-		}
-		kl := acc.sum()
-		s := 1.0
-		if scale != nil {
-			s = scale(i)
-		}
-		if s == 0 { // no draws: both are the point mass at the zero row
-			out[i] = 0
-			continue
-		}
-		out[i] = s * kl
-		if math.IsInf(kl, 1) {
-			continue
-		}
-		if dp != nil {
-			row, norm := dp[i*k:(i+1)*k], tabP.norm[i%tp.Rows()]
-			for j := range row {
+			var acc kahan
+			for j := range p {
 				switch {
-				case cp.logits && p[j] == 0:
-					row[j] = 0
-				case cp.logits:
-					row[j] = s * p[j] * (rho[j] - kl)
-				default:
-					row[j] = s * (rho[j] - kl) / norm
-				}
-			}
-		}
-		if dq != nil {
-			row, norm := dq[i*k:(i+1)*k], tabQ.norm[i%tq.Rows()]
-			for j := range row {
-				switch {
-				case cq.logits:
-					row[j] = s * (q[j] - p[j])
+				case p[j] == 0:
+					rho[j] = math.Inf(-1)
 				case q[j] == 0:
-					row[j] = s / norm
+					rho[j] = math.Inf(1)
+				case !cp.logits && !cq.logits:
+					a, b := cp.raw(ip, j), cq.raw(iq, j)
+					rho[j] = logRatio(a, b, a-b) + shift
+				case cp.logits && cq.logits:
+					rho[j] = (cp.raw(ip, j) - cq.raw(iq, j)) + shift
 				default:
-					row[j] = s * (1 - p[j]/q[j]) / norm
+					rho[j] = lp[j] - lq[j]
+				}
+				acc.add(klTerm(p[j], q[j], rho[j]))
+			}
+			kl := acc.sum()
+			s := 1.0
+			if scale != nil {
+				s = scale(i)
+			}
+			if s == 0 { // no draws: both are the point mass at the zero row
+				out[i] = 0
+				continue
+			}
+			out[i] = s * kl
+			if math.IsInf(kl, 1) {
+				continue
+			}
+			if dp != nil {
+				row, norm := dp[i*k:(i+1)*k], tabP.norm[i%tp.Rows()]
+				for j := range row {
+					switch {
+					case cp.logits && p[j] == 0:
+						row[j] = 0
+					case cp.logits:
+						row[j] = s * p[j] * (rho[j] - kl)
+					default:
+						row[j] = s * (rho[j] - kl) / norm
+					}
+				}
+			}
+			if dq != nil {
+				row, norm := dq[i*k:(i+1)*k], tabQ.norm[i%tq.Rows()]
+				for j := range row {
+					switch {
+					case cq.logits:
+						row[j] = s * (q[j] - p[j])
+					case q[j] == 0:
+						row[j] = s / norm
+					default:
+						row[j] = s * (1 - p[j]/q[j]) / norm
+					}
 				}
 			}
 		}
-	}
+	})
 	return f.Var(), nil
 }
 

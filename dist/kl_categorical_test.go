@@ -213,3 +213,37 @@ func TestKLMultinomial(t *testing.T) {
 	assert.True(t, math.IsInf(kl.Value()[0], 1), "3 draws against 5")
 	assertRel(t, 5*want, kl.Value()[1], 1e-12, "5 draws against 5")
 }
+
+func TestKLLargeBatchesDiscrete(t *testing.T) {
+	// Batches above the parallel threshold give the row-by-row values.
+	rng := rngDiscrete(901)
+	const n = 20000
+	a, b := make([]float64, n), make([]float64, n)
+	for i := range a {
+		a[i], b[i] = rng.Float64(), rng.NormFloat64()
+	}
+	kl, err := KL(Bernoulli{Probs: ad.Col(a)}, Bernoulli{Logits: ad.Col(b)})
+	require.NoError(t, err)
+	for i := 0; i < n; i += 997 {
+		assert.Equal(t, klValueDiscrete(t, bernDiscrete(a[i], false), bernDiscrete(b[i], true)), kl.Value()[i], "row %d", i)
+	}
+	c3 := make([]float64, 3*n)
+	for i := range c3 {
+		c3[i] = rng.Float64()
+	}
+	klc, err := KL(Categorical{Probs: ad.Const(n, 3, c3)}, Categorical{Logits: ad.Row([]float64{0.1, -0.3, 0.5})})
+	require.NoError(t, err)
+	for i := 0; i < n; i += 997 {
+		assert.Equal(t, klValueDiscrete(t, catDiscrete(c3[3*i:3*i+3], false), catDiscrete([]float64{0.1, -0.3, 0.5}, true)), klc.Value()[i], "row %d", i)
+	}
+	// The negative binomial series: errors from any row are reported.
+	r := make([]float64, n)
+	pr := make([]float64, n)
+	for i := range r {
+		r[i], pr[i] = 1+rng.Float64(), 0.5*rng.Float64()
+	}
+	pr[n-1] = 1 - 1e-9
+	_, err = KL(NegativeBinomial{TotalCount: ad.Col(r), Probs: ad.Col(pr)}, NegativeBinomial{TotalCount: ad.Scalar(2), Probs: ad.Scalar(0.4)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "row 19999")
+}

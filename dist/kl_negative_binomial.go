@@ -3,6 +3,7 @@ package dist
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/kldiv/kldiv/ad"
 )
@@ -50,7 +51,10 @@ func klNegativeBinomialNegativeBinomial(p, q NegativeBinomial) (ad.Var, error) {
 	tp, lp := p.param()
 	tq, lq := q.param()
 	pv, qv, r1v, r2v := viewOf(tp), viewOf(tq), viewOf(p.TotalCount), viewOf(q.TotalCount)
-	var err error
+	var (
+		mu  sync.Mutex
+		err error
+	)
 	v := klGrid("KL(NegativeBinomial || NegativeBinomial)", []ad.Var{p.TotalCount, tp, q.TotalCount, tq}, func(i, j int, g []float64, need []bool) float64 {
 		av, bv := pv.at(i, j), qv.at(i, j)
 		a, b := prob2Of(av, lp), prob2Of(bv, lq)
@@ -84,6 +88,8 @@ func klNegativeBinomialNegativeBinomial(p, q NegativeBinomial) (ad.Var, error) {
 		}
 		s, e := nbSeries(r1, r2, a, b, r1*o.kl/a.q, need)
 		if e != nil {
+			mu.Lock()
+			defer mu.Unlock()
 			if err == nil {
 				err = fmt.Errorf("dist: KL(NegativeBinomial || NegativeBinomial) row %d column %d (total counts %v, %v): %w", i, j, r1, r2, e)
 			}

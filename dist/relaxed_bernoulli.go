@@ -144,7 +144,8 @@ func (d RelaxedBernoulli) logitsVar() ad.Var {
 
 // Sample draws n values per batch row as a free constant.
 func (d RelaxedBernoulli) Sample(rng *rand.Rand, n int) ad.Var {
-	return detach(reparam.RelaxedBernoulli(rng, detach(d.logitsVar()), detach(d.Temperature), n))
+	c := RelaxedBernoulli{Temperature: detach(d.Temperature), Probs: detachSet(d.Probs), Logits: detachSet(d.Logits)}
+	return reparam.RelaxedBernoulli(rng, c.logitsVar(), c.Temperature, n)
 }
 
 // Rsample draws n values per batch row with reparam.RelaxedBernoulli,

@@ -184,7 +184,8 @@ func (d RelaxedOneHotCategorical) logitsVar() ad.Var {
 
 // Sample draws n rows per batch row (n*B x K) as a free constant.
 func (d RelaxedOneHotCategorical) Sample(rng *rand.Rand, n int) ad.Var {
-	return detach(reparam.RelaxedOneHotCategorical(rng, detach(d.logitsVar()), detach(d.Temperature), n))
+	c := RelaxedOneHotCategorical{Temperature: detach(d.Temperature), Probs: detachSet(d.Probs), Logits: detachSet(d.Logits)}
+	return reparam.RelaxedOneHotCategorical(rng, c.logitsVar(), c.Temperature, n)
 }
 
 // Rsample draws n rows per batch row with
