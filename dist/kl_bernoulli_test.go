@@ -58,7 +58,7 @@ func TestKLBernoulliBernoulli(t *testing.T) {
 			}
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, av, lg), binomialPMFBigDiscrete(1, pv, lg))
 			got := klValueDiscrete(t, bernDiscrete(av, lg), bernDiscrete(pv, lg))
-			assertRel(t, want, got, 1e-8, "near p=q at %v (logits %v)", p, lg)
+			assertRel(t, want, got, 1e-12, "near p=q at %v (logits %v)", p, lg)
 			// The cubic term is relatively of order |a-p|/min(p, 1-p).
 			assertRel(t, fisher, got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v (logits %v)", p, lg)
 		}

@@ -63,7 +63,7 @@ func TestKLBinomialBinomial(t *testing.T) {
 			}
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(25, av, lg), binomialPMFBigDiscrete(25, pv, lg))
 			got := klValueDiscrete(t, binDiscrete(25, av, lg), binDiscrete(25, pv, lg))
-			assertRel(t, want, got, 1e-8, "near p=q at %v (logits %v)", p, lg)
+			assertRel(t, want, got, 1e-12, "near p=q at %v (logits %v)", p, lg)
 			assertRel(t, fisher, got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v", p)
 		}
 	}

@@ -36,7 +36,7 @@ func TestKLPoissonPoisson(t *testing.T) {
 		a := lam * (1 + 1e-6)
 		got := klValueDiscrete(t, Must(NewPoisson(a)), Must(NewPoisson(lam)))
 		want := klPoissonBigDiscrete(a, lam, poisKmaxDiscrete(a))
-		assertRel(t, want, got, 1e-9, "near p=q at %v", lam)
+		assertRel(t, want, got, 1e-12, "near p=q at %v", lam)
 		assertRel(t, (a-lam)*(a-lam)/(2*lam), got, 2e-6, "Fisher quadratic at %v", lam)
 	}
 	refs := loadRefsDiscrete(t)
@@ -106,7 +106,7 @@ func TestKLGeometricGeometric(t *testing.T) {
 		a := p * (1 + 1e-6)
 		got := klValueDiscrete(t, geoDiscrete(a, false), geoDiscrete(p, false))
 		want := klGeometricBigDiscrete(a, false, p, false, geomKmaxDiscrete(a))
-		assertRel(t, want, got, 1e-9, "near p=q at %v", p)
+		assertRel(t, want, got, 1e-12, "near p=q at %v", p)
 		assertRel(t, 0.5*(a-p)*(a-p)/(p*p*(1-p)), got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v", p)
 	}
 	refs := loadRefsDiscrete(t)

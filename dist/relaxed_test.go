@@ -277,3 +277,18 @@ func TestRelaxedOneHotCategoricalSampling(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "one column")
 }
+
+func TestRelaxedSampleIsConstantRsampleIsRecorded(t *testing.T) {
+	tp := ad.NewTape()
+	p := tp.Input(1, 2, []float64{0.3, 0.6})
+	tau := tp.Input(1, 1, []float64{0.5})
+	rb := RelaxedBernoulli{Temperature: tau, Probs: p}
+	assert.Nil(t, rb.Sample(rngDiscrete(1), 3).Tape())
+	assert.Equal(t, tp, rb.Rsample(rngDiscrete(1), 3).Tape())
+	rc := RelaxedOneHotCategorical{Temperature: tau, Probs: p}
+	assert.Nil(t, rc.Sample(rngDiscrete(1), 3).Tape())
+	z := rc.Rsample(rngDiscrete(1), 3)
+	assert.Equal(t, tp, z.Tape())
+	// Same noise, same numbers.
+	assert.Equal(t, rc.Sample(rngDiscrete(1), 3).Value(), z.Value())
+}
