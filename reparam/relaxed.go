@@ -16,24 +16,6 @@ import (
 // noise, so its pathwise gradient exists; as the temperature goes to 0 it
 // tends to a one-hot (or 0/1) sample of the discrete distribution.
 
-// openUniform returns a uniform variate in the open interval (0, 1):
-// (m + 1/2)/2^52 for a random 52-bit integer m, so that neither 0 nor 1
-// can occur (both ends are exactly representable away from 0 and 1).
-func openUniform(rng *rand.Rand) float64 {
-	return (float64(rng.Uint64()>>12) + 0.5) / (1 << 52)
-}
-
-// Logistic draws a standard logistic variate log U - log(1 - U), finite.
-func Logistic(rng *rand.Rand) float64 {
-	u := openUniform(rng)
-	return math.Log(u) - math.Log1p(-u)
-}
-
-// Gumbel draws a standard Gumbel variate -log(-log U), finite.
-func Gumbel(rng *rand.Rand) float64 {
-	return -math.Log(-math.Log(openUniform(rng)))
-}
-
 // Smallest and largest values a relaxed Bernoulli sample is clamped to,
 // so that its log-density stays finite (as torch's clamp_probs does).
 const (
@@ -61,7 +43,7 @@ func RelaxedBernoulliST(rng *rand.Rand, logits, temperature ad.Var, n int) ad.Va
 }
 
 func relaxedBernoulli(rng *rand.Rand, logits, temperature ad.Var, n int, hard bool) ad.Var {
-	eps, r, c := Draw(rng, Logistic, n, logits, temperature)
+	eps, r, c := Draw(rng, StdLogistic, n, logits, temperature)
 	f := ad.NewFused(r, c, ad.Elementwise, logits, temperature)
 	out, pl, pt := f.Out(), f.Partial(0), f.Partial(1)
 	lv, tv := logits.Value(), temperature.Value()
@@ -138,7 +120,7 @@ func relaxedCategorical(rng *rand.Rand, logits, temperature ad.Var, n int, hard 
 	if bd(lr, tr) < 0 {
 		panic(fmt.Sprintf("reparam: RelaxedOneHotCategorical: logits have %d rows, temperature %d", lr, tr))
 	}
-	g, rows, _ := Draw(rng, Gumbel, n, logits, temperature)
+	g, rows, _ := Draw(rng, StdGumbel, n, logits, temperature)
 	t := tapeOf(logits, temperature)
 	soft := t.Buffer(rows * k)
 	lv, tv := logits.Value(), temperature.Value()

@@ -18,7 +18,7 @@ func TestNoiseIsFinite(t *testing.T) {
 	var ml, mg float64
 	const n = 200000
 	for range n {
-		l, g := Logistic(rng), Gumbel(rng)
+		l, g := StdLogistic(rng), StdGumbel(rng)
 		require.False(t, math.IsInf(l, 0) || math.IsNaN(l))
 		require.False(t, math.IsInf(g, 0) || math.IsNaN(g))
 		ml += l
