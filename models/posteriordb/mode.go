@@ -62,4 +62,3 @@ func (p *Posterior) Mode(z0 []float64, gradTol float64) (z []float64, logp float
 	}
 	return x, -f, nil
 }
-
