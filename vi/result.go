@@ -46,27 +46,51 @@ func (r *Result) fill(st *fitState, env *Env, c config, stop string) {
 	r.ELBO, r.ELBOStdErr, r.KHat = math.NaN(), math.NaN(), math.NaN()
 }
 
-// evaluate draws from the fitted guide, estimates the ELBO and k-hat and
-// stores the draws.
+// evaluate draws n particles from the fitted guide (in chunks, without
+// gradients), estimates the ELBO and k-hat and stores the draws.
 func (r *Result) evaluate(env *Env, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	env.Tape.Reset()
-	env.Particles = n
+	const chunk = 1000
 	env.Drawing = true
-	defer func() { env.Drawing = false }()
-	gt, err := env.RunGuide(r.Guide, n)
-	if err != nil {
-		return err
+	env.Tape.SetNoGrad(true)
+	defer func() {
+		env.Drawing = false
+		env.Tape.SetNoGrad(false)
+		env.Particles = 1
+		env.Tape.Reset()
+	}()
+	lw := make([]float64, 0, n)
+	r.Draws = map[string]ad.Matrix{}
+	r.Order = nil
+	for done := 0; done < n; done += chunk {
+		k := min(chunk, n-done)
+		env.Tape.Reset()
+		env.Particles = k
+		gt, err := env.RunGuide(r.Guide, k)
+		if err != nil {
+			return err
+		}
+		mt, err := env.RunModel(r.Model, gt)
+		if err != nil {
+			return err
+		}
+		lw = append(lw, ad.Sub(mt.LogJoint(k), gt.LogJoint(k)).Value()...)
+		for _, s := range mt.Sites {
+			if s.Kind != Latent && s.Kind != Deterministic {
+				continue
+			}
+			m, seen := r.Draws[s.Name]
+			if !seen {
+				r.Order = append(r.Order, s.Name)
+				m = ad.Matrix{Cols: s.Value.Cols()}
+			}
+			m.Data = append(m.Data, s.Value.Value()...)
+			m.Rows += s.Value.Rows()
+			r.Draws[s.Name] = m
+		}
 	}
-	mt, err := env.RunModel(r.Model, gt)
-	env.Particles = 1
-	if err != nil {
-		return err
-	}
-	logw := ad.Sub(mt.LogJoint(n), gt.LogJoint(n))
-	lw := append([]float64(nil), logw.Value()...)
 	var m, m2 float64
 	for _, v := range lw {
 		m += v
@@ -80,16 +104,6 @@ func (r *Result) evaluate(env *Env, n int) error {
 		r.ELBOStdErr = math.Sqrt(m2 / float64(n-1) / float64(n))
 	}
 	r.KHat = paretoKHat(lw)
-	r.Draws = map[string]ad.Matrix{}
-	r.Order = nil
-	for _, s := range mt.Sites {
-		if s.Kind != Latent && s.Kind != Deterministic {
-			continue
-		}
-		r.Draws[s.Name] = s.Value.Matrix()
-		r.Order = append(r.Order, s.Name)
-	}
-	env.Tape.Reset()
 	return nil
 }
 
