@@ -37,6 +37,9 @@ type Result struct {
 	Draws map[string]ad.Matrix
 	// Order lists the names in Draws in the order of the model's sites.
 	Order []string
+	// LogWeights holds log p(x, z) - log q(z) at each draw (the importance
+	// weights behind ELBO and KHat).
+	LogWeights []float64
 }
 
 func (r *Result) fill(st *fitState, env *Env, c config, stop string) {
@@ -104,6 +107,7 @@ func (r *Result) evaluate(env *Env, n int) error {
 		r.ELBOStdErr = math.Sqrt(m2 / float64(n-1) / float64(n))
 	}
 	r.KHat = paretoKHat(lw)
+	r.LogWeights = lw
 	return nil
 }
 
@@ -189,6 +193,82 @@ func quantile7(s []float64, p float64) float64 {
 		return s[len(s)-1]
 	}
 	return s[i] + (h-lo)*(s[i+1]-s[i])
+}
+
+// PSISSummaries returns the summaries of the draws reweighted by
+// Pareto-smoothed importance sampling towards the exact posterior (Yao,
+// Vehtari, Simpson and Gelman 2018, "Yes, but did it work?"): weighted
+// means, sds and quantiles with the smoothed weights. The correction is
+// reliable when KHat < 0.7; above it the summaries are returned with an
+// error that says so. Quantiles are those of the weighted empirical
+// distribution.
+func (r *Result) PSISSummaries() ([]SiteSummary, error) {
+	if len(r.LogWeights) == 0 {
+		return nil, fmt.Errorf("vi: no draws to reweight (Draws(0) or NoFinalEvaluation)")
+	}
+	w, k, err := psisWeights(r.LogWeights)
+	if err != nil {
+		return nil, err
+	}
+	var out []SiteSummary
+	for _, name := range r.Order {
+		m := r.Draws[name]
+		n, c := m.Rows, m.Cols
+		per := n / len(w)
+		col := make([]float64, n)
+		ws := make([]float64, n)
+		for j := 0; j < c; j++ {
+			for i := 0; i < n; i++ {
+				col[i] = m.Data[i*c+j]
+				ws[i] = w[i/per] / float64(per)
+			}
+			label := name
+			if c > 1 {
+				label = fmt.Sprintf("%s[%d]", name, j)
+			}
+			out = append(out, describeWeighted(label, col, ws))
+		}
+	}
+	if k >= 0.7 {
+		return out, fmt.Errorf("vi: PSIS k-hat %.2f >= 0.7: the importance-sampling correction is unreliable", k)
+	}
+	return out, nil
+}
+
+func describeWeighted(label string, x, w []float64) SiteSummary {
+	var sw, m float64
+	for i, v := range x {
+		sw += w[i]
+		m += w[i] * v
+	}
+	m /= sw
+	var v, sw2 float64
+	for i, e := range x {
+		v += w[i] * (e - m) * (e - m)
+		sw2 += w[i] * w[i]
+	}
+	// Unbiased weighted variance with normalized weights (reliability
+	// weights): divide by 1 - Σw̄².
+	v /= sw
+	if den := 1 - sw2/(sw*sw); den > 0 {
+		v /= den
+	}
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	q := func(p float64) float64 {
+		var acc float64
+		for _, i := range idx {
+			acc += w[i] / sw
+			if acc >= p {
+				return x[i]
+			}
+		}
+		return x[idx[len(idx)-1]]
+	}
+	return SiteSummary{Name: label, Mean: m, SD: math.Sqrt(v), Q05: q(0.05), Q50: q(0.5), Q95: q(0.95)}
 }
 
 // Summary formats the posterior summaries as a table, with the final ELBO

@@ -24,6 +24,8 @@ commands:
            KL fits, and an eight-schools fit with a posterior table
   kl       divergences between two distributions: kldiv kl 'Normal(0, 1)' 'Normal(1, 2)'
   bench    the Go side of the benchmark workloads (JSON lines)
+  posteriordb
+           fit the ten posteriordb reference posteriors and compare
 
 Run 'kldiv <command> -h' for a command's flags.
 `)
@@ -47,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return runBench(args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "posteriordb":
+		return runPosteriordb(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		usage(stdout)
 		return 0
