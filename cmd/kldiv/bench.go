@@ -75,8 +75,12 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		switch strings.ToUpper(w) {
 		case "W1":
 			err = benchW1(stdout)
+		case "W2":
+			err = benchW2(stdout, *data)
 		case "W3":
 			err = benchW3(stdout, *data)
+		case "W6":
+			err = benchW6(stdout)
 		default:
 			err = fmt.Errorf("unknown workload %q", w)
 		}
