@@ -25,20 +25,17 @@ type miscRef struct {
 		KL   float64
 	} `json:"vonmises_kl"`
 	CB []struct {
-		Eta      float64
-		LogNorm  float64 `json:"log_norm"`
-		Mean     float64
-		Variance float64
-		Entropy  float64
+		Kind                    string // "probs" or "logits"
+		Value                   float64
+		Eta                     float64
+		LogNorm                 float64 `json:"log_norm"`
+		Lp0, Lp03, Lp1          float64
+		Mean, Variance, Entropy float64
 	} `json:"cb"`
 	CBKL []struct {
-		P, Q float64 // logits
+		P, Q []any // [kind, value]
 		KL   float64
 	} `json:"cb_kl"`
-	CBKLProbs []struct {
-		P, Q float64 // probs
-		KL   float64
-	} `json:"cb_kl_probs"`
 	Kumaraswamy []struct {
 		A, B                    float64
 		Mean, Variance, Entropy float64
@@ -190,4 +187,19 @@ func pathwiseMisc(t *testing.T, rng *rand.Rand, n int, vals []float64,
 func assertWithinSEMisc(t *testing.T, want, got, se, z float64, msg string, args ...any) {
 	t.Helper()
 	assert.InDelta(t, want, got, z*se+1e-15, append([]any{msg}, args...)...)
+}
+
+// cbMisc builds a ContinuousBernoulli from a reference's kind and value.
+func cbMisc(t *testing.T, kind any, v any) ContinuousBernoulli {
+	t.Helper()
+	x, ok := v.(float64)
+	require.True(t, ok)
+	switch kind {
+	case "probs":
+		return Must(NewContinuousBernoulli(x))
+	case "logits":
+		return Must(ContinuousBernoulliLogits(x))
+	}
+	t.Fatalf("unknown parameter kind %v", kind)
+	return ContinuousBernoulli{}
 }

@@ -42,7 +42,88 @@ for k in [1e-3, 0.3, 1, 7, 19.9, 20.1, 150, 1e4, 1e7]:
 vonmises = [{"p": [c[0], c[1]], "q": [c[2], c[3]], "kl": f(vm_kl(*c))}
             for c in vm_cases + near]
 
-out = {"vonmises_kl": vonmises}
+
+# ------------------------------------------------------ ContinuousBernoulli
+# torch's formulas (Loaiza-Ganem & Cunningham 2019) in terms of probs lam,
+# evaluated with 60 digits to spare beyond what lam and 1 - lam need (so the
+# cancellation near lam = 1/2 costs nothing), with the limits at lam = 1/2
+# exactly.
+def cb_from_probs(lam):
+    lam = mp.mpf(lam)
+    if lam == mp.mpf(1) / 2:
+        logc = mp.log(2)
+        mean = mp.mpf(1) / 2
+        var = mp.mpf(1) / 12
+    else:
+        # atanh(1 - 2 lam) as torch evaluates it, (log1p(-lam) - log(lam))/2
+        # (mpmath's atanh loses digits next to 1).
+        t = (mp.log1p(-lam) - mp.log(lam)) / 2
+        logc = mp.log(2 * t / (1 - 2 * lam))
+        mean = lam / (2 * lam - 1) + 1 / (2 * t)
+        var = lam * (lam - 1) / (1 - 2 * lam) ** 2 + 1 / (2 * t) ** 2
+    l0, l1 = mp.log1p(-lam), mp.log(lam)
+    ent = mean * (l0 - l1) - logc - l0
+    lp = lambda x: logc + x * l1 + (1 - x) * l0
+    eta = l1 - l0
+    return eta, logc, mean, var, ent, lp
+
+
+def cb_dps(kind, value):
+    """Digits needed so that lam and 1 - lam both keep 60 digits."""
+    if kind == "probs":
+        v = mp.mpf(value)
+        return 70 + int(-mp.log10(min(v, 1 - v)))
+    return 70 + int(abs(value) / 2.3)
+
+
+def cb_lam(kind, value):
+    if kind == "probs":
+        return mp.mpf(value)
+    return 1 / (1 + mp.exp(-mp.mpf(value)))
+
+
+def cb_row(kind, value):
+    with mp.workdps(cb_dps(kind, value)):
+        eta, logc, mean, var, ent, lp = cb_from_probs(cb_lam(kind, value))
+        x03 = mp.mpf(0.3)
+        return {"kind": kind, "value": value, "eta": f(eta), "log_norm": f(logc),
+                "lp0": f(lp(0)), "lp03": f(lp(x03)), "lp1": f(lp(1)),
+                "mean": f(mean), "variance": f(var), "entropy": f(ent)}
+
+
+cb = []
+for lam in [0.5, 0.5 + 1e-12, 0.5 - 1e-10, 0.4999, 0.5004, 0.499, 0.501, 0.45, 0.3,
+            0.9, 0.01, 1e-6, 1 - 1e-9, 1e-200]:
+    cb.append(cb_row("probs", lam))
+for eta in [0.0, 1e-300, 1e-12, -3e-7, 1e-3, -0.05, 1.0, -2.5, 7, 30, -200, 750, -1e4]:
+    cb.append(cb_row("logits", eta))
+
+
+def cb_kl(kp, vp, kq, vq):
+    with mp.workdps(max(cb_dps(kp, vp), cb_dps(kq, vq))):
+        lp, lq = cb_lam(kp, vp), cb_lam(kq, vq)
+        ep, lcp, mp_, _, _, _ = cb_from_probs(lp)
+        eq, lcq, _, _, _, _ = cb_from_probs(lq)
+        return mp_ * (ep - eq) + lcp + mp.log1p(-lp) - lcq - mp.log1p(-lq)
+
+
+cb_kl_cases = [
+    ("probs", 0.3, "probs", 0.6), ("probs", 0.5, "probs", 0.9), ("probs", 0.01, "probs", 0.999),
+    ("probs", 0.5, "probs", 0.5 + 1e-9), ("probs", 0.4999, "probs", 0.5003),
+    ("logits", 0.0, "logits", 2.0), ("logits", -3.0, "logits", 40.0), ("logits", 100.0, "logits", 101.5),
+    ("logits", -800.0, "logits", -790.0), ("logits", 2.5, "logits", 3.7), ("logits", -0.6, "logits", 1.3),
+    ("logits", 1.0, "probs", 0.2), ("probs", 0.8, "logits", -1.0),
+]
+for lam in [1e-4, 0.2, 0.4999, 0.5, 0.5001, 0.73, 1 - 1e-5]:
+    cb_kl_cases.append(("probs", lam * (1 + 1e-6), "probs", lam))
+    cb_kl_cases.append(("probs", lam, "probs", lam * (1 - 1e-6)))
+for eta in [0.0, 1e-8, 0.3, -4, 60, -900]:
+    d = 1e-6 * max(1, abs(eta))
+    cb_kl_cases.append(("logits", eta + d, "logits", eta))
+cbkl = [{"p": [kp, vp], "q": [kq, vq], "kl": f(cb_kl(kp, vp, kq, vq))}
+        for kp, vp, kq, vq in cb_kl_cases]
+
+out = {"vonmises_kl": vonmises, "cb": cb, "cb_kl": cbkl}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "misc_ref.json")
 with open(path, "w") as fh:
     json.dump(out, fh, indent=1)
