@@ -123,7 +123,7 @@ func cbLogDensity(x, eta float64) float64 {
 	return lead + math.Log(math.Abs(eta)) - math.Log1p(-math.Exp(-math.Abs(eta)))
 }
 
-// cbVariance returns Ψ”(η) = L'(η/2)/4.
+// cbVariance returns Ψ″(η) = L'(η/2)/4.
 func cbVariance(eta float64) float64 { return special.LangevinDeriv(eta/2) / 4 }
 
 // LogProb returns Σ_j [η x - Ψ(η)] = Σ_j [log C(λ) + x log λ + (1-x)
@@ -209,7 +209,7 @@ func (d ContinuousBernoulli) Mean() ad.Var {
 }
 
 // Variance returns L'(η/2)/4 (torch's λ(λ-1)/(1-2λ)² +
-// 1/(2 atanh(1-2λ))²), B x C, with derivative L”(η/2)/8.
+// 1/(2 atanh(1-2λ))²), B x C, with derivative L″(η/2)/8.
 func (d ContinuousBernoulli) Variance() ad.Var {
 	return d.cbElementwise(func(eta float64) (float64, float64) {
 		return cbVariance(eta), special.LangevinDeriv2(eta/2) / 8

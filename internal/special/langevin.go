@@ -79,7 +79,7 @@ func LangevinDeriv(x float64) float64 {
 	return 1/(x*x) - 1/(sh*sh)
 }
 
-// LangevinDeriv2 returns L”(x) = 2 cosh x/sinh³ x - 2/x³ (odd; L”(0) = 0).
+// LangevinDeriv2 returns L″(x) = 2 cosh x/sinh³ x - 2/x³ (odd; L″(0) = 0).
 // For 1 <= |x| < 2 the closed form cancels by up to a factor of 20.
 func LangevinDeriv2(x float64) float64 {
 	if math.Abs(x) < 1 {
