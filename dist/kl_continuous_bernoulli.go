@@ -22,9 +22,10 @@ func init() {
 // function) is D = S(s_q) - S(s_p) - L(s_p)(s_q - s_p). It is evaluated
 // in one of three ways, each without catastrophic cancellation:
 //
-//   - |s_q - s_p| <= 1: ∫_{s_p}^{s_q} (s_q - t) L'(t) dt by 20-point
-//     Gauss-Legendre quadrature (L' is analytic within π of the real line,
-//     so the rule is exact to rounding); this covers p ≈ q, where the
+//   - |s_q - s_p| <= 1: ∫_{s_p}^{s_q} (s_q - t) L'(t) dt by Gauss-Legendre
+//     quadrature (L' is analytic within π of the real line, so a rule of 3
+//     to 20 points chosen from that distance is exact to rounding); this
+//     covers p ≈ q, where the
 //     direct form cancels to second order, and λ ≈ ½, where torch's form
 //     is singular-looking.
 //   - s_p, s_q of one sign with |s| >= 1: with σ = |s| and
@@ -85,9 +86,11 @@ func cbBregman(sp, sq, d float64) float64 {
 	if math.Abs(d) <= 1 {
 		var s float64
 		h, mid := d/2, (sp+sq)/2
-		for j, x := range miscGL20x {
+		// L' has its singularities at ±iπ, ±2iπ, ...
+		xs, ws := miscGLRule(math.Hypot(mid, math.Pi) / math.Abs(h))
+		for j, x := range xs {
 			// sq - t = h(1 - x), exact in terms of d.
-			s += miscGL20w[j] * (1 - x) * special.LangevinDeriv(mid+h*x)
+			s += ws[j] * (1 - x) * special.LangevinDeriv(mid+h*x)
 		}
 		return s * h * h
 	}

@@ -62,10 +62,24 @@ func (d VonMises) LogProb(x ad.Var) ad.Var {
 	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Concentration)
 	out, px, pl, pk := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
 	xv, lv, kv := viewOf(x), viewOf(d.Loc), viewOf(d.Concentration)
+	// log(2π e^{-k}I₀(k)) and 1 - A(k) once per element of Concentration.
+	n := len(kv.v)
+	buf := tapeOf(x, d.Loc, d.Concentration).Buffer(2 * n)
+	lnorm, oma := buf[:n], buf[n:]
+	for i, k := range kv.v {
+		if i > 0 && k == kv.v[i-1] {
+			lnorm[i], oma[i] = lnorm[i-1], oma[i-1]
+			continue
+		}
+		_, oma[i], _ = special.BesselRatios(k)
+		lnorm[i] = math.Log(2*math.Pi) + special.LogBesselI0e(k)
+	}
 	for i := 0; i < r; i++ {
 		var acc float64
+		ko := kv.row(i)
 		for j := 0; j < c; j++ {
-			xx, k := xv.at(i, j), kv.at(i, j)
+			xx, ki := xv.at(i, j), ko+j*kv.cs
+			k := kv.v[ki]
 			q := i*c + j
 			if !(xx >= -math.Pi && xx <= math.Pi) {
 				acc = math.Inf(-1)
@@ -74,8 +88,8 @@ func (d VonMises) LogProb(x ad.Var) ad.Var {
 			h := (xx - lv.at(i, j)) / 2
 			sh, ch := math.Sincos(h)
 			s2 := sh * sh
-			_, oneMinusA, _ := special.BesselRatios(k)
-			acc += -2*k*s2 - math.Log(2*math.Pi) - special.LogBesselI0e(k)
+			oneMinusA := oma[ki]
+			acc += -2*k*s2 - lnorm[ki]
 			sin := 2 * sh * ch // sin(x - loc)
 			if px != nil {
 				px[q] = -k * sin

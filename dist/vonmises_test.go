@@ -159,7 +159,7 @@ func TestVonMisesRsample(t *testing.T) {
 	const m0 = 0.3
 	rng := newRNG(5)
 	for _, c := range [][2]float64{{1.1, 0.2}, {-2, 3}, {2.8, 29}, {0.7, 60}, {0.5, 5000}} {
-		mean, se := pathwiseMisc(t, rng, 200000, []float64{c[0], c[1]},
+		mean, se := pathwiseMisc(t, rng, 100000, []float64{c[0], c[1]},
 			func(ps []ad.Var) Reparameterized { return VonMises{Loc: ps[0], Concentration: ps[1]} },
 			func(z ad.Var) ad.Var {
 				return ad.Custom(z.Rows(), 1, cosShiftMisc(z.Value(), m0), func(g []float64, in ad.Adjoints) {

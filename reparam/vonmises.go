@@ -56,7 +56,7 @@ func VonMises(rng *rand.Rand, loc, concentration ad.Var, n int) ad.Var {
 			q := i*c + j
 			ki := ko + min(j, kc-1)
 			w := samplers[ki].draw(rng)
-			out[q] = wrapAngle(lv[lo+min(j, lc-1)] + w)
+			out[q] = vonMisesWrap(lv[lo+min(j, lc-1)] + w)
 			if pl != nil {
 				pl[q] = 1
 			}
@@ -71,8 +71,8 @@ func VonMises(rng *rand.Rand, loc, concentration ad.Var, n int) ad.Var {
 	return f.Var()
 }
 
-// wrapAngle maps x to [-π, π) as (x + π) mod 2π - π.
-func wrapAngle(x float64) float64 {
+// vonMisesWrap maps x to [-π, π) as (x + π) mod 2π - π.
+func vonMisesWrap(x float64) float64 {
 	y := math.Mod(x+math.Pi, 2*math.Pi)
 	if y < 0 {
 		y += 2 * math.Pi

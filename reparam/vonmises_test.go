@@ -120,7 +120,7 @@ func TestVonMisesLayoutAndPartials(t *testing.T) {
 	zc := VonMises(rng, ad.Scalar(0), ad.Scalar(2), 4)
 	assert.True(t, zc.IsConst())
 	assert.Equal(t, 4, zc.Rows())
-	assert.Equal(t, -math.Pi, wrapAngle(math.Pi))
-	assert.InDelta(t, 0.5, wrapAngle(0.5+6*math.Pi), 1e-14)
-	assert.InDelta(t, -0.5, wrapAngle(-0.5-4*math.Pi), 1e-14)
+	assert.Equal(t, -math.Pi, vonMisesWrap(math.Pi))
+	assert.InDelta(t, 0.5, vonMisesWrap(0.5+6*math.Pi), 1e-14)
+	assert.InDelta(t, -0.5, vonMisesWrap(-0.5-4*math.Pi), 1e-14)
 }

@@ -39,6 +39,12 @@ for k in [1e-3, 0.3, 1, 7, 19.9, 20.1, 150, 1e4, 1e7]:
     near.append((0.4, k * (1 - 1e-6), 0.4, k))
     near.append((0.4 + 1e-6, k, 0.4, k))
     near.append((0.4 + 1e-6, k * (1 + 1e-6), 0.4, k))
+# Intermediate perturbations exercise the quadrature rules of 3 to 20
+# points.
+for k in [0.05, 2, 30, 900]:
+    for r in [1e-4, 1e-2, 0.2, 0.45]:
+        near.append((-1, k * (1 + r), -1.1, k))
+        near.append((2, k, 2, k * (1 + r)))
 vonmises = [{"p": [c[0], c[1]], "q": [c[2], c[3]], "kl": f(vm_kl(*c))}
             for c in vm_cases + near]
 
@@ -120,6 +126,10 @@ for lam in [1e-4, 0.2, 0.4999, 0.5, 0.5001, 0.73, 1 - 1e-5]:
 for eta in [0.0, 1e-8, 0.3, -4, 60, -900]:
     d = 1e-6 * max(1, abs(eta))
     cb_kl_cases.append(("logits", eta + d, "logits", eta))
+for eta in [0.0, -1.5, 3, 25]:
+    for d in [1e-3, 0.1, 0.7, 1.5, 1.99]:
+        cb_kl_cases.append(("logits", eta + d, "logits", eta))
+        cb_kl_cases.append(("logits", eta, "logits", eta - d))
 cbkl = [{"p": [kp, vp], "q": [kq, vq], "kl": f(cb_kl(kp, vp, kq, vq))}
         for kp, vp, kq, vq in cb_kl_cases]
 

@@ -13,12 +13,12 @@ import "math"
 //   - x <= 1: the power series (DLMF 10.25.2)
 //     I₀(x) = Σ (x²/4)ʲ/(j!)², I₁(x) = (x/2) Σ (x²/4)ʲ/(j!(j+1)!),
 //     whose terms are all positive; at most 12 terms.
-//   - 1 < x <= besselAsymptoticMin: the trapezoidal rule with 64 points for
-//     the integrals (DLMF 10.32.3) e^{-x} I_n(x) = (1/π) ∫₀^π
+//   - 1 < x <= besselAsymptoticMin: the trapezoidal rule with 24 to 48
+//     points for the integrals (DLMF 10.32.3) e^{-x} I_n(x) = (1/π) ∫₀^π
 //     e^{-x(1-cos t)} cos(nt) dt and e^{-x}(I₀ - I₁) = (1/π) ∫₀^π
 //     e^{-x(1-cos t)} (1 - cos t) dt. For periodic analytic integrands the
-//     rule is exact up to aliasing: its error is Σ_m I_{64m±n}(x)/I₀(x),
-//     below 1e-30 here. The terms are positive (or, for I₁, negative only
+//     rule with N points is exact up to aliasing: its error is
+//     Σ_m I_{mN±n}(x)/I₀(x), below 1e-19 here. The terms are positive (or, for I₁, negative only
 //     where e^{-x(1-cos t)} < e^{-x}), so every sum keeps its relative
 //     accuracy, including 1 - A = e^{-x}(I₀ - I₁)/(e^{-x}I₀).
 //   - x > besselAsymptoticMin: the Hankel asymptotic expansion
@@ -59,25 +59,51 @@ func besselSeries(x float64) (i0m1, i1, i1x float64) {
 }
 
 // besselTrapezoid returns e^{-x}I₀(x), e^{-x}I₁(x) and e^{-x}(I₀(x) -
-// I₁(x)) by the 64-point trapezoidal rule (see the comment at the top).
+// I₁(x)) by the trapezoidal rule (see the comment at the top) with n points
+// on the circle, n = 24, 32, 40 or 48 for x up to 2, 5, 10 and 20: the
+// aliasing error, about 2 I_{n-1}(x)/I₀(x), is below 1e-19 for each
+// (checked with mpmath).
 func besselTrapezoid(x float64) (i0e, i1e, de float64) {
-	const n = 64
-	// Points t_j = 2πj/n on [0, 2π); by symmetry j = 0..n/2 with the end
-	// points counted once and the interior twice.
-	for j := 0; j <= n/2; j++ {
-		w := 2.0
-		if j == 0 || j == n/2 {
-			w = 1
-		}
-		s, c := math.Sincos(math.Pi * float64(j) / n) // of t/2
-		omc := 2 * s * s                              // 1 - cos t
-		e := w * math.Exp(-x*omc)
+	var tab *besselTrapTable
+	switch {
+	case x <= 2:
+		tab = &besselTrap[0]
+	case x <= 5:
+		tab = &besselTrap[1]
+	case x <= 10:
+		tab = &besselTrap[2]
+	default:
+		tab = &besselTrap[3]
+	}
+	for j, omc := range tab.omc {
+		e := tab.w[j] * math.Exp(-x*omc)
 		i0e += e
-		i1e += e * (c*c - s*s)
+		i1e += e * (1 - omc)
 		de += e * omc
 	}
-	return i0e / n, i1e / n, de / n
+	return i0e, i1e, de
 }
+
+// besselTrapTable holds the nodes (as 1 - cos t) and weights of an
+// n-point trapezoidal rule on [0, 2π), folded by symmetry onto
+// t = 2πj/n, j = 0..n/2, with the weights 1/n at the ends and 2/n inside.
+type besselTrapTable struct{ omc, w []float64 }
+
+var besselTrap = func() [4]besselTrapTable {
+	var tabs [4]besselTrapTable
+	for i, n := range []int{24, 32, 40, 48} {
+		for j := 0; j <= n/2; j++ {
+			s := math.Sin(math.Pi * float64(j) / float64(n)) // sin(t/2)
+			w := 2 / float64(n)
+			if j == 0 || j == n/2 {
+				w = 1 / float64(n)
+			}
+			tabs[i].omc = append(tabs[i].omc, 2*s*s) // 1 - cos t
+			tabs[i].w = append(tabs[i].w, w)
+		}
+	}
+	return tabs
+}()
 
 // besselAsym holds the sums of the Hankel expansion at x:
 // s0 = e^{-x}√(2πx) I₀(x), s1 = the same for I₁, d = s0 - s1 and

@@ -47,7 +47,7 @@ func loadBesselRef(t *testing.T) besselRef {
 	return r
 }
 
-func relErr(want, got float64) float64 {
+func relErrMisc(want, got float64) float64 {
 	if want == 0 {
 		return math.Abs(got)
 	}
@@ -73,7 +73,7 @@ func TestBesselAgainstMpmath(t *testing.T) {
 			{"1-A", c.OneMinusA, r, 1.5e-15},
 			{"A'", c.Da, da, 5e-14},
 		} {
-			e := relErr(chk.want, chk.got)
+			e := relErrMisc(chk.want, chk.got)
 			worst = math.Max(worst, e/chk.tol)
 			assert.LessOrEqual(t, e, chk.tol, "%s(%v): want %v got %v", chk.name, x, chk.want, chk.got)
 		}
@@ -118,7 +118,7 @@ func TestBesselIRatios(t *testing.T) {
 				continue
 			}
 			got := rho[n]
-			assert.LessOrEqual(t, relErr(c.Rho[i], got), 1e-14, "ρ_%d(%v): want %v got %v", n, c.X, c.Rho[i], got)
+			assert.LessOrEqual(t, relErrMisc(c.Rho[i], got), 1e-14, "ρ_%d(%v): want %v got %v", n, c.X, c.Rho[i], got)
 		}
 		// ρ_1 = A.
 		assert.InEpsilon(t, BesselRatio(c.X), rho[1], 1e-14, "ρ_1(%v)", c.X)
@@ -179,4 +179,34 @@ func TestVonMisesCDFAgainstMpmath(t *testing.T) {
 			assert.InDelta(t, num, gk, 1e-9, "∂G/∂k(%v; %v)", y, k)
 		}
 	}
+}
+
+func TestVonMisesCDFLargeKMethodsAgree(t *testing.T) {
+	// The tail expansion (u² <= k/2) against the quadrature on the same
+	// points, both sides of the mode: relative agreement in both tails.
+	used := 0
+	for _, k := range []float64{30.5, 45, 200, 3000, 1e6} {
+		v := NewVonMisesCDF(k)
+		for _, u := range []float64{-3.8, -2, -0.7, -0.01, 0, 0.02, 0.9, 2.5, 3.8} {
+			y := 2 * math.Asin(u/(2*math.Sqrt(k)))
+			g, gk, ok := v.tailSeries(y)
+			if !ok {
+				continue
+			}
+			used++
+			gq, gkq := v.quadrature(y)
+			assert.InDelta(t, gq, g, 1e-15, "G k=%v u=%v", k, u)
+			assert.InDelta(t, gkq, gk, 1e-15/k, "∂G/∂k k=%v u=%v", k, u)
+			if y < 0 {
+				assert.InEpsilon(t, gq, g, 1e-13, "relative G k=%v u=%v", k, u)
+			}
+			if u != 0 {
+				assert.InEpsilon(t, gkq, gk, 1e-11, "relative ∂G/∂k k=%v u=%v", k, u)
+			}
+		}
+	}
+	assert.Greater(t, used, 30)
+	v := NewVonMisesCDF(40)
+	_, _, ok := v.tailSeries(2)
+	assert.False(t, ok, "outside u² <= k/2")
 }

@@ -24,7 +24,20 @@ import (
 //     ∂G/∂k = (1/π) Σ ρ'_n sin(ny)/n, where
 //     ρ'_n = (ρ_{n-1} + ρ_{n+1})/2 - ρ_n ρ_1 follows from
 //     I'_n = (I_{n-1} + I_{n+1})/2. Fewer than 80 terms.
-//   - k > VonMisesSeriesMax: Gauss-Legendre quadrature of f and
+//   - k > VonMisesSeriesMax and u² <= k/2, u = 2√k sin(y/2) (all but a
+//     fraction e^{-k/4} of the mass): in u, f(y) dy =
+//     e^{-u²/2} (1 - u²/(4k))^{-1/2} du / (2π √k e^{-k}I₀(k)); expanding
+//     (1 - u²/(4k))^{-1/2} = Σ_j c_j (u²/(4k))^j, c_j = C(2j, j)/4ʲ, the
+//     tail integrals become Σ_j c_j (4k)^{-j} T_j(|u|) with
+//     T_j(a) = ∫_a^∞ v^{2j} e^{-v²/2} dv, T₀ = √(π/2) erfc(a/√2) and
+//     T_j = a^{2j-1} e^{-a²/2} + (2j-1) T_{j-1} (positive terms: stable).
+//     The expansion is asymptotic (the binomial series diverges at
+//     u = 2√k, where the density is e^{-2k}); with u² <= k/2 and k > 30 its
+//     terms fall below 1e-18 within about 20 terms. For ∂G/∂k,
+//     cos y - A = (1 - A - 1/(2k)) - (u² - 1)/(2k) integrates term by term
+//     to δT_j - (2j T_j + a^{2j+1} e^{-a²/2})/(2k), with δ = 1 - A - 1/(2k)
+//     from the asymptotic Bessel sums (no cancellation).
+//   - otherwise (k > VonMisesSeriesMax): Gauss-Legendre quadrature of f and
 //     ∂f/∂k = (cos y - A(k)) f in φ = y/2, with panels that are unit steps
 //     of u = 2√k sin(y/2), the variable in which
 //     f(y) dy = e^{-u²/2} (1 - u²/(4k))^{-1/2} du / (2π √k e^{-k}I₀(k)) is
@@ -37,8 +50,9 @@ type VonMisesCDF struct {
 	large bool
 	// series: c[n] = ρ_n/n, d[n] = ρ'_n/n (index 0 unused)
 	c, d []float64
-	// quadrature
+	// large k
 	sqrtK, oneMinusA, norm float64 // √k, 1 - A(k), 1/(π e^{-k}I₀(k))
+	delta                  float64 // 1 - A(k) - 1/(2k)
 	logPdfNorm             float64 // log(2π I0e(k))
 }
 
@@ -58,6 +72,9 @@ func NewVonMisesCDF(k float64) VonMisesCDF {
 		v.sqrtK = math.Sqrt(k)
 		_, v.oneMinusA, _ = BesselRatios(k)
 		v.norm = 1 / (math.Pi * BesselI0e(k))
+		// k > 20: the asymptotic sums give 2(1 - A) - 1/k = e/s0 directly.
+		as := besselAsymptotic(k)
+		v.delta = as.e / (2 * as.s0)
 		return v
 	}
 	if k == 0 {
@@ -103,7 +120,10 @@ func (v *VonMisesCDF) Eval(y float64) (cdf, dk, pdf float64) {
 	m := math.Round((y - y0) / (2 * math.Pi))
 	pdf = math.Exp(v.LogPdf(y0))
 	if v.large {
-		cdf, dk = v.quadrature(y0)
+		var ok bool
+		if cdf, dk, ok = v.tailSeries(y0); !ok {
+			cdf, dk = v.quadrature(y0)
+		}
 	} else {
 		cdf, dk = v.series(y0)
 	}
@@ -128,13 +148,50 @@ func (v *VonMisesCDF) series(y float64) (cdf, dk float64) {
 	return cdf, sd / math.Pi
 }
 
-// gl16x, gl16w are the 16-point Gauss-Legendre nodes and weights on
+// vonMisesGL16x, vonMisesGL16w are the 16-point Gauss-Legendre nodes and weights on
 // [-1, 1].
-var gl16x, gl16w = func() ([]float64, []float64) {
+var vonMisesGL16x, vonMisesGL16w = func() ([]float64, []float64) {
 	x, w := make([]float64, 16), make([]float64, 16)
 	quad.Legendre{}.FixedLocations(x, w, -1, 1)
 	return x, w
 }()
+
+// tailSeries evaluates G and ∂G/∂k by the expansion described on
+// VonMisesCDF, reporting ok = false outside its range (u² > k/2) or if it
+// has not converged.
+func (v *VonMisesCDF) tailSeries(y float64) (cdf, dk float64, ok bool) {
+	a := 2 * v.sqrtK * math.Abs(math.Sin(y/2))
+	if a*a > v.k/2 {
+		return 0, 0, false
+	}
+	e := math.Exp(-a * a / 2)
+	tj := math.Sqrt(math.Pi/2) * math.Erfc(a/math.Sqrt2) // T_j, j = 0
+	apow := a                                            // a^{2j+1}
+	w := 1.0                                             // c_j (4k)^{-j}
+	inv2k := 1 / (2 * v.k)
+	var s0, s1 float64
+	for j := 0; j < 60; j++ {
+		fj := float64(j)
+		t0 := w * tj
+		s0 += t0
+		s1 += w * (v.delta*tj - (2*fj*tj+apow*e)*inv2k)
+		if t0*(1+(2*fj+a*a)*inv2k) < 1e-18*s0 {
+			// In u, the density is normalized by 2π√k e^{-k}I₀(k) =
+			// 2√k/norm.
+			n := v.norm / (2 * v.sqrtK)
+			s0 *= n
+			s1 *= n
+			if y <= 0 {
+				return s0, s1, true
+			}
+			return 1 - s0, -s1, true
+		}
+		tj = apow*e + (2*fj+1)*tj
+		apow *= a * a
+		w *= (2*fj + 1) / (2*fj + 2) * inv2k / 2
+	}
+	return 0, 0, false
+}
 
 func (v *VonMisesCDF) quadrature(y float64) (cdf, dk float64) {
 	// By symmetry integrate over [|y|, π], in φ = t/2 ∈ [|y|/2, π/2], where
@@ -158,10 +215,10 @@ func (v *VonMisesCDF) quadrature(y float64) (cdf, dk float64) {
 		b := math.Min(a+math.Min(1, 4/a), end)
 		pb := phiOf(b)
 		h, mid := (pb-pa)/2, (pa+pb)/2
-		for j, xj := range gl16x {
+		for j, xj := range vonMisesGL16x {
 			s := math.Sin(mid + h*xj)
 			s2 := s * s
-			g := gl16w[j] * h * math.Exp(-2*v.k*s2)
+			g := vonMisesGL16w[j] * h * math.Exp(-2*v.k*s2)
 			i0 += g
 			i1 += g * (v.oneMinusA - 2*s2) // cos t - A(k)
 		}
