@@ -18,9 +18,10 @@ import "math"
 //     e^{-x(1-cos t)} cos(nt) dt and e^{-x}(I₀ - I₁) = (1/π) ∫₀^π
 //     e^{-x(1-cos t)} (1 - cos t) dt. For periodic analytic integrands the
 //     rule with N points is exact up to aliasing: its error is
-//     Σ_m I_{mN±n}(x)/I₀(x), below 1e-19 here. The terms are positive (or, for I₁, negative only
-//     where e^{-x(1-cos t)} < e^{-x}), so every sum keeps its relative
-//     accuracy, including 1 - A = e^{-x}(I₀ - I₁)/(e^{-x}I₀).
+//     Σ_m I_{mN±n}(x)/I₀(x), below 1e-19 here. The terms are positive
+//     (or, for I₁, negative only where e^{-x(1-cos t)} < e^{-x}), so every
+//     sum keeps its relative accuracy, including
+//     1 - A = e^{-x}(I₀ - I₁)/(e^{-x}I₀).
 //   - x > besselAsymptoticMin: the Hankel asymptotic expansion
 //     (DLMF 10.40.1) e^{-x} √(2πx) I_ν(x) ~ Σ_j (-1)ʲ a_j(ν) x^{-j},
 //     a_j(ν) = Π_{i=1..j} (4ν² - (2i-1)²) / (j! 8ʲ). The terms decrease
@@ -34,13 +35,12 @@ import "math"
 // The polynomial approximations of Abramowitz & Stegun 9.8.1-9.8.4 are
 // accurate to only about 1e-7 and are not used.
 
-// besselAsymptoticMin is the switch from the power series to the
-// asymptotic expansion; see the package comment above.
+// besselAsymptoticMin is the switch from the trapezoidal rule to the
+// asymptotic expansion; see the comment above.
 const besselAsymptoticMin = 20
 
 // besselSeries returns I₀(x) - 1, I₁(x) and I₁(x)/x by their power series,
-// for 0 <= x <= besselAsymptoticMin (used for x <= 1 and to check the other
-// methods).
+// for 0 <= x <= besselAsymptoticMin (used for x <= 1, and in the tests).
 func besselSeries(x float64) (i0m1, i1, i1x float64) {
 	q := x * x / 4
 	t0, t1 := 1.0, 0.5 // (x²/4)ʲ/(j!)² and (x²/4)ʲ/(2 j!(j+1)!)

@@ -95,13 +95,22 @@ func TestBesselRatioDerivative(t *testing.T) {
 		_, _, da := BesselRatios(x)
 		assert.InEpsilon(t, num, da, 1e-7, "A'(%v)", x)
 	}
-	// The two branches agree at the switch.
-	lo, hi := math.Nextafter(besselAsymptoticMin, 0), math.Nextafter(besselAsymptoticMin, 100)
-	_ = lo
-	s := besselAsymptotic(hi)
-	i0m1, i1, _ := besselSeries(hi)
-	assert.InEpsilon(t, (1+i0m1)*math.Exp(-hi), s.s0/math.Sqrt(2*math.Pi*hi), 1e-15, "I0e branches")
-	assert.InEpsilon(t, i1*math.Exp(-hi), s.s1/math.Sqrt(2*math.Pi*hi), 1e-15, "I1e branches")
+	// The methods agree where they meet: power series and trapezoid at
+	// x = 1, trapezoid and asymptotic expansion at x = 20.
+	for _, x := range []float64{besselSmall, besselAsymptoticMin} {
+		i0e, i1e, de := besselTrapezoid(x)
+		if x == besselSmall {
+			i0m1, i1, _ := besselSeries(x)
+			assert.InEpsilon(t, (1+i0m1)*math.Exp(-x), i0e, 1e-15, "I0e at %v", x)
+			assert.InEpsilon(t, i1*math.Exp(-x), i1e, 1e-15, "I1e at %v", x)
+			continue
+		}
+		s := besselAsymptotic(x)
+		sq := math.Sqrt(2 * math.Pi * x)
+		assert.InEpsilon(t, s.s0/sq, i0e, 1e-15, "I0e at %v", x)
+		assert.InEpsilon(t, s.s1/sq, i1e, 1e-15, "I1e at %v", x)
+		assert.InEpsilon(t, s.d/sq, de, 1e-15, "(I0-I1)e at %v", x)
+	}
 }
 
 func TestBesselIRatios(t *testing.T) {
