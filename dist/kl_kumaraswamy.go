@@ -274,3 +274,9 @@ func kumaBinom(n, k int) float64 {
 	}
 	return r
 }
+
+func init() {
+	RegisterKL(func(p Kumaraswamy, q Beta) (ad.Var, error) {
+		return KLKumaraswamyBeta(p, q.Concentration1, q.Concentration0)
+	})
+}

@@ -112,3 +112,20 @@ func TestKLKumaraswamyBetaBatchAndErrors(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "Kumaraswamy", pe.Family)
 }
+
+// TestKLKumaraswamyBetaRegistered: the (Kumaraswamy, Beta) pair goes
+// through the registry and agrees with the direct call and with
+// quadrature against the package's Beta density.
+func TestKLKumaraswamyBetaRegistered(t *testing.T) {
+	for _, c := range [][4]float64{{2, 3, 1.5, 2.5}, {0.7, 1.4, 0.9, 0.8}, {5, 2, 3, 3}} {
+		p := Must(NewKumaraswamy(c[0], c[1]))
+		q := Must(NewBeta(c[2], c[3]))
+		kl, err := KL(p, q)
+		require.NoError(t, err)
+		direct, err := KLKumaraswamyBeta(p, ad.Scalar(c[2]), ad.Scalar(c[3]))
+		require.NoError(t, err)
+		assert.Equal(t, direct.Scalar(), kl.Scalar(), "registry = direct call")
+		want := klQuad(p, q, 0, 1, 1e-6, 1e-3, 0.5, 1-1e-3, 1-1e-6)
+		assert.InDelta(t, want, kl.Scalar(), 1e-7*math.Max(1, want), "KL(Kumaraswamy%v || Beta%v) by quadrature", c[:2], c[2:])
+	}
+}
