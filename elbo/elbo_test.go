@@ -309,7 +309,7 @@ func TestBetaAndWarmUp(t *testing.T) {
 	lw, _ = loss(elbo.MeanField{Particles: 4, WarmUp: 100}, 150)
 	assert.InDelta(t, l1, lw, 1e-9, "after the warm-up the weight is 1")
 	lt, stt := loss(elbo.Trace{Particles: 4, Beta: 2}, 0)
-	assert.InDelta(t, -(stt.ELBO+stt.KL-2*stt.KL), lt, 1e-9, "Trace: beta 2")
+	assert.InDelta(t, -(stt.ELBO + stt.KL - 2*stt.KL), lt, 1e-9, "Trace: beta 2")
 }
 
 // TestStickingTheLanding: at the exact posterior (the Laplace
