@@ -530,3 +530,21 @@ func TestSteadyStateAllocs(t *testing.T) {
 	}
 	assert.Equal(t, 0.0, testing.AllocsPerRun(20, step))
 }
+
+func TestNoGrad(t *testing.T) {
+	p := NewParam("p", 1, 2, []float64{1, 2})
+	tp := NewTape()
+	withGrad := Sum(Exp(tp.Param(p))).Scalar()
+	tp.Reset()
+	tp.SetNoGrad(true)
+	v := tp.Param(p)
+	x := tp.Input(1, 2, []float64{3, 4})
+	out := Sum(Exp(v))
+	assert.Equal(t, withGrad, out.Scalar(), "same value without gradients")
+	assert.True(t, v.IsConst(), "a Param is a constant in no-grad mode")
+	assert.True(t, x.IsConst(), "an Input is a constant in no-grad mode")
+	assert.True(t, out.IsConst(), "nothing downstream carries an adjoint")
+	tp.SetNoGrad(false)
+	tp.Reset()
+	assert.False(t, tp.Param(p).IsConst())
+}

@@ -88,7 +88,14 @@ type Tape struct {
 	// ops counts floating-point operations of matrix products since the
 	// last Reset; benchmarks read it to report GFLOP/s.
 	flops float64
+	// noGrad records Params and Inputs as constants (SetNoGrad).
+	noGrad bool
 }
+
+// SetNoGrad switches no-gradient recording on or off: while on, Param and
+// Input record constants, so nothing downstream gets adjoint buffers or
+// partials (evaluation without gradients, at a fraction of the memory).
+func (t *Tape) SetNoGrad(on bool) { t.noGrad = on }
 
 // NewTape returns an empty tape.
 func NewTape() *Tape { return &Tape{} }
@@ -349,7 +356,7 @@ func (t *Tape) Input(rows, cols int, data []float64) Var {
 	if rows < 0 || cols < 0 || len(data) != rows*cols {
 		panic(fmt.Sprintf("ad: Input: %d values for a %dx%d matrix", len(data), rows, cols))
 	}
-	v, n := t.push(opLeaf, rows, cols, true)
+	v, n := t.push(opLeaf, rows, cols, !t.noGrad)
 	copy(n.val, data)
 	return v
 }
@@ -400,6 +407,9 @@ func (p *Param) ZeroGrad() { clear(p.Grad) }
 // Param records p on t. The node's value is p.Val (not copied) and its
 // adjoint is p.Grad, so Backward accumulates the gradient into p.Grad.
 func (t *Tape) Param(p *Param) Var {
+	if t.noGrad {
+		return t.Const(p.Rows, p.Cols, p.Val)
+	}
 	t.nodes = append(t.nodes, node{op: opParam, rows: p.Rows, cols: p.Cols, a: -1, b: -1, val: p.Val, adj: p.Grad, param: p})
 	return Var{t: t, id: int32(len(t.nodes) - 1)}
 }

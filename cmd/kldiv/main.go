@@ -27,6 +27,8 @@ commands:
   kl       divergences between two distributions: kldiv kl 'Normal(0, 1)' 'Normal(1, 2)'
   pairs    the KL pairs kldiv computes in closed form
   bench    the Go side of the benchmark workloads (JSON lines)
+  posteriordb
+           fit the ten posteriordb reference posteriors and compare
 
 Run 'kldiv <command> -h' for a command's flags.
 `)
@@ -60,6 +62,8 @@ func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) 
 		return runKL(args[1:], stdin, stdout, stderr)
 	case "pairs":
 		return runPairs(args[1:], stdout, stderr)
+	case "posteriordb":
+		return runPosteriordb(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		usage(stdout)
 		return 0
