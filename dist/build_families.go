@@ -126,6 +126,8 @@ func init() {
 	uni("Uniform", []paramDef{p("low"), p("high")}, two(func(a, b ad.Var) (Distribution, error) { return UniformOf(a, b) }))
 	uni("Pareto", []paramDef{p("scale"), p("alpha")}, two(func(a, b ad.Var) (Distribution, error) { return ParetoOf(a, b) }))
 	uni("Weibull", []paramDef{p("scale"), p("concentration")}, two(func(a, b ad.Var) (Distribution, error) { return WeibullOf(a, b) }))
+	uni("Kumaraswamy", []paramDef{p("concentration1"), p("concentration0")}, two(func(a, b ad.Var) (Distribution, error) { return KumaraswamyOf(a, b) }))
+	uni("VonMises", []paramDef{p("loc"), p("concentration")}, two(func(a, b ad.Var) (Distribution, error) { return VonMisesOf(a, b) }))
 	uni("Chi2", []paramDef{p("df")}, one(func(a ad.Var) (Distribution, error) { return Chi2Of(a) }))
 	uni("Exponential", []paramDef{p("rate")}, one(func(a ad.Var) (Distribution, error) { return ExponentialOf(a) }))
 	uni("HalfNormal", []paramDef{p("scale")}, one(func(a ad.Var) (Distribution, error) { return HalfNormalOf(a) }))
@@ -141,6 +143,14 @@ func init() {
 	registerFamily(&familyDef{name: "Geometric", params: []paramDef{p("probs"), p("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
 		make: func(m map[string]ad.Var) (Distribution, error) {
 			return oneOfMake(m, func() (Geometric, error) { return GeometricOf(m["probs"]) }, func() (Geometric, error) { return GeometricLogitsOf(m["logits"]) })
+		}})
+	// lims only tunes torch's Taylor switch near probs = 1/2; kldiv is
+	// accurate there without it.
+	registerFamily(&familyDef{name: "ContinuousBernoulli", params: []paramDef{p("probs"), p("logits"), pIgnored("lims"), validateArgs}, oneOf: []string{"probs", "logits"},
+		make: func(m map[string]ad.Var) (Distribution, error) {
+			return oneOfMake(m, func() (ContinuousBernoulli, error) { return ContinuousBernoulliOf(m["probs"]) }, func() (ContinuousBernoulli, error) {
+				return ContinuousBernoulliLogitsOf(m["logits"])
+			})
 		}})
 	registerFamily(&familyDef{name: "Binomial", params: []paramDef{pDef("total_count", 1), p("probs"), p("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
 		make: func(m map[string]ad.Var) (Distribution, error) {

@@ -342,7 +342,7 @@ func TestKLNoPanic(t *testing.T) {
 		"LowRankMultivariateNormal([0, 0], [[1], [0.5]], [1, 1])", "Dirichlet([1, 2])", "OneHotCategorical([0.5, 0.5])",
 		"Multinomial(3, [0.2, 0.8])", "RelaxedOneHotCategorical(0.5, [0.2, 0.8])",
 		"TransformedDistribution(Normal([0], 1), StickBreakingTransform())", "Delta([0.3, 0.7], event_dim=1)",
-		"Independent(Bernoulli([0.3, 0.6]), 1)",
+		"Independent(Bernoulli([0.3, 0.6]), 1)", "VonMises(0, 2)", "Kumaraswamy(2, 3)", "ContinuousBernoulli(0.3)",
 		"MixtureSameFamily(Categorical([0.3, 0.7]), MultivariateNormal([[0, 0], [1, 1]], [[1, 0], [0, 1]]))",
 	}
 	for _, p := range specs {
