@@ -295,6 +295,8 @@ func jsonNumber(x float64) any {
 		return "-inf"
 	case math.IsNaN(x):
 		return "nan"
+	case x == 0:
+		return 0.0 // not -0
 	}
 	return x
 }
@@ -344,6 +346,8 @@ func formatFloat(x float64, digits int) string {
 		return "-inf"
 	case math.IsNaN(x):
 		return "nan"
+	case x == 0:
+		x = 0 // not -0
 	}
 	return strconv.FormatFloat(x, 'g', digits, 64)
 }

@@ -183,6 +183,12 @@ func TestKLJSON(t *testing.T) {
 	assert.InEpsilon(t, 0.3*math.Log(0.3/0.6)+0.7*math.Log(0.7/0.4), m["kl_pq"]["value"], 1e-13)
 
 	// Infinite values are "inf"; a batch gives nested lists.
+	// No negative zero: KL(Delta(v) || Dirichlet(1, 1)) = -log 1.
+	m = klJSON(t, "Delta([0.3, 0.7], event_dim=1)", "Dirichlet([1, 1])")
+	assert.Equal(t, 0.0, m["kl_pq"]["value"])
+	code, out, _ := runCmd("kl", "--json", "Delta([0.3, 0.7], event_dim=1)", "Dirichlet([1, 1])")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `"kl_pq":{"value":0,"method":"analytic"}`)
 	m = klJSON(t, "Uniform(0, [[1, 2]])", "Uniform(0, 1)")
 	assert.Equal(t, []any{[]any{0.0, "inf"}}, m["kl_pq"]["value"])
 	assert.Equal(t, []any{[]any{0.0, math.Log(2)}}, m["kl_qp"]["value"])
@@ -344,6 +350,11 @@ func TestKLNoPanic(t *testing.T) {
 		"TransformedDistribution(Normal([0], 1), StickBreakingTransform())", "Delta([0.3, 0.7], event_dim=1)",
 		"Independent(Bernoulli([0.3, 0.6]), 1)", "VonMises(0, 2)", "Kumaraswamy(2, 3)", "ContinuousBernoulli(0.3)",
 		"MixtureSameFamily(Categorical([0.3, 0.7]), MultivariateNormal([[0, 0], [1, 1]], [[1, 0], [0, 1]]))",
+		// batches
+		"MultivariateNormal([[0, 0], [1, 1]], [[1, 0], [0, 1]])", "Dirichlet([[1, 2], [3, 4]])", "Categorical([[0.5, 0.5], [0.2, 0.8]])",
+		"MixtureSameFamily(Categorical([[0.3, 0.7], [0.5, 0.5]]), Normal([[-1, 2], [0, 1]], 1))",
+		"TransformedDistribution(Normal([[0], [1]], 1), StickBreakingTransform())", "Expanded(Dirichlet([1, 2]), [2])",
+		"Independent(Normal([[0, 0], [1, 1]], 1), 1)", "Normal([[0], [1]], [1, 2])", "Delta([[0.3, 0.7]], event_dim=1)",
 	}
 	for _, p := range specs {
 		for _, q := range specs {
