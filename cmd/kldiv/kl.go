@@ -455,7 +455,7 @@ func runKL(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	samples := fs.Int("samples", 100000, "Monte Carlo samples per estimate (per batch element)")
 	seed := fs.Uint64("seed", 1, "random seed of the Monte Carlo estimates")
 	estName := fs.String("estimator", "k1", "Monte Carlo KL estimator: k1 (unbiased), k2 or k3 (low variance; infinite variance when Q has heavier tails than P)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	asJSON := fs.Bool("json", false, "print one JSON object (--batch always writes JSON)")
 	batchMode := fs.Bool("batch", false, "read JSON lines {\"p\": ..., \"q\": ...} from stdin, write one JSON line each")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, klUsage)
@@ -498,9 +498,6 @@ func runKL(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(pos) > 0 {
 			fmt.Fprintf(stderr, "kldiv kl: --batch reads the pairs from stdin; got arguments %q\n", pos)
 			return 2
-		}
-		if *asJSON {
-			fmt.Fprintln(stderr, "kldiv kl: --batch always writes JSON; --json is not needed")
 		}
 		return runKLBatch(cfg, stdin, stdout, stderr)
 	}
