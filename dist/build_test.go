@@ -508,3 +508,25 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+func TestBroadcastAndFormatShape(t *testing.T) {
+	cases := []struct {
+		a, b, want []int
+		ok         bool
+	}{
+		{[]int{}, []int{3}, []int{3}, true},
+		{[]int{2, 1}, []int{3}, []int{2, 3}, true},
+		{[]int{1, 3}, []int{4, 1, 1}, []int{4, 1, 3}, true},
+		{[]int{2}, []int{3}, nil, false},
+	}
+	for _, c := range cases {
+		got, ok := BroadcastShapes(c.a, c.b)
+		assert.Equal(t, c.ok, ok, "%v %v", c.a, c.b)
+		if c.ok {
+			assert.Equal(t, c.want, got, "%v %v", c.a, c.b)
+		}
+	}
+	assert.Equal(t, "()", FormatShape(nil))
+	assert.Equal(t, "(3,)", FormatShape([]int{3}))
+	assert.Equal(t, "(2, 3)", FormatShape([]int{2, 3}))
+}
