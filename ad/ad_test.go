@@ -600,3 +600,14 @@ func TestSplitK(t *testing.T) {
 	}, []Matrix{w}, nil)
 	assert.NoError(t, err)
 }
+
+// TestDiscardedBranch: a value recorded on the tape but not used by the
+// output (whose partials are not finite) does not reach the gradient.
+func TestDiscardedBranch(t *testing.T) {
+	tp := NewTape()
+	x := tp.Input(1, 1, []float64{0})
+	_ = Log(Abs(x)) // -Inf, partial 1/0: recorded, then discarded
+	out := Square(Shift(x, 1))
+	tp.Backward(out)
+	assert.Equal(t, []float64{2}, x.Grad())
+}

@@ -69,6 +69,7 @@ type node struct {
 	i0, i1, i2 int       // integer arguments (slice bounds, flags, shapes)
 	param      *Param
 	fn         VJP
+	reached    bool // set during Backward when an adjoint flows in
 }
 
 // Tape records operations on dense row-major float64 matrices for
@@ -434,15 +435,29 @@ func (t *Tape) Backward(out Var) {
 	}
 	for i := range t.nodes[:out.id+1] {
 		nd := &t.nodes[i]
+		nd.reached = false
 		if nd.adj != nil && nd.op != opParam {
 			clear(nd.adj)
 		}
 	}
 	n.adj[0] = 1
+	n.reached = true
+	// Only nodes that out depends on are visited: a recorded value that
+	// does not feed out (a discarded branch) must not contribute, not even
+	// 0 times a non-finite partial derivative.
 	for i := int(out.id); i >= 0; i-- {
 		nd := &t.nodes[i]
-		if nd.adj == nil || nd.op == opLeaf || nd.op == opParam {
+		if !nd.reached || nd.adj == nil || nd.op == opLeaf || nd.op == opParam {
 			continue
+		}
+		if nd.a >= 0 {
+			t.nodes[nd.a].reached = true
+		}
+		if nd.b >= 0 {
+			t.nodes[nd.b].reached = true
+		}
+		for k := nd.in0; k < nd.inN; k++ {
+			t.nodes[t.ins[k]].reached = true
 		}
 		t.backward(nd)
 	}
