@@ -3,6 +3,8 @@ package ad
 import (
 	"fmt"
 
+	"github.com/kldiv/kldiv/internal/par"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -97,8 +99,87 @@ func gemm(scratch *[]float64, transA, transB bool, m, n, k int, alpha float64, a
 		}
 		transposeInto(buf, a[:ra*ca], ra, ca)
 		a, ra, ca, transA = buf, m, k, false
+		if scratch != nil {
+			*scratch = (*scratch)[:m*k]
+		}
+	} else if scratch != nil {
+		*scratch = (*scratch)[:0]
+	}
+	if transA {
+		// Native BLAS or a single row: let BLAS handle the flag.
+		blas64.Gemm(flag(transA), flag(transB), alpha, general(ra, ca, a), general(rb, cb, b), beta, general(m, n, c))
+		return
+	}
+	if !nativeBLAS && m*n <= splitKMaxOut && k >= splitKMinK && m*n*k >= splitKMinWork {
+		splitK(scratch, transB, m, n, k, alpha, a, ca, b, rb, cb, beta, c)
+		return
 	}
 	blas64.Gemm(flag(transA), flag(transB), alpha, general(ra, ca, a), general(rb, cb, b), beta, general(m, n, c))
+}
+
+// Split-K: gonum's Dgemm parallelizes over 64x64 blocks of the output and
+// runs serially when the output has fewer than 4 blocks, however long the
+// inner dimension. Products with a small output and a long inner dimension
+// (the gradient of S x D weights from N data points: S x N times N x D)
+// are common in models whose particles are rows, so they are cut along k
+// into splitKParts fixed slices, computed in parallel into separate
+// buffers and summed in slice order. The number of slices does not depend
+// on GOMAXPROCS, so the result is the same on every machine.
+const (
+	splitKParts   = 8
+	splitKMaxOut  = 128 * 128
+	splitKMinK    = 2048
+	splitKMinWork = 1 << 18
+)
+
+// splitK computes c = alpha a op(b) + beta c for a plain m x k (row stride
+// ca) and b stored rb x cb (transposed when transB), by slices of k.
+func splitK(scratch *[]float64, transB bool, m, n, k int, alpha float64, a []float64, ca int, b []float64, rb, cb int, beta float64, c []float64) {
+	need := splitKParts * m * n
+	var parts []float64
+	if scratch != nil {
+		// The scratch may hold a transposed a: use the space after it.
+		off := len(*scratch)
+		if cap(*scratch) < off+need {
+			grown := make([]float64, off, off+need)
+			copy(grown, *scratch)
+			// a may alias the old scratch: keep reading from it.
+			*scratch = grown
+		}
+		parts = (*scratch)[off : off+need]
+	} else {
+		parts = make([]float64, need)
+	}
+	chunk := (k + splitKParts - 1) / splitKParts
+	par.For(splitKParts, 2, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			k0, k1 := p*chunk, min((p+1)*chunk, k)
+			dst := parts[p*m*n : (p+1)*m*n]
+			if k0 >= k1 {
+				clear(dst)
+				continue
+			}
+			av := blas64.General{Rows: m, Cols: k1 - k0, Stride: ca, Data: a[k0:]}
+			var bv blas64.General
+			if transB {
+				bv = blas64.General{Rows: n, Cols: k1 - k0, Stride: cb, Data: b[k0:]}
+			} else {
+				bv = blas64.General{Rows: k1 - k0, Cols: n, Stride: cb, Data: b[k0*cb:]}
+			}
+			blas64.Gemm(blas.NoTrans, flag(transB), 1, av, bv, 0, general(m, n, dst))
+		}
+	})
+	for i := range c[:m*n] {
+		var s float64
+		for p := 0; p < splitKParts; p++ {
+			s += parts[p*m*n+i]
+		}
+		if beta == 0 {
+			c[i] = alpha * s
+		} else {
+			c[i] = beta*c[i] + alpha*s
+		}
+	}
 }
 
 func (t *Tape) matmulBackward(n *node) {

@@ -69,6 +69,7 @@ type node struct {
 	i0, i1, i2 int       // integer arguments (slice bounds, flags, shapes)
 	param      *Param
 	fn         VJP
+	reached    bool // set during Backward when an adjoint flows in
 }
 
 // Tape records operations on dense row-major float64 matrices for
@@ -88,7 +89,14 @@ type Tape struct {
 	// ops counts floating-point operations of matrix products since the
 	// last Reset; benchmarks read it to report GFLOP/s.
 	flops float64
+	// noGrad records Params and Inputs as constants (SetNoGrad).
+	noGrad bool
 }
+
+// SetNoGrad switches no-gradient recording on or off: while on, Param and
+// Input record constants, so nothing downstream gets adjoint buffers or
+// partials (evaluation without gradients, at a fraction of the memory).
+func (t *Tape) SetNoGrad(on bool) { t.noGrad = on }
 
 // NewTape returns an empty tape.
 func NewTape() *Tape { return &Tape{} }
@@ -349,7 +357,7 @@ func (t *Tape) Input(rows, cols int, data []float64) Var {
 	if rows < 0 || cols < 0 || len(data) != rows*cols {
 		panic(fmt.Sprintf("ad: Input: %d values for a %dx%d matrix", len(data), rows, cols))
 	}
-	v, n := t.push(opLeaf, rows, cols, true)
+	v, n := t.push(opLeaf, rows, cols, !t.noGrad)
 	copy(n.val, data)
 	return v
 }
@@ -400,6 +408,9 @@ func (p *Param) ZeroGrad() { clear(p.Grad) }
 // Param records p on t. The node's value is p.Val (not copied) and its
 // adjoint is p.Grad, so Backward accumulates the gradient into p.Grad.
 func (t *Tape) Param(p *Param) Var {
+	if t.noGrad {
+		return t.Const(p.Rows, p.Cols, p.Val)
+	}
 	t.nodes = append(t.nodes, node{op: opParam, rows: p.Rows, cols: p.Cols, a: -1, b: -1, val: p.Val, adj: p.Grad, param: p})
 	return Var{t: t, id: int32(len(t.nodes) - 1)}
 }
@@ -424,15 +435,29 @@ func (t *Tape) Backward(out Var) {
 	}
 	for i := range t.nodes[:out.id+1] {
 		nd := &t.nodes[i]
+		nd.reached = false
 		if nd.adj != nil && nd.op != opParam {
 			clear(nd.adj)
 		}
 	}
 	n.adj[0] = 1
+	n.reached = true
+	// Only nodes that out depends on are visited: a recorded value that
+	// does not feed out (a discarded branch) must not contribute, not even
+	// 0 times a non-finite partial derivative.
 	for i := int(out.id); i >= 0; i-- {
 		nd := &t.nodes[i]
-		if nd.adj == nil || nd.op == opLeaf || nd.op == opParam {
+		if !nd.reached || nd.adj == nil || nd.op == opLeaf || nd.op == opParam {
 			continue
+		}
+		if nd.a >= 0 {
+			t.nodes[nd.a].reached = true
+		}
+		if nd.b >= 0 {
+			t.nodes[nd.b].reached = true
+		}
+		for k := nd.in0; k < nd.inN; k++ {
+			t.nodes[t.ins[k]].reached = true
 		}
 		t.backward(nd)
 	}

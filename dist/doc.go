@@ -1,4 +1,64 @@
 // Package dist provides probability distributions whose parameters are ad
-// values, bijectors into unconstrained space, and a registry of closed-form
-// KL divergences.
+// values, bijectors between constrained sets and unconstrained space, and a
+// registry of closed-form KL divergences.
+//
+// # Layout
+//
+// A value is a matrix whose rows are events (samples, data points). A
+// distribution's parameters broadcast to B batch rows (1 when shared) and
+// its values have C columns. Univariate families (Normal, Gamma, ...) treat
+// columns as independent components and sum log-densities over them, so
+// LogProb is always R x 1; multivariate families (MultivariateNormal,
+// Dirichlet, Categorical, ...) score a row jointly. A value with R rows is
+// scored against batch row i mod B ("tiling": K particles of a B-row batch
+// are K*B rows). Sample(rng, n) returns n*B rows, row k*B+b drawn from batch
+// row b.
+//
+// # Families
+//
+// Continuous: Normal, LogNormal, HalfNormal, Cauchy, HalfCauchy, StudentT,
+// Laplace, Gumbel, Exponential, Gamma, InverseGamma, Chi2, Beta,
+// Kumaraswamy, ContinuousBernoulli, Uniform, Pareto, Weibull, VonMises,
+// Dirichlet, MultivariateNormal, LowRankMultivariateNormal, and the
+// Concrete relaxations RelaxedBernoulli and RelaxedOneHotCategorical.
+// Discrete: Bernoulli, Binomial, Geometric, Poisson, NegativeBinomial,
+// Categorical, OneHotCategorical, Multinomial. Structural: Delta,
+// Independent, Expanded, TransformedDistribution, MixtureSameFamily.
+//
+// Parameters are exported ad.Var fields named as in torch.distributions
+// (Loc, Scale, Concentration, Rate, Probs, Logits, ScaleTril, ...). NewX
+// constructors take float64s, XOf constructors ad values; both validate and
+// return a *ParamError naming the parameter, the element and the value. A
+// struct literal does not validate (the vi package validates every site);
+// call Validate yourself otherwise. LogProb, CDF and closed-form KLs are
+// single fused ad nodes with analytic partial derivatives, so they are
+// differentiable in every parameter (and the value) at the cost of one
+// loop. Rsample draws pathwise through package reparam.
+//
+// # KL divergences
+//
+// KL(p, q) looks up the divergence registered for the concrete types of p
+// and q (RegisterKL adds one) and returns one value per batch row. Support
+// mismatch gives +Inf, never NaN. The formulas are written for accuracy
+// near p = q, where naive forms such as r - 1 - log r lose every digit.
+// Structural rules unwrap Independent and Expanded, reduce
+// TransformedDistributions with the same transforms to their bases, and give
+// KL(Delta(v) || q) = -log q(v). Pairs lists what is registered; pairs
+// without a closed form have Monte Carlo estimates in package estimators.
+// JensenShannon is exact for enumerable discrete families; CrossEntropy and
+// SymmetricKL build on KL.
+//
+// # Supports and bijectors
+//
+// Every distribution reports its Support; each continuous support maps to a
+// Bijector from unconstrained space (Exp, Softplus, Sigmoid, Tanh, Affine,
+// StickBreaking, Ordered, PositiveOrdered, LowerCholesky, CorrCholesky,
+// Compose) with its log-determinant, which the automatic guides of package
+// vi use.
+//
+// # Specifications
+//
+// ParseSpec reads torch-style specifications such as
+// "Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)", with column-accurate
+// syntax errors; the kldiv command builds distributions from them.
 package dist

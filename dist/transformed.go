@@ -241,6 +241,28 @@ func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 	}
 	ts := d.tiled(r / b)
 	out := rowsOutside(d.Support(), y)
+	lp, boundary := d.logProbRows(ts, y, out)
+	if boundary != nil {
+		// Points on the boundary of the support (0 or 1 under a Sigmoid, a
+		// vertex of the simplex) map to infinite base values: their density
+		// is 0, so score them as outside.
+		if out == nil {
+			out = boundary
+		} else {
+			for i, v := range boundary {
+				out[i] = out[i] || v
+			}
+		}
+		lp, _ = d.logProbRows(ts, y, out)
+	}
+	return lp
+}
+
+// logProbRows computes the log-density with the rows flagged in out
+// replaced by a valid point and masked to -Inf, and reports the rows whose
+// base value is not finite (nil when there are none).
+func (d TransformedDistribution) logProbRows(ts []Bijector, y ad.Var, out []bool) (ad.Var, []bool) {
+	r := y.Rows()
 	if out != nil {
 		// Score a valid point in those rows (the image of 0) and mask.
 		_, c0 := d.Base.Shape()
@@ -262,6 +284,23 @@ func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 		}
 		cur = x
 	}
+	var boundary []bool
+	cc := cur.Cols()
+	cv := cur.Value()
+	for i := 0; i < r; i++ {
+		if out != nil && out[i] {
+			continue
+		}
+		for _, v := range cv[i*cc : (i+1)*cc] {
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				if boundary == nil {
+					boundary = make([]bool, r)
+				}
+				boundary[i] = true
+				break
+			}
+		}
+	}
 	lp := d.Base.LogProb(cur)
 	if ld != (ad.Var{}) {
 		lp = ad.Sub(lp, ld)
@@ -269,7 +308,7 @@ func (d TransformedDistribution) LogProb(y ad.Var) ad.Var {
 	if out != nil {
 		lp = maskInvalidRows(lp, out)
 	}
-	return lp
+	return lp, boundary
 }
 
 // rowsOutside returns, for each row of y, whether it is outside s, or nil

@@ -233,3 +233,21 @@ func TestTransformedValidate(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "scale", pe.Param)
 }
+
+// TestTransformedBoundary: values on the boundary of the support (0 and 1
+// under a Sigmoid, a vertex of the simplex under StickBreaking) have
+// density 0: -Inf, not NaN, with zero gradient.
+func TestTransformedBoundary(t *testing.T) {
+	d := Must(NewTransformed(Must(NewNormal(0, 1)), Sigmoid{}))
+	lp := d.LogProb(ad.Const(3, 1, []float64{0, 1, 0.5})).Value()
+	assert.Equal(t, math.Inf(-1), lp[0])
+	assert.Equal(t, math.Inf(-1), lp[1])
+	assert.InDelta(t, -0.9189385332046727+math.Log(4), lp[2], 1e-12, "log N(0) - log σ'(0) at 0.5")
+	e := Must(NewTransformed(Must(NormalOf(ad.Row([]float64{0}), ad.Scalar(1))), StickBreaking{}))
+	assert.Equal(t, math.Inf(-1), e.LogProb(ad.Const(1, 2, []float64{1, 0})).Scalar())
+	tp := ad.NewTape()
+	loc := tp.Input(1, 1, []float64{0.3})
+	out := Must(NewTransformed(Normal{Loc: loc, Scale: ad.Scalar(1)}, Sigmoid{})).LogProb(ad.Const(2, 1, []float64{0, 0.4}))
+	tp.Backward(ad.Sum(ad.SliceRows(out, 1, 2)))
+	assert.False(t, math.IsNaN(loc.Grad()[0]), "finite gradient from the valid row")
+}

@@ -279,3 +279,50 @@ func TestAutoMixtureRecoversBothModes(t *testing.T) {
 	frac := float64(right) / 20000
 	assert.InDelta(t, 0.5, frac, 0.03, "half the draws in each mode")
 }
+
+// TestBetaAndWarmUp: the KL weight scales the KL part of the loss exactly,
+// and the warm-up raises it linearly from 0; the reported ELBO is always
+// the unweighted one.
+func TestBetaAndWarmUp(t *testing.T) {
+	m := linreg(8, 10, 2)
+	guide := vi.AutoNormal(vi.WithInitScale(0.3))
+	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
+	proto, err := env.RunPrior(m.Model(), 1)
+	require.NoError(t, err)
+	require.NoError(t, guide.Setup(&vi.Setup{Model: m.Model(), Proto: proto, Params: env.Params, Rand: env.Rand}))
+	loss := func(obj vi.Objective, step int) (float64, vi.StepStats) {
+		e := vi.NewEnv(rand.New(rand.NewPCG(5, 5)), 1) // same draws every call
+		e.Params = env.Params
+		e.Step = step
+		l, st, err := obj.Loss(e, m.Model(), guide)
+		require.NoError(t, err)
+		return l.Scalar(), st
+	}
+	l1, st1 := loss(elbo.MeanField{Particles: 4}, 0)
+	like := st1.ELBO + st1.KL
+	assert.InDelta(t, -st1.ELBO, l1, 1e-9, "beta 1: the loss is -ELBO")
+	lh, sth := loss(elbo.MeanField{Particles: 4, Beta: 0.25}, 0)
+	assert.InDelta(t, -(like - 0.25*st1.KL), lh, 1e-9, "beta 0.25 weights the KL")
+	assert.InDelta(t, st1.ELBO, sth.ELBO, 1e-12, "the reported ELBO is unweighted")
+	lw, _ := loss(elbo.MeanField{Particles: 4, WarmUp: 100}, 30)
+	assert.InDelta(t, -(like - 0.3*st1.KL), lw, 1e-9, "warm-up: weight 30/100 at step 30")
+	lw, _ = loss(elbo.MeanField{Particles: 4, WarmUp: 100}, 150)
+	assert.InDelta(t, l1, lw, 1e-9, "after the warm-up the weight is 1")
+	lt, stt := loss(elbo.Trace{Particles: 4, Beta: 2}, 0)
+	assert.InDelta(t, -(stt.ELBO + stt.KL - 2*stt.KL), lt, 1e-9, "Trace: beta 2")
+}
+
+// TestStickingTheLanding: at the exact posterior (the Laplace
+// approximation of a conjugate model, MaxSteps(0)), the sticking-the-
+// landing gradient is zero for every draw, while the standard
+// reparameterization gradient is not (Roeder, Wu and Duvenaud 2017).
+func TestStickingTheLanding(t *testing.T) {
+	m := linreg(9, 15, 3)
+	guide := vi.AutoLaplace()
+	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
+	require.NoError(t, err)
+	_, _, stlVar := gradStats(t, elbo.Trace{Particles: 2, STL: true}, m.Model(), guide, res.Params, 200, 1)
+	_, _, plainVar := gradStats(t, elbo.Trace{Particles: 2}, m.Model(), guide, res.Params, 200, 1)
+	assert.Less(t, stlVar, 1e-12, "STL gradient variance at the exact posterior")
+	assert.Greater(t, plainVar, 1e-3, "the standard gradient is noisy there")
+}

@@ -125,32 +125,40 @@ func TestLinearRegressionLaplace(t *testing.T) {
 	m := synthLinReg(3, 25, 3)
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	guide := vi.AutoLaplace(vi.WithMAPSteps(4000, 0.05))
+	guide := vi.AutoLaplace()
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(2))
 	require.NoError(t, err)
-	loc, _ := res.Params.Value("auto.loc")
-	raw, _ := res.Params.Value("auto.scale_tril")
+	require.NotNil(t, res)
 	d := 3
-	for j := 0; j < d; j++ {
-		assert.InDelta(t, mean[j], loc.Data[j], 1e-4*math.Sqrt(cov[j*d+j]), "MAP = posterior mean, w[%d]", j)
-	}
-	// L Lᵀ = covariance.
-	L := make([]float64, d*d)
-	for i := 0; i < d; i++ {
-		for j := 0; j < i; j++ {
-			L[i*d+j] = raw.Data[i*d+j]
+	// The guide's distribution (MaxSteps(0): the Laplace approximation
+	// itself), from a large number of draws: mean and covariance.
+	res2, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(200000))
+	require.NoError(t, err)
+	w := res2.Draws["w"]
+	n := w.Rows
+	emp := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			emp[j] += w.Data[i*d+j] / float64(n)
 		}
-		L[i*d+i] = math.Log1p(math.Exp(raw.Data[i*d+i]))
+	}
+	for j := 0; j < d; j++ {
+		assert.InDelta(t, mean[j], emp[j], 5*math.Sqrt(cov[j*d+j]/float64(n)), "Laplace mean = posterior mean, w[%d]", j)
 	}
 	for a := 0; a < d; a++ {
 		for b := 0; b < d; b++ {
 			var c float64
-			for k := 0; k < d; k++ {
-				c += L[a*d+k] * L[b*d+k]
+			for i := 0; i < n; i++ {
+				c += (w.Data[i*d+a] - emp[a]) * (w.Data[i*d+b] - emp[b])
 			}
-			assert.InDelta(t, cov[a*d+b], c, 1e-5*math.Sqrt(cov[a*d+a]*cov[b*d+b]), "Laplace covariance (%d,%d)", a, b)
+			c /= float64(n - 1)
+			scale := math.Sqrt(cov[a*d+a] * cov[b*d+b])
+			assert.InDelta(t, cov[a*d+b], c, 5*scale*math.Sqrt(2/float64(n)), "Laplace covariance (%d,%d)", a, b)
 		}
 	}
+	// Exact in the family: the ELBO equals the log evidence.
+	lz := linRegEvidence(m)
+	assert.InDelta(t, lz, res2.ELBO, 1e-6, "ELBO of the exact Laplace approximation = log p(y)")
 }
 
 func linRegEvidence(m LinearRegression) float64 {
@@ -159,4 +167,56 @@ func linRegEvidence(m LinearRegression) float64 {
 		panic(err)
 	}
 	return v
+}
+
+// TestLowRankGuide: a rank-1-plus-diagonal guide captures the one strong
+// correlation of a regression with two nearly collinear columns: means and
+// the correlation of the collinear pair match the exact posterior.
+func TestLowRankGuide(t *testing.T) {
+	m := synthLinReg(4, 30, 3)
+	for i := 0; i < m.X.Rows; i++ {
+		m.X.Data[i*3+1] = m.X.Data[i*3] + 0.1*m.X.Data[i*3+1]
+	}
+	mean, cov, err := m.Posterior()
+	require.NoError(t, err)
+	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/6000))
+	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoLowRankMultivariateNormal(1), elbo.Trace{Particles: 16, STL: true}, opt,
+		vi.MaxSteps(6000), vi.Seed(3), vi.Draws(20000))
+	require.NoError(t, err)
+	w := res.Draws["w"]
+	n, d := w.Rows, 3
+	emp := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			emp[j] += w.Data[i*d+j] / float64(n)
+		}
+	}
+	for j := 0; j < d; j++ {
+		assert.InDelta(t, mean[j], emp[j], 0.05*math.Sqrt(cov[j*d+j]), "mean of w[%d]", j)
+	}
+	var c01, v0, v1 float64
+	for i := 0; i < n; i++ {
+		a, b := w.Data[i*d]-emp[0], w.Data[i*d+1]-emp[1]
+		c01 += a * b
+		v0 += a * a
+		v1 += b * b
+	}
+	want := cov[1] / math.Sqrt(cov[0]*cov[4])
+	assert.Less(t, want, -0.9, "the exact posterior is strongly correlated")
+	assert.InDelta(t, want, c01/math.Sqrt(v0*v1), 0.02, "the low-rank guide captures the correlation")
+}
+
+// TestInitToMAP: the MAP warm start puts the guide's location at the mode,
+// which for this conjugate model is the exact posterior mean.
+func TestInitToMAP(t *testing.T) {
+	m := synthLinReg(5, 20, 3)
+	mean, cov, err := m.Posterior()
+	require.NoError(t, err)
+	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(vi.WithInit(vi.InitToMAP())), elbo.Trace{}, vi.Adam(0.01),
+		vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
+	require.NoError(t, err)
+	loc, _ := res.Params.Value("auto.w.loc")
+	for j := 0; j < 3; j++ {
+		assert.InDelta(t, mean[j], loc.Data[j], 1e-5*math.Sqrt(cov[j*3+j]), "initial location of w[%d] at the mode", j)
+	}
 }

@@ -15,12 +15,10 @@ type autoConfig struct {
 	init      InitStrategy
 	initScale float64
 	prefix    string
-	mapSteps  int
-	mapLR     float64
 }
 
 func newAutoConfig(opts []AutoOption) autoConfig {
-	c := autoConfig{init: InitToMedian(15), initScale: 0.1, prefix: "auto", mapSteps: 3000, mapLR: 0.01}
+	c := autoConfig{init: InitToMedian(15), initScale: 0.1, prefix: "auto"}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -33,12 +31,6 @@ func WithInit(s InitStrategy) AutoOption { return func(c *autoConfig) { c.init =
 // WithInitScale sets the initial standard deviation of the guide in
 // unconstrained space (default 0.1, as Pyro).
 func WithInitScale(s float64) AutoOption { return func(c *autoConfig) { c.initScale = s } }
-
-// WithMAPSteps sets the Adam steps and step size of the MAP search of
-// AutoLaplace (default 3000 steps at 0.01).
-func WithMAPSteps(steps int, lr float64) AutoOption {
-	return func(c *autoConfig) { c.mapSteps, c.mapLR = steps, lr }
-}
 
 // WithPrefix sets the prefix of the guide's parameter names (default
 // "auto").

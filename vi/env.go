@@ -19,7 +19,11 @@ type Env struct {
 	Step int
 	// Drawing is set while drawing from a fitted guide (Program.Drawing).
 	Drawing bool
-	state   *runState
+	// Force fixes the values of named latent sites in guide runs (one row,
+	// repeated for every particle): objectives that enumerate discrete
+	// sites set it.
+	Force map[string]ad.Matrix
+	state *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -33,7 +37,7 @@ func (e *Env) program(m mode, particles int, replay *Trace) *Program {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing, force: e.Force}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/internal/lbfgs"
 )
 
 // unconstrainedDensity evaluates f(u) = log p(x, T(u)) + log|det J_T(u)|,
@@ -53,37 +55,35 @@ func (d *unconstrainedDensity) eval(u []float64, grad []float64) (float64, error
 	return v, nil
 }
 
-// mapSearch maximizes f(u) from init with Adam and returns the optimum.
-func mapSearch(d *unconstrainedDensity, init []float64, steps int, lr float64) ([]float64, float64, error) {
-	u := ad.NewParam("u", 1, len(init), init)
-	opt := Adam(lr)
-	best := math.Inf(-1)
-	bestU := append([]float64(nil), init...)
-	for i := 0; i < steps; i++ {
-		v, err := d.eval(u.Val, u.Grad)
+// mapSearch maximizes f(u) from init by L-BFGS (internal/lbfgs) and
+// returns the optimum and f there. It fails when the density has no
+// maximum it can reach (a funnel, an improper posterior).
+func mapSearch(d *unconstrainedDensity, init []float64) ([]float64, float64, error) {
+	var ferr error
+	neg := func(x, grad []float64) float64 {
+		v, err := d.eval(x, grad)
 		if err != nil {
-			return nil, 0, err
+			if ferr == nil {
+				ferr = err
+			}
+			return math.Inf(1)
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, 0, fmt.Errorf("vi: MAP search: log-density %v at step %d", v, i)
+			return math.Inf(1)
 		}
-		if v > best {
-			best = v
-			copy(bestU, u.Val)
+		for i := range grad {
+			grad[i] = -grad[i]
 		}
-		for k := range u.Grad {
-			u.Grad[k] = -u.Grad[k]
-		}
-		opt.Step([]*ad.Param{u})
+		return -v
 	}
-	v, err := d.eval(u.Val, nil)
+	u, f, err := lbfgs.Minimize(neg, init, 1e-6, 10, 2000)
+	if ferr != nil {
+		return nil, 0, ferr
+	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("MAP search: %w", err)
 	}
-	if v >= best {
-		return u.Val, v, nil
-	}
-	return bestU, best, nil
+	return u, -f, nil
 }
 
 // hessian returns the Hessian of f at u by central differences of the
@@ -111,20 +111,29 @@ func hessian(d *unconstrainedDensity, u []float64) (*mat.SymDense, error) {
 
 // AutoLaplace returns the Laplace approximation as a guide: at Setup it
 // finds the mode u* of the model's density in unconstrained space
-// (log p(x, T(u)) + log|J|) with Adam, and takes the normal N(u*, H⁻¹)
-// with H the negative Hessian there (central differences of the gradient).
-// The result is a full-rank normal guide (AutoMultivariateNormal)
-// initialized at the Laplace approximation: Fit with MaxSteps(0) keeps it
-// as it is, and further steps refine it as full-rank VI.
+// (log p(x, T(u)) + log|J|) by L-BFGS, and takes the normal N(u*, H⁻¹)
+// with H the negative Hessian there (central differences of the
+// reverse-mode gradient). The guide is a full-rank normal written in the
+// coordinates whitened by the Laplace approximation,
+//
+//	z = u* + L₀ w,  w ~ N(a, B Bᵀ),  L₀ L₀ᵀ = H⁻¹,
+//
+// with parameters a (initially 0) and B (initially I). Fit with
+// MaxSteps(0) keeps the Laplace approximation; further steps refine it as
+// full-rank VI, and because every coordinate of w has unit scale at the
+// start, optimizers with per-coordinate steps (Adam) work as well on badly
+// scaled, strongly correlated posteriors as on round ones.
 func AutoLaplace(opts ...AutoOption) Guide {
-	return &autoLaplace{autoMVN: autoMVN{cfg: newAutoConfig(opts)}}
+	return &autoLaplace{cfg: newAutoConfig(opts)}
 }
 
 type autoLaplace struct {
-	autoMVN
-	// Mode is the MAP point in unconstrained space and LogDensity the
-	// unconstrained log-density there, set by Setup.
-	mode []float64
+	cfg      autoConfig
+	lay      layout
+	mode     []float64
+	l0       []float64 // D x D lower factor of H⁻¹
+	logDetL0 float64
+	loc, raw *ad.Param
 }
 
 func (g *autoLaplace) Setup(s *Setup) error {
@@ -137,7 +146,7 @@ func (g *autoLaplace) Setup(s *Setup) error {
 		return err
 	}
 	d := newUnconstrainedDensity(s, l)
-	u, _, err := mapSearch(d, init, g.cfg.mapSteps, g.cfg.mapLR)
+	u, _, err := mapSearch(d, init)
 	if err != nil {
 		return fmt.Errorf("vi: AutoLaplace: %w", err)
 	}
@@ -154,7 +163,7 @@ func (g *autoLaplace) Setup(s *Setup) error {
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(neg) {
-		return fmt.Errorf("vi: AutoLaplace: the Hessian at the mode is not negative definite (the MAP search did not reach a strict maximum)")
+		return fmt.Errorf("vi: AutoLaplace: the Hessian at the mode is not negative definite (no strict maximum)")
 	}
 	var cov mat.SymDense
 	if err := ch.InverseTo(&cov); err != nil {
@@ -166,31 +175,53 @@ func (g *autoLaplace) Setup(s *Setup) error {
 	}
 	var lt mat.TriDense
 	cc.LTo(&lt)
-	raw := make([]float64, n*n)
+	g.l0 = make([]float64, n*n)
+	g.logDetL0 = 0
 	for i := 0; i < n; i++ {
-		for j := 0; j < i; j++ {
-			raw[i*n+j] = lt.At(i, j)
+		for j := 0; j <= i; j++ {
+			g.l0[i*n+j] = lt.At(i, j)
 		}
-		raw[i*n+i] = softplusInv(lt.At(i, i))
+		g.logDetL0 += math.Log(lt.At(i, i))
 	}
 	g.lay = l
 	g.mode = u
-	if g.loc, err = s.Params.Add(g.cfg.prefix+".loc", 1, n, u); err != nil {
+	if g.loc, err = s.Params.Add(g.cfg.prefix+".whitened_loc", 1, n, nil); err != nil {
 		return err
 	}
-	g.raw, err = s.Params.Add(g.cfg.prefix+".scale_tril", 1, n*n, raw)
+	raw := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		raw[i*n+i] = softplusInv(1)
+	}
+	g.raw, err = s.Params.Add(g.cfg.prefix+".whitened_scale_tril", 1, n*n, raw)
 	return err
 }
 
-// InitToMAP initializes automatic guides at the mode of the model's density
-// in unconstrained space, found with steps Adam steps of size lr from the
-// prior median (a MAP warm start).
-func InitToMAP(steps int, lr float64) InitStrategy { return initMAP{steps: steps, lr: lr} }
-
-type initMAP struct {
-	steps int
-	lr    float64
+func (g *autoLaplace) Guide(p *Program) {
+	if g.loc == nil {
+		p.fail("vi: AutoLaplace used before Setup")
+	}
+	t := p.Tape()
+	n := g.lay.dim
+	a := t.Param(g.loc)
+	b := trilFromRaw(t.Param(g.raw), n)
+	q := dist.MultivariateNormal{Loc: a, ScaleTril: b}
+	w := q.Rsample(p.rng, p.particles)
+	z := ad.Add(ad.MatMulTrans(w, false, t.Const(n, n, g.l0), true), t.Const(1, n, g.mode))
+	shift := -g.logDetL0
+	logq := ad.Shift(q.LogProb(w), shift)
+	detached := ad.Shift(dist.MultivariateNormal{Loc: ad.Detach(a), ScaleTril: ad.Detach(b)}.LogProb(w), shift)
+	recordJoint(p, g.lay, z, logq, detached)
 }
+
+// Mode returns the MAP point in unconstrained space found at Setup.
+func (g *autoLaplace) Mode() []float64 { return g.mode }
+
+// InitToMAP initializes automatic guides at the mode of the model's density
+// in unconstrained space, found by L-BFGS from the prior median (a MAP warm
+// start).
+func InitToMAP() InitStrategy { return initMAP{} }
+
+type initMAP struct{}
 
 func (initMAP) init(*Site, *rand.Rand) ([]float64, error) {
 	return nil, fmt.Errorf("vi: InitToMAP initializes whole guides only")
@@ -201,7 +232,7 @@ func (m initMAP) initAll(s *Setup, l layout) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := mapSearch(newUnconstrainedDensity(s, l), init, m.steps, m.lr)
+	u, _, err := mapSearch(newUnconstrainedDensity(s, l), init)
 	if err != nil {
 		return nil, fmt.Errorf("vi: InitToMAP: %w", err)
 	}

@@ -62,6 +62,9 @@ type Site struct {
 	// Unconstrained is the value before the support's bijector, for guides
 	// that sample in unconstrained space (autoguides); zero Var otherwise.
 	Unconstrained ad.Var
+	// Forced reports that the value was fixed by the objective (enumeration
+	// of a discrete site) rather than drawn.
+	Forced bool
 	// DetachedLogProb is the guide's log-density at Value with the guide's
 	// parameters held constant (gradients flow through Value only), for
 	// sticking-the-landing estimators. Autoguides fill it; objectives
@@ -197,6 +200,7 @@ type Program struct {
 	site      string // the site being processed, for error messages
 	state     *runState
 	drawing   bool
+	force     map[string]ad.Matrix
 }
 
 // Drawing reports whether the guide is run to draw from the approximation
@@ -281,6 +285,19 @@ func (p *Program) sample(name string, d dist.Distribution, scale float64, plate 
 		s.Value = g.Value
 		s.Reparameterized = g.Reparameterized
 	case modeGuide:
+		if v, ok := p.force[name]; ok {
+			b, _ := d.Shape()
+			if v.Rows != 1 || b != 1 {
+				p.fail("vi: site %q: a forced value is one row for a distribution with batch 1 (got %d rows, batch %d)", name, v.Rows, b)
+			}
+			buf := p.tape.Buffer(p.particles * v.Cols)
+			for i := 0; i < p.particles; i++ {
+				copy(buf[i*v.Cols:], v.Data)
+			}
+			s.Value = p.tape.Const(p.particles, v.Cols, buf)
+			s.Forced = true
+			break
+		}
 		if dist.Provides[dist.Reparameterized](d) {
 			s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
 			s.Reparameterized = true

@@ -37,6 +37,9 @@ type Result struct {
 	Draws map[string]ad.Matrix
 	// Order lists the names in Draws in the order of the model's sites.
 	Order []string
+	// LogWeights holds log p(x, z) - log q(z) at each draw (the importance
+	// weights behind ELBO and KHat).
+	LogWeights []float64
 }
 
 func (r *Result) fill(st *fitState, env *Env, c config, stop string) {
@@ -46,27 +49,51 @@ func (r *Result) fill(st *fitState, env *Env, c config, stop string) {
 	r.ELBO, r.ELBOStdErr, r.KHat = math.NaN(), math.NaN(), math.NaN()
 }
 
-// evaluate draws from the fitted guide, estimates the ELBO and k-hat and
-// stores the draws.
+// evaluate draws n particles from the fitted guide (in chunks, without
+// gradients), estimates the ELBO and k-hat and stores the draws.
 func (r *Result) evaluate(env *Env, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	env.Tape.Reset()
-	env.Particles = n
+	const chunk = 1000
 	env.Drawing = true
-	defer func() { env.Drawing = false }()
-	gt, err := env.RunGuide(r.Guide, n)
-	if err != nil {
-		return err
+	env.Tape.SetNoGrad(true)
+	defer func() {
+		env.Drawing = false
+		env.Tape.SetNoGrad(false)
+		env.Particles = 1
+		env.Tape.Reset()
+	}()
+	lw := make([]float64, 0, n)
+	r.Draws = map[string]ad.Matrix{}
+	r.Order = nil
+	for done := 0; done < n; done += chunk {
+		k := min(chunk, n-done)
+		env.Tape.Reset()
+		env.Particles = k
+		gt, err := env.RunGuide(r.Guide, k)
+		if err != nil {
+			return err
+		}
+		mt, err := env.RunModel(r.Model, gt)
+		if err != nil {
+			return err
+		}
+		lw = append(lw, ad.Sub(mt.LogJoint(k), gt.LogJoint(k)).Value()...)
+		for _, s := range mt.Sites {
+			if s.Kind != Latent && s.Kind != Deterministic {
+				continue
+			}
+			m, seen := r.Draws[s.Name]
+			if !seen {
+				r.Order = append(r.Order, s.Name)
+				m = ad.Matrix{Cols: s.Value.Cols()}
+			}
+			m.Data = append(m.Data, s.Value.Value()...)
+			m.Rows += s.Value.Rows()
+			r.Draws[s.Name] = m
+		}
 	}
-	mt, err := env.RunModel(r.Model, gt)
-	env.Particles = 1
-	if err != nil {
-		return err
-	}
-	logw := ad.Sub(mt.LogJoint(n), gt.LogJoint(n))
-	lw := append([]float64(nil), logw.Value()...)
 	var m, m2 float64
 	for _, v := range lw {
 		m += v
@@ -80,16 +107,7 @@ func (r *Result) evaluate(env *Env, n int) error {
 		r.ELBOStdErr = math.Sqrt(m2 / float64(n-1) / float64(n))
 	}
 	r.KHat = paretoKHat(lw)
-	r.Draws = map[string]ad.Matrix{}
-	r.Order = nil
-	for _, s := range mt.Sites {
-		if s.Kind != Latent && s.Kind != Deterministic {
-			continue
-		}
-		r.Draws[s.Name] = s.Value.Matrix()
-		r.Order = append(r.Order, s.Name)
-	}
-	env.Tape.Reset()
+	r.LogWeights = lw
 	return nil
 }
 
@@ -175,6 +193,82 @@ func quantile7(s []float64, p float64) float64 {
 		return s[len(s)-1]
 	}
 	return s[i] + (h-lo)*(s[i+1]-s[i])
+}
+
+// PSISSummaries returns the summaries of the draws reweighted by
+// Pareto-smoothed importance sampling towards the exact posterior (Yao,
+// Vehtari, Simpson and Gelman 2018, "Yes, but did it work?"): weighted
+// means, sds and quantiles with the smoothed weights. The correction is
+// reliable when KHat < 0.7; above it the summaries are returned with an
+// error that says so. Quantiles are those of the weighted empirical
+// distribution.
+func (r *Result) PSISSummaries() ([]SiteSummary, error) {
+	if len(r.LogWeights) == 0 {
+		return nil, fmt.Errorf("vi: no draws to reweight (Draws(0) or NoFinalEvaluation)")
+	}
+	w, k, err := psisWeights(r.LogWeights)
+	if err != nil {
+		return nil, err
+	}
+	var out []SiteSummary
+	for _, name := range r.Order {
+		m := r.Draws[name]
+		n, c := m.Rows, m.Cols
+		per := n / len(w)
+		col := make([]float64, n)
+		ws := make([]float64, n)
+		for j := 0; j < c; j++ {
+			for i := 0; i < n; i++ {
+				col[i] = m.Data[i*c+j]
+				ws[i] = w[i/per] / float64(per)
+			}
+			label := name
+			if c > 1 {
+				label = fmt.Sprintf("%s[%d]", name, j)
+			}
+			out = append(out, describeWeighted(label, col, ws))
+		}
+	}
+	if k >= 0.7 {
+		return out, fmt.Errorf("vi: PSIS k-hat %.2f >= 0.7: the importance-sampling correction is unreliable", k)
+	}
+	return out, nil
+}
+
+func describeWeighted(label string, x, w []float64) SiteSummary {
+	var sw, m float64
+	for i, v := range x {
+		sw += w[i]
+		m += w[i] * v
+	}
+	m /= sw
+	var v, sw2 float64
+	for i, e := range x {
+		v += w[i] * (e - m) * (e - m)
+		sw2 += w[i] * w[i]
+	}
+	// Unbiased weighted variance with normalized weights (reliability
+	// weights): divide by 1 - Σw̄².
+	v /= sw
+	if den := 1 - sw2/(sw*sw); den > 0 {
+		v /= den
+	}
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	q := func(p float64) float64 {
+		var acc float64
+		for _, i := range idx {
+			acc += w[i] / sw
+			if acc >= p {
+				return x[i]
+			}
+		}
+		return x[idx[len(idx)-1]]
+	}
+	return SiteSummary{Name: label, Mean: m, SD: math.Sqrt(v), Q05: q(0.05), Q50: q(0.5), Q95: q(0.95)}
 }
 
 // Summary formats the posterior summaries as a table, with the final ELBO

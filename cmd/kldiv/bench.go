@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"sort"
@@ -64,7 +65,6 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	_ = *data // read by the workloads that need files (W2, W3)
 	which := fs.Args()
 	if len(which) == 0 {
 		which = []string{"W1", "W2", "W3", "W6"}
@@ -75,6 +75,12 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		switch strings.ToUpper(w) {
 		case "W1":
 			err = benchW1(stdout)
+		case "W2":
+			err = benchW2(stdout, *data)
+		case "W3":
+			err = benchW3(stdout, *data)
+		case "W6":
+			err = benchW6(stdout)
 		default:
 			err = fmt.Errorf("unknown workload %q", w)
 		}
@@ -144,3 +150,5 @@ func benchW1(w io.Writer) error {
 	emit(w, "W1", "sum_kl", sum, nil)
 	return nil
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6b6c)) }

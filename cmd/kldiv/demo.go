@@ -109,22 +109,9 @@ func bimodalDensity(x float64) float64 {
 func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 	section(w, "2. Reverse KL(q||p) is mode seeking, forward KL(p||q) mode covering")
 	fmt.Fprintln(w, "Target p = 0.5 N(-3, 1) + 0.5 N(3, 1); q = N(m, s) from m = 1, s = 0.5; Adam 0.01, 4000 steps of 256 draws.")
-	fit := func(obj vi.Objective, sd uint64) (m, s float64, err error) {
-		var trail [][2]float64
-		guide := vi.GuideFunc(func(p *vi.Program) {
-			mm := p.Param("m", 1, 1, []float64{1}, nil)
-			ls := p.Param("log_s", 1, 1, []float64{math.Log(0.5)}, nil)
-			trail = append(trail, [2]float64{mm.Scalar(), math.Exp(ls.Scalar())})
-			p.Sample("z", dist.Normal{Loc: mm, Scale: ad.Exp(ls)})
-		})
-		if _, err := vi.Fit(context.Background(), bimodal, guide, obj, vi.Adam(0.01), vi.MaxSteps(4000), vi.Seed(sd), vi.Draws(0)); err != nil {
-			return 0, 0, err
-		}
-		for _, v := range trail[len(trail)-1000:] {
-			m += v[0] / 1000
-			s += v[1] / 1000
-		}
-		return m, s, nil
+	fit := func(obj vi.Objective, sd uint64) (float64, float64, error) {
+		ms, err := w6Fit(obj, sd)
+		return ms[0], ms[1], err
 	}
 	mr, sr, err := fit(elbo.Trace{Particles: 256}, seed)
 	if err != nil {
@@ -159,6 +146,28 @@ func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 		fmt.Fprintf(w, "Plot of the target and both fits: %s\n", plotPath)
 	}
 	return nil
+}
+
+// w6Fit fits q = N(m, s) from m = 1, s = 0.5 to the bimodal target with
+// the objective (Adam 0.01, 4,000 steps) and returns the averages of m and
+// s over the last 1,000 steps.
+func w6Fit(obj vi.Objective, seed uint64) ([2]float64, error) {
+	var trail [][2]float64
+	guide := vi.GuideFunc(func(p *vi.Program) {
+		mm := p.Param("m", 1, 1, []float64{1}, nil)
+		ls := p.Param("log_s", 1, 1, []float64{math.Log(0.5)}, nil)
+		trail = append(trail, [2]float64{mm.Scalar(), math.Exp(ls.Scalar())})
+		p.Sample("z", dist.Normal{Loc: mm, Scale: ad.Exp(ls)})
+	})
+	if _, err := vi.Fit(context.Background(), bimodal, guide, obj, vi.Adam(0.01), vi.MaxSteps(4000), vi.Seed(seed), vi.Draws(0)); err != nil {
+		return [2]float64{}, err
+	}
+	var out [2]float64
+	for _, v := range trail[len(trail)-1000:] {
+		out[0] += v[0] / 1000
+		out[1] += v[1] / 1000
+	}
+	return out, nil
 }
 
 // klDirections returns KL(q||p) and KL(p||q) for q = N(m, s) against the

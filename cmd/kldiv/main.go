@@ -3,6 +3,7 @@
 //
 //	kldiv demo                 a guided tour of the toolkit
 //	kldiv kl P Q               divergences between two distributions
+//	kldiv pairs [--markdown]   the KL pairs with a closed form
 //	kldiv bench [W1 ...]       the Go side of the benchmark workloads
 package main
 
@@ -10,10 +11,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runIO(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 func usage(w io.Writer) {
@@ -23,15 +25,24 @@ commands:
   demo     a guided tour: closed-form vs Monte Carlo KL, forward vs reverse
            KL fits, and an eight-schools fit with a posterior table
   kl       divergences between two distributions: kldiv kl 'Normal(0, 1)' 'Normal(1, 2)'
+  pairs    the KL pairs kldiv computes in closed form
   bench    the Go side of the benchmark workloads (JSON lines)
+  posteriordb
+           fit the ten posteriordb reference posteriors and compare
 
 Run 'kldiv <command> -h' for a command's flags.
 `)
 }
 
-// run executes the command line and returns the exit status. It never
+// run executes the command line, with an empty stdin, and returns the
+// exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	return runIO(args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO executes the command line and returns the exit status. It never
 // lets a panic escape: an internal error is reported as such.
-func run(args []string, stdout, stderr io.Writer) (code int) {
+func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "kldiv: internal error: %v\n", r)
@@ -47,6 +58,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return runBench(args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "kl":
+		return runKL(args[1:], stdin, stdout, stderr)
+	case "pairs":
+		return runPairs(args[1:], stdout, stderr)
+	case "posteriordb":
+		return runPosteriordb(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		usage(stdout)
 		return 0

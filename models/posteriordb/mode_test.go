@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/kldiv/kldiv/internal/lbfgs"
+
 	"github.com/kldiv/kldiv/ad"
 )
 
@@ -24,7 +26,7 @@ func TestLBFGSRosenbrock(t *testing.T) {
 		g[1] = 200 * b
 		return a*a + 100*b*b
 	}
-	x, f, err := lbfgs(rosen, []float64{-1.2, 1}, 1e-10, 10, 1000)
+	x, f, err := lbfgs.Minimize(rosen, []float64{-1.2, 1}, 1e-10, 10, 1000)
 	require.NoError(t, err)
 	assert.InDelta(t, 1, x[0], 1e-8)
 	assert.InDelta(t, 1, x[1], 1e-8)
@@ -41,7 +43,7 @@ func TestLBFGSRosenbrock(t *testing.T) {
 		}
 		return f
 	}
-	x, _, err = lbfgs(quad, make([]float64, 7), 1e-9, 10, 1000)
+	x, _, err = lbfgs.Minimize(quad, make([]float64, 7), 1e-9, 10, 1000)
 	require.NoError(t, err)
 	for i, v := range x {
 		assert.InDelta(t, float64(i), v, 1e-9, "x[%d]", i)
@@ -49,10 +51,10 @@ func TestLBFGSRosenbrock(t *testing.T) {
 
 	// A function with no minimum makes it fail, not loop forever.
 	lin := func(x, g []float64) float64 { g[0] = -1; return -x[0] }
-	_, _, err = lbfgs(lin, []float64{0}, 1e-9, 10, 50)
+	_, _, err = lbfgs.Minimize(lin, []float64{0}, 1e-9, 10, 50)
 	assert.Error(t, err)
 	bad := func(x, g []float64) float64 { return math.Inf(1) }
-	_, _, err = lbfgs(bad, []float64{0}, 1e-9, 10, 50)
+	_, _, err = lbfgs.Minimize(bad, []float64{0}, 1e-9, 10, 50)
 	assert.Error(t, err)
 }
 

@@ -1,0 +1,206 @@
+package dist
+
+import (
+	"iter"
+	"math"
+	"math/rand/v2"
+
+	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/par"
+)
+
+// Bernoulli is the Bernoulli distribution on {0, 1}, applied independently
+// to each column: P(X = 1) = p, given either as Probs (p in [0, 1]) or as
+// Logits (log-odds log(p/(1-p)), finite); exactly one of the two is set.
+// The parameter is B x C, 1 x C, B x 1 or 1 x 1.
+//
+// Computations use log p and log(1-p) from log-sigmoid of the logits, so
+// extreme logits keep their accuracy. The value is discrete: LogProb and
+// CDF give no derivative with respect to it (its partial is 0).
+type Bernoulli struct{ Probs, Logits ad.Var }
+
+// NewBernoulli returns Bernoulli(probs) with a scalar probability, or an
+// error if probs is not in [0, 1].
+func NewBernoulli(probs float64) (Bernoulli, error) { return BernoulliOf(scalar(probs)) }
+
+// BernoulliLogits returns the Bernoulli distribution with scalar log-odds,
+// or an error if logits is not finite.
+func BernoulliLogits(logits float64) (Bernoulli, error) { return BernoulliLogitsOf(scalar(logits)) }
+
+// BernoulliOf returns Bernoulli(probs) with probabilities given as an ad
+// value, or an error naming the first invalid element.
+func BernoulliOf(probs ad.Var) (Bernoulli, error) {
+	d := Bernoulli{Probs: probs}
+	return d, d.Validate()
+}
+
+// BernoulliLogitsOf returns the Bernoulli distribution with log-odds given
+// as an ad value, or an error naming the first invalid element.
+func BernoulliLogitsOf(logits ad.Var) (Bernoulli, error) {
+	d := Bernoulli{Logits: logits}
+	return d, d.Validate()
+}
+
+// Validate checks that exactly one of Probs and Logits is set, that Probs
+// lies in [0, 1] and that Logits is finite.
+func (d Bernoulli) Validate() error {
+	return validateProbParam("Bernoulli", d.Probs, d.Logits, unitClosed, "a number in [0, 1]", nil)
+}
+
+func (d Bernoulli) param() (ad.Var, bool) { return pickParam("Bernoulli", d.Probs, d.Logits) }
+
+// Shape returns the batch size and event width of the parameter.
+func (d Bernoulli) Shape() (int, int) {
+	th, _ := d.param()
+	return paramShape("Bernoulli", th)
+}
+
+// Support returns {0, 1}.
+func (Bernoulli) Support() Support { return Boolean() }
+
+// LogProb returns Σ_j (x log p + (1-x) log(1-p)) for each row (-Inf where a
+// value is not 0 or 1), one fused node with partials x/p - (1-x)/(1-p)
+// (probs) or x - p (logits).
+func (d Bernoulli) LogProb(x ad.Var) ad.Var {
+	th, lg := d.param()
+	if lg {
+		return bernoulliLogitsLogProb(x, th)
+	}
+	tv := viewOf(th)
+	return fusedTerms("Bernoulli", "LogProb", ad.ReduceCols, x, []ad.Var{th}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv != 0 && xv != 1 {
+			return math.Inf(-1)
+		}
+		b := prob2Of(tv.at(i, j), lg)
+		v := b.lin(xv, 1-xv)
+		if !math.IsInf(v, -1) {
+			g[1] = b.grad(lg, xv, 1-xv)
+		}
+		return v
+	})
+}
+
+// Sample draws n values per batch row as a free constant: 1 when a uniform
+// variate falls below p.
+func (d Bernoulli) Sample(rng *rand.Rand, n int) ad.Var {
+	th, lg := d.param()
+	b, c := d.Shape()
+	tv := viewOf(th)
+	return sampleGrid(b, c, n, func(bi, j int) float64 {
+		if rng.Float64() < prob2Of(tv.at(bi, j), lg).p {
+			return 1
+		}
+		return 0
+	})
+}
+
+// Mean returns p broadcast to B x C.
+func (d Bernoulli) Mean() ad.Var {
+	b, c := d.Shape()
+	return expand(probsVar("Bernoulli", d.Probs, d.Logits), b, c)
+}
+
+// Variance returns p(1-p) broadcast to B x C.
+func (d Bernoulli) Variance() ad.Var {
+	b, c := d.Shape()
+	return expand(ad.Mul(probsVar("Bernoulli", d.Probs, d.Logits), complVar("Bernoulli", d.Probs, d.Logits)), b, c)
+}
+
+// Entropy returns -Σ_j (p log p + (1-p) log(1-p)) for each batch row, with
+// 0 log 0 = 0. Its partial is log((1-p)/p) (probs; infinite at p = 0 or 1)
+// or -p(1-p) logit (logits).
+func (d Bernoulli) Entropy() ad.Var {
+	th, lg := d.param()
+	tv := viewOf(th)
+	return klGrid("Bernoulli", []ad.Var{th}, func(i, j int, g []float64, _ []bool) float64 {
+		b := prob2Of(tv.at(i, j), lg)
+		g[0] = -b.dParam(lg, b.lp-b.lq)
+		return -b.lin(b.p, b.q)
+	})
+}
+
+// CDF returns P(X <= x) element-wise: 0 below 0, 1-p on [0, 1), 1 from 1,
+// with partial -1 (probs) or -p(1-p) (logits) on [0, 1).
+func (d Bernoulli) CDF(x ad.Var) ad.Var {
+	th, lg := d.param()
+	tv := viewOf(th)
+	return fusedTerms("Bernoulli", "CDF", ad.Elementwise, x, []ad.Var{th}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		switch {
+		case xv < 0:
+			return 0
+		case xv >= 1:
+			return 1
+		}
+		b := prob2Of(tv.at(i, j), lg)
+		g[1] = b.dParam(lg, -1)
+		return b.q
+	})
+}
+
+// Enumerate lists the masses 1-p and p of the points 0 and 1 of component
+// j of batch row b.
+func (d Bernoulli) Enumerate(b, j int) iter.Seq[MassPoint] {
+	th, lg := d.param()
+	bb, c := d.Shape()
+	checkComponent("Bernoulli", b, j, bb, c)
+	pr := prob2Of(viewOf(th).at(b, j), lg)
+	return func(yield func(MassPoint) bool) {
+		if yield(MassPoint{K: 0, Mass: pr.q, Tail: pr.p}) {
+			yield(MassPoint{K: 1, Mass: pr.p, Tail: 0})
+		}
+	}
+}
+
+// bernoulliLogitsLogProb is the log-likelihood Σ_j x log σ(l) + (1-x)
+// log σ(-l) = Σ_j x l - softplus(l) of logits l, the hot loop of logistic
+// regressions and Bernoulli decoders, as one fused node with a direct loop
+// (one exp and one log1p per element, ∂/∂l = x - σ(l)), parallel over rows
+// for large grids (internal/par: each row is computed by one worker, so the
+// result does not depend on the number of workers). Values other than 0
+// and 1 give -Inf.
+func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
+	b, c := paramShape("Bernoulli", logits)
+	r, c := grid("Bernoulli", "LogProb", x, b, c)
+	f := ad.NewFused(r, c, ad.ReduceCols, x, logits)
+	out, pl := f.Out(), f.Partial(1)
+	xv, lv := viewOf(x), viewOf(logits)
+	par.For(r, max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			xo, lo2 := xv.row(i), lv.row(i)
+			var acc float64
+			bad := false
+			for j := 0; j < c; j++ {
+				y := xv.v[xo+j*xv.cs]
+				l := lv.v[lo2+j*lv.cs]
+				a := math.Abs(l)
+				e := math.Exp(-a)
+				sp := math.Log1p(e) // softplus(l) = max(l, 0) + sp
+				switch y {
+				case 1:
+					acc += min(l, 0) - sp
+				case 0:
+					acc -= max(l, 0) + sp
+				default:
+					bad = true
+				}
+				if pl != nil {
+					sig := 1 / (1 + e) // σ(|l|)
+					if l < 0 {
+						sig = e / (1 + e)
+					}
+					pl[i*c+j] = y - sig
+				}
+			}
+			if bad || math.IsNaN(acc) {
+				if bad {
+					acc = math.Inf(-1)
+				}
+				if pl != nil {
+					clear(pl[i*c : (i+1)*c])
+				}
+			}
+			out[i] = acc
+		}
+	})
+	return f.Var()
+}

@@ -1,0 +1,70 @@
+package dist_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
+)
+
+// A closed-form KL divergence, and the error for a pair with none.
+func ExampleKL() {
+	p := dist.Must(dist.NewGamma(2, 3))
+	q := dist.Must(dist.NewGamma(5, 1))
+	kl, err := dist.KL(p, q)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("KL(Gamma(2,3) || Gamma(5,1)) = %.6f\n", kl.Scalar())
+
+	_, err = dist.KL(dist.Must(dist.NewStudentT(4, 0, 1)), dist.Must(dist.NewNormal(0, 1)))
+	fmt.Println(errors.Is(err, dist.ErrNoKL))
+	// Output:
+	// KL(Gamma(2,3) || Gamma(5,1)) = 6.069429
+	// true
+}
+
+// A batch of three normals (rows) scored at three values: one log-density
+// per row.
+func ExampleNormal_LogProb() {
+	d := dist.Must(dist.NormalOf(ad.Col([]float64{0, 1, 2}), ad.Scalar(1)))
+	lp := d.LogProb(ad.Col([]float64{0, 0, 0}))
+	fmt.Printf("%.4f\n", lp.Value())
+	// Output: [-0.9189 -1.4189 -2.9189]
+}
+
+// Gradients of a KL divergence with respect to the parameters of both
+// sides.
+func ExampleKL_gradient() {
+	t := ad.NewTape()
+	loc := t.Input(1, 1, []float64{0.5})
+	scale := t.Input(1, 1, []float64{2})
+	p := dist.Normal{Loc: loc, Scale: scale}
+	q := dist.Must(dist.NewNormal(0, 1))
+	kl, _ := dist.KL(p, q)
+	t.Backward(kl)
+	fmt.Printf("KL %.4f, d/dloc %.4f, d/dscale %.4f\n", kl.Scalar(), loc.Grad()[0], scale.Grad()[0])
+	// Output: KL 0.9319, d/dloc 0.5000, d/dscale 1.5000
+}
+
+// Invalid parameters are errors that name the parameter and the value.
+func ExampleNewNormal() {
+	_, err := dist.NewNormal(0, -1)
+	fmt.Println(err)
+	// Output: dist: Normal: scale[0] = -1, want a finite number > 0
+}
+
+// A torch-style specification.
+func ExampleParseSpec() {
+	s, err := dist.ParseSpec("Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Family, s.Args[0].Spec.Family, s.Args[1].Num)
+	_, err = dist.ParseSpec("Normal(0, 1")
+	fmt.Println(err)
+	// Output:
+	// Independent Normal 1
+	// dist: spec "Normal(0, 1": at column 12: expected ',' or ')', found the end of the input
+}

@@ -1,0 +1,129 @@
+package posteriordb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/vi"
+)
+
+// FitOptions sets how Fit runs. The zero value gives the defaults.
+type FitOptions struct {
+	// Steps of Adam (default 10,000); the step size decays from 0.01 by a
+	// factor 10 over the run.
+	Steps int
+	// Particles per step (default 16).
+	Particles int
+	// Draws kept for the summaries (default 10,000).
+	Draws int
+	// Seed of the fit (default 1).
+	Seed uint64
+}
+
+func (o FitOptions) withDefaults() FitOptions {
+	if o.Steps <= 0 {
+		o.Steps = 10000
+	}
+	if o.Particles <= 0 {
+		o.Particles = 16
+	}
+	if o.Draws <= 0 {
+		o.Draws = 10000
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Guide names the variational family of Fit.
+type Guide string
+
+const (
+	// FullRank is a full-rank normal in unconstrained space. Fit starts it
+	// at the Laplace approximation (vi.AutoLaplace: L-BFGS mode, Hessian)
+	// and falls back to vi.AutoMultivariateNormal from the prior median
+	// when the density has no mode (the funnel of the centered eight
+	// schools).
+	FullRank Guide = "full-rank"
+	// MeanField is a mean-field normal in unconstrained space
+	// (vi.AutoNormal), started at the mode when there is one.
+	MeanField Guide = "mean-field"
+)
+
+// Fit fits the posterior with the given guide by the trace ELBO with
+// sticking-the-landing gradients and returns the result, and the name of
+// the guide actually used.
+func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, string, error) {
+	o = o.withDefaults()
+	model := p.Model.Model()
+	run := func(guide vi.Guide) (*vi.Result, error) {
+		opt := vi.ExponentialDecay(vi.Adam(0.01), math.Pow(0.1, 1/float64(o.Steps)))
+		return vi.Fit(ctx, model, guide, elbo.Trace{Particles: o.Particles, STL: true}, opt,
+			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws))
+	}
+	switch g {
+	case FullRank:
+		res, err := run(vi.AutoLaplace())
+		if err == nil {
+			return res, "AutoLaplace", nil
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return res, "AutoLaplace", err
+		}
+		res, err = run(vi.AutoMultivariateNormal())
+		return res, "AutoMultivariateNormal", err
+	case MeanField:
+		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP())))
+		if err == nil {
+			return res, "AutoNormal (MAP start)", nil
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return res, "AutoNormal (MAP start)", err
+		}
+		res, err = run(vi.AutoNormal())
+		return res, "AutoNormal", err
+	}
+	return nil, "", fmt.Errorf("posteriordb: unknown guide %q", g)
+}
+
+// Assessment is how a fit compares with the reference.
+type Assessment struct {
+	Name  string
+	Guide string
+	// Plain compares the fit's own draws; Corrected compares the draws
+	// reweighted by Pareto-smoothed importance sampling (vi.Result.
+	// PSISSummaries), meaningful when KHat < 0.7.
+	Plain, Corrected []Comparison
+	KHat             float64
+	ELBO, ELBOStdErr float64
+}
+
+// Assess compares a fit with the reference.
+func Assess(p *Posterior, res *vi.Result, guide string) Assessment {
+	a := Assessment{Name: p.Name, Guide: guide, Plain: Compare(p, res), KHat: res.KHat, ELBO: res.ELBO, ELBOStdErr: res.ELBOStdErr}
+	if sums, err := res.PSISSummaries(); err == nil {
+		a.Corrected = CompareSummaries(p, sums)
+	}
+	return a
+}
+
+// Pass reports whether the plain fit has every mean within meanTol
+// reference sds and every sd within sdTol (relative) of the reference.
+func (a Assessment) Pass(meanTol, sdTol float64) bool {
+	m, s := Worst(a.Plain)
+	return m <= meanTol && s <= sdTol
+}
+
+// PassCorrected is Pass for the PSIS-corrected summaries (false when
+// k-hat >= 0.7, where the correction is unreliable).
+func (a Assessment) PassCorrected(meanTol, sdTol float64) bool {
+	if a.Corrected == nil {
+		return false
+	}
+	m, s := Worst(a.Corrected)
+	return m <= meanTol && s <= sdTol
+}
