@@ -101,9 +101,13 @@ func TestKLChi2Pairs(t *testing.T) {
 	for _, pq := range [][2]Distribution{{p, q}, {p, Must(NewGamma(2, 0.4))}, {Must(NewGamma(2, 0.4)), q}} {
 		assert.True(t, HasKL(pq[0], pq[1]))
 	}
+	// The Chi2-Gamma family pairs are structural (the cross-family Chi2
+	// pairs of kl_cross_chi2.go are too, see TestChi2MirrorsGammaCross).
 	structural := 0
 	for _, pr := range Pairs() {
-		if (pr.P == "Chi2" || pr.Q == "Chi2") && pr.Kind == Structural {
+		switch [2]string{pr.P, pr.Q} {
+		case [2]string{"Chi2", "Chi2"}, [2]string{"Chi2", "Gamma"}, [2]string{"Gamma", "Chi2"}:
+			assert.Equal(t, Structural, pr.Kind, "KL(%s || %s) is structural", pr.P, pr.Q)
 			structural++
 		}
 	}
