@@ -86,7 +86,7 @@ func crossRefs(t *testing.T) ([]crossRefEntry, map[string]float64) {
 // famArityCross is the number of parameters of each family by name.
 var famArityCross = map[string]int{
 	"Normal": 2, "Beta": 2, "Exponential": 1, "Gamma": 2, "Gumbel": 2, "Laplace": 2, "Pareto": 2,
-	"Uniform": 2, "Weibull": 2, "HalfNormal": 1, "LogNormal": 2, "Chi2": 1,
+	"Uniform": 2, "Weibull": 2, "HalfNormal": 1, "LogNormal": 2, "Chi2": 1, "ContinuousBernoulli": 1,
 }
 
 // famCross returns the family named fam with parameters ps (a struct
@@ -117,6 +117,10 @@ func famCross(fam string, ps []ad.Var) Distribution {
 		return LogNormal{Loc: ps[0], Scale: ps[1]}
 	case "Chi2":
 		return Chi2{Df: ps[0]}
+	case "ContinuousBernoulli":
+		return ContinuousBernoulli{Probs: ps[0]}
+	case "ContinuousBernoulliLogits":
+		return ContinuousBernoulli{Logits: ps[0]}
 	}
 	panic("famCross: unknown family " + fam)
 }
@@ -171,6 +175,9 @@ func supportCross(pf string, pp []float64, qf string, qp []float64) (lo, hi floa
 	case "Uniform":
 		lo, hi = pp[0], pp[1]
 		breaks = []float64{(lo + hi) / 2}
+	case "ContinuousBernoulli":
+		lo, hi = 0, 1
+		breaks = []float64{0.25, 0.5, 0.75}
 	default:
 		panic("supportCross: " + pf)
 	}

@@ -234,24 +234,6 @@ func uniformLogMomentP1Cross(l, h float64) float64 {
 	return math.Log(h) - l/w*math.Log(l/h)
 }
 
-// logSinhcCross returns log(sinh(x)/x) for x > 0: for x < 1 log1p of the
-// series Σ_{k>=1} x^{2k}/(2k+1)!, else x - log(2x) + log(1 - e^{-2x}).
-func logSinhcCross(x float64) float64 {
-	if x < 1 {
-		x2 := x * x
-		t, s := x2/6, 0.0
-		for k := 2; k < 30; k++ {
-			s += t
-			t *= x2 / float64((2*k)*(2*k+1))
-			if t < 1e-18*s {
-				break
-			}
-		}
-		return math.Log1p(s + t)
-	}
-	return x - math.Log(2*x) + math.Log1p(-math.Exp(-2*x))
-}
-
 // bernoulliB1Cross returns 1/x - 1/expm1(x) for x > 0, which decreases
 // from ½ (x → 0, where the direct difference cancels: series
 // ½ - x/12 + x³/720 - x⁵/30240 + x⁷/1209600) to 0.

@@ -15,6 +15,7 @@ func init() {
 	RegisterKL(klBetaNormal)
 	RegisterKL(klBetaUniform)
 	RegisterKL(klBetaLaplace)
+	RegisterKL(klBetaContinuousBernoulli)
 	registerInfinite[Beta, Pareto]()
 }
 

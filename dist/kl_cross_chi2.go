@@ -19,6 +19,7 @@ func init() {
 	registerInfinite[Chi2, Beta]()
 	registerInfinite[Chi2, Pareto]()
 	registerInfinite[Chi2, Uniform]()
+	registerInfinite[Chi2, ContinuousBernoulli]()
 
 	// Chi2 as q.
 	registerKind(Structural, func(p Exponential, q Chi2) (ad.Var, error) { return klExponentialGamma(p, chi2AsGamma(q)) })

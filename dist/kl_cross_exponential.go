@@ -17,6 +17,7 @@ func init() {
 	registerInfinite[Exponential, Beta]()
 	registerInfinite[Exponential, Pareto]()
 	registerInfinite[Exponential, Uniform]()
+	registerInfinite[Exponential, ContinuousBernoulli]()
 }
 
 // klExponentialGamma is KL(Exponential(λ) || Gamma(c, r)): Exponential(λ)

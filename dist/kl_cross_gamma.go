@@ -17,6 +17,7 @@ func init() {
 	registerInfinite[Gamma, Beta]()
 	registerInfinite[Gamma, Pareto]()
 	registerInfinite[Gamma, Uniform]()
+	registerInfinite[Gamma, ContinuousBernoulli]()
 }
 
 // klGammaExponential is KL(Gamma(α, β) || Exponential(r)): Exponential(r)

@@ -11,6 +11,7 @@ func init() {
 	registerInfinite[Gumbel, Gamma]()
 	registerInfinite[Gumbel, Pareto]()
 	registerInfinite[Gumbel, Uniform]()
+	registerInfinite[Gumbel, ContinuousBernoulli]()
 }
 
 // klGumbelNormal is KL(Gumbel(μ, β) || N(m, s)), summed over columns.

@@ -15,6 +15,7 @@ func init() {
 	registerInfinite[Laplace, Gamma]()
 	registerInfinite[Laplace, Pareto]()
 	registerInfinite[Laplace, Uniform]()
+	registerInfinite[Laplace, ContinuousBernoulli]()
 }
 
 // klLaplaceNormal is KL(Laplace(μ, b) || N(m, s)), summed over columns.

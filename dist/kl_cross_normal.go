@@ -15,6 +15,7 @@ func init() {
 	registerInfinite[Normal, Gamma]()
 	registerInfinite[Normal, Pareto]()
 	registerInfinite[Normal, Uniform]()
+	registerInfinite[Normal, ContinuousBernoulli]()
 }
 
 // klNormalGumbel is KL(N(μ, s) || Gumbel(m, σ)), summed over columns.

@@ -14,6 +14,7 @@ func init() {
 	RegisterKL(klParetoLaplace)
 	registerInfinite[Pareto, Beta]()
 	registerInfinite[Pareto, Uniform]()
+	registerInfinite[Pareto, ContinuousBernoulli]()
 }
 
 // paretoCross holds what the cross pairs use of Pareto(x_m, α), α > 1:

@@ -119,7 +119,22 @@ var crossPairs = []struct {
 		return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.2, 50), lu(r, 0.05, 20)}
 	}},
 	{"LogNormal", "Chi2", func(r *rand.Rand) []float64 { return []float64{nr(r, 2), lu(r, 0.05, 2), lu(r, 0.2, 50)} }},
+	{"Beta", "ContinuousBernoulli", func(r *rand.Rand) []float64 { return []float64{lu(r, 0.2, 50), lu(r, 0.2, 50), cbProbCross(r)} }},
+	{"ContinuousBernoulli", "Exponential", func(r *rand.Rand) []float64 { return []float64{cbProbCross(r), lu(r, 0.05, 20)} }},
+	{"ContinuousBernoulli", "Normal", func(r *rand.Rand) []float64 { return []float64{cbProbCross(r), nr(r, 1), lu(r, 0.05, 5)} }},
+	{"ContinuousBernoulli", "Uniform", func(r *rand.Rand) []float64 {
+		return []float64{cbProbCross(r), -lu(r, 1e-3, 3), 1 + lu(r, 1e-3, 3)}
+	}},
+	{"Uniform", "ContinuousBernoulli", func(r *rand.Rand) []float64 {
+		l := r.Float64() * 0.9
+		return []float64{l, l + (1-l)*(0.01+0.99*r.Float64()), cbProbCross(r)}
+	}},
 }
+
+// cbProbCross draws a continuous Bernoulli probs parameter: logits
+// N(0, 3²), so that both nearly uniform and nearly exponential shapes
+// occur.
+func cbProbCross(r *rand.Rand) float64 { return 1 / (1 + math.Exp(-3*r.NormFloat64())) }
 
 // lu draws log-uniformly from [lo, hi]; nr draws N(0, s²).
 func lu(r *rand.Rand, lo, hi float64) float64 { return logUniformLoc(r, lo, hi) }
@@ -229,54 +244,59 @@ func TestKLCrossRandom(t *testing.T) {
 // gradPointsCross are parameter values for the gradient checks, away from
 // the boundaries where a partial is infinite.
 var gradPointsCross = map[[2]string][]float64{
-	{"Beta", "Exponential"}:       {2.5, 3.5, 1.7},
-	{"Beta", "Gamma"}:             {2.5, 0.7, 1.6, 3},
-	{"Beta", "Normal"}:            {2.5, 3.5, 0.3, 0.4},
-	{"Beta", "Uniform"}:           {2.5, 0.7, -0.5, 1.3},
-	{"Beta", "Laplace"}:           {2.5, 3.5, 0.3, 0.4},
-	{"Beta", "Chi2"}:              {2.5, 3.5, 1.4},
-	{"Exponential", "Gamma"}:      {1.5, 2.5, 3},
-	{"Exponential", "Gumbel"}:     {1.5, 0.3, 0.8},
-	{"Exponential", "Normal"}:     {1.5, 0.3, 0.8},
-	{"Exponential", "Laplace"}:    {1.5, 0.3, 0.8},
-	{"Exponential", "Weibull"}:    {1.5, 0.5, 1.7},
-	{"Exponential", "HalfNormal"}: {1.5, 0.9},
-	{"Exponential", "Chi2"}:       {1.5, 2.5},
-	{"Gamma", "Exponential"}:      {2.5, 3, 1.5},
-	{"Gamma", "Gumbel"}:           {2.5, 3, 0.5, 0.6},
-	{"Gamma", "Normal"}:           {2.5, 3, 0.8, 0.6},
-	{"Gamma", "Laplace"}:          {2.5, 3, 0.8, 0.6},
-	{"Chi2", "Exponential"}:       {3, 0.4},
-	{"Chi2", "Gumbel"}:            {3, 2, 1.5},
-	{"Chi2", "Normal"}:            {3, 3, 2.5},
-	{"Chi2", "Laplace"}:           {3, 2, 2},
-	{"Gumbel", "Normal"}:          {0.5, 1.5, 1, 2},
-	{"Laplace", "Normal"}:         {0.5, 1.5, 1, 2},
-	{"Laplace", "Gumbel"}:         {0.5, 0.5, 1, 2},
-	{"Normal", "Gumbel"}:          {0.5, 1.5, 1, 2},
-	{"Normal", "Laplace"}:         {0.5, 1.5, 1, 2},
-	{"Pareto", "Exponential"}:     {1.5, 3, 0.5},
-	{"Pareto", "Gamma"}:           {1.5, 3, 2, 0.9},
-	{"Pareto", "Normal"}:          {1.5, 3, 2, 1},
-	{"Pareto", "Laplace"}:         {1.5, 3, 2, 1},
-	{"Pareto", "Chi2"}:            {1.5, 3, 4},
-	{"Uniform", "Beta"}:           {0.2, 0.7, 2.5, 3.5},
-	{"Uniform", "Exponential"}:    {0.2, 0.7, 2.5},
-	{"Uniform", "Gamma"}:          {0.2, 0.7, 2.5, 3.5},
-	{"Uniform", "Gumbel"}:         {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Normal"}:         {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Pareto"}:         {1.2, 3.7, 1, 2.5},
-	{"Uniform", "Laplace"}:        {0.2, 0.7, 0.5, 0.3},
-	{"Uniform", "Chi2"}:           {0.2, 0.7, 3},
-	{"Weibull", "Gamma"}:          {1.5, 2, 2.5, 1.5},
-	{"Weibull", "Exponential"}:    {1.5, 2, 0.6},
-	{"Weibull", "Chi2"}:           {1.5, 2, 2.5},
-	{"HalfNormal", "Exponential"}: {1.5, 0.6},
-	{"HalfNormal", "Gamma"}:       {1.5, 2, 1.2},
-	{"HalfNormal", "Chi2"}:        {1.5, 1.5},
-	{"LogNormal", "Exponential"}:  {0.3, 0.5, 0.6},
-	{"LogNormal", "Gamma"}:        {0.3, 0.5, 4, 2.5},
-	{"LogNormal", "Chi2"}:         {0.3, 0.5, 3},
+	{"Beta", "Exponential"}:                {2.5, 3.5, 1.7},
+	{"Beta", "Gamma"}:                      {2.5, 0.7, 1.6, 3},
+	{"Beta", "Normal"}:                     {2.5, 3.5, 0.3, 0.4},
+	{"Beta", "Uniform"}:                    {2.5, 0.7, -0.5, 1.3},
+	{"Beta", "Laplace"}:                    {2.5, 3.5, 0.3, 0.4},
+	{"Beta", "Chi2"}:                       {2.5, 3.5, 1.4},
+	{"Exponential", "Gamma"}:               {1.5, 2.5, 3},
+	{"Exponential", "Gumbel"}:              {1.5, 0.3, 0.8},
+	{"Exponential", "Normal"}:              {1.5, 0.3, 0.8},
+	{"Exponential", "Laplace"}:             {1.5, 0.3, 0.8},
+	{"Exponential", "Weibull"}:             {1.5, 0.5, 1.7},
+	{"Exponential", "HalfNormal"}:          {1.5, 0.9},
+	{"Exponential", "Chi2"}:                {1.5, 2.5},
+	{"Gamma", "Exponential"}:               {2.5, 3, 1.5},
+	{"Gamma", "Gumbel"}:                    {2.5, 3, 0.5, 0.6},
+	{"Gamma", "Normal"}:                    {2.5, 3, 0.8, 0.6},
+	{"Gamma", "Laplace"}:                   {2.5, 3, 0.8, 0.6},
+	{"Chi2", "Exponential"}:                {3, 0.4},
+	{"Chi2", "Gumbel"}:                     {3, 2, 1.5},
+	{"Chi2", "Normal"}:                     {3, 3, 2.5},
+	{"Chi2", "Laplace"}:                    {3, 2, 2},
+	{"Gumbel", "Normal"}:                   {0.5, 1.5, 1, 2},
+	{"Laplace", "Normal"}:                  {0.5, 1.5, 1, 2},
+	{"Laplace", "Gumbel"}:                  {0.5, 0.5, 1, 2},
+	{"Normal", "Gumbel"}:                   {0.5, 1.5, 1, 2},
+	{"Normal", "Laplace"}:                  {0.5, 1.5, 1, 2},
+	{"Pareto", "Exponential"}:              {1.5, 3, 0.5},
+	{"Pareto", "Gamma"}:                    {1.5, 3, 2, 0.9},
+	{"Pareto", "Normal"}:                   {1.5, 3, 2, 1},
+	{"Pareto", "Laplace"}:                  {1.5, 3, 2, 1},
+	{"Pareto", "Chi2"}:                     {1.5, 3, 4},
+	{"Uniform", "Beta"}:                    {0.2, 0.7, 2.5, 3.5},
+	{"Uniform", "Exponential"}:             {0.2, 0.7, 2.5},
+	{"Uniform", "Gamma"}:                   {0.2, 0.7, 2.5, 3.5},
+	{"Uniform", "Gumbel"}:                  {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Normal"}:                  {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Pareto"}:                  {1.2, 3.7, 1, 2.5},
+	{"Uniform", "Laplace"}:                 {0.2, 0.7, 0.5, 0.3},
+	{"Uniform", "Chi2"}:                    {0.2, 0.7, 3},
+	{"Weibull", "Gamma"}:                   {1.5, 2, 2.5, 1.5},
+	{"Weibull", "Exponential"}:             {1.5, 2, 0.6},
+	{"Weibull", "Chi2"}:                    {1.5, 2, 2.5},
+	{"HalfNormal", "Exponential"}:          {1.5, 0.6},
+	{"HalfNormal", "Gamma"}:                {1.5, 2, 1.2},
+	{"HalfNormal", "Chi2"}:                 {1.5, 1.5},
+	{"LogNormal", "Exponential"}:           {0.3, 0.5, 0.6},
+	{"LogNormal", "Gamma"}:                 {0.3, 0.5, 4, 2.5},
+	{"LogNormal", "Chi2"}:                  {0.3, 0.5, 3},
+	{"Beta", "ContinuousBernoulli"}:        {2.5, 3.5, 0.3},
+	{"ContinuousBernoulli", "Exponential"}: {0.3, 1.5},
+	{"ContinuousBernoulli", "Normal"}:      {0.3, 0.4, 0.3},
+	{"ContinuousBernoulli", "Uniform"}:     {0.3, -0.5, 1.5},
+	{"Uniform", "ContinuousBernoulli"}:     {0.2, 0.7, 0.3},
 }
 
 // TestKLCrossGrad checks the gradient of every pair with respect to all
@@ -390,6 +410,8 @@ func TestKLCrossInfRows(t *testing.T) {
 		{"Pareto", "Normal", []float64{1, 2.5, 0, 1}, []float64{1, 2, 0, 1}},
 		{"Pareto", "Laplace", []float64{1, 1.5, 0, 1}, []float64{1, 0.9, 0, 1}},
 		{"Laplace", "Gumbel", []float64{0, 0.5, 0, 1}, []float64{0, 1, 0, 1}},
+		{"ContinuousBernoulli", "Uniform", []float64{0.3, -0.5, 1.5}, []float64{0.3, 0.1, 1.5}},
+		{"Uniform", "ContinuousBernoulli", []float64{0.1, 0.9, 0.3}, []float64{0.1, 1.1, 0.3}},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s-%s", c.P, c.Q)
@@ -435,6 +457,9 @@ var infinitePairsCross = [][2]string{
 	{"Pareto", "Beta"}, {"Pareto", "Uniform"},
 	{"Chi2", "Beta"}, {"Chi2", "Pareto"}, {"Chi2", "Uniform"},
 	{"Gumbel", "Chi2"}, {"Laplace", "Chi2"}, {"Normal", "Chi2"},
+	{"ContinuousBernoulli", "Pareto"}, {"Exponential", "ContinuousBernoulli"}, {"Gamma", "ContinuousBernoulli"},
+	{"Gumbel", "ContinuousBernoulli"}, {"Laplace", "ContinuousBernoulli"}, {"Normal", "ContinuousBernoulli"},
+	{"Pareto", "ContinuousBernoulli"}, {"Chi2", "ContinuousBernoulli"},
 }
 
 // validParamsCross returns valid parameters of a family, 2 x 1 for the
@@ -442,7 +467,7 @@ var infinitePairsCross = [][2]string{
 func validParamsCross(fam string) []ad.Var {
 	first := map[string][]float64{
 		"Normal": {0, 1}, "Beta": {2, 3}, "Exponential": {1, 2}, "Gamma": {2, 3}, "Gumbel": {0, 1}, "Laplace": {0, 1},
-		"Pareto": {1, 2}, "Uniform": {0, 0.5}, "Chi2": {2, 3},
+		"Pareto": {1, 2}, "Uniform": {0, 0.5}, "Chi2": {2, 3}, "ContinuousBernoulli": {0.3, 0.6},
 	}[fam]
 	rest := map[string][]float64{
 		"Normal": {1}, "Beta": {2}, "Gamma": {1}, "Gumbel": {1}, "Laplace": {1}, "Pareto": {3}, "Uniform": {1},

@@ -15,6 +15,7 @@ func init() {
 	RegisterKL(klUniformNormal)
 	RegisterKL(klUniformPareto)
 	RegisterKL(klUniformLaplace)
+	RegisterKL(klUniformContinuousBernoulli)
 }
 
 // Every Uniform(l, h) pair below has H(p) = log w, w = h - l, mean
@@ -119,7 +120,7 @@ func klUniformGamma(p Uniform, q Gamma) (ad.Var, error) {
 //	KL = -log ω + d + (e^{-a} - e^{-b})/ω
 //	   = 1 + K - log ω + LogRatioM1(K - d),
 //
-// where 1 + K - log ω > 0.2 (log sinh(x)/x by logSinhcCross, exact for
+// where 1 + K - log ω > 0.2 (log sinh(x)/x by special.LogSinhc, exact for
 // narrow intervals). torch's _kl_uniform_gumbel is the first line.
 // Partials, with E = e^{K-d} and B = 1/ω - 1/expm1(ω): ∂/∂a = 1/ω + ½ -
 // E(1 - B), ∂/∂b = -1/ω + ½ - E B, and ∂l = ∂a/σ, ∂h = ∂b/σ,
@@ -128,7 +129,7 @@ func klUniformGumbel(p Uniform, q Gumbel) (ad.Var, error) {
 	return klCross("KL(Uniform || Gumbel)", func(x, d *[4]float64, grad bool) float64 {
 		l, h, m, s := x[0], x[1], x[2], x[3]
 		om := (h - l) / s
-		k := logSinhcCross(om / 2)
+		k := special.LogSinhc(om / 2)
 		dd := ((l+h)/2 - m) / s
 		kl := 1 + k - math.Log(om) + special.LogRatioM1(k-dd)
 		if grad {

@@ -196,11 +196,11 @@ func TestKLJSON(t *testing.T) {
 	js2 := m["js"]["value"].([]any)[0].([]any)
 	require.Len(t, js2, 2)
 	// A batch of Monte Carlo estimates: stderr nested like the values.
-	m = klJSON(t, "--samples", "1000", "Normal([0, 1, 2], 1)", "Laplace(0, 1)")
+	m = klJSON(t, "--samples", "1000", "Normal([0, 1, 2], 1)", "Cauchy(0, 1)")
 	assert.Len(t, m["kl_pq"]["value"], 3)
 	assert.Len(t, m["kl_pq"]["stderr"], 3)
 	pb := mustSpecCLI(t, "Normal([0, 1, 2], 1)")
-	lap := mustSpecCLI(t, "Laplace(0, 1)")
+	lap := mustSpecCLI(t, "Cauchy(0, 1)")
 	e, err := estimators.KL(rand.New(rand.NewPCG(1, streamKLPQ)), pb, lap, 1000, estimators.K1)
 	require.NoError(t, err)
 	for i := range 3 {

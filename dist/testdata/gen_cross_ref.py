@@ -21,14 +21,14 @@ Normal(loc, scale), Beta(concentration1, concentration0),
 Exponential(rate), Gamma(concentration, rate), Gumbel(loc, scale),
 Laplace(loc, scale), Pareto(scale, alpha), Uniform(low, high),
 Weibull(scale, concentration), HalfNormal(scale), LogNormal(loc, scale),
-Chi2(df). Values are float64 (the "near" cases are perturbed in float64,
+Chi2(df), ContinuousBernoulli(probs). Values are float64 (the "near" cases are perturbed in float64,
 exactly as the Go tests read them), written as Python repr strings.
 """
 import json
 import sys
 import time
 
-from mpmath import mp, mpf, log, exp, pi, sqrt, loggamma, fabs, quad, inf, euler
+from mpmath import mp, mpf, log, exp, expm1, pi, sqrt, loggamma, fabs, quad, inf, euler
 
 mp.dps = 40
 
@@ -104,6 +104,14 @@ def lognormal_lp(x, p, xc):
     return -log(x) - log(sc) - LOG_SQRT_2PI - z * z / 2
 
 
+def cb_lp(x, p, xc):
+    (lam,) = p
+    eta = log(lam / (1 - lam))
+    if eta == 0:
+        return mpf(0)
+    return eta * x - log(expm1(eta) / eta)
+
+
 def chi2_lp(x, p, xc):
     (k,) = p
     return gamma_lp(x, (k / 2, mpf(1) / 2), xc)
@@ -113,6 +121,7 @@ LOGPDF = {
     "Normal": normal_lp, "Beta": beta_lp, "Exponential": exponential_lp, "Gamma": gamma_lp,
     "Gumbel": gumbel_lp, "Laplace": laplace_lp, "Pareto": pareto_lp, "Uniform": uniform_lp,
     "Weibull": weibull_lp, "HalfNormal": halfnormal_lp, "LogNormal": lognormal_lp, "Chi2": chi2_lp,
+    "ContinuousBernoulli": cb_lp,
 }
 
 
@@ -182,6 +191,9 @@ def p_segments(fam, p, qf, q):
         # x = x_m e^u: the polynomial tail decays exponentially in u.
         xm, a = p
         return [Seg([0, 1 / a, 3 / a, 10 / a, 400 / a], lambda u: xm * exp(u), lambda u: xm * exp(u), lambda x: log(x / xm))]
+    if fam == "ContinuousBernoulli":
+        # As Uniform(0, 1).
+        return [Seg([0, mpf(1) / 4, mpf(1) / 2]), Seg([0, mpf(1) / 4, mpf(1) / 2], lambda u: 1 - u, lambda u: mpf(1), lambda x: 1 - x, lambda u: u)]
     if fam == "Uniform":
         # The right half as x = h - u, with 1 - x = (1 - h) + u exact
         # next to h = 1.
@@ -306,6 +318,11 @@ CASES = {
     ("LogNormal", "Exponential"): [([0.3, 0.5], [0.6]), ([-1.0, 1.2], [0.8])],
     ("LogNormal", "Gamma"): [([0.3, 0.5], [4.0, 2.5]), ([-1.0, 1.2], [0.7, 1.1]), ([2.0, 0.1], [90.0, 12.0])],
     ("LogNormal", "Chi2"): [([0.3, 0.5], [3.0])],
+    ("Beta", "ContinuousBernoulli"): [([2.5, 3.5], [0.3]), ([0.5, 0.5], [0.7]), ([30.0, 40.0], [0.45]), ([1.0, 1.0], [0.2]), ([0.8, 9.0], [0.001])],
+    ("ContinuousBernoulli", "Exponential"): [([0.3], [1.5]), ([0.5], [2.0]), ([0.9], [0.3]), ([0.01], [50.0]), ([1e-6], [1e5]), ([0.1], [3.0])],
+    ("ContinuousBernoulli", "Normal"): [([0.3], [0.4, 0.3]), ([0.5], [0.5, 0.2887]), ([0.999], [0.9, 0.1]), ([1e-4], [0.0, 0.05])],
+    ("ContinuousBernoulli", "Uniform"): [([0.3], [0.0, 1.0]), ([0.5], [-1.0, 2.0]), ([0.99], [-0.5, 1.0])],
+    ("Uniform", "ContinuousBernoulli"): [([0.2, 0.7], [0.3]), ([0.0, 1.0], [0.9]), ([0.0, 0.4], [0.01]), ([0.6, 1.0], [0.5])],
 }
 
 # Near-overlap cases: p within a relative 1e-6 of a member of q's family.
@@ -319,6 +336,9 @@ NEAR = {
     ("Beta", "Uniform"): [([near(1, 1e-6), near(1, 2e-6)], [0.0, 1.0])],
     ("Chi2", "Exponential"): [([near(2, 1e-6)], [0.5])],
     ("Exponential", "Chi2"): [([0.5], [near(2, -1e-6)])],
+    ("Uniform", "ContinuousBernoulli"): [([0.0, 1.0], [near(0.5, 1e-6)])],
+    ("Beta", "ContinuousBernoulli"): [([near(1, 1e-6), near(1, -1e-6)], [near(0.5, 2e-7)])],
+    ("ContinuousBernoulli", "Uniform"): [([near(0.5, 1e-6)], [0.0, 1.0])],
 }
 
 
