@@ -137,6 +137,20 @@ func klBetaNormal(p Beta, q Normal) (ad.Var, error) {
 	}, p.Concentration1, p.Concentration0, q.Loc, q.Scale), nil
 }
 
+// negEntropyBetaCross returns -H(Beta(a, b)) = KL(Beta(a, b) || U(0, 1))
+// >= 0: for a, b < 1e3 as D(a, 1) + D(b, 1) - D(a+b, 2) with the Bregman
+// divergences D of log Γ (special.LgammaBregman), exact as (a, b) → (1, 1);
+// for larger shapes as J(a, b) - ½ log(2πe V) with the Beta negentropy J
+// (special.BetaNegentropy), since the rounding of a + b and
+// (1-a) + (1-b) would break the first form.
+func negEntropyBetaCross(a, b float64) float64 {
+	if a < 1e3 && b < 1e3 {
+		return special.LgammaBregman(a, 1) + special.LgammaBregman(b, 1) - special.LgammaBregmanD(a+b, (1-a)+(1-b))
+	}
+	s := a + b
+	return special.BetaNegentropy(a, b) - 0.5*math.Log(2*math.Pi*math.E*a*b/(s*s*(s+1)))
+}
+
 // klBetaUniform is KL(Beta(a, b) || U(l, h)), summed over columns: +Inf
 // (with zero partials) in rows where [0, 1] is not inside [l, h], else
 //
@@ -145,7 +159,7 @@ func klBetaNormal(p Beta, q Normal) (ad.Var, error) {
 //
 // with the Bregman divergences D of log Γ (special.LgammaBregman) as in
 // klBetaBeta, so that the value keeps its relative accuracy as p
-// approaches U(0, 1) = Beta(1, 1). torch's _kl_beta_uniform is the first
+// approaches U(0, 1) = Beta(1, 1) (negEntropyBetaCross). torch's _kl_beta_uniform is the first
 // line. Partials: -∂H, ∂l = -1/(h-l), ∂h = 1/(h-l).
 func klBetaUniform(p Beta, q Uniform) (ad.Var, error) {
 	return klCross("KL(Beta || Uniform)", func(x, d *[4]float64, grad bool) float64 {
@@ -153,8 +167,7 @@ func klBetaUniform(p Beta, q Uniform) (ad.Var, error) {
 		if l > 0 || h < 1 {
 			return math.Inf(1)
 		}
-		kl := special.LgammaBregman(a, 1) + special.LgammaBregman(b, 1) -
-			special.LgammaBregmanD(a+b, (1-a)+(1-b)) + math.Log1p((h-1)-l)
+		kl := negEntropyBetaCross(a, b) + math.Log1p((h-1)-l)
 		if grad {
 			ts := (a + b - 2) * special.Trigamma(a+b)
 			w := h - l
@@ -196,10 +209,12 @@ func klBetaLaplace(p Beta, q Laplace) (ad.Var, error) {
 		case m >= 1:
 			pmq = 1
 		default:
-			if i := mathext.RegIncBeta(a, b, m); i <= 0.5 {
-				pmq = 2*i - 1
+			// 2I - 1, from the complement I_{1-m}(b, a) where 1 - m is
+			// exact (m >= ½) and I is near 1.
+			if i := mathext.RegIncBeta(a, b, m); m < 0.5 || i <= 0.5 {
+				pmq = 2*math.Min(i, 1) - 1
 			} else {
-				pmq = 1 - 2*mathext.RegIncBeta(b, a, 1-m)
+				pmq = 1 - 2*math.Min(mathext.RegIncBeta(b, a, 1-m), 1)
 			}
 			k = math.Exp(a*math.Log(m) + b*math.Log1p(-m) - math.Log(bc.s) - special.Lbeta(a, b))
 		}

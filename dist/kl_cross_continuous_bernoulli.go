@@ -122,8 +122,7 @@ func klContinuousBernoulliUniform(p ContinuousBernoulli, q Uniform) (ad.Var, err
 //	KL = -H(p) - η E X + Ψ(η)
 //	   = KL(Beta(a, b) || Beta(1, 1)) + LogSinhc(s) - 2s (a - b)/(2(a + b)),
 //
-// with the first term as in klBetaUniform (Bregman divergences of
-// log Γ) and Ψ(η) - ημ_p = LogSinhc(s) - η(μ_p - ½), μ_p - ½ =
+// with the first term as in klBetaUniform (negEntropyBetaCross) and Ψ(η) - ημ_p = LogSinhc(s) - η(μ_p - ½), μ_p - ½ =
 // (a - b)/(2(a+b)) formed from the exact difference: every term is
 // accurate as p and q approach U(0, 1) = Beta(1, 1) = CB(½). torch's
 // _kl_beta_continuous_bernoulli is the first line. Partials:
@@ -134,8 +133,7 @@ func klBetaContinuousBernoulli(p Beta, q ContinuousBernoulli) (ad.Var, error) {
 		a, b := x[0], x[1]
 		c := newCBCross(x[2], logits)
 		s := a + b
-		kl := special.LgammaBregman(a, 1) + special.LgammaBregman(b, 1) - special.LgammaBregmanD(s, (1-a)+(1-b)) +
-			special.LogSinhc(c.s) - c.eta*(a-b)/(2*s)
+		kl := negEntropyBetaCross(a, b) + special.LogSinhc(c.s) - c.eta*(a-b)/(2*s)
 		if grad {
 			ts := (s - 2) * special.Trigamma(s)
 			s2 := s * s

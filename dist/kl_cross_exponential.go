@@ -20,12 +20,35 @@ func init() {
 	registerInfinite[Exponential, ContinuousBernoulli]()
 }
 
-// klExponentialGamma is KL(Exponential(λ) || Gamma(c, r)): Exponential(λ)
-// is Gamma(1, λ), so it is the Gamma-Gamma kernel (klGammaKernel) with
-// α₁ = 1, which keeps full relative accuracy as q approaches p (c → 1,
-// r → λ). torch's _kl_exponential_gamma is the same divergence.
+// klExponentialGamma is KL(Exponential(λ) || Gamma(c, r)), summed over
+// columns. Exponential(λ) is Gamma(1, λ): rows with c < 2 use the
+// Gamma-Gamma kernel's terms (gammaKernelTermCross, full relative
+// accuracy as q approaches p, c → 1, r → λ), rows with c >= 2
+// gammaTargetCross with E X = 1/λ, E log X = -γ - log λ, 1 + log E X - H = 0
+// and log E X - E log X = γ:
+//
+//	KL = c LogRatioM1(log(r/(cλ))) + Λ(c) + (c-1)γ,
+//
+// which avoids the kernel's cancellation of terms of size c log c. torch's
+// _kl_exponential_gamma is the same divergence. Partials:
+// ∂λ = (1 - r/λ + (c-1))/λ, ∂c = ψ(c) - log r + γ + log λ, ∂r = 1/λ - c/r.
 func klExponentialGamma(p Exponential, q Gamma) (ad.Var, error) {
-	return klGammaKernel("KL(Exponential || Gamma)", scalar(1), p.Rate, q.Concentration, q.Rate), nil
+	return klCross("KL(Exponential || Gamma)", func(x, d *[4]float64, grad bool) float64 {
+		lam, c, r := x[0], x[1], x[2]
+		if c < 2 {
+			kl, _, db1, da2, db2 := gammaKernelTermCross(1, lam, c, r, grad)
+			d[0], d[1], d[2] = db1, da2, db2
+			return kl
+		}
+		mu := 1 / lam
+		lmu := -math.Log(lam)
+		kl, cmu, cl, dc, dr := gammaTargetCross(0, mu, lmu, lmu-eulerGamma, eulerGamma, c, r)
+		if grad {
+			d[0] = 1/lam - cmu*mu*mu - cl*mu
+			d[1], d[2] = dc, dr
+		}
+		return kl
+	}, p.Rate, q.Concentration, q.Rate), nil
 }
 
 // klExponentialGumbel is KL(Exponential(λ) || Gumbel(m, σ)), summed over
@@ -51,7 +74,9 @@ func klExponentialGumbel(p Exponential, q Gumbel) (ad.Var, error) {
 			em := math.Expm1(v)
 			d[0] = -kt * t / lam
 			d[1] = em / s
-			d[2] = -kt*t/s - em*m/(s*s)
+			// -K_t t - expm1(v) m/σ with the e^v terms collected, so that
+			// a large e^v cannot make Inf - Inf.
+			d[2] = (1 - t + m/s + ev*(t/(1+t)-m/s)) / s
 		}
 		return kl
 	}, p.Rate, q.Loc, q.Scale), nil

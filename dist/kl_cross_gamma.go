@@ -20,12 +20,52 @@ func init() {
 	registerInfinite[Gamma, ContinuousBernoulli]()
 }
 
-// klGammaExponential is KL(Gamma(α, β) || Exponential(r)): Exponential(r)
-// is Gamma(1, r), so it is the Gamma-Gamma kernel (klGammaKernel) with
-// α₂ = 1, which keeps full relative accuracy as p approaches q (α → 1,
-// β → r). torch's _kl_gamma_exponential is the same divergence.
+// klGammaExponential is KL(Gamma(α, β) || Exponential(r)), summed over
+// columns. Exponential(r) is Gamma(1, r): rows with α < 2 use the
+// Gamma-Gamma kernel (klGammaKernel's terms, which keep full relative
+// accuracy as p approaches q, α → 1, β → r), rows with α >= 2
+// expTargetCross,
+//
+//	KL = -H(p) - log r + rα/β = ½ - ½ log 2π + ½ log α + J(α) + LogRatioM1(log(rα/β)),
+//
+// with the Gamma negentropy J (special.GammaNegentropy): for large α the
+// kernel's terms, of size α|log(r/β)|, cancel. torch's
+// _kl_gamma_exponential is the same divergence. Partials:
+// ∂α = (α-1)ψ₁(α) - 1 + r/β, ∂β = (1 - rα/β)/β, ∂r = α/β - 1/r.
 func klGammaExponential(p Gamma, q Exponential) (ad.Var, error) {
-	return klGammaKernel("KL(Gamma || Exponential)", p.Concentration, p.Rate, scalar(1), q.Rate), nil
+	return klCross("KL(Gamma || Exponential)", func(x, d *[4]float64, grad bool) float64 {
+		a, b, r := x[0], x[1], x[2]
+		if a < 2 {
+			kl, da, db, _, dr := gammaKernelTermCross(a, b, 1, r, grad)
+			d[0], d[1], d[2] = da, db, dr
+			return kl
+		}
+		mu := a / b
+		ce := 0.5 - halfLog2PiCross + 0.5*math.Log(a) + special.GammaNegentropy(a)
+		kl, cmu, dr := expTargetCross(ce, mu, math.Log(mu), r)
+		if grad {
+			d[0] = (a-1)*special.Trigamma(a) - 1 + cmu/b
+			d[1] = 1/b - cmu*mu/b
+			d[2] = dr
+		}
+		return kl
+	}, p.Concentration, p.Rate, q.Rate), nil
+}
+
+// gammaKernelTermCross is one term of klGammaKernel (kl_gamma.go) with
+// its partials: D(α₁, α₂) + α₁ LogRatioM1(log r) - (α₂ - α₁) log r,
+// r = β₂/β₁.
+func gammaKernelTermCross(a1, b1, a2, b2 float64, grad bool) (kl, da1, db1, da2, db2 float64) {
+	lr := logRatioGamma(b2, b1)
+	kl = special.LgammaBregman(a1, a2) + a1*special.LogRatioM1(lr) - (a2-a1)*lr
+	if grad {
+		rm1 := math.Expm1(lr)
+		da1 = (a1-a2)*special.Trigamma(a1) + rm1
+		e := (a2 - a1) - a1*rm1
+		db1, db2 = e/b1, -e/b2
+		da2 = special.Digamma(a2) - special.Digamma(a1) - lr
+	}
+	return
 }
 
 // klGammaGumbel is KL(Gamma(α, β) || Gumbel(m, σ)), summed over columns.

@@ -514,3 +514,46 @@ func TestKLCrossInfinitePairs(t *testing.T) {
 	assert.InDelta(t, 0.5, loc.Grad[0], 1e-15, "gradient of the log-density alone")
 	assert.InDelta(t, -0.5, loc.Grad[1], 1e-15, "gradient of the log-density alone")
 }
+
+// TestKLCrossWideParameters draws parameters over a wide range (each
+// positive parameter of the random draws multiplied by e^{12 Z} with
+// probability 0.3, to about 1e18 either way) and asserts that KL is
+// never NaN or negative and that Backward gives no NaN gradient (an
+// overflowed KL is +Inf with zero gradients).
+func TestKLCrossWideParameters(t *testing.T) {
+	rng := newRNG(17)
+	for _, pr := range crossPairs {
+		np := famArityCross[pr.P]
+		for range 1000 {
+			ps := pr.draw(rng)
+			for k := range ps {
+				if rng.Float64() < 0.3 {
+					ps[k] *= math.Exp(12 * rng.NormFloat64())
+				}
+			}
+			p0, q0 := scalarPairCross(pr.P, ps[:np], pr.Q, ps[np:])
+			if p0.Validate() != nil || q0.Validate() != nil {
+				continue
+			}
+			tp := ad.NewTape()
+			params := make([]*ad.Param, len(ps))
+			vars := make([]ad.Var, len(ps))
+			for k, v := range ps {
+				params[k] = ad.NewParam("θ", 1, 1, []float64{v})
+				vars[k] = tp.Param(params[k])
+			}
+			p, q := pairCross(pr.P, pr.Q)(vars)
+			kl, err := KL(p, q)
+			require.NoError(t, err)
+			v := kl.Scalar()
+			name := nameCross(pr.P, ps[:np], pr.Q, ps[np:])
+			if !assert.False(t, math.IsNaN(v), "%s is NaN", name) || !assert.GreaterOrEqual(t, v, 0.0, "%s", name) {
+				continue
+			}
+			tp.Backward(kl)
+			for k, pp := range params {
+				assert.False(t, math.IsNaN(pp.Grad[0]), "%s: gradient %d is NaN", name, k)
+			}
+		}
+	}
+}

@@ -29,7 +29,7 @@ func init() {
 //	   = -log w + [D(1, α) + D(1, β) - D(2, α+β)] - (α-1)(E log X + 1) - (β-1)(E log(1-X) + 1),
 //
 // where the bracket is log B(α, β) + α + β - 2 = KL(U(0, 1) || Beta(α, β))
-// as Bregman divergences of log Γ (special.LgammaBregman), and
+// (lbetaUniformCross: Bregman divergences of log Γ near α = β = 1), and
 // E log X + 1 = 0 = E log(1-X) + 1 for [l, h] = [0, 1]: the value keeps its
 // relative accuracy as q approaches U(0, 1) = Beta(1, 1). It is finite
 // for l = 0 or h = 1 (0 log 0 = 0), where torch's _kl_uniform_beta gives
@@ -48,7 +48,7 @@ func klUniformBeta(p Uniform, q Beta) (ad.Var, error) {
 		w := h - l
 		l1, om1, nu1 := uniformLogMomentCross(l, h)
 		l0, om0, nu0 := uniformLogMomentCross(1-h, 1-l)
-		breg := special.LgammaBregman(1, a) + special.LgammaBregman(1, b) - special.LgammaBregmanD(2, (a-1)+(b-1))
+		breg := lbetaUniformCross(a, b)
 		kl := -math.Log1p(-(l + (1 - h))) + breg - (a-1)*uniformLogMomentP1Cross(l, h) - (b-1)*uniformLogMomentP1Cross(1-h, 1-l)
 		if grad {
 			ps := special.Digamma(a + b)
@@ -59,6 +59,18 @@ func klUniformBeta(p Uniform, q Beta) (ad.Var, error) {
 		}
 		return kl
 	}, p.Low, p.High, q.Concentration1, q.Concentration0), nil
+}
+
+// lbetaUniformCross returns log B(α, β) + α + β - 2 = KL(U(0, 1) || Beta(α, β)):
+// near α = β = 1 as D(1, α) + D(1, β) - D(2, α+β) with the Bregman
+// divergences of log Γ (special.LgammaBregman), which keep its relative
+// accuracy there; elsewhere directly (where 2 + (α-1) + (β-1) could round
+// to 0 for tiny shapes).
+func lbetaUniformCross(a, b float64) float64 {
+	if math.Abs(a-1) < 0.5 && math.Abs(b-1) < 0.5 {
+		return special.LgammaBregman(1, a) + special.LgammaBregman(1, b) - special.LgammaBregmanD(2, (a-1)+(b-1))
+	}
+	return special.Lbeta(a, b) + (a - 1) + (b - 1)
 }
 
 // klUniformExponential is KL(U(l, h) || Exponential(r)), summed over
@@ -124,7 +136,8 @@ func klUniformGamma(p Uniform, q Gamma) (ad.Var, error) {
 // narrow intervals). torch's _kl_uniform_gumbel is the first line.
 // Partials, with E = e^{K-d} and B = 1/ω - 1/expm1(ω): ∂/∂a = 1/ω + ½ -
 // E(1 - B), ∂/∂b = -1/ω + ½ - E B, and ∂l = ∂a/σ, ∂h = ∂b/σ,
-// ∂m = expm1(K-d)/σ, ∂σ = -(a ∂/∂a + b ∂/∂b)/σ.
+// ∂m = expm1(K-d)/σ, ∂σ = -(a ∂/∂a + b ∂/∂b)/σ
+// = (1 - d + E(d - (ω/2)(1 - 2B)))/σ.
 func klUniformGumbel(p Uniform, q Gumbel) (ad.Var, error) {
 	return klCross("KL(Uniform || Gumbel)", func(x, d *[4]float64, grad bool) float64 {
 		l, h, m, s := x[0], x[1], x[2], x[3]
@@ -137,11 +150,12 @@ func klUniformGumbel(p Uniform, q Gumbel) (ad.Var, error) {
 			bb := bernoulliB1Cross(om)
 			ka := 1/om + 0.5 - e*(1-bb)
 			kb := -1/om + 0.5 - e*bb
-			a, b := (l-m)/s, (h-m)/s
 			d[0] = ka / s
 			d[1] = kb / s
 			d[2] = math.Expm1(k-dd) / s
-			d[3] = -(a*ka + b*kb) / s
+			// -(a ∂/∂a + b ∂/∂b) with a, b = d ∓ ω/2 and the E terms
+			// collected (no Inf - Inf when E is large).
+			d[3] = (1 - dd + e*(dd-om/2*(1-2*bb))) / s
 		}
 		return kl
 	}, p.Low, p.High, q.Loc, q.Scale), nil

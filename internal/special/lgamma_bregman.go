@@ -64,6 +64,20 @@ func lgammaBregman(a, b, d float64) float64 {
 		b++
 	}
 	t := d / a
+	if t < -0.5 {
+		// b < a/2: from the ratio r = b/a, since 1 + d/a rounds to 0
+		// once b/a is below the float64 resolution (a >~ 1e16 b), which
+		// made the terms below -Inf·0. a·xlog1pxMinusX(t) = b log r - d,
+		// and the Stirling terms are c_k (b^m - a^m - m d a^(m-1)),
+		// m = 1-2k.
+		lr := math.Log(b / a)
+		sum += b*lr - d + 0.5*LogRatioM1(lr)
+		for k, c := range stirlingC {
+			m := float64(-(2*k + 1))
+			sum += c * (math.Pow(b, m) - math.Pow(a, m) - m*d*math.Pow(a, m-1))
+		}
+		return sum
+	}
 	sum += a*xlog1pxMinusX(t) + 0.5*LogRatioM1(math.Log1p(t))
 	// Stirling terms c_k a^(1-2k) h_{1-2k}(t), k = 1..7 (a >= 15 leaves a
 	// relative remainder below 1e-17).

@@ -19,6 +19,7 @@ type stirlingRef struct {
 	Logmdig         []struct{ X, V string }    `json:"logmdig"`
 	GammaNegentropy []struct{ X, V string }    `json:"gamma_negentropy"`
 	BetaNegentropy  []struct{ A, B, V string } `json:"beta_negentropy"`
+	LgammaBregman   []struct{ A, B, V string } `json:"lgamma_bregman_far"`
 }
 
 func parseStirling(t *testing.T, ss ...string) []float64 {
@@ -58,6 +59,21 @@ func TestStirlingRemaindersMpmath(t *testing.T) {
 	for _, e := range r.BetaNegentropy {
 		v := parseStirling(t, e.A, e.B, e.V)
 		assert.InEpsilon(t, v[2], BetaNegentropy(v[0], v[1]), 2e-14, "BetaNegentropy(%v, %v)", v[0], v[1])
+	}
+}
+
+// TestLgammaBregmanFarApart checks LgammaBregman(a, b) for b << a,
+// including a/b beyond 1/ε, where it returned NaN before (1 + (b-a)/a
+// rounded to 0), against mpmath at 400 digits.
+func TestLgammaBregmanFarApart(t *testing.T) {
+	raw, err := os.ReadFile("testdata/stirling_ref.json")
+	require.NoError(t, err)
+	var r stirlingRef
+	require.NoError(t, json.Unmarshal(raw, &r))
+	require.NotEmpty(t, r.LgammaBregman)
+	for _, e := range r.LgammaBregman {
+		v := parseStirling(t, e.A, e.B, e.V)
+		assert.InEpsilon(t, v[2], LgammaBregman(v[0], v[1]), 1e-14, "LgammaBregman(%v, %v)", v[0], v[1])
 	}
 }
 

@@ -74,6 +74,15 @@ def main():
         v = a * b / (t * t * (t + 1))
         j = log(2 * pi * e * v) / 2 - beta_entropy(a, b)
         out["beta_negentropy"].append({"a": s(a), "b": s(b), "v": s(j)})
+    # LgammaBregman far apart (b << a), where 1 + (b-a)/a rounds to 0 in
+    # float64: D(a, b) = log Γ(b) - log Γ(a) - (b - a) ψ(a).
+    out["lgamma_bregman_far"] = []
+    for a_, b_ in [("3", "1"), ("1e3", "1"), ("1e10", "2.5"), ("1e16", "1"), ("1e18", "1"), ("4e19", "0.5"), ("1e300", "20")]:
+        a, b = mpf(float(a_)), mpf(float(b_))
+        mp.dps = 400
+        v = loggamma(b) - loggamma(a) - (b - a) * digamma(a)
+        mp.dps = 60
+        out["lgamma_bregman_far"].append({"a": s(a), "b": s(b), "v": s(v)})
     with open("internal/special/testdata/stirling_ref.json", "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
