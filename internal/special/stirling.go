@@ -111,7 +111,8 @@ func LogMinusDigamma(x float64) float64 {
 // keeps its relative accuracy for large a, where the direct form cancels
 // terms of size a log a.
 func GammaNegentropy(a float64) float64 {
-	return 0.5/a - Binet(a) - (a-1)*DigammaStirlingRem(a)
+	mu, sr := binetDigammaRem(a)
+	return 0.5/a - mu - (a-1)*sr
 }
 
 // BetaNegentropy returns the negentropy of the Beta(a, b) distribution,
@@ -131,9 +132,47 @@ func GammaNegentropy(a float64) float64 {
 // size s log s.
 func BetaNegentropy(a, b float64) float64 {
 	s := a + b
-	return -0.5*math.Log1p(1/s) + 0.5/a + 0.5/b - 1/s -
-		Binet(a) - Binet(b) + Binet(s) -
-		(a-1)*DigammaStirlingRem(a) - (b-1)*DigammaStirlingRem(b) + (s-2)*DigammaStirlingRem(s)
+	ma, sa := binetDigammaRem(a)
+	mb, sb := binetDigammaRem(b)
+	ms, ss := binetDigammaRem(s)
+	return -0.5*math.Log1p(1/s) + 0.5/a + 0.5/b - 1/s - ma - mb + ms - (a-1)*sa - (b-1)*sb + (s-2)*ss
+}
+
+// binetDigammaRem returns Binet(x) and DigammaStirlingRem(x) together,
+// sharing the recurrence steps (same u = 1/(2y+1), one series loop).
+func binetDigammaRem(x float64) (mu, sr float64) {
+	switch {
+	case math.IsNaN(x) || x <= 0:
+		return math.NaN(), math.NaN()
+	case math.IsInf(x, 1):
+		return 0, 0
+	case x < 1:
+		mu = Binet(x)
+		if x < 0.25 {
+			return mu, DigammaStirlingRem(x)
+		}
+		// One step of the ψ recurrence brings x to [1.25, 2).
+		return mu, digammaRemStep(x) + DigammaStirlingRem(x+1)
+	}
+	for x < stirlingMin {
+		u := 1 / (2*x + 1)
+		u2 := u * u
+		var bs, ds float64
+		t := u2
+		for k := 1; k < len(invOdd); k++ {
+			db := t * invOdd[k]
+			bs += db
+			ds += t - db // t·2k/(2k+1)
+			if db < 1e-18*bs {
+				break
+			}
+			t *= u2
+		}
+		mu += bs
+		sr += 2 * u * ds
+		x++
+	}
+	return mu + binetSeries(x), sr + digammaRemSeries(x)
 }
 
 // binetSeries sums Σ B_{2n}/(2n(2n-1) x^{2n-1}) for x >= 10.
@@ -163,8 +202,8 @@ func binetStep(y float64) float64 {
 	u2 := u * u
 	var s float64
 	t := u2
-	for k := 1; k < 60; k++ {
-		d := t / float64(2*k+1)
+	for k := 1; k < len(invOdd); k++ {
+		d := t * invOdd[k]
 		s += d
 		if d < 1e-18*s {
 			break
@@ -174,6 +213,16 @@ func binetStep(y float64) float64 {
 	return s
 }
 
+// invOdd[k] = 1/(2k+1), for the series of binetStep and digammaRemStep
+// (u² <= 4/9 needs at most about 100 terms).
+var invOdd = func() [120]float64 {
+	var v [120]float64
+	for k := range v {
+		v[k] = 1 / float64(2*k+1)
+	}
+	return v
+}()
+
 // digammaRemStep returns S(y) - S(y+1) = 1/(2y) + 1/(2y+2) - log(1 + 1/y)
 // = 2 Σ_{k>=1} (2k/(2k+1)) u^{2k+1}, u = 1/(2y+1), for y >= 1/4
 // (u <= 2/3).
@@ -182,8 +231,8 @@ func digammaRemStep(y float64) float64 {
 	u2 := u * u
 	var s float64
 	t := u * u2
-	for k := 1; k < 120; k++ {
-		d := t * float64(2*k) / float64(2*k+1)
+	for k := 1; k < len(invOdd); k++ {
+		d := t * (1 - invOdd[k]) // t·2k/(2k+1)
 		s += d
 		if d < 1e-18*s {
 			break
