@@ -12,6 +12,9 @@ func init() {
 	registerInfinite[Gumbel, Pareto]()
 	registerInfinite[Gumbel, Uniform]()
 	registerInfinite[Gumbel, ContinuousBernoulli]()
+	registerInfinite[Gumbel, HalfNormal]()
+	registerInfinite[Gumbel, LogNormal]()
+	registerInfinite[Gumbel, Weibull]()
 }
 
 // klGumbelNormal is KL(Gumbel(μ, β) || N(m, s)), summed over columns.

@@ -16,6 +16,9 @@ func init() {
 	registerInfinite[Laplace, Pareto]()
 	registerInfinite[Laplace, Uniform]()
 	registerInfinite[Laplace, ContinuousBernoulli]()
+	registerInfinite[Laplace, HalfNormal]()
+	registerInfinite[Laplace, LogNormal]()
+	registerInfinite[Laplace, Weibull]()
 }
 
 // klLaplaceNormal is KL(Laplace(μ, b) || N(m, s)), summed over columns.

@@ -16,6 +16,9 @@ func init() {
 	registerInfinite[Normal, Pareto]()
 	registerInfinite[Normal, Uniform]()
 	registerInfinite[Normal, ContinuousBernoulli]()
+	registerInfinite[Normal, HalfNormal]()
+	registerInfinite[Normal, LogNormal]()
+	registerInfinite[Normal, Weibull]()
 }
 
 // klNormalGumbel is KL(N(μ, s) || Gumbel(m, σ)), summed over columns.

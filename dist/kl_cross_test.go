@@ -460,6 +460,9 @@ var infinitePairsCross = [][2]string{
 	{"ContinuousBernoulli", "Pareto"}, {"Exponential", "ContinuousBernoulli"}, {"Gamma", "ContinuousBernoulli"},
 	{"Gumbel", "ContinuousBernoulli"}, {"Laplace", "ContinuousBernoulli"}, {"Normal", "ContinuousBernoulli"},
 	{"Pareto", "ContinuousBernoulli"}, {"Chi2", "ContinuousBernoulli"},
+	{"Normal", "HalfNormal"}, {"Normal", "LogNormal"}, {"Normal", "Weibull"},
+	{"Gumbel", "HalfNormal"}, {"Gumbel", "LogNormal"}, {"Gumbel", "Weibull"},
+	{"Laplace", "HalfNormal"}, {"Laplace", "LogNormal"}, {"Laplace", "Weibull"},
 }
 
 // validParamsCross returns valid parameters of a family, 2 x 1 for the
@@ -468,9 +471,11 @@ func validParamsCross(fam string) []ad.Var {
 	first := map[string][]float64{
 		"Normal": {0, 1}, "Beta": {2, 3}, "Exponential": {1, 2}, "Gamma": {2, 3}, "Gumbel": {0, 1}, "Laplace": {0, 1},
 		"Pareto": {1, 2}, "Uniform": {0, 0.5}, "Chi2": {2, 3}, "ContinuousBernoulli": {0.3, 0.6},
+		"HalfNormal": {1, 2}, "LogNormal": {0, 1}, "Weibull": {1, 2},
 	}[fam]
 	rest := map[string][]float64{
 		"Normal": {1}, "Beta": {2}, "Gamma": {1}, "Gumbel": {1}, "Laplace": {1}, "Pareto": {3}, "Uniform": {1},
+		"LogNormal": {1}, "Weibull": {2},
 	}[fam]
 	out := []ad.Var{ad.Col(first)}
 	for _, v := range rest {
