@@ -209,4 +209,3 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 	})
 	return f.Var()
 }
-

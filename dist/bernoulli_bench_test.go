@@ -26,4 +26,3 @@ func BenchmarkBernoulliLogitsLogProb(b *testing.B) {
 		tp.Backward(ad.Sum(out))
 	}
 }
-

@@ -165,4 +165,3 @@ func TestBernoulliEnumerate(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{0.4, 0.6}, ms, 1e-15)
 	assert.Panics(t, func() { d.Enumerate(1, 0) })
 }
-
