@@ -165,15 +165,20 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 	out, pl := f.Out(), f.Partial(1)
 	xv, lv := viewOf(x), viewOf(logits)
 	par.For(r, max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
+		// Two passes per row, exp then log1p, so that each pass is bound by
+		// throughput rather than by the latency of exp feeding log1p.
+		ebuf := make([]float64, c)
 		for i := lo; i < hi; i++ {
 			xo, lo2 := xv.row(i), lv.row(i)
+			for j := 0; j < c; j++ {
+				ebuf[j] = math.Exp(-math.Abs(lv.v[lo2+j*lv.cs]))
+			}
 			var acc float64
 			bad := false
 			for j := 0; j < c; j++ {
 				y := xv.v[xo+j*xv.cs]
 				l := lv.v[lo2+j*lv.cs]
-				a := math.Abs(l)
-				e := math.Exp(-a)
+				e := ebuf[j]
 				sp := math.Log1p(e) // softplus(l) = max(l, 0) + sp
 				switch y {
 				case 1:
