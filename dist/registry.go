@@ -88,7 +88,9 @@ func batchOf(p, q Distribution) int {
 	return b
 }
 
-// infVar returns a B x 1 constant +Inf on the tape of p or q, if any.
+// infVar returns a B x 1 free constant +Inf (no gradient flows through an
+// infinite divergence; the value joins a tape when combined with recorded
+// values).
 func infVar(b int, ds ...Distribution) ad.Var {
 	return ad.Full(b, 1, math.Inf(1))
 }
