@@ -115,8 +115,17 @@ func unaryForward(op opcode, k float64, o, a []float64) {
 			o[i] = math.Expm1(x)
 		}
 	case opSoftplus:
+		// Two passes (exp, then log1p) keep each bound by throughput
+		// rather than by the latency of exp feeding log1p:
+		// softplus(x) = max(x, 0) + log1p(exp(-|x|)).
 		for i, x := range a {
-			o[i] = special.Softplus(x)
+			o[i] = math.Exp(-math.Abs(x))
+		}
+		for i, x := range a {
+			o[i] = max(x, 0) + math.Log1p(o[i])
+			if x != x {
+				o[i] = x
+			}
 		}
 	case opSigmoid:
 		for i, x := range a {
