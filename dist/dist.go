@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/par"
 )
 
 // Distribution is a batch of probability distributions over rows.
@@ -112,13 +113,58 @@ func unitClosed(x float64) bool {
 }
 func notNaN(x float64) bool { return !math.IsNaN(x) }
 
-// checkReal, checkPositive, ... are the usual parameter checks.
+// checkReal, checkPositive, ... are the usual parameter checks. The two
+// most common run a tight loop first (no call per element; large
+// parameters are scanned in parallel) and fall back to check for the
+// error.
 func checkReal(family, param string, v ad.Var) error {
+	if v != (ad.Var{}) && allPass(v.Value(), func(x []float64) bool {
+		for _, e := range x {
+			if e-e != 0 { // NaN or ±Inf
+				return false
+			}
+		}
+		return true
+	}) {
+		return nil
+	}
 	return check(family, param, v, "a finite number", finite)
 }
 
 func checkPositive(family, param string, v ad.Var) error {
+	if v != (ad.Var{}) && allPass(v.Value(), func(x []float64) bool {
+		for _, e := range x {
+			if !(e > 0 && e <= math.MaxFloat64) {
+				return false
+			}
+		}
+		return true
+	}) {
+		return nil
+	}
 	return check(family, param, v, "a finite number > 0", positive)
+}
+
+// allPass reports whether ok holds on every chunk of x, scanning large
+// slices in parallel.
+func allPass(x []float64, ok func([]float64) bool) bool {
+	const chunk = 1 << 16
+	if len(x) <= chunk {
+		return ok(x)
+	}
+	n := (len(x) + chunk - 1) / chunk
+	res := make([]bool, n)
+	par.For(n, 2, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			res[i] = ok(x[i*chunk : min((i+1)*chunk, len(x))])
+		}
+	})
+	for _, r := range res {
+		if !r {
+			return false
+		}
+	}
+	return true
 }
 
 func checkProb(family, param string, v ad.Var) error {
@@ -203,8 +249,11 @@ func viewOf(x ad.Var) view {
 
 // row returns the base offset of grid row i.
 func (w view) row(i int) int {
-	if w.rows == 1 {
+	switch {
+	case w.rows == 1:
 		return 0
+	case i < w.rows:
+		return i * w.cols
 	}
 	return (i % w.rows) * w.cols
 }

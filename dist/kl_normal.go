@@ -13,25 +13,50 @@ func init() {
 }
 
 // klNormalNormal is KL(N(m1, s1) || N(m2, s2)) = ½(r² - 1 - log r² + δ²)
-// with r = s1/s2 and δ = (m1 - m2)/s2, summed over columns. r² - 1 - log r²
-// is evaluated as expm1(d) - d with d = 2 log r (special.LogRatioM1), which
-// keeps full relative accuracy when s1 ≈ s2, where the naive form cancels.
+// with r = s1/s2 and δ = (m1 - m2)/s2, summed over columns. Within 25% of
+// s1 = s2, r² - 1 - log r² is evaluated as expm1(d) - d with
+// d = 2 log1p((s1-s2)/s2) (special.LogRatioM1), which keeps full relative
+// accuracy where the naive form cancels; farther away the naive form is
+// accurate and costs one logarithm.
 func klNormalNormal(p, q Normal) (ad.Var, error) {
 	b, c := paramShape("KL(Normal || Normal)", p.Loc, p.Scale, q.Loc, q.Scale)
 	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
 	out := f.Out()
 	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
 	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
+	// full: every parameter is B x C, so element (i, j) is at i*C + j.
+	full := m1.rows == b && m1.cols == c && s1.rows == b && s1.cols == c &&
+		m2.rows == b && m2.cols == c && s2.rows == b && s2.cols == c
 	par.For(b, 1<<13, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var acc float64
 			for j := 0; j < c; j++ {
-				a, sa, bb, sb := m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
-				// log(sa/sb) as log1p((sa-sb)/sb): sa-sb is exact when the
-				// scales are close, so d keeps full relative accuracy.
-				d := 2 * math.Log1p((sa-sb)/sb)
+				var a, sa, bb, sb float64
+				if full {
+					k := i*c + j
+					a, sa, bb, sb = m1.v[k], s1.v[k], m2.v[k], s2.v[k]
+				} else {
+					a, sa, bb, sb = m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
+				}
+				// Near sa = sb: d = 2 log(sa/sb) as 2 log1p((sa-sb)/sb)
+				// (sa-sb is exact there) and r² - 1 - d by LogRatioM1,
+				// which keep full relative accuracy. Away from it nothing
+				// cancels: r² - 1 directly, one log and no exp.
+				var d, e, lr float64
+				if diff := sa - sb; math.Abs(diff) < 0.25*sb {
+					d = 2 * math.Log1p(diff/sb)
+					lr = special.LogRatioM1(d)
+					if ds1 != nil || ds2 != nil {
+						e = math.Expm1(d)
+					}
+				} else {
+					ratio := sa / sb
+					d = 2 * math.Log(ratio)
+					e = ratio*ratio - 1
+					lr = e - d
+				}
 				delta := (a - bb) / sb
-				acc += 0.5 * (special.LogRatioM1(d) + delta*delta)
+				acc += 0.5 * (lr + delta*delta)
 				k := i*c + j
 				if dm1 != nil {
 					dm1[k] = delta / sb
@@ -39,14 +64,11 @@ func klNormalNormal(p, q Normal) (ad.Var, error) {
 				if dm2 != nil {
 					dm2[k] = -delta / sb
 				}
-				if ds1 != nil || ds2 != nil {
-					e := math.Expm1(d) // r² - 1
-					if ds1 != nil {
-						ds1[k] = e / sa
-					}
-					if ds2 != nil {
-						ds2[k] = -(e + delta*delta) / sb
-					}
+				if ds1 != nil {
+					ds1[k] = e / sa // (r² - 1)/s1
+				}
+				if ds2 != nil {
+					ds2[k] = -(e + delta*delta) / sb
 				}
 			}
 			out[i] = acc

@@ -196,5 +196,10 @@ func LogRatioM1(d float64) float64 {
 		}
 		return s + t
 	}
+	if math.Abs(d) > 1 {
+		// No cancellation left to guard against: e^d - 1 - d with the
+		// (assembly) exponential is as accurate and faster than expm1.
+		return math.Exp(d) - 1 - d
+	}
 	return math.Expm1(d) - d
 }
