@@ -69,8 +69,7 @@ func benchW3(w io.Writer, dir string) error {
 	sort.Float64s(times)
 	// final_elbo: the same estimator with 1,000 particles at the final
 	// parameters.
-	env := vi.NewEnv(nil, 1)
-	env.Rand = newRand(3)
+	env := vi.NewEnv(newRand(3), 1)
 	env.Params = res.Params
 	_, st, err := elbo.MeanField{Particles: 1000}.Loss(env, model, g)
 	if err != nil {
