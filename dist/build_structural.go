@@ -40,11 +40,7 @@ func buildIndependent(s *Spec, depth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs, err := specArg(fam, "base_distribution", bv, "a distribution")
-	if err != nil {
-		return nil, err
-	}
-	base, err := buildNode(bs, depth+1)
+	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +85,7 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs, err := specArg(fam, "base_distribution", bv, "a distribution")
-	if err != nil {
-		return nil, err
-	}
-	base, err := buildNode(bs, depth+1)
+	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -608,11 +600,7 @@ func buildTransformed(s *Spec, depth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs, err := specArg(fam, "base_distribution", bv, "a distribution")
-	if err != nil {
-		return nil, err
-	}
-	base, err := buildNode(bs, depth+1)
+	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -672,4 +660,14 @@ func buildTransformed(s *Spec, depth int) (*node, error) {
 		return d, nil
 	}
 	return n, nil
+}
+
+// buildDistArg builds a nested distribution argument (base_distribution,
+// component_distribution) of a structural family.
+func buildDistArg(fam, name string, v Value, depth int) (*node, error) {
+	ds, err := specArg(fam, name, v, "a distribution")
+	if err != nil {
+		return nil, err
+	}
+	return buildNode(ds, depth+1)
 }
