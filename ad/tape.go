@@ -502,11 +502,6 @@ func needGrad(vs ...Var) bool {
 	return false
 }
 
-// adjOf returns the adjoint of node id (nil for constants).
-func (t *Tape) adjOf(id int32) []float64 { return t.nodes[id].adj }
-
-func (t *Tape) valOf(id int32) []float64 { return t.nodes[id].val }
-
 // result allocates the output of an op on tape t (or a fresh free constant
 // when t is nil) and returns the Var and its value buffer.
 func result(t *Tape, op opcode, rows, cols int, grad bool) (Var, *node, []float64) {

@@ -27,9 +27,6 @@ func p(name string) paramDef                 { return paramDef{name: name} }
 func pRank(name string, rank int) paramDef   { return paramDef{name: name, rank: rank} }
 func pDef(name string, def float64) paramDef { return paramDef{name: name, def: def, hasDef: true} }
 func pIgnored(name string) paramDef          { return paramDef{name: name, ignore: true} }
-func pDefRank(name string, r int, d float64) paramDef {
-	return paramDef{name: name, rank: r, def: d, hasDef: true}
-}
 
 var validateArgs = pIgnored("validate_args")
 

@@ -111,7 +111,6 @@ func unitOpen(x float64) bool { return x > 0 && x < 1 }
 func unitClosed(x float64) bool {
 	return x >= 0 && x <= 1
 }
-func notNaN(x float64) bool { return !math.IsNaN(x) }
 
 // checkReal, checkPositive, ... are the usual parameter checks. The two
 // most common run a tight loop first (no call per element; large
@@ -165,10 +164,6 @@ func allPass(x []float64, ok func([]float64) bool) bool {
 		}
 	}
 	return true
-}
-
-func checkProb(family, param string, v ad.Var) error {
-	return check(family, param, v, "a number in [0, 1]", unitClosed)
 }
 
 // firstErr returns the first non-nil error.

@@ -81,17 +81,6 @@ func checkNormalized(t *testing.T, d Distribution, lo, hi, tol float64, breaks .
 	assert.InDelta(t, 1, z, tol, "%T integrates to 1", d)
 }
 
-// checkMassNormalized asserts that exp(LogProb) sums to 1 over the
-// integers lo..hi.
-func checkMassNormalized(t *testing.T, d Distribution, lo, hi int, tol float64) {
-	t.Helper()
-	var z float64
-	for k := lo; k <= hi; k++ {
-		z += math.Exp(logProbAt(d, float64(k)))
-	}
-	assert.InDelta(t, 1, z, tol, "%T sums to 1", d)
-}
-
 // klQuad returns KL(p || q) = ∫ p (log p - log q) over [lo, hi] for two
 // 1x1-shaped univariate distributions, skipping points where p = 0.
 func klQuad(p, q Distribution, lo, hi float64, breaks ...float64) float64 {

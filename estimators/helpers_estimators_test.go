@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -158,11 +157,4 @@ func meanVar(x []float64) (float64, float64) {
 		s += (v - m) * (v - m)
 	}
 	return m, s / float64(len(x)-1)
-}
-
-// quantile returns the q-quantile of x (sorted copy, nearest rank).
-func quantile(x []float64, q float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	return s[int(q*float64(len(s)-1))]
 }

@@ -92,7 +92,6 @@ type config struct {
 	maxFailures   int
 	shrink        float64
 	draws         int
-	evalParticles int
 	skipFinal     bool
 }
 

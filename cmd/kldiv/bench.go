@@ -17,16 +17,6 @@ import (
 	"github.com/kldiv/kldiv/dist"
 )
 
-// benchLine is one JSON line of a benchmark result, in the format of
-// ../shared/bench/SPEC.md.
-type benchLine struct {
-	Workload string  `json:"workload"`
-	Impl     string  `json:"impl"`
-	Metric   string  `json:"metric"`
-	Value    float64 `json:"value"`
-	Extra    map[string]any
-}
-
 func emit(w io.Writer, workload, metric string, value float64, extra map[string]any) {
 	m := map[string]any{"workload": workload, "impl": "go", "metric": metric, "value": value}
 	for k, v := range extra {
