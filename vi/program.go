@@ -1,7 +1,6 @@
 package vi
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -402,6 +401,3 @@ func (p *Program) run(f func(*Program)) (err error) {
 	f(p)
 	return nil
 }
-
-// ErrModel wraps errors raised while running a model or guide.
-var ErrModel = errors.New("vi: program error")
