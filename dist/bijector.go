@@ -91,43 +91,75 @@ func zerosLike(v ad.Var, r, c int) ad.Var {
 // Identity is the identity map of R^C.
 type Identity struct{}
 
+// Forward implements Bijector.
 func (Identity) Forward(x ad.Var) ad.Var { return x }
+
+// Inverse implements Bijector.
 func (Identity) Inverse(y ad.Var) ad.Var { return y }
+
+// LogDetJacobian implements Bijector.
 func (Identity) LogDetJacobian(x, _ ad.Var) ad.Var {
 	return zerosLike(x, x.Rows(), 1)
 }
+
+// ForwardDim implements Bijector.
 func (Identity) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
 func (Identity) InverseDim(c int) int { return c }
-func (Identity) String() string       { return "Identity" }
+
+// String implements Bijector.
+func (Identity) String() string { return "Identity" }
 
 // Exp maps R onto (0, ∞) by y = exp(x).
 type Exp struct{}
 
-func (Exp) Forward(x ad.Var) ad.Var           { return ad.Exp(x) }
-func (Exp) Inverse(y ad.Var) ad.Var           { return ad.Log(y) }
+// Forward implements Bijector.
+func (Exp) Forward(x ad.Var) ad.Var { return ad.Exp(x) }
+
+// Inverse implements Bijector.
+func (Exp) Inverse(y ad.Var) ad.Var { return ad.Log(y) }
+
+// LogDetJacobian implements Bijector.
 func (Exp) LogDetJacobian(x, _ ad.Var) ad.Var { return ad.SumCols(x) }
-func (Exp) ForwardDim(c int) int              { return c }
-func (Exp) InverseDim(c int) int              { return c }
-func (Exp) String() string                    { return "Exp" }
+
+// ForwardDim implements Bijector.
+func (Exp) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
+func (Exp) InverseDim(c int) int { return c }
+
+// String implements Bijector.
+func (Exp) String() string { return "Exp" }
 
 // Softplus maps R onto (0, ∞) by y = log(1 + exp(x)); it grows linearly,
 // which keeps optimizers stable where Exp would overflow.
 type Softplus struct{}
 
+// Forward implements Bijector.
 func (Softplus) Forward(x ad.Var) ad.Var { return ad.Softplus(x) }
 
 // Inverse is x = y + log(-expm1(-y)), accurate for small and large y.
 func (Softplus) Inverse(y ad.Var) ad.Var {
 	return ad.Add(y, ad.Log(ad.Neg(ad.Expm1(ad.Neg(y)))))
 }
+
+// LogDetJacobian implements Bijector.
 func (Softplus) LogDetJacobian(x, _ ad.Var) ad.Var { return ad.SumCols(ad.LogSigmoid(x)) }
-func (Softplus) ForwardDim(c int) int              { return c }
-func (Softplus) InverseDim(c int) int              { return c }
-func (Softplus) String() string                    { return "Softplus" }
+
+// ForwardDim implements Bijector.
+func (Softplus) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
+func (Softplus) InverseDim(c int) int { return c }
+
+// String implements Bijector.
+func (Softplus) String() string { return "Softplus" }
 
 // Sigmoid maps R onto (0, 1) by y = 1/(1 + exp(-x)).
 type Sigmoid struct{}
 
+// Forward implements Bijector.
 func (Sigmoid) Forward(x ad.Var) ad.Var { return ad.Sigmoid(x) }
 
 // Inverse is the logit, log y - log1p(-y).
@@ -137,13 +169,20 @@ func (Sigmoid) Inverse(y ad.Var) ad.Var { return ad.Sub(ad.Log(y), ad.Log1p(ad.N
 func (Sigmoid) LogDetJacobian(x, _ ad.Var) ad.Var {
 	return ad.SumCols(ad.Add(ad.LogSigmoid(x), ad.LogSigmoid(ad.Neg(x))))
 }
+
+// ForwardDim implements Bijector.
 func (Sigmoid) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
 func (Sigmoid) InverseDim(c int) int { return c }
-func (Sigmoid) String() string       { return "Sigmoid" }
+
+// String implements Bijector.
+func (Sigmoid) String() string { return "Sigmoid" }
 
 // Tanh maps R onto (-1, 1) by y = tanh(x).
 type Tanh struct{}
 
+// Forward implements Bijector.
 func (Tanh) Forward(x ad.Var) ad.Var { return ad.Tanh(x) }
 
 // Inverse is atanh(y) = log1p(2y/(1-y))/2.
@@ -157,21 +196,38 @@ func (Tanh) LogDetJacobian(x, _ ad.Var) ad.Var {
 	t := ad.Scale(ad.Add(ad.Shift(ad.Neg(x), math.Ln2), ad.Neg(ad.Softplus(ad.Scale(x, -2)))), 2)
 	return ad.SumCols(t)
 }
+
+// ForwardDim implements Bijector.
 func (Tanh) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
 func (Tanh) InverseDim(c int) int { return c }
-func (Tanh) String() string       { return "Tanh" }
+
+// String implements Bijector.
+func (Tanh) String() string { return "Tanh" }
 
 // Affine maps x to Loc + Scale*x element-wise; Loc and Scale broadcast.
 // Scale must be non-zero.
 type Affine struct{ Loc, Scale ad.Var }
 
+// Forward implements Bijector.
 func (b Affine) Forward(x ad.Var) ad.Var { return ad.Add(b.Loc, ad.Mul(b.Scale, x)) }
+
+// Inverse implements Bijector.
 func (b Affine) Inverse(y ad.Var) ad.Var { return ad.Div(ad.Sub(y, b.Loc), b.Scale) }
+
+// LogDetJacobian implements Bijector.
 func (b Affine) LogDetJacobian(x, _ ad.Var) ad.Var {
 	return sumColsLike(ad.Log(ad.Abs(b.Scale)), x.Rows(), x.Cols())
 }
+
+// ForwardDim implements Bijector.
 func (Affine) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
 func (Affine) InverseDim(c int) int { return c }
+
+// String implements Bijector.
 func (b Affine) String() string {
 	return fmt.Sprintf("Affine(loc=%s, scale=%s)", fmtBound(b.Loc), fmtBound(b.Scale))
 }
@@ -179,6 +235,7 @@ func (b Affine) String() string {
 // Compose applies its bijectors in order: Compose{f, g} maps x to g(f(x)).
 type Compose []Bijector
 
+// Forward implements Bijector.
 func (c Compose) Forward(x ad.Var) ad.Var {
 	for _, b := range c {
 		x = b.Forward(x)
@@ -186,6 +243,7 @@ func (c Compose) Forward(x ad.Var) ad.Var {
 	return x
 }
 
+// Inverse implements Bijector.
 func (c Compose) Inverse(y ad.Var) ad.Var {
 	for i := len(c) - 1; i >= 0; i-- {
 		y = c[i].Inverse(y)
@@ -213,6 +271,7 @@ func (c Compose) LogDetJacobian(x, _ ad.Var) ad.Var {
 	return sum
 }
 
+// ForwardDim implements Bijector.
 func (c Compose) ForwardDim(n int) int {
 	for _, b := range c {
 		n = b.ForwardDim(n)
@@ -220,6 +279,7 @@ func (c Compose) ForwardDim(n int) int {
 	return n
 }
 
+// InverseDim implements Bijector.
 func (c Compose) InverseDim(n int) int {
 	for i := len(c) - 1; i >= 0; i-- {
 		n = c[i].InverseDim(n)
@@ -227,6 +287,7 @@ func (c Compose) InverseDim(n int) int {
 	return n
 }
 
+// String implements Bijector.
 func (c Compose) String() string {
 	s := "Compose("
 	for i, b := range c {

@@ -201,6 +201,8 @@ func (StickBreaking) InverseDim(c int) int {
 	}
 	return c - 1
 }
+
+// String implements Bijector.
 func (StickBreaking) String() string { return "StickBreaking" }
 
 // Ordered maps R^K onto strictly increasing vectors (Stan reference
@@ -216,9 +218,15 @@ func (Ordered) Inverse(y ad.Var) ad.Var { return orderedInverse(y, false) }
 
 // LogDetJacobian returns Σ_{k>=1} x_k.
 func (Ordered) LogDetJacobian(x, _ ad.Var) ad.Var { return orderedLogDet(x, false) }
-func (Ordered) ForwardDim(c int) int              { return c }
-func (Ordered) InverseDim(c int) int              { return c }
-func (Ordered) String() string                    { return "Ordered" }
+
+// ForwardDim implements Bijector.
+func (Ordered) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
+func (Ordered) InverseDim(c int) int { return c }
+
+// String implements Bijector.
+func (Ordered) String() string { return "Ordered" }
 
 // PositiveOrdered maps R^K onto strictly increasing vectors of positive
 // numbers: y_k = Σ_{j<=k} exp(x_j) (Ordered after exp of the first
@@ -233,9 +241,15 @@ func (PositiveOrdered) Inverse(y ad.Var) ad.Var { return orderedInverse(y, true)
 
 // LogDetJacobian returns Σ_k x_k.
 func (PositiveOrdered) LogDetJacobian(x, _ ad.Var) ad.Var { return orderedLogDet(x, true) }
-func (PositiveOrdered) ForwardDim(c int) int              { return c }
-func (PositiveOrdered) InverseDim(c int) int              { return c }
-func (PositiveOrdered) String() string                    { return "PositiveOrdered" }
+
+// ForwardDim implements Bijector.
+func (PositiveOrdered) ForwardDim(c int) int { return c }
+
+// InverseDim implements Bijector.
+func (PositiveOrdered) InverseDim(c int) int { return c }
+
+// String implements Bijector.
+func (PositiveOrdered) String() string { return "PositiveOrdered" }
 
 func orderedForward(x ad.Var, pos bool) ad.Var {
 	r, k := x.Shape()
@@ -459,6 +473,8 @@ func (LowerCholesky) InverseDim(c int) int {
 	k := bijSqRoot("LowerCholesky", c)
 	return k * (k + 1) / 2
 }
+
+// String implements Bijector.
 func (LowerCholesky) String() string { return "LowerCholesky" }
 
 // CorrCholesky maps R^(K(K-1)/2) onto Cholesky factors of K x K
@@ -625,15 +641,24 @@ func (CorrCholesky) ForwardDim(c int) int { k := bijCorrRoot(c); return k * k }
 
 // InverseDim returns K(K-1)/2 for c = K*K; it panics if c is not a square.
 func (CorrCholesky) InverseDim(c int) int { k := bijSqRoot("CorrCholesky", c); return k * (k - 1) / 2 }
-func (CorrCholesky) String() string       { return "CorrCholesky" }
+
+// String implements Bijector.
+func (CorrCholesky) String() string { return "CorrCholesky" }
 
 // OrderedVector is the set of rows with strictly increasing finite
 // entries, the image of Ordered.
 type OrderedVector struct{}
 
-func (OrderedVector) String() string     { return "ordered_vector" }
-func (OrderedVector) Discrete() bool     { return false }
+// String implements Support.
+func (OrderedVector) String() string { return "ordered_vector" }
+
+// Discrete implements Support.
+func (OrderedVector) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (OrderedVector) Bijector() Bijector { return Ordered{} }
+
+// Check implements Support.
 func (s OrderedVector) Check(x ad.Var) error {
 	return checkIncreasingRows(s, x, math.Inf(-1))
 }
@@ -642,9 +667,16 @@ func (s OrderedVector) Check(x ad.Var) error {
 // positive finite entries, the image of PositiveOrdered.
 type PositiveOrderedVector struct{}
 
-func (PositiveOrderedVector) String() string     { return "positive_ordered_vector" }
-func (PositiveOrderedVector) Discrete() bool     { return false }
+// String implements Support.
+func (PositiveOrderedVector) String() string { return "positive_ordered_vector" }
+
+// Discrete implements Support.
+func (PositiveOrderedVector) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (PositiveOrderedVector) Bijector() Bijector { return PositiveOrdered{} }
+
+// Check implements Support.
 func (s PositiveOrderedVector) Check(x ad.Var) error {
 	return checkIncreasingRows(s, x, 0)
 }

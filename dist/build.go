@@ -53,6 +53,7 @@ type BuildError struct {
 	Err    error  // the underlying error (a *ParamError), or nil
 }
 
+// Error implements error.
 func (e *BuildError) Error() string {
 	var b strings.Builder
 	b.WriteString("dist: ")

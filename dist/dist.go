@@ -78,6 +78,7 @@ type ParamError struct {
 	Want   string  // what was expected, e.g. "> 0"
 }
 
+// Error implements error.
 func (e *ParamError) Error() string {
 	return fmt.Sprintf("dist: %s: %s[%d] = %v, want %s", e.Family, e.Param, e.Index, e.Value, e.Want)
 }

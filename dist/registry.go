@@ -35,6 +35,7 @@ const (
 	Structural
 )
 
+// String implements fmt.Stringer.
 func (k PairKind) String() string {
 	switch k {
 	case ClosedForm:

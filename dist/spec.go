@@ -64,6 +64,7 @@ type SyntaxError struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("dist: spec %q: at column %d: %s", e.Src, e.Pos+1, e.Msg)
 }

@@ -43,9 +43,16 @@ func elementCheck(s Support, x ad.Var, ok func(i, j int, v float64) bool) error 
 // Real is the real line.
 type Real struct{}
 
-func (Real) String() string     { return "real" }
-func (Real) Discrete() bool     { return false }
+// String implements Support.
+func (Real) String() string { return "real" }
+
+// Discrete implements Support.
+func (Real) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (Real) Bijector() Bijector { return Identity{} }
+
+// Check implements Support.
 func (s Real) Check(x ad.Var) error {
 	return elementCheck(s, x, func(_, _ int, v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) })
 }
@@ -53,9 +60,16 @@ func (s Real) Check(x ad.Var) error {
 // RealVector is R^C with rows checked jointly (for multivariate families).
 type RealVector struct{}
 
-func (RealVector) String() string     { return "real_vector" }
-func (RealVector) Discrete() bool     { return false }
+// String implements Support.
+func (RealVector) String() string { return "real_vector" }
+
+// Discrete implements Support.
+func (RealVector) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (RealVector) Bijector() Bijector { return Identity{} }
+
+// Check implements Support.
 func (s RealVector) Check(x ad.Var) error {
 	return Real{}.Check(x)
 }
@@ -67,19 +81,26 @@ type GreaterThan struct{ Lower ad.Var }
 // Positive returns the support (0, ∞).
 func Positive() GreaterThan { return GreaterThan{Lower: scalar(0)} }
 
+// String implements Support.
 func (s GreaterThan) String() string {
 	if isZero(s.Lower) {
 		return "positive"
 	}
 	return fmt.Sprintf("greater_than(%s)", fmtBound(s.Lower))
 }
+
+// Discrete implements Support.
 func (GreaterThan) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (s GreaterThan) Bijector() Bijector {
 	if isZero(s.Lower) {
 		return Exp{}
 	}
 	return Compose{Exp{}, Affine{Loc: s.Lower, Scale: scalar(1)}}
 }
+
+// Check implements Support.
 func (s GreaterThan) Check(x ad.Var) error {
 	lo := viewOf(s.Lower)
 	return elementCheck(s, x, func(i, j int, v float64) bool { return v > lo.at(i, j) && !math.IsInf(v, 1) })
@@ -88,11 +109,18 @@ func (s GreaterThan) Check(x ad.Var) error {
 // LessThan is the open half-line (-∞, Upper).
 type LessThan struct{ Upper ad.Var }
 
+// String implements Support.
 func (s LessThan) String() string { return fmt.Sprintf("less_than(%s)", fmtBound(s.Upper)) }
-func (LessThan) Discrete() bool   { return false }
+
+// Discrete implements Support.
+func (LessThan) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (s LessThan) Bijector() Bijector {
 	return Compose{Exp{}, Affine{Loc: s.Upper, Scale: scalar(-1)}}
 }
+
+// Check implements Support.
 func (s LessThan) Check(x ad.Var) error {
 	hi := viewOf(s.Upper)
 	return elementCheck(s, x, func(i, j int, v float64) bool { return v < hi.at(i, j) && !math.IsInf(v, -1) })
@@ -105,19 +133,26 @@ type Interval struct{ Lower, Upper ad.Var }
 // UnitInterval returns the support [0, 1].
 func UnitInterval() Interval { return Interval{Lower: scalar(0), Upper: scalar(1)} }
 
+// String implements Support.
 func (s Interval) String() string {
 	if isZero(s.Lower) && isConst(s.Upper, 1) {
 		return "unit_interval"
 	}
 	return fmt.Sprintf("interval(%s, %s)", fmtBound(s.Lower), fmtBound(s.Upper))
 }
+
+// Discrete implements Support.
 func (Interval) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (s Interval) Bijector() Bijector {
 	if isZero(s.Lower) && isConst(s.Upper, 1) {
 		return Sigmoid{}
 	}
 	return Compose{Sigmoid{}, Affine{Loc: s.Lower, Scale: ad.Sub(s.Upper, s.Lower)}}
 }
+
+// Check implements Support.
 func (s Interval) Check(x ad.Var) error {
 	lo, hi := viewOf(s.Lower), viewOf(s.Upper)
 	return elementCheck(s, x, func(i, j int, v float64) bool { return v >= lo.at(i, j) && v <= hi.at(i, j) })
@@ -135,6 +170,7 @@ func NonNegativeInteger() IntegerInterval {
 // Boolean returns the support {0, 1}.
 func Boolean() IntegerInterval { return IntegerInterval{Lower: scalar(0), Upper: scalar(1)} }
 
+// String implements Support.
 func (s IntegerInterval) String() string {
 	switch {
 	case isZero(s.Lower) && isConst(s.Upper, math.Inf(1)):
@@ -144,8 +180,14 @@ func (s IntegerInterval) String() string {
 	}
 	return fmt.Sprintf("integer_interval(%s, %s)", fmtBound(s.Lower), fmtBound(s.Upper))
 }
-func (IntegerInterval) Discrete() bool     { return true }
+
+// Discrete implements Support.
+func (IntegerInterval) Discrete() bool { return true }
+
+// Bijector implements Support.
 func (IntegerInterval) Bijector() Bijector { return nil }
+
+// Check implements Support.
 func (s IntegerInterval) Check(x ad.Var) error {
 	lo, hi := viewOf(s.Lower), viewOf(s.Upper)
 	return elementCheck(s, x, func(i, j int, v float64) bool {
@@ -156,9 +198,16 @@ func (s IntegerInterval) Check(x ad.Var) error {
 // Simplex is the set of rows with non-negative entries that sum to 1.
 type Simplex struct{}
 
-func (Simplex) String() string     { return "simplex" }
-func (Simplex) Discrete() bool     { return false }
+// String implements Support.
+func (Simplex) String() string { return "simplex" }
+
+// Discrete implements Support.
+func (Simplex) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (Simplex) Bijector() Bijector { return StickBreaking{} }
+
+// Check implements Support.
 func (s Simplex) Check(x ad.Var) error {
 	r, c := x.Shape()
 	xv := x.Value()
@@ -180,9 +229,16 @@ func (s Simplex) Check(x ad.Var) error {
 // OneHot is the set of rows with one entry 1 and the others 0.
 type OneHot struct{}
 
-func (OneHot) String() string     { return "one_hot" }
-func (OneHot) Discrete() bool     { return true }
+// String implements Support.
+func (OneHot) String() string { return "one_hot" }
+
+// Discrete implements Support.
+func (OneHot) Discrete() bool { return true }
+
+// Bijector implements Support.
 func (OneHot) Bijector() Bijector { return nil }
+
+// Check implements Support.
 func (s OneHot) Check(x ad.Var) error {
 	r, c := x.Shape()
 	xv := x.Value()
@@ -208,11 +264,18 @@ func (s OneHot) Check(x ad.Var) error {
 // to Total.
 type MultinomialSupport struct{ Total ad.Var }
 
+// String implements Support.
 func (s MultinomialSupport) String() string {
 	return fmt.Sprintf("multinomial(%s)", fmtBound(s.Total))
 }
-func (MultinomialSupport) Discrete() bool     { return true }
+
+// Discrete implements Support.
+func (MultinomialSupport) Discrete() bool { return true }
+
+// Bijector implements Support.
 func (MultinomialSupport) Bijector() Bijector { return nil }
+
+// Check implements Support.
 func (s MultinomialSupport) Check(x ad.Var) error {
 	r, c := x.Shape()
 	xv := x.Value()
@@ -237,9 +300,16 @@ func (s MultinomialSupport) Check(x ad.Var) error {
 // row-major.
 type LowerCholeskySupport struct{}
 
-func (LowerCholeskySupport) String() string     { return "lower_cholesky" }
-func (LowerCholeskySupport) Discrete() bool     { return false }
+// String implements Support.
+func (LowerCholeskySupport) String() string { return "lower_cholesky" }
+
+// Discrete implements Support.
+func (LowerCholeskySupport) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (LowerCholeskySupport) Bijector() Bijector { return LowerCholesky{} }
+
+// Check implements Support.
 func (s LowerCholeskySupport) Check(x ad.Var) error {
 	return checkTriRows(s, x, false)
 }
@@ -248,9 +318,16 @@ func (s LowerCholeskySupport) Check(x ad.Var) error {
 // matrices: lower-triangular, positive diagonal, rows of unit norm.
 type CorrCholeskySupport struct{}
 
-func (CorrCholeskySupport) String() string     { return "corr_cholesky" }
-func (CorrCholeskySupport) Discrete() bool     { return false }
+// String implements Support.
+func (CorrCholeskySupport) String() string { return "corr_cholesky" }
+
+// Discrete implements Support.
+func (CorrCholeskySupport) Discrete() bool { return false }
+
+// Bijector implements Support.
 func (CorrCholeskySupport) Bijector() Bijector { return CorrCholesky{} }
+
+// Check implements Support.
 func (s CorrCholeskySupport) Check(x ad.Var) error {
 	return checkTriRows(s, x, true)
 }

@@ -31,6 +31,7 @@ const (
 	Deterministic
 )
 
+// String implements fmt.Stringer.
 func (k SiteKind) String() string {
 	return [...]string{"latent", "observed", "factor", "deterministic"}[k]
 }
