@@ -58,7 +58,7 @@
 //
 // # Specifications
 //
-// ParseSpec reads torch-style specifications such as
-// "Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)", with column-accurate
-// syntax errors; the kldiv command builds distributions from them.
+// Package dist/spec reads torch-style specifications such as
+// "Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)" and builds the
+// distributions they describe; the kldiv command uses it.
 package dist
