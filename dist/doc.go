@@ -37,14 +37,19 @@
 //
 // # KL divergences
 //
-// KL(p, q) looks up the divergence registered for the concrete types of p
-// and q (RegisterKL adds one) and returns one value per batch row. Support
-// mismatch gives +Inf, never NaN. The formulas are written for accuracy
-// near p = q, where naive forms such as r - 1 - log r lose every digit.
-// Structural rules unwrap Independent and Expanded, reduce
-// TransformedDistributions with the same transforms to their bases, and give
-// KL(Delta(v) || q) = -log q(v). Pairs lists what is registered; pairs
-// without a closed form have Monte Carlo estimates in package estimators.
+// KL(p, q) resolves the concrete types of p and q through one ordered rule
+// table and returns one value per batch row: exact pairs first
+// (RegisterKL adds one), then wrapper rules that unwrap Independent and
+// Expanded on either side and reduce TransformedDistributions with the same
+// transforms to their bases, then user rules (RegisterKLRule), then the
+// wildcard KL(Delta(v) || q) = -log q(v). The rule chosen for a type pair
+// is memoized. HasKL and Pairs read the same table. Support mismatch gives
+// +Inf, never NaN. The formulas are written for accuracy near p = q, where
+// naive forms such as r - 1 - log r lose every digit. The exact pairs of a
+// family F are registered in kl_F.go (F against itself and its
+// conjugates) and kl_cross_F.go (F against other families); `kldiv pairs`
+// prints the table. Pairs without a closed form have Monte Carlo estimates
+// in package estimators.
 // JensenShannon is exact for enumerable discrete families; CrossEntropy and
 // SymmetricKL build on KL.
 //
@@ -58,7 +63,7 @@
 //
 // # Specifications
 //
-// ParseSpec reads torch-style specifications such as
-// "Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)", with column-accurate
-// syntax errors; the kldiv command builds distributions from them.
+// Package dist/spec reads torch-style specifications such as
+// "Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)" and builds the
+// distributions they describe; the kldiv command uses it.
 package dist

@@ -54,17 +54,3 @@ func ExampleNewNormal() {
 	fmt.Println(err)
 	// Output: dist: Normal: scale[0] = -1, want a finite number > 0
 }
-
-// A torch-style specification.
-func ExampleParseSpec() {
-	s, err := dist.ParseSpec("Independent(Normal(loc=[0, 0], scale=[1, 1]), 1)")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(s.Family, s.Args[0].Spec.Family, s.Args[1].Num)
-	_, err = dist.ParseSpec("Normal(0, 1")
-	fmt.Println(err)
-	// Output:
-	// Independent Normal 1
-	// dist: spec "Normal(0, 1": at column 12: expected ',' or ')', found the end of the input
-}

@@ -1,15 +1,9 @@
 package dist
 
 import (
-	"bufio"
-	"compress/gzip"
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -316,54 +310,6 @@ func mcKLGonumMVN(p, q *distmv.Normal, n int) (float64, float64) {
 	}
 	m /= float64(n)
 	return m, math.Sqrt((m2/float64(n) - m*m) / float64(n))
-}
-
-// benchDataDirMVN returns the folder of the benchmark data: the
-// KLDIV_BENCH_DATA environment variable, or ../shared/bench/data relative
-// to the module root, or "" if neither exists.
-func benchDataDirMVN() string {
-	if d := os.Getenv("KLDIV_BENCH_DATA"); d != "" {
-		return d
-	}
-	// Tests run in the package folder; the module root is its parent.
-	d := filepath.Join("..", "..", "shared", "bench", "data")
-	if _, err := os.Stat(d); err == nil {
-		return d
-	}
-	return ""
-}
-
-// readCSVGzMVN reads a gzip-compressed CSV file with a header row of
-// numbers.
-func readCSVGzMVN(path string) ([][]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	var rows [][]float64
-	header := true
-	for sc.Scan() {
-		if header {
-			header = false
-			continue
-		}
-		fields := strings.Split(sc.Text(), ",")
-		row := make([]float64, len(fields))
-		for i, s := range fields {
-			if row[i], err = strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
-				return nil, err
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows, sc.Err()
 }
 
 // trilMVN zeroes the strictly upper part of each row of v (rows of d x d

@@ -7,8 +7,9 @@ import (
 	"github.com/kldiv/kldiv/ad"
 )
 
-// Structural KL rules. When no divergence is registered for the exact
-// concrete types (P, Q), KL tries, in order:
+// The wrapper and wildcard rules of the KL rule table (registry.go).
+// When no divergence is registered for the exact concrete types (P, Q),
+// KL tries, in order:
 //
 //	(a) Independent on either side: KL of the bases (Independent changes no
 //	    number in kldiv, see its documentation). torch requires both sides
@@ -22,73 +23,81 @@ import (
 //	    parameter values): KL of the bases, since the KL divergence is
 //	    invariant under a common bijection, KL(T#p || T#q) = KL(p || q).
 //	    Different transforms give an error wrapping ErrNoKL.
+//	(then the rules of RegisterKLRule)
 //	(d) Delta as P: KL(δ_v || q) = Σ_j LogDensity_j - log q(v), by the
 //	    convention that δ_v has log-density LogDensity at v with respect
 //	    to the same base measure as q (0 by default, so -log q(v)); +Inf
 //	    where v is outside q's support.
 //
-// Each rule retries the reduced pair through the registry (exact pair
+// Each wrapper rule hands the reduced pair back to the table (exact pair
 // first, then these rules again), so they compose: Independent(Expanded(
 // Normal)) against Normal reduces to Normal against Normal.
 
-// klStructural is the fallback of klUnchecked for a pair whose exact
-// types are not registered.
-func klStructural(p, q Distribution) (ad.Var, error) {
-	tp, tq := reflect.TypeOf(p), reflect.TypeOf(q)
-	_, cp := p.Shape()
-	_, cq := q.Shape()
-	if _, ok := bdim(cp, cq); !ok {
-		return ad.Var{}, fmt.Errorf("dist: KL(%s || %s): event widths %d and %d differ", name(tp), name(tq), cp, cq)
-	}
-	if ip, ok := p.(Independent); ok {
-		return klUnchecked(deref(ip.Base), q)
-	}
-	if iq, ok := q.(Independent); ok {
-		return klUnchecked(p, deref(iq.Base))
-	}
-	if ep, ok := p.(Expanded); ok {
-		return klUnchecked(deref(ep.Materialize()), q)
-	}
-	if eq, ok := q.(Expanded); ok {
-		return klUnchecked(p, deref(eq.Materialize()))
-	}
-	tdp, okp := p.(TransformedDistribution)
-	tdq, okq := q.(TransformedDistribution)
-	if okp && okq {
-		if err := sameTransforms(tdp.Transforms, tdq.Transforms); err != nil {
-			return ad.Var{}, err
-		}
-		return klUnchecked(deref(tdp.Base), deref(tdq.Base))
-	}
-	if dp, ok := p.(Delta); ok {
-		return klDelta(dp, q), nil
-	}
-	return ad.Var{}, noKLError(tp, tq)
+var (
+	typeIndependent = reflect.TypeFor[Independent]()
+	typeExpanded    = reflect.TypeFor[Expanded]()
+	typeTransformed = reflect.TypeFor[TransformedDistribution]()
+	typeDelta       = reflect.TypeFor[Delta]()
+)
+
+// wrapperRules are stage 2 of the rule table, in order.
+var wrapperRules = []*klRule{
+	{
+		pair:  Pair{P: "Independent(*)", Q: "*", Kind: Structural},
+		match: func(tp, _ reflect.Type) bool { return tp == typeIndependent },
+		reduce: func(p, q Distribution, _ bool) (Distribution, Distribution, error) {
+			return p.(Independent).Base, q, nil
+		},
+	},
+	{
+		pair:  Pair{P: "*", Q: "Independent(*)", Kind: Structural},
+		match: func(_, tq reflect.Type) bool { return tq == typeIndependent },
+		reduce: func(p, q Distribution, _ bool) (Distribution, Distribution, error) {
+			return p, q.(Independent).Base, nil
+		},
+	},
+	{
+		// Materializing keeps the base's concrete type, so for HasKL
+		// (peek) the base decides.
+		pair:  Pair{P: "Expanded(*)", Q: "*", Kind: Structural},
+		match: func(tp, _ reflect.Type) bool { return tp == typeExpanded },
+		reduce: func(p, q Distribution, peek bool) (Distribution, Distribution, error) {
+			if peek {
+				return p.(Expanded).Base, q, nil
+			}
+			return p.(Expanded).Materialize(), q, nil
+		},
+	},
+	{
+		pair:  Pair{P: "*", Q: "Expanded(*)", Kind: Structural},
+		match: func(_, tq reflect.Type) bool { return tq == typeExpanded },
+		reduce: func(p, q Distribution, peek bool) (Distribution, Distribution, error) {
+			if peek {
+				return p, q.(Expanded).Base, nil
+			}
+			return p, q.(Expanded).Materialize(), nil
+		},
+	},
+	{
+		pair:  Pair{P: "TransformedDistribution(T, *)", Q: "TransformedDistribution(T, *)", Kind: Structural},
+		match: func(tp, tq reflect.Type) bool { return tp == typeTransformed && tq == typeTransformed },
+		reduce: func(p, q Distribution, _ bool) (Distribution, Distribution, error) {
+			tdp, tdq := p.(TransformedDistribution), q.(TransformedDistribution)
+			if err := sameTransforms(tdp.Transforms, tdq.Transforms); err != nil {
+				return nil, nil, err
+			}
+			return tdp.Base, tdq.Base, nil
+		},
+	},
 }
 
-// hasStructuralKL reports whether klStructural resolves (p, q) to a
-// registered pair, following the same rules on the types.
-func hasStructuralKL(p, q Distribution) bool {
-	if ip, ok := p.(Independent); ok {
-		return HasKL(ip.Base, q)
-	}
-	if iq, ok := q.(Independent); ok {
-		return HasKL(p, iq.Base)
-	}
-	// Materializing keeps the base's concrete type, so the base decides.
-	if ep, ok := p.(Expanded); ok {
-		return HasKL(ep.Base, q)
-	}
-	if eq, ok := q.(Expanded); ok {
-		return HasKL(p, eq.Base)
-	}
-	tdp, okp := p.(TransformedDistribution)
-	tdq, okq := q.(TransformedDistribution)
-	if okp && okq {
-		return sameTransforms(tdp.Transforms, tdq.Transforms) == nil && HasKL(tdp.Base, tdq.Base)
-	}
-	_, ok := p.(Delta)
-	return ok
+// wildcardRules are stage 4 of the rule table, after the user rules.
+var wildcardRules = []*klRule{
+	{
+		pair:  Pair{P: "Delta", Q: "*", Kind: Structural},
+		match: func(tp, _ reflect.Type) bool { return tp == typeDelta },
+		kl:    func(p, q Distribution) (ad.Var, error) { return klDelta(p.(Delta), q), nil },
+	},
 }
 
 // sameTransforms returns nil when a and b are the same transforms in the
@@ -118,17 +127,4 @@ func klDelta(p Delta, q Distribution) ad.Var {
 		kl = ad.Add(kl, sumColsLike(expand(p.LogDensity, bp, cp), bp, c))
 	}
 	return expand(kl, b, 1)
-}
-
-// structuralPairs lists the structural rules as rows of Pairs, with "*"
-// for any distribution.
-func structuralPairs() []Pair {
-	return []Pair{
-		{P: "Delta", Q: "*", Kind: Structural},
-		{P: "Expanded(*)", Q: "*", Kind: Structural},
-		{P: "*", Q: "Expanded(*)", Kind: Structural},
-		{P: "Independent(*)", Q: "*", Kind: Structural},
-		{P: "*", Q: "Independent(*)", Kind: Structural},
-		{P: "TransformedDistribution(T, *)", Q: "TransformedDistribution(T, *)", Kind: Structural},
-	}
 }

@@ -16,10 +16,10 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/estimators"
+	"github.com/kldiv/kldiv/internal/bench"
 	"github.com/kldiv/kldiv/models"
 	"github.com/kldiv/kldiv/vi"
 )
@@ -93,50 +93,27 @@ func demoKL(w io.Writer, seed uint64) error {
 	return nil
 }
 
-// bimodal is the target 0.5 N(-3, 1) + 0.5 N(3, 1) as a model.
-func bimodal(p *vi.Program) {
-	z := p.Sample("z", vi.Flat{Cols: 1})
-	a := dist.Normal{Loc: ad.Scalar(-3), Scale: ad.Scalar(1)}.LogProb(z)
-	b := dist.Normal{Loc: ad.Scalar(3), Scale: ad.Scalar(1)}.LogProb(z)
-	p.Factor("target", ad.Shift(ad.LogSumExpCols(ad.ConcatCols(a, b)), math.Log(0.5)))
-}
-
-func bimodalDensity(x float64) float64 {
-	return 0.5*math.Exp(-0.5*(x+3)*(x+3))/math.Sqrt(2*math.Pi) + 0.5*math.Exp(-0.5*(x-3)*(x-3))/math.Sqrt(2*math.Pi)
-}
-
 // demoDirections fits N(m, s) to the bimodal target both ways.
 func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 	section(w, "2. Reverse KL(q||p) is mode seeking, forward KL(p||q) mode covering")
 	fmt.Fprintln(w, "Target p = 0.5 N(-3, 1) + 0.5 N(3, 1); q = N(m, s) from m = 1, s = 0.5; Adam 0.01, 4000 steps of 256 draws.")
 	fit := func(obj vi.Objective, sd uint64) (float64, float64, error) {
-		ms, err := w6Fit(obj, sd)
+		ms, err := bench.BimodalFit(obj, sd)
 		return ms[0], ms[1], err
 	}
 	mr, sr, err := fit(elbo.Trace{Particles: 256}, seed)
 	if err != nil {
 		return err
 	}
-	target := func(rng *rand.Rand, n int) map[string]ad.Matrix {
-		x := make([]float64, n)
-		for i := range x {
-			c := 3.0
-			if rng.IntN(2) == 0 {
-				c = -3
-			}
-			x[i] = c + rng.NormFloat64()
-		}
-		return map[string]ad.Matrix{"z": {Rows: n, Cols: 1, Data: x}}
-	}
-	mf, sf, err := fit(elbo.ForwardKLSamples{N: 256, Sample: target}, seed+1)
+	mf, sf, err := fit(elbo.ForwardKLSamples{N: 256, Sample: bench.BimodalSamples}, seed+1)
 	if err != nil {
 		return err
 	}
-	klr, klf := klDirections(mr, sr)
-	_, klf2 := klDirections(mf, sf)
+	klr, klf := bench.BimodalKL(mr, sr)
+	_, klf2 := bench.BimodalKL(mf, sf)
 	fmt.Fprintf(w, "\n%-28s %9s %9s %14s %14s\n", "fit", "m", "s", "KL(q||p)", "KL(p||q)")
 	fmt.Fprintf(w, "%-28s %9.4f %9.4f %14.6f %14.6f\n", "reverse KL (mode seeking)", mr, sr, klr, klf)
-	klr2, _ := klDirections(mf, sf)
+	klr2, _ := bench.BimodalKL(mf, sf)
 	fmt.Fprintf(w, "%-28s %9.4f %9.4f %14.6f %14.6f\n", "forward KL (mode covering)", mf, sf, klr2, klf2)
 	fmt.Fprintln(w, "\nExact optima: reverse m = ±2.98431, s = 1.02337 (KL 0.688769); forward m = 0, s = √10 = 3.16228 (KL 0.461995).")
 	if plotPath != "" {
@@ -146,52 +123,6 @@ func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 		fmt.Fprintf(w, "Plot of the target and both fits: %s\n", plotPath)
 	}
 	return nil
-}
-
-// w6Fit fits q = N(m, s) from m = 1, s = 0.5 to the bimodal target with
-// the objective (Adam 0.01, 4,000 steps) and returns the averages of m and
-// s over the last 1,000 steps.
-func w6Fit(obj vi.Objective, seed uint64) ([2]float64, error) {
-	var trail [][2]float64
-	guide := vi.GuideFunc(func(p *vi.Program) {
-		mm := p.Param("m", 1, 1, []float64{1}, nil)
-		ls := p.Param("log_s", 1, 1, []float64{math.Log(0.5)}, nil)
-		trail = append(trail, [2]float64{mm.Scalar(), math.Exp(ls.Scalar())})
-		p.Sample("z", dist.Normal{Loc: mm, Scale: ad.Exp(ls)})
-	})
-	if _, err := vi.Fit(context.Background(), bimodal, guide, obj, vi.Adam(0.01), vi.MaxSteps(4000), vi.Seed(seed), vi.Draws(0)); err != nil {
-		return [2]float64{}, err
-	}
-	var out [2]float64
-	for _, v := range trail[len(trail)-1000:] {
-		out[0] += v[0] / 1000
-		out[1] += v[1] / 1000
-	}
-	return out, nil
-}
-
-// klDirections returns KL(q||p) and KL(p||q) for q = N(m, s) against the
-// bimodal target by the trapezoidal rule on 60,001 points over [-30, 30].
-func klDirections(m, s float64) (rev, fwd float64) {
-	const n = 60001
-	h := 60.0 / (n - 1)
-	for i := 0; i < n; i++ {
-		x := -30 + float64(i)*h
-		p := bimodalDensity(x)
-		z := (x - m) / s
-		q := math.Exp(-0.5*z*z) / (s * math.Sqrt(2*math.Pi))
-		wt := h
-		if i == 0 || i == n-1 {
-			wt = h / 2
-		}
-		if q > 0 {
-			rev += wt * q * (math.Log(q) - math.Log(p))
-		}
-		if p > 0 {
-			fwd += wt * p * (math.Log(p) - math.Log(q))
-		}
-	}
-	return rev, fwd
 }
 
 func plotDirections(path string, mr, sr, mf, sf float64) error {
@@ -218,7 +149,7 @@ func plotDirections(path string, mr, sr, mf, sf float64) error {
 		pts  plotter.XYs
 		col  color.RGBA
 	}{
-		{"target p", curve(bimodalDensity), color.RGBA{A: 255}},
+		{"target p", curve(bench.BimodalDensity), color.RGBA{A: 255}},
 		{fmt.Sprintf("reverse KL fit N(%.2f, %.2f)", mr, sr), curve(normal(mr, sr)), color.RGBA{R: 200, A: 255}},
 		{fmt.Sprintf("forward KL fit N(%.2f, %.2f)", mf, sf), curve(normal(mf, sf)), color.RGBA{B: 200, A: 255}},
 	} {

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/dist/spec"
 	"github.com/kldiv/kldiv/estimators"
 )
 
@@ -74,7 +75,12 @@ type specError struct {
 
 func (e *specError) Error() string {
 	msg := strings.TrimPrefix(e.err.Error(), "dist: ")
-	var se *dist.SyntaxError
+	msg = strings.TrimPrefix(msg, "spec: ")
+	if strings.HasPrefix(msg, "JSON: ") {
+		// Errors of the JSON form read "P: spec JSON: at params.loc: ...".
+		msg = "spec " + msg
+	}
+	var se *spec.SyntaxError
 	if errors.As(e.err, &se) {
 		msg = fmt.Sprintf("column %d: %s", se.Pos+1, se.Msg)
 	}
@@ -83,11 +89,11 @@ func (e *specError) Error() string {
 
 // pos returns the byte offset the error points at, or -1.
 func (e *specError) pos() int {
-	var se *dist.SyntaxError
+	var se *spec.SyntaxError
 	if errors.As(e.err, &se) {
 		return se.Pos
 	}
-	var be *dist.BuildError
+	var be *spec.BuildError
 	if errors.As(e.err, &be) {
 		return be.Pos
 	}
@@ -124,8 +130,8 @@ func caret(src string, pos int) string {
 
 // parseSpecArg parses and checks a specification given on the command
 // line.
-func parseSpecArg(label, src string) (*dist.Spec, error) {
-	s, err := dist.ParseSpec(src)
+func parseSpecArg(label, src string) (*spec.Spec, error) {
+	s, err := spec.Parse(src)
 	if err != nil {
 		return nil, &specError{label: label, src: src, err: err}
 	}
@@ -134,29 +140,29 @@ func parseSpecArg(label, src string) (*dist.Spec, error) {
 
 // buildPair builds p and q broadcast to their common torch batch shape.
 // Its errors are *specError (naming P or Q) or *usageError.
-func buildPair(ps, qs *dist.Spec, psrc, qsrc string) (p, q dist.Distribution, batch []int, err error) {
-	pb, pe, err := dist.SpecShapes(ps)
+func buildPair(ps, qs *spec.Spec, psrc, qsrc string) (p, q dist.Distribution, batch []int, err error) {
+	pb, pe, err := spec.Shapes(ps)
 	if err != nil {
 		return nil, nil, nil, &specError{label: "P", src: psrc, err: err}
 	}
-	qb, qe, err := dist.SpecShapes(qs)
+	qb, qe, err := spec.Shapes(qs)
 	if err != nil {
 		return nil, nil, nil, &specError{label: "Q", src: qsrc, err: err}
 	}
 	if !slices.Equal(pe, qe) {
-		return nil, nil, nil, usagef("P and Q have different event shapes: %s and %s (a divergence compares distributions over the same values)", dist.FormatShape(pe), dist.FormatShape(qe))
+		return nil, nil, nil, usagef("P and Q have different event shapes: %s and %s (a divergence compares distributions over the same values)", spec.FormatShape(pe), spec.FormatShape(qe))
 	}
-	batch, ok := dist.BroadcastShapes(pb, qb)
+	batch, ok := spec.BroadcastShapes(pb, qb)
 	if !ok {
-		return nil, nil, nil, usagef("the batch shapes of P %s and Q %s do not broadcast", dist.FormatShape(pb), dist.FormatShape(qb))
+		return nil, nil, nil, usagef("the batch shapes of P %s and Q %s do not broadcast", spec.FormatShape(pb), spec.FormatShape(qb))
 	}
-	build := func(s *dist.Spec, own []int, label, src string) (dist.Distribution, error) {
+	build := func(s *spec.Spec, own []int, label, src string) (dist.Distribution, error) {
 		var d dist.Distribution
 		var err error
 		if n := numel(own); n == 1 || slices.Equal(own, batch) {
-			d, _, err = dist.Build(s)
+			d, _, err = spec.Build(s)
 		} else {
-			d, err = dist.BuildBatch(s, batch)
+			d, err = spec.BuildBatch(s, batch)
 		}
 		if err != nil {
 			return nil, &specError{label: label, src: src, err: err}
@@ -194,7 +200,7 @@ func fitBatch(v []float64, batch []int) ([]float64, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%d values for a batch of shape %s", len(v), dist.FormatShape(batch))
+	return nil, fmt.Errorf("%d values for a batch of shape %s", len(v), spec.FormatShape(batch))
 }
 
 // klDivergence returns KL(p || q): analytic when the pair is registered,
@@ -384,10 +390,10 @@ func indexString(shape []int, k int) string {
 	return "[" + strings.Join(idx, ", ") + "]"
 }
 
-func writeText(w io.Writer, ps, qs *dist.Spec, batch []int, rows []namedDivergence, cfg klConfig) {
+func writeText(w io.Writer, ps, qs *spec.Spec, batch []int, rows []namedDivergence, cfg klConfig) {
 	fmt.Fprintf(w, "P = %s\nQ = %s\n", ps, qs)
 	if len(batch) > 0 {
-		fmt.Fprintf(w, "batch shape %s\n", dist.FormatShape(batch))
+		fmt.Fprintf(w, "batch shape %s\n", spec.FormatShape(batch))
 	}
 	fmt.Fprintln(w)
 	if len(batch) == 0 {
@@ -661,7 +667,7 @@ func batchKL(cfg klConfig, line []byte) (batchResult, error) {
 			return batchResult{}, fmt.Errorf("unknown key %q (want \"p\" and \"q\")", k)
 		}
 	}
-	var specs [2]*dist.Spec
+	var specs [2]*spec.Spec
 	var srcs [2]string
 	for i, k := range []string{"p", "q"} {
 		raw, ok := m[k]
@@ -671,14 +677,14 @@ func batchKL(cfg klConfig, line []byte) (batchResult, error) {
 		label := strings.ToUpper(k)
 		var src string
 		if json.Unmarshal(raw, &src) == nil {
-			s, err := dist.ParseSpec(src)
+			s, err := spec.Parse(src)
 			if err != nil {
 				return batchResult{}, &specError{label: label, src: src, err: err}
 			}
 			specs[i], srcs[i] = s, src
 			continue
 		}
-		s, err := dist.SpecFromJSON(raw)
+		s, err := spec.FromJSON(raw)
 		if err != nil {
 			return batchResult{}, &specError{label: label, err: err}
 		}

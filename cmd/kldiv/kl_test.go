@@ -19,6 +19,7 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/dist/spec"
 	"github.com/kldiv/kldiv/estimators"
 )
 
@@ -63,9 +64,9 @@ func jsQuadCLI(p, q func(float64) float64, lo, hi float64) float64 {
 
 func mustSpecCLI(t *testing.T, src string) dist.Distribution {
 	t.Helper()
-	s, err := dist.ParseSpec(src)
+	s, err := spec.Parse(src)
 	require.NoError(t, err)
-	d, _, err := dist.Build(s)
+	d, _, err := spec.Build(s)
 	require.NoError(t, err)
 	return d
 }

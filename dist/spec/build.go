@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"errors"
@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
 )
 
-// Building distributions from specifications (Spec, from ParseSpec or
-// SpecFromJSON) with torch.distributions semantics.
+// Building distributions from specifications (Spec, from Parse or
+// FromJSON) with torch.distributions semantics.
 //
 // Shapes. A torch distribution has a batch shape and an event shape. Build
 // flattens the batch dimensions (row-major) into rows and the event
@@ -43,7 +44,7 @@ const maxBuildElements = 1 << 22
 // BuildError reports why a Spec does not describe a distribution: the
 // family (or transform) being built, the argument concerned, the byte
 // offset of the offending value in the parsed source (or -1 when the
-// Spec did not come from ParseSpec), and what was wrong. Invalid
+// Spec did not come from Parse), and what was wrong. Invalid
 // parameter values wrap the *ParamError of the family's constructor.
 type BuildError struct {
 	Family string // e.g. "Normal", "AffineTransform"
@@ -56,7 +57,7 @@ type BuildError struct {
 // Error implements error.
 func (e *BuildError) Error() string {
 	var b strings.Builder
-	b.WriteString("dist: ")
+	b.WriteString("spec: ")
 	b.WriteString(e.Family)
 	if e.Arg != "" {
 		b.WriteString(": argument ")
@@ -87,8 +88,8 @@ func buildErr(family, arg string, pos int, format string, args ...any) *BuildErr
 // torch's names; validate_args is accepted and ignored; defaults are
 // torch's. Errors are *BuildError values naming the family, the argument
 // and what was wrong, with the column of the offending value when s came
-// from ParseSpec; Build never panics.
-func Build(s *Spec) (Distribution, []int, error) {
+// from Parse; Build never panics.
+func Build(s *Spec) (dist.Distribution, []int, error) {
 	n, err := buildNode(s, 0)
 	if err != nil {
 		return nil, nil, err
@@ -104,7 +105,7 @@ func Build(s *Spec) (Distribution, []int, error) {
 // shape batch, as torch's Distribution.expand(batch): s's batch shape
 // must broadcast to batch (numpy rules, without changing batch). The
 // result has numel(batch) rows.
-func BuildBatch(s *Spec, batch []int) (Distribution, error) {
+func BuildBatch(s *Spec, batch []int) (dist.Distribution, error) {
 	n, err := buildNode(s, 0)
 	if err != nil {
 		return nil, err
@@ -115,9 +116,9 @@ func BuildBatch(s *Spec, batch []int) (Distribution, error) {
 	return n.build(slices.Clone(batch), 0)
 }
 
-// SpecShapes returns the torch batch and event shapes of the distribution
+// Shapes returns the torch batch and event shapes of the distribution
 // s describes, with the errors Build would return for the arguments.
-func SpecShapes(s *Spec) (batch, event []int, err error) {
+func Shapes(s *Spec) (batch, event []int, err error) {
 	n, err := buildNode(s, 0)
 	if err != nil {
 		return nil, nil, err
@@ -173,7 +174,7 @@ type node struct {
 	// moved into the columns: numel(batch[:len-absorb]) rows and
 	// numel(batch[len-absorb:]) * numel(event) columns. absorb > 0 only
 	// when elementwise.
-	build func(batch []int, absorb int) (Distribution, error)
+	build func(batch []int, absorb int) (dist.Distribution, error)
 }
 
 // splitBatch returns the number of rows and columns of a layout.
@@ -581,7 +582,7 @@ func wrapErr(family string, pos int, refs map[string]laid, err error) error {
 	if errors.As(err, &be) {
 		return err
 	}
-	var pe *ParamError
+	var pe *dist.ParamError
 	if errors.As(err, &pe) {
 		e := &BuildError{Family: family, Arg: pe.Param, Pos: pos, Err: err}
 		where := ""

@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
 )
 
 // Builders of the structural families (Independent, MixtureSameFamily,
@@ -57,12 +58,12 @@ func buildIndependent(s *Spec, depth int) (*node, error) {
 	nb := len(base.batch) - k
 	re := slices.Clone(base.batch[nb:])
 	n := &node{family: fam, pos: s.Pos, batch: slices.Clone(base.batch[:nb]), event: append(slices.Clone(re), base.event...), elementwise: base.elementwise}
-	n.build = func(batch []int, absorb int) (Distribution, error) {
+	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
 		d, err := base.build(append(slices.Clone(batch), re...), absorb+k)
 		if err != nil {
 			return nil, err
 		}
-		ind, err := NewIndependent(d, k)
+		ind, err := dist.NewIndependent(d, k)
 		return ind, wrapErr(fam, s.Pos, nil, err)
 	}
 	return n, nil
@@ -123,7 +124,7 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 		return nil, buildErr(fam, "batch_shape", sv.Pos, "more than %d elements", maxBuildElements)
 	}
 	n := &node{family: fam, pos: s.Pos, batch: shape, event: slices.Clone(base.event), elementwise: base.elementwise}
-	n.build = func(batch []int, absorb int) (Distribution, error) {
+	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
 		if nb, _ := numelLimit(base.batch); nb == 1 && (absorb == 0 || len(base.event) == 0) {
 			// A shared base: dist.Expanded broadcasts it.
 			d, err := base.build(base.batch, 0)
@@ -131,7 +132,7 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 				return nil, err
 			}
 			rows, cols := splitBatch(batch, base.event, absorb)
-			e, err := Expand(d, rows, cols)
+			e, err := dist.Expand(d, rows, cols)
 			return e, wrapErr(fam, s.Pos, nil, err)
 		}
 		return base.build(batch, absorb)
@@ -181,7 +182,7 @@ func buildDelta(s *Spec, _ int) (*node, error) {
 		return nil, buildErr(fam, "", s.Pos, "more than %d elements", maxBuildElements)
 	}
 	n := &node{family: fam, pos: s.Pos, batch: batch, event: event, elementwise: true}
-	n.build = func(batch []int, absorb int) (Distribution, error) {
+	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
 		rows, cols := splitBatch(batch, event, absorb)
 		// v with its event dimensions appended to the batch: a univariate
 		// layout over batch + event with absorb + ed column dimensions.
@@ -212,7 +213,7 @@ func buildDelta(s *Spec, _ int) (*node, error) {
 				ldv = ad.Const(rows, cols, data)
 			}
 		}
-		d, err := DeltaOf(lv.v, ldv)
+		d, err := dist.DeltaOf(lv.v, ldv)
 		if err != nil {
 			return nil, wrapErr(fam, s.Pos, refs, err)
 		}
@@ -285,7 +286,7 @@ func buildMixture(s *Spec, depth int) (*node, error) {
 		return nil, buildErr(fam, "", s.Pos, "more than %d elements", maxBuildElements)
 	}
 	n := &node{family: fam, pos: s.Pos, batch: batch, event: slices.Clone(comp.event)}
-	n.build = func(batch []int, absorb int) (Distribution, error) {
+	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
 		if absorb > 0 {
 			return nil, buildErr(fam, "", s.Pos, "cannot take batch dimensions into the event: kldiv scores a mixture row jointly")
 		}
@@ -304,11 +305,11 @@ func buildMixture(s *Spec, depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		var d MixtureSameFamily
+		var d dist.MixtureSameFamily
 		if wname == "probs" {
-			d, err = MixtureProbs(l.v, c)
+			d, err = dist.MixtureProbs(l.v, c)
 		} else {
-			d, err = MixtureLogits(l.v, c)
+			d, err = dist.MixtureLogits(l.v, c)
 		}
 		if err != nil {
 			return nil, wrapErr("Categorical", ms.Pos, map[string]laid{wname: l}, err)
@@ -548,19 +549,19 @@ func shapeThrough(ts []*tnode, shape []int, forward bool) ([]int, error) {
 // shape (batch + event) with cd trailing dimensions in the columns, and
 // the shape after it. name is the name dist gives it in errors
 // (transforms[i] or transforms[i][j]).
-func (t *tnode) bijector(shape []int, cd int, name string, refs map[string]laid) (Bijector, []int, error) {
+func (t *tnode) bijector(shape []int, cd int, name string, refs map[string]laid) (dist.Bijector, []int, error) {
 	switch t.kind {
 	case tExp:
-		return Exp{}, shape, nil
+		return dist.Exp{}, shape, nil
 	case tSigmoid:
-		return Sigmoid{}, shape, nil
+		return dist.Sigmoid{}, shape, nil
 	case tTanh:
-		return Tanh{}, shape, nil
+		return dist.Tanh{}, shape, nil
 	case tSoftplus:
-		return Softplus{}, shape, nil
+		return dist.Softplus{}, shape, nil
 	case tStickBreaking:
 		out, err := shapeThrough([]*tnode{t}, shape, true)
-		return StickBreaking{}, out, err
+		return dist.StickBreaking{}, out, err
 	case tAffine:
 		if b, ok := broadcastShapes(shape, t.loc.shape, t.scale.shape); !ok || !slices.Equal(b, shape) {
 			return nil, nil, buildErr(t.name, "", t.pos, "loc %s and scale %s do not broadcast to the shape %s", FormatShape(t.loc.shape), FormatShape(t.scale.shape), FormatShape(shape))
@@ -568,9 +569,9 @@ func (t *tnode) bijector(shape []int, cd int, name string, refs map[string]laid)
 		loc := layoutParam(t.loc, 0, shape, cd, false, false)
 		sc := layoutParam(t.scale, 0, shape, cd, false, false)
 		refs[name+".loc"], refs[name+".scale"] = loc, sc
-		return Affine{Loc: loc.v, Scale: sc.v}, shape, nil
+		return dist.Affine{Loc: loc.v, Scale: sc.v}, shape, nil
 	}
-	c := make(Compose, len(t.parts))
+	c := make(dist.Compose, len(t.parts))
 	for j, p := range t.parts {
 		var err error
 		if c[j], shape, err = p.bijector(shape, cd, fmt.Sprintf("%s[%d]", name, j), refs); err != nil {
@@ -631,7 +632,7 @@ func buildTransformed(s *Spec, depth int) (*node, error) {
 	}
 	cut := len(fwd) - evDim
 	n := &node{family: fam, pos: s.Pos, batch: slices.Clone(fwd[:cut]), event: slices.Clone(fwd[cut:]), elementwise: elementwise}
-	n.build = func(batch []int, absorb int) (Distribution, error) {
+	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
 		if absorb > 0 && !elementwise {
 			return nil, buildErr(fam, "", s.Pos, "cannot take batch dimensions into the event: the transforms map whole rows")
 		}
@@ -646,14 +647,14 @@ func buildTransformed(s *Spec, depth int) (*node, error) {
 			return nil, err
 		}
 		refs := map[string]laid{}
-		bij := make([]Bijector, len(ts))
+		bij := make([]dist.Bijector, len(ts))
 		shape := fb
 		for i, t := range ts {
 			if bij[i], shape, err = t.bijector(shape, cd, fmt.Sprintf("transforms[%d]", i), refs); err != nil {
 				return nil, err
 			}
 		}
-		d, err := NewTransformed(b, bij...)
+		d, err := dist.NewTransformed(b, bij...)
 		if err != nil {
 			return nil, wrapErr(fam, s.Pos, refs, err)
 		}

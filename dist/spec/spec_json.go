@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// SpecFromJSON decodes a specification in the JSON form
+// FromJSON decodes a specification in the JSON form
 //
 //	{"family": "Normal", "params": {"loc": 0.5, "scale": 2.0}}
 //
@@ -28,22 +28,22 @@ import (
 //
 // The Spec has no source positions (every Pos is -1). Keyword arguments
 // are in sorted order. Errors name the path of the offending value.
-func SpecFromJSON(data []byte) (*Spec, error) {
+func FromJSON(data []byte) (*Spec, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("dist: spec JSON: %w", err)
+		return nil, fmt.Errorf("spec: JSON: %w", err)
 	}
 	if dec.More() {
-		return nil, errors.New("dist: spec JSON: unexpected data after the object")
+		return nil, errors.New("spec: JSON: unexpected data after the object")
 	}
-	return SpecFromMap(v)
+	return FromMap(v)
 }
 
-// SpecFromMap is SpecFromJSON for a value decoded by encoding/json (a
+// FromMap is FromJSON for a value decoded by encoding/json (a
 // map[string]any; numbers as float64 or json.Number).
-func SpecFromMap(v any) (*Spec, error) {
+func FromMap(v any) (*Spec, error) {
 	return specFromJSONValue(v, "", 0)
 }
 
@@ -51,7 +51,7 @@ func jsonErr(path, format string, args ...any) error {
 	if path == "" {
 		path = "the top level"
 	}
-	return fmt.Errorf("dist: spec JSON: at %s: %s", path, fmt.Sprintf(format, args...))
+	return fmt.Errorf("spec: JSON: at %s: %s", path, fmt.Sprintf(format, args...))
 }
 
 func specFromJSONValue(v any, path string, depth int) (*Spec, error) {

@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"fmt"
@@ -66,12 +66,12 @@ type SyntaxError struct {
 
 // Error implements error.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("dist: spec %q: at column %d: %s", e.Src, e.Pos+1, e.Msg)
+	return fmt.Sprintf("spec: %q: at column %d: %s", e.Src, e.Pos+1, e.Msg)
 }
 
-// ParseSpec parses a specification. It returns a *SyntaxError that gives
+// Parse parses a specification. It returns a *SyntaxError that gives
 // the column and what was expected there.
-func ParseSpec(src string) (*Spec, error) {
+func Parse(src string) (*Spec, error) {
 	p := &parser{src: src}
 	p.skip()
 	s, err := p.spec()
@@ -367,7 +367,7 @@ func (p *parser) list() (Value, error) {
 	}
 }
 
-// String formats a Spec back in the syntax ParseSpec reads.
+// String formats a Spec back in the syntax Parse reads.
 func (s *Spec) String() string {
 	var b strings.Builder
 	b.WriteString(s.Family)

@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"errors"
@@ -12,12 +12,13 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/dist"
 )
 
 // buildSrcBuild parses and builds src, failing the test on an error.
-func buildSrcBuild(t *testing.T, src string) (Distribution, []int) {
+func buildSrcBuild(t *testing.T, src string) (dist.Distribution, []int) {
 	t.Helper()
-	s, err := ParseSpec(src)
+	s, err := Parse(src)
 	require.NoError(t, err, src)
 	d, batch, err := Build(s)
 	require.NoError(t, err, src)
@@ -26,7 +27,7 @@ func buildSrcBuild(t *testing.T, src string) (Distribution, []int) {
 
 // assertSameBuild checks that got has want's concrete type and shape and
 // the same log-density at draws of want (and at draws of got).
-func assertSameBuild(t *testing.T, want, got Distribution, msg string) {
+func assertSameBuild(t *testing.T, want, got dist.Distribution, msg string) {
 	t.Helper()
 	require.IsType(t, want, got, msg)
 	bw, cw := want.Shape()
@@ -53,69 +54,69 @@ func TestBuildFamiliesAgainstDirect(t *testing.T) {
 	r := ad.Row
 	cases := []struct {
 		src  string
-		want Distribution
+		want dist.Distribution
 	}{
-		{"Normal(0.5, 2)", Must(NormalOf(s(0.5), s(2)))},
-		{"Normal(loc=0.5, scale=2)", Must(NormalOf(s(0.5), s(2)))},
-		{"torch.distributions.Normal(scale=2, loc=0.5, validate_args=False)", Must(NormalOf(s(0.5), s(2)))},
-		{"Normal([0, 1, 2], 1)", Must(NormalOf(colBuild(0, 1, 2), s(1)))},
-		{"Normal([[0], [1]], [1, 2, 3])", Must(NormalOf(colBuild(0, 0, 0, 1, 1, 1), colBuild(1, 2, 3, 1, 2, 3)))},
-		{"Cauchy(1, 3)", Must(CauchyOf(s(1), s(3)))},
-		{"Laplace(-1, [0.5, 2])", Must(LaplaceOf(s(-1), colBuild(0.5, 2)))},
-		{"Gumbel(1, 2)", Must(GumbelOf(s(1), s(2)))},
-		{"LogNormal(0.2, 0.7)", Must(LogNormalOf(s(0.2), s(0.7)))},
-		{"Beta(2, 5)", Must(BetaOf(s(2), s(5)))},
-		{"Beta(concentration0=5, concentration1=2)", Must(BetaOf(s(2), s(5)))},
-		{"Gamma(2, rate=3)", Must(GammaOf(s(2), s(3)))},
-		{"InverseGamma(3, 2)", Must(InverseGammaOf(s(3), s(2)))},
-		{"Uniform(-1, [1, 2])", Must(UniformOf(s(-1), colBuild(1, 2)))},
-		{"Pareto(1, 3)", Must(ParetoOf(s(1), s(3)))},
-		{"Weibull(2, 1.5)", Must(WeibullOf(s(2), s(1.5)))},
-		{"Chi2(3)", Must(Chi2Of(s(3)))},
-		{"Exponential([1, 2])", Must(ExponentialOf(colBuild(1, 2)))},
-		{"HalfNormal(2)", Must(HalfNormalOf(s(2)))},
-		{"HalfCauchy(2)", Must(HalfCauchyOf(s(2)))},
-		{"StudentT(4)", Must(StudentTOf(s(4), s(0), s(1)))},
-		{"StudentT(4, scale=2)", Must(StudentTOf(s(4), s(0), s(2)))},
-		{"StudentT(4, 1, 2)", Must(StudentTOf(s(4), s(1), s(2)))},
-		{"Poisson(3.5)", Must(PoissonOf(s(3.5)))},
-		{"VonMises(1, [0.5, 4])", Must(VonMisesOf(s(1), colBuild(0.5, 4)))},
-		{"Kumaraswamy(2, concentration0=3)", Must(KumaraswamyOf(s(2), s(3)))},
-		{"ContinuousBernoulli(0.3)", Must(ContinuousBernoulliOf(s(0.3)))},
-		{"ContinuousBernoulli(logits=[1, -2], lims=(0.499, 0.501))", Must(ContinuousBernoulliLogitsOf(colBuild(1, -2)))},
-		{"Bernoulli(0.3)", Must(BernoulliOf(s(0.3)))},
-		{"Bernoulli(logits=[-1, 2])", Must(BernoulliLogitsOf(colBuild(-1, 2)))},
-		{"Geometric(probs=0.25)", Must(GeometricOf(s(0.25)))},
-		{"Geometric(logits=0.5)", Must(GeometricLogitsOf(s(0.5)))},
-		{"Binomial(10, 0.3)", Must(BinomialOf(s(10), s(0.3)))},
-		{"Binomial(probs=0.3)", Must(BinomialOf(s(1), s(0.3)))},
-		{"Binomial(total_count=[5, 6], logits=0.1)", Must(BinomialLogitsOf(colBuild(5, 6), s(0.1)))},
-		{"NegativeBinomial(3, 0.4)", Must(NegativeBinomialOf(s(3), s(0.4)))},
-		{"NegativeBinomial(3, logits=-0.2)", Must(NegativeBinomialLogitsOf(s(3), s(-0.2)))},
-		{"RelaxedBernoulli(0.5, 0.3)", Must(RelaxedBernoulliOf(s(0.5), s(0.3)))},
-		{"RelaxedBernoulli(0.5, logits=1)", Must(RelaxedBernoulliLogitsOf(s(0.5), s(1)))},
-		{"Categorical([0.2, 0.3, 0.5])", Must(CategoricalOf(r([]float64{0.2, 0.3, 0.5})))},
-		{"Categorical(logits=[[0, 1], [2, 0]])", Must(CategoricalLogitsOf(ad.Const(2, 2, []float64{0, 1, 2, 0})))},
-		{"OneHotCategorical([0.2, 0.8])", Must(OneHotCategoricalOf(r([]float64{0.2, 0.8})))},
-		{"OneHotCategorical(logits=[1, 2, 3])", Must(OneHotCategoricalLogitsOf(r([]float64{1, 2, 3})))},
-		{"Multinomial(5, [0.2, 0.8])", Must(MultinomialOf(s(5), r([]float64{0.2, 0.8})))},
-		{"Multinomial(probs=[0.2, 0.8])", Must(MultinomialOf(s(1), r([]float64{0.2, 0.8})))},
-		{"Multinomial([3, 4], logits=[0.5, 0.1])", Must(MultinomialLogitsOf(colBuild(3, 4), r([]float64{0.5, 0.1})))},
-		{"RelaxedOneHotCategorical(0.5, [0.2, 0.8])", Must(RelaxedOneHotCategoricalOf(s(0.5), r([]float64{0.2, 0.8})))},
-		{"RelaxedOneHotCategorical([0.5, 2], logits=[1, 2, 3])", Must(RelaxedOneHotCategoricalLogitsOf(colBuild(0.5, 2), ad.Const(2, 3, []float64{1, 2, 3, 1, 2, 3})))},
-		{"Dirichlet([1, 2, 3])", Must(DirichletOf(r([]float64{1, 2, 3})))},
-		{"Dirichlet([[1, 2], [3, 4]])", Must(DirichletOf(ad.Const(2, 2, []float64{1, 2, 3, 4})))},
-		{"MultivariateNormal([0, 1], [[2, 0.5], [0.5, 1]])", Must(MultivariateNormalCov(r([]float64{0, 1}), r([]float64{2, 0.5, 0.5, 1})))},
-		{"MultivariateNormal([0, 1], precision_matrix=[[2, 0.5], [0.5, 1]])", Must(MultivariateNormalPrecision(r([]float64{0, 1}), r([]float64{2, 0.5, 0.5, 1})))},
-		{"MultivariateNormal([0, 1], scale_tril=[[2, 0], [0.5, 1]])", Must(MultivariateNormalScaleTril(r([]float64{0, 1}), r([]float64{2, 0, 0.5, 1})))},
+		{"Normal(0.5, 2)", dist.Must(dist.NormalOf(s(0.5), s(2)))},
+		{"Normal(loc=0.5, scale=2)", dist.Must(dist.NormalOf(s(0.5), s(2)))},
+		{"torch.distributions.Normal(scale=2, loc=0.5, validate_args=False)", dist.Must(dist.NormalOf(s(0.5), s(2)))},
+		{"Normal([0, 1, 2], 1)", dist.Must(dist.NormalOf(colBuild(0, 1, 2), s(1)))},
+		{"Normal([[0], [1]], [1, 2, 3])", dist.Must(dist.NormalOf(colBuild(0, 0, 0, 1, 1, 1), colBuild(1, 2, 3, 1, 2, 3)))},
+		{"Cauchy(1, 3)", dist.Must(dist.CauchyOf(s(1), s(3)))},
+		{"Laplace(-1, [0.5, 2])", dist.Must(dist.LaplaceOf(s(-1), colBuild(0.5, 2)))},
+		{"Gumbel(1, 2)", dist.Must(dist.GumbelOf(s(1), s(2)))},
+		{"LogNormal(0.2, 0.7)", dist.Must(dist.LogNormalOf(s(0.2), s(0.7)))},
+		{"Beta(2, 5)", dist.Must(dist.BetaOf(s(2), s(5)))},
+		{"Beta(concentration0=5, concentration1=2)", dist.Must(dist.BetaOf(s(2), s(5)))},
+		{"Gamma(2, rate=3)", dist.Must(dist.GammaOf(s(2), s(3)))},
+		{"InverseGamma(3, 2)", dist.Must(dist.InverseGammaOf(s(3), s(2)))},
+		{"Uniform(-1, [1, 2])", dist.Must(dist.UniformOf(s(-1), colBuild(1, 2)))},
+		{"Pareto(1, 3)", dist.Must(dist.ParetoOf(s(1), s(3)))},
+		{"Weibull(2, 1.5)", dist.Must(dist.WeibullOf(s(2), s(1.5)))},
+		{"Chi2(3)", dist.Must(dist.Chi2Of(s(3)))},
+		{"Exponential([1, 2])", dist.Must(dist.ExponentialOf(colBuild(1, 2)))},
+		{"HalfNormal(2)", dist.Must(dist.HalfNormalOf(s(2)))},
+		{"HalfCauchy(2)", dist.Must(dist.HalfCauchyOf(s(2)))},
+		{"StudentT(4)", dist.Must(dist.StudentTOf(s(4), s(0), s(1)))},
+		{"StudentT(4, scale=2)", dist.Must(dist.StudentTOf(s(4), s(0), s(2)))},
+		{"StudentT(4, 1, 2)", dist.Must(dist.StudentTOf(s(4), s(1), s(2)))},
+		{"Poisson(3.5)", dist.Must(dist.PoissonOf(s(3.5)))},
+		{"VonMises(1, [0.5, 4])", dist.Must(dist.VonMisesOf(s(1), colBuild(0.5, 4)))},
+		{"Kumaraswamy(2, concentration0=3)", dist.Must(dist.KumaraswamyOf(s(2), s(3)))},
+		{"ContinuousBernoulli(0.3)", dist.Must(dist.ContinuousBernoulliOf(s(0.3)))},
+		{"ContinuousBernoulli(logits=[1, -2], lims=(0.499, 0.501))", dist.Must(dist.ContinuousBernoulliLogitsOf(colBuild(1, -2)))},
+		{"Bernoulli(0.3)", dist.Must(dist.BernoulliOf(s(0.3)))},
+		{"Bernoulli(logits=[-1, 2])", dist.Must(dist.BernoulliLogitsOf(colBuild(-1, 2)))},
+		{"Geometric(probs=0.25)", dist.Must(dist.GeometricOf(s(0.25)))},
+		{"Geometric(logits=0.5)", dist.Must(dist.GeometricLogitsOf(s(0.5)))},
+		{"Binomial(10, 0.3)", dist.Must(dist.BinomialOf(s(10), s(0.3)))},
+		{"Binomial(probs=0.3)", dist.Must(dist.BinomialOf(s(1), s(0.3)))},
+		{"Binomial(total_count=[5, 6], logits=0.1)", dist.Must(dist.BinomialLogitsOf(colBuild(5, 6), s(0.1)))},
+		{"NegativeBinomial(3, 0.4)", dist.Must(dist.NegativeBinomialOf(s(3), s(0.4)))},
+		{"NegativeBinomial(3, logits=-0.2)", dist.Must(dist.NegativeBinomialLogitsOf(s(3), s(-0.2)))},
+		{"RelaxedBernoulli(0.5, 0.3)", dist.Must(dist.RelaxedBernoulliOf(s(0.5), s(0.3)))},
+		{"RelaxedBernoulli(0.5, logits=1)", dist.Must(dist.RelaxedBernoulliLogitsOf(s(0.5), s(1)))},
+		{"Categorical([0.2, 0.3, 0.5])", dist.Must(dist.CategoricalOf(r([]float64{0.2, 0.3, 0.5})))},
+		{"Categorical(logits=[[0, 1], [2, 0]])", dist.Must(dist.CategoricalLogitsOf(ad.Const(2, 2, []float64{0, 1, 2, 0})))},
+		{"OneHotCategorical([0.2, 0.8])", dist.Must(dist.OneHotCategoricalOf(r([]float64{0.2, 0.8})))},
+		{"OneHotCategorical(logits=[1, 2, 3])", dist.Must(dist.OneHotCategoricalLogitsOf(r([]float64{1, 2, 3})))},
+		{"Multinomial(5, [0.2, 0.8])", dist.Must(dist.MultinomialOf(s(5), r([]float64{0.2, 0.8})))},
+		{"Multinomial(probs=[0.2, 0.8])", dist.Must(dist.MultinomialOf(s(1), r([]float64{0.2, 0.8})))},
+		{"Multinomial([3, 4], logits=[0.5, 0.1])", dist.Must(dist.MultinomialLogitsOf(colBuild(3, 4), r([]float64{0.5, 0.1})))},
+		{"RelaxedOneHotCategorical(0.5, [0.2, 0.8])", dist.Must(dist.RelaxedOneHotCategoricalOf(s(0.5), r([]float64{0.2, 0.8})))},
+		{"RelaxedOneHotCategorical([0.5, 2], logits=[1, 2, 3])", dist.Must(dist.RelaxedOneHotCategoricalLogitsOf(colBuild(0.5, 2), ad.Const(2, 3, []float64{1, 2, 3, 1, 2, 3})))},
+		{"Dirichlet([1, 2, 3])", dist.Must(dist.DirichletOf(r([]float64{1, 2, 3})))},
+		{"Dirichlet([[1, 2], [3, 4]])", dist.Must(dist.DirichletOf(ad.Const(2, 2, []float64{1, 2, 3, 4})))},
+		{"MultivariateNormal([0, 1], [[2, 0.5], [0.5, 1]])", dist.Must(dist.MultivariateNormalCov(r([]float64{0, 1}), r([]float64{2, 0.5, 0.5, 1})))},
+		{"MultivariateNormal([0, 1], precision_matrix=[[2, 0.5], [0.5, 1]])", dist.Must(dist.MultivariateNormalPrecision(r([]float64{0, 1}), r([]float64{2, 0.5, 0.5, 1})))},
+		{"MultivariateNormal([0, 1], scale_tril=[[2, 0], [0.5, 1]])", dist.Must(dist.MultivariateNormalScaleTril(r([]float64{0, 1}), r([]float64{2, 0, 0.5, 1})))},
 		// loc broadcast against a batch of matrices
 		{"MultivariateNormal([0, 1], scale_tril=[[[2, 0], [0.5, 1]], [[1, 0], [0, 3]]])",
-			Must(MultivariateNormalScaleTril(r([]float64{0, 1}), ad.Const(2, 4, []float64{2, 0, 0.5, 1, 1, 0, 0, 3})))},
+			dist.Must(dist.MultivariateNormalScaleTril(r([]float64{0, 1}), ad.Const(2, 4, []float64{2, 0, 0.5, 1, 1, 0, 0, 3})))},
 		{"LowRankMultivariateNormal([0, 1, 2], [[1], [0.5], [0]], [1, 2, 3])",
-			Must(LowRankMultivariateNormalOf(r([]float64{0, 1, 2}), r([]float64{1, 0.5, 0}), r([]float64{1, 2, 3})))},
-		{"Delta(1.5)", Must(DeltaOf(s(1.5), ad.Var{}))},
-		{"Delta([1, 2], log_density=0.5)", Must(DeltaOf(colBuild(1, 2), s(0.5)))},
-		{"Delta([1, 2], log_density=0.5, event_dim=1)", Must(DeltaOf(r([]float64{1, 2}), r([]float64{0.5, 0})))},
+			dist.Must(dist.LowRankMultivariateNormalOf(r([]float64{0, 1, 2}), r([]float64{1, 0.5, 0}), r([]float64{1, 2, 3})))},
+		{"Delta(1.5)", dist.Must(dist.DeltaOf(s(1.5), ad.Var{}))},
+		{"Delta([1, 2], log_density=0.5)", dist.Must(dist.DeltaOf(colBuild(1, 2), s(0.5)))},
+		{"Delta([1, 2], log_density=0.5, event_dim=1)", dist.Must(dist.DeltaOf(r([]float64{1, 2}), r([]float64{0.5, 0})))},
 	}
 	for _, c := range cases {
 		got, _ := buildSrcBuild(t, c.src)
@@ -156,9 +157,9 @@ func TestBuildShapes(t *testing.T) {
 		{"Delta([[1, 2], [3, 4]], event_dim=1)", []int{2}, []int{2}, 2, 2},
 	}
 	for _, c := range cases {
-		s, err := ParseSpec(c.src)
+		s, err := Parse(c.src)
 		require.NoError(t, err)
-		batch, event, err := SpecShapes(s)
+		batch, event, err := Shapes(s)
 		require.NoError(t, err, c.src)
 		assert.Equal(t, c.batch, batch, "%s: batch", c.src)
 		assert.Equal(t, c.event, event, "%s: event", c.src)
@@ -175,7 +176,7 @@ func TestBuildShapes(t *testing.T) {
 // its log-density, against gonum.
 func TestBuildIndependent(t *testing.T) {
 	d, _ := buildSrcBuild(t, "Independent(Normal([[0, 1, 2], [3, 4, 5]], [1, 2, 3]), 1)")
-	ind, ok := d.(Independent)
+	ind, ok := d.(dist.Independent)
 	require.True(t, ok)
 	assert.Equal(t, 1, ind.ReinterpretedBatchNdims)
 	x := ad.Const(2, 3, []float64{0.5, -1, 2, 3, 3.5, 7})
@@ -199,7 +200,7 @@ func TestBuildIndependent(t *testing.T) {
 func TestBuildMixture(t *testing.T) {
 	d, batch := buildSrcBuild(t, "MixtureSameFamily(Categorical(probs=[[0.3, 0.7], [0.6, 0.4]]), Normal([[-1, 2], [0, 5]], [[1, 0.5], [2, 3]]))")
 	assert.Equal(t, []int{2}, batch)
-	m, ok := d.(MixtureSameFamily)
+	m, ok := d.(dist.MixtureSameFamily)
 	require.True(t, ok)
 	kc, _ := m.Components.Shape()
 	assert.Equal(t, 4, kc)
@@ -251,18 +252,18 @@ func TestBuildTransformed(t *testing.T) {
 	assert.InDelta(t, distuv.Normal{Mu: 1, Sigma: 6}.LogProb(-4), lp[1], 1e-12)
 	// ComposeTransform equals the list.
 	a, _ := buildSrcBuild(t, "TransformedDistribution(Normal(0, 1), ComposeTransform([AffineTransform(1, 2), SigmoidTransform()]))")
-	want := Must(NewTransformed(Must(NewNormal(0, 1)), Compose{Affine{Loc: ad.Scalar(1), Scale: ad.Scalar(2)}, Sigmoid{}}))
+	want := dist.Must(dist.NewTransformed(dist.Must(dist.NewNormal(0, 1)), dist.Compose{dist.Affine{Loc: ad.Scalar(1), Scale: ad.Scalar(2)}, dist.Sigmoid{}}))
 	assertSameBuild(t, want, a, "compose")
 	// Stick breaking over three unconstrained coordinates.
 	sb, _ := buildSrcBuild(t, "TransformedDistribution(Normal([0, 1, -1], [1, 2, 0.5]), StickBreakingTransform())")
-	wantSB := Must(NewTransformed(Must(NormalOf(ad.Row([]float64{0, 1, -1}), ad.Row([]float64{1, 2, 0.5}))), StickBreaking{}))
+	wantSB := dist.Must(dist.NewTransformed(dist.Must(dist.NormalOf(ad.Row([]float64{0, 1, -1}), ad.Row([]float64{1, 2, 0.5}))), dist.StickBreaking{}))
 	assertSameBuild(t, wantSB, sb, "stick breaking")
 	// Tanh and softplus.
 	ts, _ := buildSrcBuild(t, "TransformedDistribution(Laplace(0, 1), [TanhTransform(), SoftplusTransform()])")
-	assertSameBuild(t, Must(NewTransformed(Must(NewLaplace(0, 1)), Tanh{}, Softplus{})), ts, "tanh, softplus")
+	assertSameBuild(t, dist.Must(dist.NewTransformed(dist.Must(dist.NewLaplace(0, 1)), dist.Tanh{}, dist.Softplus{})), ts, "tanh, softplus")
 	// A batched affine loc with event_dim=1 after reinterpretation.
 	ev, _ := buildSrcBuild(t, "TransformedDistribution(Normal([0, 0], 1), AffineTransform([[1, 2], [3, 4]], 2, event_dim=1))")
-	wantEv := Must(NewTransformed(Must(NormalOf(ad.Full(2, 2, 0), ad.Scalar(1))), Affine{Loc: ad.Const(2, 2, []float64{1, 2, 3, 4}), Scale: ad.Scalar(2)}))
+	wantEv := dist.Must(dist.NewTransformed(dist.Must(dist.NormalOf(ad.Full(2, 2, 0), ad.Scalar(1))), dist.Affine{Loc: ad.Const(2, 2, []float64{1, 2, 3, 4}), Scale: ad.Scalar(2)}))
 	lpEv := ev.LogProb(ad.Const(2, 2, []float64{1, 1, 1, 1})).Value()
 	lpWant := wantEv.LogProb(ad.Const(2, 2, []float64{1, 1, 1, 1})).Value()
 	assert.InDeltaSlice(t, lpWant, lpEv, 1e-12)
@@ -272,7 +273,7 @@ func TestBuildTransformed(t *testing.T) {
 
 func TestBuildExpandedAndBatch(t *testing.T) {
 	d, _ := buildSrcBuild(t, "Expanded(Normal(1, 2), [2, 3])")
-	e, ok := d.(Expanded)
+	e, ok := d.(dist.Expanded)
 	require.True(t, ok)
 	assert.Equal(t, 6, e.Batch)
 	x := colBuild(0, 1, 2, 3, 4, 5)
@@ -280,7 +281,7 @@ func TestBuildExpandedAndBatch(t *testing.T) {
 	for i := range 6 {
 		assert.InDelta(t, distuv.Normal{Mu: 1, Sigma: 2}.LogProb(float64(i)), lp[i], 1e-12)
 	}
-	s, err := ParseSpec("Normal([0, 1], [[1], [2], [3]])")
+	s, err := Parse("Normal([0, 1], [[1], [2], [3]])")
 	require.NoError(t, err)
 	bd, err := BuildBatch(s, []int{4, 3, 2})
 	require.NoError(t, err)
@@ -292,19 +293,19 @@ func TestBuildExpandedAndBatch(t *testing.T) {
 		assert.InDelta(t, distuv.Normal{Mu: mu, Sigma: sd}.LogProb(0.5), lp[i], 1e-12, "row %d", i)
 	}
 	// A shared distribution expanded: every row the same.
-	s, _ = ParseSpec("Normal(0, 1)")
+	s, _ = Parse("Normal(0, 1)")
 	bd, err = BuildBatch(s, []int{3})
 	require.NoError(t, err)
 	rows, _ = bd.Shape()
 	assert.Equal(t, 3, rows)
 	_, err = BuildBatch(s, []int{0})
 	require.Error(t, err)
-	s, _ = ParseSpec("Normal([0, 1], 1)")
+	s, _ = Parse("Normal([0, 1], 1)")
 	_, err = BuildBatch(s, []int{3})
 	require.ErrorContains(t, err, "does not broadcast to (3,)")
 }
 
-func TestSpecFromJSON(t *testing.T) {
+func TestFromJSON(t *testing.T) {
 	cases := []struct{ json, src string }{
 		{`{"family": "Normal", "params": {"loc": 0.5, "scale": 2.0}}`, "Normal(0.5, 2)"},
 		{`{"family": "Normal", "params": {"loc": [[0], [1]], "scale": [1, 2, 3], "validate_args": null}}`, "Normal([[0], [1]], [1, 2, 3])"},
@@ -320,7 +321,7 @@ func TestSpecFromJSON(t *testing.T) {
 		{`{"family": "torch.distributions.Bernoulli", "params": {"logits": 1e-3}}`, "Bernoulli(logits=0.001)"},
 	}
 	for _, c := range cases {
-		s, err := SpecFromJSON([]byte(c.json))
+		s, err := FromJSON([]byte(c.json))
 		require.NoError(t, err, c.json)
 		assert.Equal(t, -1, s.Pos)
 		if c.src == "" {
@@ -328,7 +329,7 @@ func TestSpecFromJSON(t *testing.T) {
 			// Uniform needs finite bounds: the error has no column.
 			require.Error(t, err)
 			assert.NotContains(t, err.Error(), "column")
-			var pe *ParamError
+			var pe *dist.ParamError
 			assert.ErrorAs(t, err, &pe)
 			continue
 		}
@@ -339,14 +340,14 @@ func TestSpecFromJSON(t *testing.T) {
 		assertSameBuild(t, want, got, c.json)
 	}
 	// inf strings and nested lists.
-	s, err := SpecFromJSON([]byte(`{"family": "Normal", "params": {"loc": ["inf", "-inf", "NaN", 1]}}`))
+	s, err := FromJSON([]byte(`{"family": "Normal", "params": {"loc": ["inf", "-inf", "NaN", 1]}}`))
 	require.NoError(t, err)
 	v := s.Kwargs[0].Value.List
 	assert.True(t, math.IsInf(v[0].Num, 1))
 	assert.True(t, math.IsInf(v[1].Num, -1))
 	assert.True(t, math.IsNaN(v[2].Num))
 	// From a decoded map.
-	s, err = SpecFromMap(map[string]any{"family": "Normal", "params": map[string]any{"loc": 1.0, "scale": []any{1.0, 2.0}}})
+	s, err = FromMap(map[string]any{"family": "Normal", "params": map[string]any{"loc": 1.0, "scale": []any{1.0, 2.0}}})
 	require.NoError(t, err)
 	_, batch, err := Build(s)
 	require.NoError(t, err)
@@ -366,7 +367,7 @@ func TestSpecFromJSON(t *testing.T) {
 		{`{"family": "Independent", "params": {"base_distribution": {"family": 1}}}`, "params.base_distribution.family"},
 	}
 	for _, c := range bad {
-		_, err := SpecFromJSON([]byte(c.json))
+		_, err := FromJSON([]byte(c.json))
 		require.Error(t, err, c.json)
 		assert.Contains(t, err.Error(), c.want, c.json)
 	}
@@ -447,7 +448,7 @@ func TestBuildErrors(t *testing.T) {
 		{"Normal([" + strings.Repeat("[0], ", 2048) + "[0]], [" + strings.Repeat("1, ", 2048) + "1])", "Normal", "", 0, "more than", false},
 	}
 	for _, c := range cases {
-		s, err := ParseSpec(c.src)
+		s, err := Parse(c.src)
 		require.NoError(t, err, c.src)
 		_, _, err = Build(s)
 		require.Error(t, err, c.src)
@@ -459,10 +460,10 @@ func TestBuildErrors(t *testing.T) {
 			assert.Equal(t, c.col, be.Pos+1, "%s: column (%v)", c.src, err)
 		}
 		assert.Contains(t, err.Error(), c.want, c.src)
-		var pe *ParamError
+		var pe *dist.ParamError
 		assert.Equal(t, c.isParam, errors.As(err, &pe), "%s: wraps a ParamError: %v", c.src, err)
-		if _, _, err2 := SpecShapes(s); err2 == nil {
-			assert.True(t, c.isParam || strings.Contains(c.want, "more than"), "%s: SpecShapes accepts a spec whose arguments are wrong", c.src)
+		if _, _, err2 := Shapes(s); err2 == nil {
+			assert.True(t, c.isParam || strings.Contains(c.want, "more than"), "%s: Shapes accepts a spec whose arguments are wrong", c.src)
 		}
 	}
 }
@@ -483,7 +484,7 @@ func FuzzBuild(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		s, err := ParseSpec(src)
+		s, err := Parse(src)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package dist
+package spec
 
 import (
 	"math"
@@ -9,21 +9,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseSpec(t *testing.T) {
-	s, err := ParseSpec("Normal(loc=0, scale=1)")
+func TestParse(t *testing.T) {
+	s, err := Parse("Normal(loc=0, scale=1)")
 	require.NoError(t, err)
 	assert.Equal(t, "Normal", s.Family)
 	require.Len(t, s.Kwargs, 2)
 	assert.Equal(t, "scale", s.Kwargs[1].Name)
 	assert.Equal(t, 1.0, s.Kwargs[1].Value.Num)
 
-	s, err = ParseSpec("  torch.distributions.Normal( -1.5e-3 , +2, )")
+	s, err = Parse("  torch.distributions.Normal( -1.5e-3 , +2, )")
 	require.NoError(t, err)
 	assert.Equal(t, "Normal", s.Family)
 	require.Len(t, s.Args, 2)
 	assert.Equal(t, -1.5e-3, s.Args[0].Num)
 
-	s, err = ParseSpec("Independent(Normal(loc=[0,0], scale=[1, 1]), 1)")
+	s, err = Parse("Independent(Normal(loc=[0,0], scale=[1, 1]), 1)")
 	require.NoError(t, err)
 	require.Len(t, s.Args, 2)
 	inner := s.Args[0].Spec
@@ -31,18 +31,18 @@ func TestParseSpec(t *testing.T) {
 	assert.Equal(t, "Normal", inner.Family)
 	assert.Len(t, inner.Kwargs[0].Value.List, 2)
 
-	s, err = ParseSpec("MultivariateNormal([0, 0], covariance_matrix=[[1, 0.5], [0.5, 2]])")
+	s, err = Parse("MultivariateNormal([0, 0], covariance_matrix=[[1, 0.5], [0.5, 2]])")
 	require.NoError(t, err)
 	cov := s.Kwargs[0].Value
 	require.Len(t, cov.List, 2)
 	assert.Equal(t, 0.5, cov.List[1].List[0].Num)
 
-	s, err = ParseSpec("Uniform(-inf, inf)")
+	s, err = Parse("Uniform(-inf, inf)")
 	require.NoError(t, err)
 	assert.True(t, math.IsInf(s.Args[0].Num, -1))
 	assert.True(t, math.IsInf(s.Args[1].Num, 1))
 
-	s, err = ParseSpec("Normal(torch.tensor([1., 2.]), 1)")
+	s, err = Parse("Normal(torch.tensor([1., 2.]), 1)")
 	require.NoError(t, err)
 	assert.Len(t, s.Args[0].List, 2)
 
@@ -53,15 +53,15 @@ func TestParseSpec(t *testing.T) {
 		"TransformedDistribution(Normal(0, 1), [ExpTransform()])",
 		"Uniform(low=-inf, high=1e+300)",
 	} {
-		s, err := ParseSpec(src)
+		s, err := Parse(src)
 		require.NoError(t, err, src)
-		again, err := ParseSpec(s.String())
+		again, err := Parse(s.String())
 		require.NoError(t, err, s.String())
 		assert.Equal(t, s.String(), again.String())
 	}
 }
 
-func TestParseSpecErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	cases := []struct{ src, col, want string }{
 		{"", "column 1", "expected a distribution name"},
 		{"Normal", "column 7", "expected '(' after Normal"},
@@ -77,7 +77,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"Normal(" + strings.Repeat("[", 100) + "0" + strings.Repeat("]", 100) + ")", "column", "nesting deeper"},
 	}
 	for _, c := range cases {
-		_, err := ParseSpec(c.src)
+		_, err := Parse(c.src)
 		require.Error(t, err, c.src)
 		var se *SyntaxError
 		require.ErrorAs(t, err, &se, c.src)
@@ -86,9 +86,9 @@ func TestParseSpecErrors(t *testing.T) {
 	}
 }
 
-// FuzzParseSpec: the parser never panics, and whatever it accepts prints
+// FuzzParse: the parser never panics, and whatever it accepts prints
 // back to a specification that parses to the same text.
-func FuzzParseSpec(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"Normal(0, 1)", "Normal(loc=[0,1], scale=[[1,2],[3,4]])", "Independent(Normal(0,1),1)",
 		"Uniform(-inf, inf)", "MixtureSameFamily(Categorical(probs=[0.3,0.7]), Normal([-1,2],[1,0.5]))",
@@ -97,7 +97,7 @@ func FuzzParseSpec(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		s, err := ParseSpec(src)
+		s, err := Parse(src)
 		if err != nil {
 			var se *SyntaxError
 			if !asSyntaxError(err, &se) {
@@ -106,7 +106,7 @@ func FuzzParseSpec(f *testing.F) {
 			return
 		}
 		out := s.String()
-		s2, err := ParseSpec(out)
+		s2, err := Parse(out)
 		if err != nil {
 			t.Fatalf("%q printed as %q, which does not parse: %v", src, out, err)
 		}
