@@ -1,6 +1,10 @@
 package vae
 
 import (
+	"context"
+
+	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/vi"
 	"math/rand/v2"
 	"testing"
 
@@ -31,5 +35,29 @@ func BenchmarkStep(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		tr.Step(x, 128)
+	}
+}
+
+// BenchmarkFitSteps is 20 SPEC W4 steps through vi.Fit with the Model and
+// Guide programs and elbo.MeanField, for comparison with 20 x
+// BenchmarkStep: the cost of the program machinery.
+func BenchmarkFitSteps(b *testing.B) {
+	train, err := mnist.Load(mnist.Train)
+	if err != nil {
+		b.Skip(err)
+	}
+	v, err := New(Config{}, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := MNIST(train, mnist.Static)
+	opt := vi.Adam(1e-3)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := vi.Fit(context.Background(), v.Model(data, 128), v.Guide(data, 128), elbo.MeanField{}, opt,
+			vi.MaxSteps(20), vi.Seed(1), vi.NoFinalEvaluation())
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

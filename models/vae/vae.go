@@ -57,7 +57,11 @@ func ParseDecoder(s string) (Decoder, error) {
 type Config struct {
 	Input  int   // pixels per example; default 784
 	Latent int   // latent dimensions; default 20
-	Hidden []int // hidden layer sizes of the encoder (the decoder mirrors them); default [400]
+	// Hidden are the hidden layer sizes of the encoder (the decoder
+	// mirrors them). nil means [400]; an empty non-nil slice means none:
+	// linear heads and a linear decoder (probabilistic PCA when the
+	// decoder is Gaussian).
+	Hidden []int
 	// Activation between layers; default ReLU.
 	Activation nn.Activation
 	Decoder    Decoder
@@ -78,7 +82,7 @@ func (c Config) withDefaults() Config {
 	if c.Latent == 0 {
 		c.Latent = 20
 	}
-	if len(c.Hidden) == 0 {
+	if c.Hidden == nil {
 		c.Hidden = []int{400}
 	}
 	if c.Activation.String() == "Identity" {
@@ -142,10 +146,14 @@ func New(cfg Config, rng *rand.Rand) (*VAE, error) {
 	}
 	c := cfg.withDefaults()
 	v := &VAE{Config: c}
-	sizes := append([]int{c.Input}, c.Hidden...)
-	v.Enc = nn.NewMLP("enc", sizes, c.Activation, rng)
-	v.Enc.Modules = append(v.Enc.Modules, c.Activation)
-	h := c.Hidden[len(c.Hidden)-1]
+	h := c.Input
+	v.Enc = &nn.Sequential{Name: "enc"}
+	if len(c.Hidden) > 0 {
+		sizes := append([]int{c.Input}, c.Hidden...)
+		v.Enc = nn.NewMLP("enc", sizes, c.Activation, rng)
+		v.Enc.Modules = append(v.Enc.Modules, c.Activation)
+		h = c.Hidden[len(c.Hidden)-1]
+	}
 	v.Mu = nn.NewLinear("enc_mu", h, c.Latent, rng)
 	v.LogVar = nn.NewLinear("enc_logvar", h, c.Latent, rng)
 	dsz := []int{c.Latent}
