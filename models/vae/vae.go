@@ -55,8 +55,8 @@ func ParseDecoder(s string) (Decoder, error) {
 // Config describes a VAE and its training objective. The zero value of a
 // field means the SPEC W4 default.
 type Config struct {
-	Input  int   // pixels per example; default 784
-	Latent int   // latent dimensions; default 20
+	Input  int // pixels per example; default 784
+	Latent int // latent dimensions; default 20
 	// Hidden are the hidden layer sizes of the encoder (the decoder
 	// mirrors them). nil means [400]; an empty non-nil slice means none:
 	// linear heads and a linear decoder (probabilistic PCA when the
