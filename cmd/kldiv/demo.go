@@ -122,6 +122,7 @@ func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 		}
 		fmt.Fprintf(w, "Plot of the target and both fits: %s\n", plotPath)
 	}
+	fmt.Fprintln(w, "\nNext: the runnable examples in examples/README.md (start with go run ./examples/klfit).")
 	return nil
 }
 
