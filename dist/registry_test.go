@@ -103,7 +103,9 @@ func TestRegisterKLRule(t *testing.T) {
 	calls := 0
 	RegisterKLRule(KLRule{
 		P: "normalTwin", Q: "Normal",
-		Match: func(p, q reflect.Type) bool { return p == reflect.TypeFor[normalTwin]() && q == reflect.TypeFor[Normal]() },
+		Match: func(p, q reflect.Type) bool {
+			return p == reflect.TypeFor[normalTwin]() && q == reflect.TypeFor[Normal]()
+		},
 		KL: func(p, q Distribution) (ad.Var, error) {
 			calls++
 			return klNormalNormal(p.(normalTwin).Normal, q.(Normal))
