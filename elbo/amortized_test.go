@@ -13,6 +13,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -66,7 +67,7 @@ func ppcaGuide(data ad.Matrix, batch int) vi.GuideFunc {
 func TestAmortizedPPCA(t *testing.T) {
 	data := ppcaData(2000)
 	const batch = 100
-	opt := vi.ExponentialDecay(vi.Adam(0.02), math.Pow(0.05, 1.0/6000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.02), math.Pow(0.05, 1.0/6000))
 	res, err := vi.Fit(context.Background(), ppcaModel(data, batch), ppcaGuide(data, batch), elbo.Trace{Particles: 1}, opt,
 		vi.MaxSteps(6000), vi.Seed(4), vi.NoFinalEvaluation())
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -84,7 +85,7 @@ func softmax3(v []float64) []float64 {
 // ELBO reaches log p(x).
 func TestEnumerationIsExact(t *testing.T) {
 	post, lz := catPosterior()
-	res, err := vi.Fit(context.Background(), catModel, vi.GuideFunc(catGuide), elbo.TraceEnum{}, vi.Adam(0.05),
+	res, err := vi.Fit(context.Background(), catModel, vi.GuideFunc(catGuide), elbo.TraceEnum{}, optim.NewAdam(0.05),
 		vi.MaxSteps(2000), vi.Seed(1), vi.Draws(20000))
 	require.NoError(t, err)
 	phi, _ := res.Params.Value("phi")
@@ -115,7 +116,7 @@ func TestEnumerationIsExact(t *testing.T) {
 // one-out baselines) reaches the same posterior, within Monte Carlo noise.
 func TestScoreFunctionDiscrete(t *testing.T) {
 	post, _ := catPosterior()
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.05, 1.0/4000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.05, 1.0/4000))
 	res, err := vi.Fit(context.Background(), catModel, vi.GuideFunc(catGuide), elbo.Trace{Particles: 16}, opt,
 		vi.MaxSteps(4000), vi.Seed(2), vi.Draws(0))
 	require.NoError(t, err)

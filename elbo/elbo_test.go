@@ -14,6 +14,7 @@ import (
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -52,7 +53,7 @@ func lastMean(trail [][2]float64, n int) (m, s float64) {
 // Adam 0.01 and 256 draws per step, averaging the last 1000 of 4000 steps.
 func TestReverseAndForwardKL(t *testing.T) {
 	var trail [][2]float64
-	_, err := vi.Fit(context.Background(), bimodal, normalGuide(1, 0.5, &trail), elbo.Trace{Particles: 256}, vi.Adam(0.01),
+	_, err := vi.Fit(context.Background(), bimodal, normalGuide(1, 0.5, &trail), elbo.Trace{Particles: 256}, optim.NewAdam(0.01),
 		vi.MaxSteps(4000), vi.Seed(11), vi.Draws(0))
 	require.NoError(t, err)
 	m, s := lastMean(trail, 1000)
@@ -71,7 +72,7 @@ func TestReverseAndForwardKL(t *testing.T) {
 		}
 		return map[string]ad.Matrix{"z": {Rows: n, Cols: 1, Data: x}}
 	}
-	_, err = vi.Fit(context.Background(), bimodal, normalGuide(1, 0.5, &trail), elbo.ForwardKLSamples{N: 256, Sample: target}, vi.Adam(0.01),
+	_, err = vi.Fit(context.Background(), bimodal, normalGuide(1, 0.5, &trail), elbo.ForwardKLSamples{N: 256, Sample: target}, optim.NewAdam(0.01),
 		vi.MaxSteps(4000), vi.Seed(12), vi.Draws(0))
 	require.NoError(t, err)
 	m, s = lastMean(trail, 1000)
@@ -84,7 +85,7 @@ func TestReverseAndForwardKL(t *testing.T) {
 // not at a mode (SPEC.md W6's note).
 func TestReverseKLSecondStationaryPoint(t *testing.T) {
 	var trail [][2]float64
-	_, err := vi.Fit(context.Background(), bimodal, normalGuide(0.5, 1, &trail), elbo.Trace{Particles: 256}, vi.Adam(0.01),
+	_, err := vi.Fit(context.Background(), bimodal, normalGuide(0.5, 1, &trail), elbo.Trace{Particles: 256}, optim.NewAdam(0.01),
 		vi.MaxSteps(4000), vi.Seed(11), vi.Draws(0))
 	require.NoError(t, err)
 	m, s := lastMean(trail, 1000)
@@ -147,7 +148,7 @@ func TestIWAERisesWithK(t *testing.T) {
 	want := logMarginal(m)
 	guide := vi.AutoNormal()
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.MeanField{Particles: 8},
-		vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/3000)), vi.MaxSteps(3000), vi.Seed(2), vi.Draws(0))
+		optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000)), vi.MaxSteps(3000), vi.Seed(2), vi.Draws(0))
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(9, 9))
 	bound := func(k, reps int) (float64, float64) {
@@ -254,7 +255,7 @@ func TestMeanFieldAgreesWithTrace(t *testing.T) {
 // normalizer 0 of the target.
 func TestAutoMixtureRecoversBothModes(t *testing.T) {
 	guide := vi.AutoMixture(2, vi.WithInitScale(1), vi.WithInit(vi.InitToValues(map[string][]float64{"z": {0}}, nil)))
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.05, 1.0/3000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.05, 1.0/3000))
 	res, err := vi.Fit(context.Background(), bimodal, guide, elbo.Trace{Particles: 64}, opt, vi.MaxSteps(3000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
 	locs, _ := res.Params.Value("auto.locs")
@@ -319,7 +320,7 @@ func TestBetaAndWarmUp(t *testing.T) {
 func TestStickingTheLanding(t *testing.T) {
 	m := linreg(9, 15, 3)
 	guide := vi.AutoLaplace()
-	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
+	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
 	require.NoError(t, err)
 	_, _, stlVar := gradStats(t, elbo.Trace{Particles: 2, STL: true}, m.Model(), guide, res.Params, 200, 1)
 	_, _, plainVar := gradStats(t, elbo.Trace{Particles: 2}, m.Model(), guide, res.Params, 200, 1)

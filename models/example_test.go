@@ -8,6 +8,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -23,7 +24,7 @@ func ExampleLinearRegression() {
 	if err != nil {
 		panic(err)
 	}
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/3000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt,
 		vi.MaxSteps(3000), vi.Seed(1), vi.Draws(20000))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -44,7 +45,7 @@ func TestLinearRegressionMeanField(t *testing.T) {
 	prec := m.PosteriorPrecision()
 	// The step size decays from 0.05 to 5e-4, so that Adam's stationary
 	// noise ends well below the tolerance.
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/4000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/4000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(), elbo.MeanField{Particles: 16}, opt,
 		vi.MaxSteps(4000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
@@ -84,7 +85,7 @@ func TestLinearRegressionFullRank(t *testing.T) {
 	}
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/5000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/5000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(5000), vi.Seed(5), vi.Draws(20000))
 	require.NoError(t, err)
@@ -126,13 +127,13 @@ func TestLinearRegressionLaplace(t *testing.T) {
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
 	guide := vi.AutoLaplace()
-	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(2))
+	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(2))
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	d := 3
 	// The guide's distribution (MaxSteps(0): the Laplace approximation
 	// itself), from a large number of draws: mean and covariance.
-	res2, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(200000))
+	res2, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(200000))
 	require.NoError(t, err)
 	w := res2.Draws["w"]
 	n := w.Rows
@@ -179,7 +180,7 @@ func TestLowRankGuide(t *testing.T) {
 	}
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/6000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/6000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoLowRankMultivariateNormal(1), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(6000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
@@ -212,7 +213,7 @@ func TestInitToMAP(t *testing.T) {
 	m := synthLinReg(5, 20, 3)
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(vi.WithInit(vi.InitToMAP())), elbo.Trace{}, vi.Adam(0.01),
+	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(vi.WithInit(vi.InitToMAP())), elbo.Trace{}, optim.NewAdam(0.01),
 		vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
 	require.NoError(t, err)
 	loc, _ := res.Params.Value("auto.w.loc")

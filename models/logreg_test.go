@@ -11,6 +11,7 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -82,9 +83,9 @@ func TestLogisticRegressionFit(t *testing.T) {
 		}
 	}
 	m := LogisticRegression{X: ad.Matrix{Rows: n, Cols: d, Data: x}, Y: y, PriorScale: 5}
-	lap, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, vi.Adam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(20000))
+	lap, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(20000))
 	require.NoError(t, err)
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/2000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/2000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt, vi.MaxSteps(2000), vi.Seed(2), vi.Draws(20000))
 	require.NoError(t, err)
 	ls, vs := lap.Summaries(), res.Summaries()

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"github.com/kldiv/kldiv/optim"
 )
 
 // checkpointVersion is bumped when the file layout changes.
@@ -18,7 +20,7 @@ type checkpointFile struct {
 
 // saveCheckpoint writes the fit's state atomically (a temporary file then
 // a rename), so an interrupted write never leaves a torn checkpoint.
-func saveCheckpoint(path string, st *fitState, env *Env, opt Optimizer, pcg *rand.PCG) error {
+func saveCheckpoint(path string, st *fitState, env *Env, opt optim.Optimizer, pcg *rand.PCG) error {
 	rng, err := pcg.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("vi: checkpoint: %w", err)
@@ -29,7 +31,7 @@ func saveCheckpoint(path string, st *fitState, env *Env, opt Optimizer, pcg *ran
 	for _, sp := range env.Params.List() {
 		st.ParamName = append(st.ParamName, sp.Name)
 	}
-	st.Opt = opt.state()
+	st.Opt = opt.State()
 	st.Run = env.state
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -77,7 +79,7 @@ func readCheckpoint(path string) (*fitState, error) {
 // applyCheckpoint restores a decoded state into the parameters (which must
 // all exist, with the checkpoint's names in order), the optimizer and the
 // random source.
-func applyCheckpoint(path string, st *fitState, env *Env, opt Optimizer, pcg *rand.PCG) error {
+func applyCheckpoint(path string, st *fitState, env *Env, opt optim.Optimizer, pcg *rand.PCG) error {
 	list := env.Params.List()
 	if len(st.ParamName) != len(list) {
 		return fmt.Errorf("vi: resume %s: checkpoint has %d parameters, the guide and model have %d", path, len(st.ParamName), len(list))
@@ -93,7 +95,7 @@ func applyCheckpoint(path string, st *fitState, env *Env, opt Optimizer, pcg *ra
 	env.state = st.Run
 	env.Params.restore(st.Params)
 	if st.Opt != nil {
-		opt.setState(st.Opt)
+		opt.SetState(st.Opt)
 	}
 	if err := pcg.UnmarshalBinary(st.RNG); err != nil {
 		return fmt.Errorf("vi: resume %s: random state: %w", path, err)

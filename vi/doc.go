@@ -1,5 +1,5 @@
 // Package vi runs variational inference: probabilistic programs written as
-// Go functions, automatic guides, optimizers and the Fit loop.
+// Go functions, automatic guides and the Fit loop.
 //
 // # Programs
 //
@@ -31,9 +31,8 @@
 //
 // Fit(ctx, model, guide, objective, optimizer, options...) runs the
 // optimization: objectives come from package elbo (Trace, MeanField, IWAE,
-// Renyi, ForwardKL, TraceEnum), optimizers are SGD, Adam, ClippedAdam,
-// RMSProp and Adagrad (torch's update rules) with ExponentialDecay and
-// ReduceOnPlateau schedules. Fit is deterministic for a seed, stops within
+// Renyi, ForwardKL, TraceEnum), optimizers and schedules come from package
+// optim (torch's update rules). Fit is deterministic for a seed, stops within
 // one step when its context is cancelled, reports progress, stops on Stan
 // ADVI's relative-ELBO rule (Converge) or a step budget, skips non-finite
 // steps (shrinking the step size and restoring the best parameters) and

@@ -8,6 +8,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -19,7 +20,7 @@ func Example() {
 		mu := p.Sample("mu", dist.Must(dist.NewNormal(0, 10)))
 		p.Observe("y", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, ad.Row(y))
 	}
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/3000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000))
 	res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.MeanField{Particles: 8}, opt,
 		vi.MaxSteps(3000), vi.Seed(1), vi.Draws(20000))
 	if err != nil {
@@ -41,7 +42,7 @@ func ExampleGuideFunc() {
 		b := p.Param("b", 1, 1, []float64{1}, dist.Positive())
 		p.Sample("rate", dist.Gamma{Concentration: a, Rate: b})
 	})
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/4000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/4000))
 	res, err := vi.Fit(context.Background(), model, guide, elbo.MeanField{Particles: 8}, opt, vi.MaxSteps(4000), vi.Seed(1), vi.Draws(0))
 	if err != nil {
 		panic(err)

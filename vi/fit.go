@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/optim"
 )
 
 // Objective is a variational objective. Loss records on e.Tape a 1x1 loss
@@ -155,7 +156,7 @@ type fitState struct {
 	Step      int
 	Params    [][]float64
 	ParamName []string
-	Opt       *OptimizerState
+	Opt       *optim.State
 	RNG       []byte
 	History   []float64
 	KLHistory []float64
@@ -173,7 +174,7 @@ type fitState struct {
 // one step when ctx is cancelled (returning the result so far and
 // ctx.Err()), and on divergence returns the result with the best
 // parameters seen and an error wrapping ErrDiverged that names the site.
-func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt Optimizer, opts ...Option) (*Result, error) {
+func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt optim.Optimizer, opts ...Option) (*Result, error) {
 	c := config{maxSteps: 10000, seed: 1, progressEvery: 100, maxFailures: 10, shrink: 0.5, draws: 1000, evalEvery: 100}
 	for _, o := range opts {
 		o(&c)
@@ -276,7 +277,7 @@ func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt Optim
 		}
 		st.Failures = 0
 		opt.Step(params)
-		if lo, ok := opt.(LossObserver); ok {
+		if lo, ok := opt.(optim.LossObserver); ok {
 			lo.ObserveLoss(lv)
 		}
 		lastStats = stats

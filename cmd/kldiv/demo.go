@@ -21,6 +21,7 @@ import (
 	"github.com/kldiv/kldiv/estimators"
 	"github.com/kldiv/kldiv/internal/bench"
 	"github.com/kldiv/kldiv/models"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -172,7 +173,7 @@ func plotDirections(path string, mr, sr, mf, sf float64) error {
 func demoEightSchools(w io.Writer, seed uint64) error {
 	section(w, "3. Eight schools (non-centered): mean-field normal guide, mean-field objective")
 	m := models.EightSchoolsData(false)
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.02, 1.0/20000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/20000))
 	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(), elbo.MeanField{Particles: 16}, opt,
 		vi.MaxSteps(20000), vi.Seed(seed), vi.Draws(10000), vi.ProgressEvery(2500), vi.OnProgress(func(p vi.Progress) {
 			paths := ""

@@ -13,6 +13,7 @@ import (
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/benchdata"
 	"github.com/kldiv/kldiv/models"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -54,14 +55,14 @@ func runW3(w io.Writer, cfg Config) error {
 	}
 	obj := elbo.MeanField{Particles: 8}
 	// Warm-up on a separate fit.
-	if _, err := vi.Fit(context.Background(), model, guide(), obj, vi.Adam(0.01), vi.MaxSteps(20), vi.Seed(2), vi.Draws(0)); err != nil {
+	if _, err := vi.Fit(context.Background(), model, guide(), obj, optim.NewAdam(0.01), vi.MaxSteps(20), vi.Seed(2), vi.Draws(0)); err != nil {
 		return err
 	}
 	const steps = 2000
 	times := make([]float64, 0, steps)
 	last := time.Now()
 	g := guide()
-	res, err := vi.Fit(context.Background(), model, g, obj, vi.Adam(0.01), vi.MaxSteps(steps), vi.Seed(1), vi.Draws(0),
+	res, err := vi.Fit(context.Background(), model, g, obj, optim.NewAdam(0.01), vi.MaxSteps(steps), vi.Seed(1), vi.Draws(0),
 		vi.ProgressEvery(1), vi.OnProgress(func(vi.Progress) {
 			now := time.Now()
 			times = append(times, float64(now.Sub(last).Nanoseconds())/1e6)

@@ -9,6 +9,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -76,7 +77,7 @@ func BimodalFit(obj vi.Objective, seed uint64) ([2]float64, error) {
 		trail = append(trail, [2]float64{mm.Scalar(), math.Exp(ls.Scalar())})
 		p.Sample("z", dist.Normal{Loc: mm, Scale: ad.Exp(ls)})
 	})
-	if _, err := vi.Fit(context.Background(), Bimodal, guide, obj, vi.Adam(0.01), vi.MaxSteps(4000), vi.Seed(seed), vi.Draws(0)); err != nil {
+	if _, err := vi.Fit(context.Background(), Bimodal, guide, obj, optim.NewAdam(0.01), vi.MaxSteps(4000), vi.Seed(seed), vi.Draws(0)); err != nil {
 		return [2]float64{}, err
 	}
 	var out [2]float64

@@ -9,6 +9,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models/posteriordb"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -63,7 +64,7 @@ func ExampleCompare() {
 		fmt.Println(err)
 		return
 	}
-	opt := vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/3000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/3000))
 	res, err := vi.Fit(context.Background(), p.Model.Model(), vi.AutoNormal(), elbo.Trace{Particles: 8}, opt,
 		vi.MaxSteps(3000), vi.Seed(1))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -61,7 +62,7 @@ func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, 
 	o = o.withDefaults()
 	model := p.Model.Model()
 	run := func(guide vi.Guide) (*vi.Result, error) {
-		opt := vi.ExponentialDecay(vi.Adam(0.01), math.Pow(0.1, 1/float64(o.Steps)))
+		opt := optim.NewExponentialDecay(optim.NewAdam(0.01), math.Pow(0.1, 1/float64(o.Steps)))
 		return vi.Fit(ctx, model, guide, elbo.Trace{Particles: o.Particles, STL: true}, opt,
 			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws))
 	}

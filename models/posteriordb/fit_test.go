@@ -10,13 +10,14 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
 // holdThenDecay keeps the step size of the wrapped optimizer for hold
 // steps, then multiplies it by gamma after every step.
 type holdThenDecay struct {
-	vi.Optimizer
+	optim.Optimizer
 	hold, n int
 	gamma   float64
 }
@@ -93,7 +94,7 @@ func TestQuickFits(t *testing.T) {
 			require.NoError(t, err)
 			var (
 				guide vi.Guide
-				opt   vi.Optimizer
+				opt   optim.Optimizer
 				steps int
 			)
 			if c.warm {
@@ -102,11 +103,11 @@ func TestQuickFits(t *testing.T) {
 				guide = vi.AutoNormal(vi.WithInitScale(1e-4),
 					vi.WithInit(vi.InitToValues(map[string][]float64{"z": mode}, nil)))
 				steps = 6000
-				opt = &holdThenDecay{Optimizer: vi.Adam(1.5e-3), hold: 5000, gamma: math.Pow(0.003, 1.0/1000)}
+				opt = &holdThenDecay{Optimizer: optim.NewAdam(1.5e-3), hold: 5000, gamma: math.Pow(0.003, 1.0/1000)}
 			} else {
 				guide = vi.AutoNormal()
 				steps = 3000
-				opt = vi.ExponentialDecay(vi.Adam(0.05), math.Pow(0.01, 1.0/3000))
+				opt = optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/3000))
 			}
 			res, err := vi.Fit(context.Background(), p.Model.Model(), guide, elbo.Trace{Particles: 8}, opt,
 				vi.MaxSteps(steps), vi.Seed(1), vi.Draws(4000))

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 	"math/rand/v2"
 	"testing"
@@ -51,7 +52,7 @@ func BenchmarkFitSteps(b *testing.B) {
 		b.Fatal(err)
 	}
 	data := MNIST(train, mnist.Static)
-	opt := vi.Adam(1e-3)
+	opt := optim.NewAdam(1e-3)
 	b.ReportAllocs()
 	for b.Loop() {
 		_, err := vi.Fit(context.Background(), v.Model(data, 128), v.Guide(data, 128), elbo.MeanField{}, opt,

@@ -9,7 +9,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/mnist"
 	"github.com/kldiv/kldiv/nn"
-	"github.com/kldiv/kldiv/vi"
+	"github.com/kldiv/kldiv/optim"
 )
 
 // Trainer is the dedicated training loop: each step records the batch
@@ -20,7 +20,7 @@ import (
 // A Trainer is used by one goroutine.
 type Trainer struct {
 	VAE *VAE
-	Opt vi.Optimizer
+	Opt optim.Optimizer
 	// Batch is the minibatch size (default 128).
 	Batch int
 	// Steps counts the optimizer steps taken (the warm-up clock).
@@ -37,9 +37,9 @@ type Trainer struct {
 // step size 1e-3) and batch size batch (<= 0: 128), whose shuffling,
 // noise and dynamic binarization come from one PCG stream seeded with
 // seed.
-func NewTrainer(v *VAE, opt vi.Optimizer, batch int, seed uint64) *Trainer {
+func NewTrainer(v *VAE, opt optim.Optimizer, batch int, seed uint64) *Trainer {
 	if opt == nil {
-		opt = vi.Adam(1e-3)
+		opt = optim.NewAdam(1e-3)
 	}
 	if batch <= 0 {
 		batch = 128

@@ -14,6 +14,7 @@ import (
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/nn"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -104,7 +105,7 @@ func linearVAE(t *testing.T, seed uint64) *VAE {
 func TestLinearVAEReachesPPCA(t *testing.T) {
 	x := ppcaData(2000, 1)
 	v := linearVAE(t, 2)
-	tr := NewTrainer(v, vi.ExponentialDecay(vi.Adam(0.02), math.Pow(0.05, 1.0/4000)), 100, 3)
+	tr := NewTrainer(v, optim.NewExponentialDecay(optim.NewAdam(0.02), math.Pow(0.05, 1.0/4000)), 100, 3)
 	ctx := context.Background()
 	for tr.Steps < 4000 {
 		_, err := tr.Epoch(ctx, Matrix(x), nil)
@@ -134,7 +135,7 @@ func TestLinearVAEReachesPPCA(t *testing.T) {
 func TestIWAEIncreasesWithK(t *testing.T) {
 	x := ppcaData(200, 4)
 	v := linearVAE(t, 5)
-	tr := NewTrainer(v, vi.Adam(0.01), 50, 6)
+	tr := NewTrainer(v, optim.NewAdam(0.01), 50, 6)
 	for tr.Steps < 100 {
 		_, err := tr.Epoch(context.Background(), Matrix(x), nil)
 		require.NoError(t, err)
@@ -199,7 +200,7 @@ func TestProgramsMatchObjective(t *testing.T) {
 func TestFitWithPrograms(t *testing.T) {
 	x := ppcaData(1000, 10)
 	v := linearVAE(t, 11)
-	opt := vi.ExponentialDecay(vi.Adam(0.02), math.Pow(0.05, 1.0/3000))
+	opt := optim.NewExponentialDecay(optim.NewAdam(0.02), math.Pow(0.05, 1.0/3000))
 	_, err := vi.Fit(context.Background(), v.Model(Matrix(x), 100), v.Guide(Matrix(x), 100), elbo.MeanField{}, opt,
 		vi.MaxSteps(3000), vi.Seed(12), vi.NoFinalEvaluation())
 	require.NoError(t, err)
@@ -229,7 +230,7 @@ func TestIWAETrainingAndOptions(t *testing.T) {
 		}
 		v, err := New(cfg, rand.New(rand.NewPCG(1, 2)))
 		require.NoError(t, err)
-		tr := NewTrainer(v, vi.Adam(0.01), 50, 1)
+		tr := NewTrainer(v, optim.NewAdam(0.01), 50, 1)
 		before, err := v.TestELBO(context.Background(), Matrix(data), 1)
 		require.NoError(t, err)
 		var last StepStats

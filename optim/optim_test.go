@@ -1,4 +1,4 @@
-package vi_test
+package optim_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/vi"
+	"github.com/kldiv/kldiv/optim"
 )
 
 // TestOptimizersMatchTorch replays torch.optim trajectories
@@ -25,31 +25,31 @@ func TestOptimizersMatchTorch(t *testing.T) {
 	require.NoError(t, json.Unmarshal(ref["x0"], &x0))
 	require.NoError(t, json.Unmarshal(ref["c"], &c))
 	require.NoError(t, json.Unmarshal(ref["w"], &w))
-	mk := map[string]func() vi.Optimizer{
-		"sgd": func() vi.Optimizer { return vi.SGD(0.05) },
-		"sgd_momentum": func() vi.Optimizer {
-			o := vi.SGD(0.05)
+	mk := map[string]func() optim.Optimizer{
+		"sgd": func() optim.Optimizer { return optim.NewSGD(0.05) },
+		"sgd_momentum": func() optim.Optimizer {
+			o := optim.NewSGD(0.05)
 			o.Momentum = 0.9
 			return o
 		},
-		"sgd_nesterov": func() vi.Optimizer {
-			o := vi.SGD(0.05)
+		"sgd_nesterov": func() optim.Optimizer {
+			o := optim.NewSGD(0.05)
 			o.Momentum, o.Nesterov = 0.9, true
 			return o
 		},
-		"sgd_weight_decay": func() vi.Optimizer {
-			o := vi.SGD(0.05)
+		"sgd_weight_decay": func() optim.Optimizer {
+			o := optim.NewSGD(0.05)
 			o.Momentum, o.WeightDecay = 0.5, 0.1
 			return o
 		},
-		"adam":    func() vi.Optimizer { return vi.Adam(0.05) },
-		"rmsprop": func() vi.Optimizer { return vi.RMSProp(0.01) },
-		"rmsprop_momentum": func() vi.Optimizer {
-			o := vi.RMSProp(0.01)
+		"adam":    func() optim.Optimizer { return optim.NewAdam(0.05) },
+		"rmsprop": func() optim.Optimizer { return optim.NewRMSProp(0.01) },
+		"rmsprop_momentum": func() optim.Optimizer {
+			o := optim.NewRMSProp(0.01)
 			o.Momentum = 0.5
 			return o
 		},
-		"adagrad": func() vi.Optimizer { return vi.Adagrad(0.1) },
+		"adagrad": func() optim.Optimizer { return optim.NewAdagrad(0.1) },
 	}
 	for name, make := range mk {
 		var traj [][]float64
@@ -73,7 +73,7 @@ func TestOptimizersMatchTorch(t *testing.T) {
 // step, LRD decays the step size, and the schedules change it as stated.
 func TestClippedAdamAndSchedules(t *testing.T) {
 	p := ad.NewParam("x", 1, 2, []float64{0, 0})
-	o := vi.ClippedAdam(0.1)
+	o := optim.NewClippedAdam(0.1)
 	o.ClipNorm, o.LRD = 1, 0.5
 	// Adam's first step moves every coordinate by lr (m/√v = sign g)
 	// whatever the clipping; the clipping shows in the moments, so compare
@@ -97,11 +97,11 @@ func TestClippedAdamAndSchedules(t *testing.T) {
 		want := first[i] - 0.05*mh/(math.Sqrt(vh)+1e-8)
 		assert.InDelta(t, want, p.Val[i], 1e-12, "second step x%d", i)
 	}
-	e := vi.ExponentialDecay(vi.Adam(1), 0.5)
+	e := optim.NewExponentialDecay(optim.NewAdam(1), 0.5)
 	e.Step([]*ad.Param{p})
 	e.Step([]*ad.Param{p})
 	assert.InDelta(t, 0.25, e.LearningRate(), 1e-15, "exponential decay")
-	r := vi.ReduceOnPlateau(vi.SGD(1))
+	r := optim.NewReduceOnPlateau(optim.NewSGD(1))
 	r.Patience = 2
 	for _, l := range []float64{5, 4, 4, 4, 4} {
 		r.ObserveLoss(l)

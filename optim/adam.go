@@ -1,0 +1,72 @@
+package optim
+
+import (
+	"math"
+
+	"github.com/kldiv/kldiv/ad"
+)
+
+// Adam is Adam (Kingma and Ba, 2015) with bias correction, as
+// torch.optim.Adam.
+type Adam struct {
+	base
+	Beta1, Beta2, Eps float64
+}
+
+// NewAdam returns Adam with step size lr and betas (0.9, 0.999), eps 1e-8.
+func NewAdam(lr float64) *Adam {
+	return &Adam{base: newBase(lr), Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+}
+
+// Step applies one Adam update.
+func (o *Adam) Step(params []*ad.Param) {
+	o.t++
+	adamStep(&o.base, params, o.Beta1, o.Beta2, o.Eps, o.lr, 0)
+}
+
+func adamStep(b *base, params []*ad.Param, b1, b2, eps, lr, clip float64) {
+	c1 := 1 - math.Pow(b1, float64(b.t))
+	c2 := 1 - math.Pow(b2, float64(b.t))
+	for _, p := range params {
+		b.adopt(p)
+		s := b.slot(p, 2)
+		m, v := s[0], s[1]
+		scale := 1.0
+		if clip > 0 {
+			var n2 float64
+			for _, g := range p.Grad {
+				n2 += g * g
+			}
+			if n := math.Sqrt(n2); n > clip {
+				scale = clip / n
+			}
+		}
+		for i, g := range p.Grad {
+			g *= scale
+			m[i] = b1*m[i] + (1-b1)*g
+			v[i] = b2*v[i] + (1-b2)*g*g
+			p.Val[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
+		}
+	}
+}
+
+// ClippedAdam is Adam whose gradients are clipped to an L2 norm of at
+// most ClipNorm per parameter, and whose step size decays by the factor
+// LRD at every step (as Pyro's ClippedAdam, with norm clipping).
+type ClippedAdam struct {
+	Adam
+	ClipNorm float64
+	LRD      float64
+}
+
+// NewClippedAdam returns ClippedAdam with step size lr, ClipNorm 10 and LRD 1.
+func NewClippedAdam(lr float64) *ClippedAdam {
+	return &ClippedAdam{Adam: *NewAdam(lr), ClipNorm: 10, LRD: 1}
+}
+
+// Step applies one clipped Adam update and decays the step size.
+func (o *ClippedAdam) Step(params []*ad.Param) {
+	o.t++
+	adamStep(&o.base, params, o.Beta1, o.Beta2, o.Eps, o.lr, o.ClipNorm)
+	o.lr *= o.LRD
+}
