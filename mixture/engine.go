@@ -57,8 +57,19 @@ func newEngine(x []float64, n, d, k int, ct CovarianceType) *engine {
 	}
 	nc := (n + chunkSize - 1) / chunkSize
 	e.chunks = make([]chunkStats, nc)
+	// One slab per chunk, padded by a cache line on each side, so that two
+	// workers never write to the same line (false sharing halved the speed
+	// of two cores).
+	const pad = 8
 	for c := range e.chunks {
-		e.chunks[c] = chunkStats{r: make([]float64, k), m: make([]float64, k*d), q: make([]float64, k*d*d)}
+		slab := make([]float64, pad+k+pad+k*d+pad+k*d*d+pad)
+		o := pad
+		st := chunkStats{r: slab[o : o+k : o+k]}
+		o += k + pad
+		st.m = slab[o : o+k*d : o+k*d]
+		o += k*d + pad
+		st.q = slab[o : o+k*d*d : o+k*d*d]
+		e.chunks[c] = st
 	}
 	e.nk, e.xk = make([]float64, k), make([]float64, k*d)
 	e.chol = make([]float64, d*d)
@@ -92,8 +103,9 @@ func (e *engine) close() {
 // work is one goroutine of the pool: it waits for a pass, takes chunks
 // until none is left, and reports.
 func (e *engine) work(id int) {
-	lp := make([]float64, e.k)
+	lp := make([]float64, 2*e.k)
 	y := make([]float64, e.d)
+	rbuf := make([]float64, chunkSize*e.k)
 	for range e.start[id] {
 		if e.quit.Load() {
 			return
@@ -103,7 +115,7 @@ func (e *engine) work(id int) {
 			if c >= len(e.chunks) {
 				break
 			}
-			e.chunk(c, lp, y)
+			e.chunk(c, lp, y, rbuf)
 		}
 		e.wg.Done()
 	}
@@ -120,33 +132,52 @@ func (e *engine) run() {
 }
 
 // chunk accumulates the statistics of chunk c.
-func (e *engine) chunk(c int, lp, y []float64) {
+func (e *engine) chunk(c int, lp, y, rbuf []float64) {
 	st := &e.chunks[c]
 	clear(st.r)
 	clear(st.m)
 	clear(st.q)
-	st.ent = 0
+	var ent float64 // local: chunkStats of neighbouring chunks share cache lines
 	d, k := e.d, e.k
 	lo, hi := c*chunkSize, min((c+1)*chunkSize, e.n)
+	// First the responsibilities of every point of the chunk (rows of rbuf),
+	// then the sums per component over the points, in registers.
+	for i := lo; i < hi; i++ {
+		r := rbuf[(i-lo)*k : (i-lo+1)*k]
+		if e.resp != nil {
+			e.resp(i, r)
+		} else {
+			ent += e.m.responsibilities(r, lp[:k], e.x[i*d:(i+1)*d], y)
+		}
+	}
+	st.ent = ent
+	if d == 2 {
+		s0, s1 := e.shift[0], e.shift[1]
+		xs := e.x[2*lo : 2*hi]
+		for j := range k {
+			var sr, m0, m1, q00, q01, q11 float64
+			for p := range hi - lo {
+				rj := rbuf[p*k+j]
+				y0, y1 := xs[2*p]-s0, xs[2*p+1]-s1
+				r0, r1 := rj*y0, rj*y1
+				sr += rj
+				m0 += r0
+				m1 += r1
+				q00 += r0 * y0
+				q01 += r0 * y1
+				q11 += r1 * y1
+			}
+			st.r[j], st.m[2*j], st.m[2*j+1] = sr, m0, m1
+			st.q[4*j], st.q[4*j+1], st.q[4*j+3] = q00, q01, q11
+		}
+		return
+	}
 	for i := lo; i < hi; i++ {
 		x := e.x[i*d : (i+1)*d]
-		if e.resp != nil {
-			e.resp(i, lp)
-		} else {
-			lse := e.m.logRho(lp, x, y)
-			for j := range k {
-				l := lp[j] - lse
-				r := math.Exp(l)
-				if r > 0 {
-					st.ent += r * l
-				}
-				lp[j] = r
-			}
-		}
 		for a := range d {
 			y[a] = x[a] - e.shift[a]
 		}
-		for j, r := range lp {
+		for j, r := range rbuf[(i-lo)*k : (i-lo+1)*k] {
 			if r == 0 {
 				continue
 			}
@@ -280,10 +311,73 @@ func (e *engine) gaussianStats(ct CovarianceType, reg float64) (nk, xk, sk []flo
 	return nk, xk, sk
 }
 
+// responsibilities writes the E step's responsibilities of x into r
+// (length K), using l (length K) and y (length d) as scratch, and returns
+// Σ_k r_k log r_k. One exponential per component: r_k = exp(l_k - max) / s.
+func (m *Mixture) responsibilities(r, l, x, y []float64) float64 {
+	mx := m.logRho(l, x, y, false)
+	if math.IsInf(mx, -1) {
+		// Every component has zero density here (cannot happen for finite
+		// data and parameters); spread the point evenly.
+		for j := range r {
+			r[j] = 1 / float64(len(r))
+		}
+		return -math.Log(float64(len(r)))
+	}
+	var s float64
+	for j, lj := range l {
+		e := expNonPos(lj - mx)
+		r[j] = e
+		s += e
+	}
+	lse := mx + math.Log(s)
+	inv := 1 / s
+	var ent float64
+	for j, e := range r {
+		if e == 0 {
+			continue
+		}
+		rj := e * inv
+		r[j] = rj
+		ent += rj * (l[j] - lse)
+	}
+	return ent
+}
+
 // logRho writes log ρ_k(x) (the E step's unnormalized log
-// responsibilities) into lp and returns their log-sum-exp; y is scratch of
-// length d.
-func (m *Mixture) logRho(lp, x, y []float64) float64 {
+// responsibilities) into lp and returns their log-sum-exp, or only their
+// maximum when lse is false; y is scratch of length d.
+func (m *Mixture) logRho(lp, x, y []float64, lse bool) float64 {
+	d := m.D
+	mx := math.Inf(-1)
+	if d == 2 {
+		// The common 2-D case: q = (u00 y0)² + (u01 y0 + u11 y1)².
+		x0, x1 := x[0], x[1]
+		for j := range m.K {
+			mu, u := m.Means[j], m.PrecisionsCholesky[j]
+			y0, y1 := x0-mu[0], x1-mu[1]
+			a, b := u[0]*y0, u[1]*y0+u[3]*y1
+			v := m.logConst[j] - 0.5*(a*a+b*b)
+			lp[j] = v
+			if v > mx {
+				mx = v
+			}
+		}
+	} else {
+		mx = m.logRhoGeneral(lp, x, y)
+	}
+	if !lse || math.IsInf(mx, -1) {
+		return mx
+	}
+	var s float64
+	for _, l := range lp {
+		s += math.Exp(l - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// logRhoGeneral writes log ρ_k(x) for any d and returns their maximum.
+func (m *Mixture) logRhoGeneral(lp, x, y []float64) float64 {
 	d := m.D
 	mx := math.Inf(-1)
 	for j := range m.K {
@@ -305,14 +399,7 @@ func (m *Mixture) logRho(lp, x, y []float64) float64 {
 			mx = lp[j]
 		}
 	}
-	if math.IsInf(mx, -1) {
-		return mx
-	}
-	var s float64
-	for _, l := range lp {
-		s += math.Exp(l - mx)
-	}
-	return mx + math.Log(s)
+	return mx
 }
 
 // precisionCholesky writes U = (C^-1)^T, C the lower Cholesky factor of

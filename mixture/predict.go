@@ -22,7 +22,7 @@ func (m *Mixture) Predict(dst []int, x []float64) []int {
 	dst = resizeInt(dst, n)
 	lp, y := make([]float64, m.K), make([]float64, m.D)
 	for i := range n {
-		m.logRho(lp, x[i*m.D:(i+1)*m.D], y)
+		m.logRho(lp, x[i*m.D:(i+1)*m.D], y, false)
 		best := 0
 		for j := range lp {
 			if lp[j] > lp[best] {
@@ -42,7 +42,7 @@ func (m *Mixture) PredictProba(dst []float64, x []float64) []float64 {
 	y := make([]float64, m.D)
 	for i := range n {
 		lp := dst[i*m.K : (i+1)*m.K]
-		lse := m.logRho(lp, x[i*m.D:(i+1)*m.D], y)
+		lse := m.logRho(lp, x[i*m.D:(i+1)*m.D], y, true)
 		for j := range lp {
 			lp[j] = math.Exp(lp[j] - lse)
 		}
@@ -59,7 +59,7 @@ func (m *Mixture) ScoreSamples(dst []float64, x []float64) []float64 {
 	dst = resize(dst, n)
 	lp, y := make([]float64, m.K), make([]float64, m.D)
 	for i := range n {
-		dst[i] = m.logRho(lp, x[i*m.D:(i+1)*m.D], y)
+		dst[i] = m.logRho(lp, x[i*m.D:(i+1)*m.D], y, true)
 	}
 	return dst
 }
