@@ -123,17 +123,19 @@ func floatsFrom(raw []byte) []float64 {
 	return x
 }
 
+func floatBytes(x []float64) []byte {
+	out := make([]byte, 8*len(x))
+	for i, v := range x {
+		binary.LittleEndian.PutUint64(out[8*i:], math.Float64bits(v))
+	}
+	return out
+}
+
 // FuzzCheckRows: CheckLogProbs and CheckProbs never panic on hostile
 // values, return only *InputError, and whatever they accept really is a
 // matrix of (log-)probability rows.
 func FuzzCheckRows(f *testing.F) {
-	b := func(x ...float64) []byte {
-		out := make([]byte, 8*len(x))
-		for i, v := range x {
-			binary.LittleEndian.PutUint64(out[8*i:], math.Float64bits(v))
-		}
-		return out
-	}
+	b := func(x ...float64) []byte { return floatBytes(x) }
 	f.Add(b(0.25, 0.75, 0.5, 0.5), uint8(2))
 	f.Add(b(math.Log(0.25), math.Log(0.75)), uint8(2))
 	f.Add(b(math.NaN(), 1, math.Inf(-1), 0), uint8(1))
