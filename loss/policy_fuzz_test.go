@@ -2,8 +2,10 @@ package loss
 
 import (
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzSampledKL: SampledKLOldNew never panics on hostile log-probabilities;
@@ -41,12 +43,12 @@ func FuzzSampledKL(f *testing.F) {
 func TestSampledKLInfinite(t *testing.T) {
 	for _, est := range []Estimator{K1, K2, K3} {
 		s, err := SampledKLOldNew([]float64{-0.5, -1, -2}, []float64{-0.4, math.Inf(-1), -2.1}, est)
-		if err != nil || !math.IsInf(s.Value, 1) || !math.IsInf(s.StdErr, 1) || s.N != 3 {
-			t.Errorf("%v: %+v, %v; want +Inf ± +Inf over 3 samples", est, s, err)
-		}
+		require.NoError(t, err, "%v", est)
+		assert.True(t, math.IsInf(s.Value, 1), "%v: value %v, want +Inf", est, s.Value)
+		assert.True(t, math.IsInf(s.StdErr, 1), "%v: standard error %v, want +Inf", est, s.StdErr)
+		assert.Equal(t, 3, s.N, "%v: samples", est)
 	}
 	_, err := SampledKLOldNew([]float64{-1e308}, []float64{1e308}, K1)
-	if err == nil || !strings.Contains(err.Error(), "sample 0") {
-		t.Errorf("overflowing log-ratio: error %v, want one naming sample 0", err)
-	}
+	require.Error(t, err, "overflowing log-ratio")
+	assert.Contains(t, err.Error(), "sample 0")
 }
