@@ -13,8 +13,8 @@ type skRef struct {
 	K      int
 	Labels []int
 	Fits   []struct {
-		CovarianceType string  `json:"covariance_type"`
-		WeightPrior    string  `json:"weight_prior"`
+		CovarianceType string `json:"covariance_type"`
+		WeightPrior    string `json:"weight_prior"`
 		Weights        []float64
 		Means          []float64
 		Covariances    []float64
