@@ -154,6 +154,11 @@ func (b *BayesianGaussian) newFitter(x []float64, d int) (*fitter, error) {
 			}
 		}
 	}
+	for _, v := range cov {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, errors.New("mixture: the data covariance overflows float64; rescale the data")
+		}
+	}
 	if cfg.Covariance == Tied {
 		f.xtx = append([]float64(nil), cov...)
 	}
@@ -205,7 +210,7 @@ func (b *BayesianGaussian) newFitter(x []float64, d int) (*fitter, error) {
 	workers = min(workers, f.nchunk)
 	f.scratch = make([][]float64, workers)
 	for i := range f.scratch {
-		f.scratch[i] = make([]float64, f.k)
+		f.scratch[i] = make([]float64, 2*f.k)
 	}
 	f.pool = newPool(workers, f.nchunk)
 	f.rng = rand.New(rand.NewPCG(cfg.Seed, 0x6d6978))
@@ -297,19 +302,41 @@ func (f *fitter) estepChunk(c, w int) {
 	d, k := f.d, f.k
 	s := f.stats[c*f.stride : (c+1)*f.stride]
 	clear(s)
-	lp := f.scratch[w]
+	lp, ex := f.scratch[w][:k], f.scratch[w][k:2*k]
 	lo, hi := c*f.chunk, min((c+1)*f.chunk, f.n)
 	var ent float64
+	m := f.m
 	for i := lo; i < hi; i++ {
 		p := f.x[i*d : (i+1)*d]
-		lse := f.m.weightedLogProb(lp, p)
+		mx := math.Inf(-1)
 		for j := range k {
-			lr := lp[j] - lse
-			r := math.Exp(lr)
-			if r == 0 {
+			v := m.cst[j] - 0.5*m.quad(p, j)
+			lp[j] = v
+			mx = max(mx, v)
+		}
+		// One exponential per component; terms below e^-40 of the largest
+		// are dropped (they change the sums by less than 1e-17 relative).
+		var sum float64
+		for j := range k {
+			t := lp[j] - mx
+			lp[j] = t
+			if t < -40 {
+				ex[j] = 0
 				continue
 			}
-			ent += r * lr
+			e := math.Exp(t)
+			ex[j] = e
+			sum += e
+		}
+		ls := math.Log(sum)
+		inv := 1 / sum
+		for j := range k {
+			e := ex[j]
+			if e == 0 {
+				continue
+			}
+			r := e * inv
+			ent += r * (lp[j] - ls)
 			f.accumulate(s, j, r, p)
 		}
 	}

@@ -108,7 +108,7 @@ func (f *fitter) kmeansPP() []int {
 				cand[i] = min(closest[i], f.dist2(i, c))
 				p += cand[i]
 			}
-			if p < bestPot {
+			if p < bestPot || bestIdx < 0 {
 				bestPot, bestIdx = p, ci
 				copy(bestD, cand)
 			}

@@ -32,6 +32,7 @@ var Workloads = []Workload{
 	{"W1", "closed-form KL of 1,000,000 univariate normal pairs", runW1},
 	{"W2", "closed-form KL of 256 pairs of 32-dimensional full-covariance normals", runW2},
 	{"W3", "mean-field VI for Bayesian logistic regression (N = 10,000, D = 50)", runW3},
+	{"W5", "Bayesian Gaussian mixture by CAVI (10,000 2-D points, K = 10, full covariances)", runW5},
 	{"W6", "forward and reverse KL fits of a normal to a bimodal target", runW6},
 }
 
