@@ -38,10 +38,10 @@ func ReadCSV(r io.Reader) (x []float64, dim int, header []string, err error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("mixture: csv: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		if first {
 			first = false
 			if !allNumbers(rec) {
