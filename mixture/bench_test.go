@@ -37,3 +37,23 @@ func BenchmarkFit1e6(b *testing.B) { benchFit(b, 1_000_000) }
 
 // BenchmarkFit1e4 is the same on 10^4 points.
 func BenchmarkFit1e4(b *testing.B) { benchFit(b, 10_000) }
+
+// BenchmarkStepW5Like times one CAVI iteration on 10^4 2-D points, K = 10.
+func BenchmarkStepW5Like(b *testing.B) {
+	x := blobs(rand.New(rand.NewPCG(1, 2)), 10000, 2, 5)
+	cfg := New(10)
+	f, err := cfg.newFitter(x, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.pool.close()
+	if err := f.initialize(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -309,10 +309,30 @@ func (f *fitter) estepChunk(c, w int) {
 	for i := lo; i < hi; i++ {
 		p := f.x[i*d : (i+1)*d]
 		mx := math.Inf(-1)
-		for j := range k {
-			v := m.cst[j] - 0.5*m.quad(p, j)
-			lp[j] = v
-			mx = max(mx, v)
+		if m.Covariance == Full {
+			// Inlined quad for the common case: y = (x - mu) U, U upper
+			// triangular.
+			for j := range k {
+				mu := m.Means[j*d : (j+1)*d]
+				u := m.PrecisionsCholesky[j*d*d : (j+1)*d*d]
+				var q float64
+				for a := range d {
+					var y float64
+					for i := 0; i <= a; i++ {
+						y += (p[i] - mu[i]) * u[i*d+a]
+					}
+					q += y * y
+				}
+				v := m.cst[j] - 0.5*q
+				lp[j] = v
+				mx = max(mx, v)
+			}
+		} else {
+			for j := range k {
+				v := m.cst[j] - 0.5*m.quad(p, j)
+				lp[j] = v
+				mx = max(mx, v)
+			}
 		}
 		// One exponential per component; terms below e^-40 of the largest
 		// are dropped (they change the sums by less than 1e-17 relative).
