@@ -3,8 +3,6 @@ package mixture
 import (
 	"bufio"
 	"compress/gzip"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,85 +11,79 @@ import (
 	"strings"
 )
 
-// ReadCSV reads points from CSV text (gzip-compressed input is detected
-// and decompressed): one point per row, all rows of the same length. A
-// first row that is not all numbers is taken as the header. It returns
-// the points row-major, the dimension and the header (nil if none).
-// Errors name the line and column: a ragged row, a field that is not a
-// number, NaN or Inf.
-func ReadCSV(r io.Reader) (x []float64, dim int, header []string, err error) {
-	br := bufio.NewReader(r)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, 0, nil, fmt.Errorf("mixture: gzip: %w", err)
+// ReadCSV reads points from comma-separated text: one point per line, the
+// same number of numeric fields on every line, and an optional header line
+// (a first line with a field that is not a number) whose names it returns.
+// Blank lines are skipped. It returns the points row-major with their
+// dimension, or an error naming the line: a ragged row, a field that is not
+// a number, a NaN or infinite value, or no data.
+func ReadCSV(r io.Reader) (x []float64, d int, header []string, err error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
 		}
-		defer gz.Close()
-		br = bufio.NewReader(gz)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	first := true
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, 0, nil, fmt.Errorf("mixture: csv: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		if first {
-			first = false
-			if !allNumbers(rec) {
-				header = append([]string(nil), rec...)
-				dim = len(rec)
+		fields := strings.Split(text, ",")
+		if d == 0 && header == nil && x == nil {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(fields[0]), 64); err != nil {
+				header = make([]string, len(fields))
+				for i, f := range fields {
+					header[i] = strings.TrimSpace(f)
+				}
+				d = len(fields)
 				continue
 			}
 		}
-		if dim == 0 {
-			dim = len(rec)
+		if d == 0 {
+			d = len(fields)
 		}
-		if len(rec) != dim {
-			return nil, 0, nil, fmt.Errorf("mixture: csv line %d has %d fields, want %d", line, len(rec), dim)
+		if len(fields) != d {
+			return nil, 0, nil, fmt.Errorf("mixture: CSV line %d: %d fields, want %d like the lines before", line, len(fields), d)
 		}
-		for j, s := range rec {
-			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		for i, f := range fields {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
-				return nil, 0, nil, fmt.Errorf("mixture: csv line %d column %d: %q is not a number", line, j+1, s)
+				return nil, 0, nil, fmt.Errorf("mixture: CSV line %d, field %d: %q is not a number", line, i+1, f)
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, 0, nil, fmt.Errorf("mixture: csv line %d column %d: %v, want a finite number", line, j+1, v)
+				return nil, 0, nil, fmt.Errorf("mixture: CSV line %d, field %d: %v, want a finite number", line, i+1, v)
 			}
 			x = append(x, v)
 		}
 	}
-	if len(x) == 0 {
-		return nil, 0, header, errors.New("mixture: csv has no data rows")
+	if err := sc.Err(); err != nil {
+		return nil, 0, nil, fmt.Errorf("mixture: CSV line %d: %w", line+1, err)
 	}
-	return x, dim, header, nil
+	if len(x) == 0 {
+		return nil, 0, nil, fmt.Errorf("mixture: CSV has no data lines")
+	}
+	return x, d, header, nil
 }
 
-// ReadCSVFile is ReadCSV of the named file.
-func ReadCSVFile(path string) (x []float64, dim int, header []string, err error) {
+// ReadCSVFile reads a CSV file as ReadCSV does, gunzipping it when its name
+// ends in .gz.
+func ReadCSVFile(path string) (x []float64, d int, header []string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, fmt.Errorf("mixture: %w", err)
 	}
 	defer f.Close()
-	x, dim, header, err = ReadCSV(f)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return x, dim, header, nil
-}
-
-func allNumbers(rec []string) bool {
-	for _, s := range rec {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
-			return false
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("mixture: %s: %w", path, err)
 		}
+		defer gz.Close()
+		r = gz
 	}
-	return true
+	x, d, header, err = ReadCSV(r)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%w (in %s)", err, path)
+	}
+	return x, d, header, nil
 }

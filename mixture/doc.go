@@ -1,23 +1,25 @@
 // Package mixture fits Bayesian Gaussian mixtures by coordinate-ascent
-// variational inference (CAVI) with the semantics and defaults of
-// scikit-learn 1.2's BayesianGaussianMixture: a Dirichlet-distribution or
-// truncated Dirichlet-process (stick-breaking) prior on the weights, a
-// Gaussian-Wishart prior on each component's mean and precision, and full,
-// tied, diagonal or spherical covariances.
+// variational inference (CAVI), with the semantics and defaults of
+// scikit-learn's BayesianGaussianMixture (1.2), so that the same settings
+// give the same fit.
 //
-// The updates are those of Bishop (2006), Pattern Recognition and Machine
-// Learning, §10.2, and for the stick-breaking weights Blei and Jordan
-// (2006), Variational inference for Dirichlet process mixtures, Bayesian
-// Analysis 1(1). The lower bound is scikit-learn's (constants dropped), so
-// the same settings and the same initial responsibilities give the same
-// fit to rounding.
+// The model (Bishop 2006, §10.2): K Gaussian components with a
+// Gaussian-Wishart prior on each mean and precision, and either a
+// Dirichlet prior on the weights or a truncated Dirichlet process
+// (stick-breaking, Blei and Jordan 2006). The variational posterior
+// factorizes over assignments, weights and component parameters; each
+// CAVI iteration is one pass over the data (the E step: responsibilities,
+// and the sufficient statistics they weight) followed by closed-form
+// updates of the posterior parameters (the M step). The lower bound never
+// decreases.
 //
-// One iteration is one pass over the data: the points are split into
-// chunks of a fixed size, each chunk's responsibilities and sufficient
-// statistics are computed by a pool of goroutines and the chunk partial
-// sums are added in chunk order, so a fit is bit-identical for any
-// GOMAXPROCS. The data are read in place, never copied, and an iteration
-// allocates nothing.
+//	cfg := mixture.NewConfig(10)           // K = 10, scikit-learn's defaults
+//	m, err := mixture.Fit(ctx, x, 2, cfg)  // x: n x 2, row-major
+//	fmt.Println(m.Weights, m.Means, m.NIter, m.Converged)
+//	labels := m.Predict(nil, x)
 //
-// Data are a row-major []float64 of n points of dimension d.
+// A pass runs over fixed chunks of points on a small pool of goroutines
+// that lives for one fit; chunk results are summed in chunk order, so a
+// seed gives the same bits for any GOMAXPROCS, and an iteration allocates
+// nothing. The data are read in place, never copied per iteration.
 package mixture

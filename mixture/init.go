@@ -1,219 +1,227 @@
 package mixture
 
 import (
+	"context"
 	"math"
+	"math/rand/v2"
+	"sort"
 )
 
-// initialize sets the parameters from initial responsibilities chosen by
-// cfg.Init (scikit-learn's _initialize_parameters), then runs the M-step.
-func (f *fitter) initialize() error {
-	n, k := f.n, f.k
-	f.labels, f.resp = nil, nil
-	switch {
-	case f.cfg.InitLabels != nil:
-		f.labels = f.cfg.InitLabels
-		return f.initFrom()
-	}
-	switch f.cfg.Init {
+// initialize sets m's parameters by one M step from the initial
+// responsibilities cfg.Init asks for (scikit-learn's
+// _initialize_parameters and _initialize).
+func initialize(ctx context.Context, e *engine, m *Mixture, pr priors, cfg *Config, rng *rand.Rand) error {
+	n, d, k := e.n, e.d, e.k
+	switch cfg.Init {
 	case KMeans:
-		f.labels = f.kmeans()
-	case KMeansPlusPlus:
-		f.labels = make([]int, n)
-		for i := range f.labels {
-			f.labels[i] = -1
+		labels, err := kmeans(ctx, e.x, n, d, k, rng)
+		if err != nil {
+			return err
 		}
-		for j, i := range f.kmeansPP() {
-			f.labels[i] = j
+		e.passResp(hard(labels))
+	case Labels:
+		e.passResp(hard(cfg.Labels))
+	case KMeansPlusPlus, RandomFromData:
+		var idx []int
+		if cfg.Init == KMeansPlusPlus {
+			_, idx = kmeansPlusPlus(e.x, n, d, k, rng)
+		} else {
+			idx = rng.Perm(n)[:k]
 		}
+		owner := make(map[int]int, k)
+		for j, i := range idx {
+			owner[i] = j
+		}
+		e.passResp(func(i int, r []float64) {
+			clear(r)
+			if j, ok := owner[i]; ok {
+				r[j] = 1
+			}
+		})
 	case Random:
-		f.resp = make([]float64, n*k)
+		resp := make([]float64, n*k)
 		for i := range n {
+			row := resp[i*k : (i+1)*k]
 			var s float64
-			for j := range k {
-				v := f.rng.Float64()
-				f.resp[i*k+j] = v
-				s += v
+			for j := range row {
+				row[j] = rng.Float64()
+				s += row[j]
 			}
-			for j := range k {
-				f.resp[i*k+j] /= s
+			for j := range row {
+				row[j] /= s
 			}
 		}
-	case RandomFromData:
-		f.labels = make([]int, n)
-		for i := range f.labels {
-			f.labels[i] = -1
-		}
-		perm := f.rng.Perm(n)
-		for j := range k {
-			f.labels[perm[j]] = j
-		}
+		e.passResp(func(i int, r []float64) { copy(r, resp[i*k:(i+1)*k]) })
 	}
-	return f.initFrom()
+	return m.mStep(e, pr, cfg.RegCovar)
 }
 
-// initFrom runs the M-step on f.labels or f.resp.
-func (f *fitter) initFrom() error {
-	f.pool.run(f.initF)
-	f.reduce()
-	f.tot[0] = 0
-	return f.mstep()
-}
-
-func (f *fitter) dist2(i int, c []float64) float64 {
-	d := f.d
-	p := f.x[i*d : (i+1)*d]
-	var s float64
-	for a := range d {
-		r := p[a] - c[a]
-		s += r * r
+// hard returns one-hot responsibilities from labels.
+func hard(labels []int) func(i int, r []float64) {
+	return func(i int, r []float64) {
+		clear(r)
+		r[labels[i]] = 1
 	}
-	return s
 }
 
-// kmeansPP returns the indices of K points chosen by greedy k-means++
-// (Arthur and Vassilvitskii 2007, with 2 + floor(ln K) candidate draws per
-// centre keeping the one that lowers the potential most, as scikit-learn).
-func (f *fitter) kmeansPP() []int {
-	n, d, k := f.n, f.d, f.k
-	trials := 2 + int(math.Log(float64(k)))
+// kmeansPlusPlus chooses k centres by greedy k-means++ seeding (Arthur and
+// Vassilvitskii 2007, with 2 + ⌊ln k⌋ candidates per step and the one that
+// lowers the potential most kept, as scikit-learn does) and returns them
+// (k x d) with the indices of the chosen points.
+func kmeansPlusPlus(x []float64, n, d, k int, rng *rand.Rand) ([]float64, []int) {
+	centers := make([]float64, k*d)
 	idx := make([]int, 0, k)
-	first := f.rng.IntN(n)
+	trials := 2 + int(math.Log(float64(k)))
+	first := rng.IntN(n)
 	idx = append(idx, first)
+	copy(centers, x[first*d:(first+1)*d])
 	closest := make([]float64, n)
-	var pot float64
-	c0 := f.x[first*d : (first+1)*d]
+	pot := 0.0
 	for i := range n {
-		closest[i] = f.dist2(i, c0)
+		closest[i] = sqDist(x[i*d:(i+1)*d], centers[:d])
 		pot += closest[i]
 	}
+	cum := make([]float64, n)
 	cand := make([]float64, n)
 	bestD := make([]float64, n)
-	for len(idx) < k {
-		bestIdx, bestPot := -1, math.Inf(1)
+	for c := 1; c < k; c++ {
+		s := 0.0
+		for i, v := range closest {
+			s += v
+			cum[i] = s
+		}
+		bestPot, bestIdx := math.Inf(1), -1
 		for range trials {
-			// Draw a point with probability proportional to closest.
-			u := f.rng.Float64() * pot
-			ci := n - 1
-			var acc float64
-			for i, v := range closest {
-				acc += v
-				if acc > u {
-					ci = i
-					break
-				}
+			var ci int
+			if s > 0 {
+				ci = sort.SearchFloat64s(cum, rng.Float64()*s)
+				ci = min(ci, n-1)
+			} else {
+				ci = rng.IntN(n)
 			}
-			c := f.x[ci*d : (ci+1)*d]
-			var p float64
+			p := 0.0
+			xc := x[ci*d : (ci+1)*d]
 			for i := range n {
-				cand[i] = min(closest[i], f.dist2(i, c))
+				cand[i] = math.Min(closest[i], sqDist(x[i*d:(i+1)*d], xc))
 				p += cand[i]
 			}
-			if p < bestPot || bestIdx < 0 {
+			if p < bestPot {
 				bestPot, bestIdx = p, ci
 				copy(bestD, cand)
 			}
 		}
 		idx = append(idx, bestIdx)
+		copy(centers[c*d:(c+1)*d], x[bestIdx*d:(bestIdx+1)*d])
 		copy(closest, bestD)
-		pot = bestPot
 	}
-	return idx
+	return centers, idx
 }
 
-// kmeans runs Lloyd's algorithm from a greedy k-means++ seeding and
-// returns the labels (scikit-learn's KMeans(n_init=1): at most 300
-// iterations, stopping when the labels stop changing or the centres move
-// by less than 1e-4 times the mean coordinate variance in total squared
-// distance).
-func (f *fitter) kmeans() []int {
-	n, d, k := f.n, f.d, f.k
-	centers := make([]float64, k*d)
-	for j, i := range f.kmeansPP() {
-		copy(centers[j*d:(j+1)*d], f.x[i*d:(i+1)*d])
-	}
+// kmeans runs k-means++ seeding and Lloyd's iterations until no label
+// changes or the total squared centre shift falls below 1e-4 times the
+// mean variance of the coordinates (scikit-learn's tol), at most 300
+// iterations; an empty cluster is moved to the point farthest from its
+// centre. It returns the labels.
+func kmeans(ctx context.Context, x []float64, n, d, k int, rng *rand.Rand) ([]int, error) {
+	centers, _ := kmeansPlusPlus(x, n, d, k, rng)
 	var tol float64
-	for a := range d {
-		var s, s2 float64
+	{
+		mean := make([]float64, d)
 		for i := range n {
-			v := f.x[i*d+a]
-			s += v
-			s2 += v * v
+			for a := range d {
+				mean[a] += x[i*d+a] / float64(n)
+			}
 		}
-		mu := s / float64(n)
-		tol += s2/float64(n) - mu*mu
+		for i := range n {
+			for a := range d {
+				v := x[i*d+a] - mean[a]
+				tol += v * v
+			}
+		}
+		tol = tol / float64(n) / float64(d) * 1e-4
 	}
-	tol = 1e-4 * tol / float64(d)
 	labels := make([]int, n)
 	for i := range labels {
 		labels[i] = -1
 	}
-	// Per-chunk sums: [count(K), sum(K*d)].
-	stride := k + k*d
-	sums := make([]float64, f.nchunk*stride)
-	changed := make([]int, f.nchunk)
-	assign := func(c, w int) {
-		s := sums[c*stride : (c+1)*stride]
-		clear(s)
-		changed[c] = 0
-		lo, hi := c*f.chunk, min((c+1)*f.chunk, n)
-		for i := lo; i < hi; i++ {
-			bj, bd := 0, math.Inf(1)
+	dist := make([]float64, n)
+	sums := make([]float64, k*d)
+	counts := make([]int, k)
+	for it := 0; it < 300; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		changed := 0
+		for i := range n {
+			xi := x[i*d : (i+1)*d]
+			best, bd := 0, math.Inf(1)
 			for j := range k {
-				if dd := f.dist2(i, centers[j*d:(j+1)*d]); dd < bd {
-					bj, bd = j, dd
+				if v := sqDist(xi, centers[j*d:(j+1)*d]); v < bd {
+					best, bd = j, v
 				}
 			}
-			if labels[i] != bj {
-				changed[c]++
-				labels[i] = bj
+			if labels[i] != best {
+				changed++
+				labels[i] = best
 			}
-			s[bj]++
-			p := f.x[i*d : (i+1)*d]
-			for a := range d {
-				s[k+bj*d+a] += p[a]
-			}
+			dist[i] = bd
 		}
-	}
-	tot := make([]float64, stride)
-	for it := range 300 {
-		f.pool.run(assign)
-		nch := 0
-		clear(tot)
-		for c := range f.nchunk {
-			nch += changed[c]
-			for i, v := range sums[c*stride : (c+1)*stride] {
-				tot[i] += v
-			}
-		}
-		if it > 0 && nch == 0 {
+		if changed == 0 {
 			break
 		}
-		var shift float64
+		clear(sums)
+		clear(counts)
+		for i, l := range labels {
+			counts[l]++
+			for a := range d {
+				sums[l*d+a] += x[i*d+a]
+			}
+		}
+		shift := 0.0
 		for j := range k {
-			if tot[j] == 0 {
-				// Empty cluster: move it to the point farthest from its
-				// current centre.
-				fi, fd := 0, -1.0
-				for i := range n {
-					if dd := f.dist2(i, centers[labels[i]*d:(labels[i]+1)*d]); dd > fd {
-						fi, fd = i, dd
+			c := centers[j*d : (j+1)*d]
+			if counts[j] == 0 {
+				// Relocate to the point farthest from its centre.
+				far := 0
+				for i := range dist {
+					if dist[i] > dist[far] {
+						far = i
 					}
 				}
-				copy(centers[j*d:(j+1)*d], f.x[fi*d:(fi+1)*d])
-				shift = math.Inf(1)
+				dist[far] = 0
+				shift += sqDist(c, x[far*d:(far+1)*d])
+				copy(c, x[far*d:(far+1)*d])
 				continue
 			}
 			for a := range d {
-				v := tot[k+j*d+a] / tot[j]
-				r := v - centers[j*d+a]
-				shift += r * r
-				centers[j*d+a] = v
+				v := sums[j*d+a] / float64(counts[j])
+				shift += (v - c[a]) * (v - c[a])
+				c[a] = v
 			}
 		}
 		if shift <= tol {
-			f.pool.run(assign)
+			// One more assignment to the final centres.
+			for i := range n {
+				xi := x[i*d : (i+1)*d]
+				best, bd := 0, math.Inf(1)
+				for j := range k {
+					if v := sqDist(xi, centers[j*d:(j+1)*d]); v < bd {
+						best, bd = j, v
+					}
+				}
+				labels[i] = best
+			}
 			break
 		}
 	}
-	return labels
+	return labels, nil
+}
+
+func sqDist(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		v := a[i] - b[i]
+		s += v * v
+	}
+	return s
 }

@@ -4,63 +4,28 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/mat"
 )
 
-func (m *Model) check(x []float64) int {
-	if len(x)%m.Dim != 0 {
-		panic(fmt.Sprintf("mixture: len(x) = %d is not a multiple of the dimension %d", len(x), m.Dim))
+// points checks that x holds whole d-dimensional points and returns n.
+// A wrong length is a programmer error.
+func (m *Mixture) points(x []float64) int {
+	if len(x)%m.D != 0 {
+		panic(fmt.Sprintf("mixture: %d values are not a whole number of %d-dimensional points", len(x), m.D))
 	}
-	return len(x) / m.Dim
+	return len(x) / m.D
 }
 
-// ScoreSamples writes scikit-learn's score_samples of each point of x into
-// dst (len(x)/d, allocated if nil): the log-sum-exp over components of the
-// expected log weight plus the expected log density. It is not a
-// normalized density; LogDensity is.
-func (m *Model) ScoreSamples(dst, x []float64) []float64 {
-	n := m.check(x)
-	if dst == nil {
-		dst = make([]float64, n)
-	}
-	lp := make([]float64, m.K)
+// Predict writes the most responsible component of each point of x
+// (n x d, row-major) into dst (resized to n; nil allocates) and returns it.
+func (m *Mixture) Predict(dst []int, x []float64) []int {
+	n := m.points(x)
+	dst = resizeInt(dst, n)
+	lp, y := make([]float64, m.K), make([]float64, m.D)
 	for i := range n {
-		dst[i] = m.weightedLogProb(lp, x[i*m.Dim:(i+1)*m.Dim])
-	}
-	return dst
-}
-
-// PredictProba writes the responsibilities of each point (n*K, row-major)
-// into dst (allocated if nil).
-func (m *Model) PredictProba(dst, x []float64) []float64 {
-	n := m.check(x)
-	if dst == nil {
-		dst = make([]float64, n*m.K)
-	}
-	for i := range n {
-		r := dst[i*m.K : (i+1)*m.K]
-		lse := m.weightedLogProb(r, x[i*m.Dim:(i+1)*m.Dim])
-		for j := range r {
-			r[j] = math.Exp(r[j] - lse)
-		}
-	}
-	return dst
-}
-
-// Predict writes the most responsible component of each point into dst
-// (allocated if nil).
-func (m *Model) Predict(dst []int, x []float64) []int {
-	n := m.check(x)
-	if dst == nil {
-		dst = make([]int, n)
-	}
-	lp := make([]float64, m.K)
-	for i := range n {
-		m.weightedLogProb(lp, x[i*m.Dim:(i+1)*m.Dim])
+		m.logRho(lp, x[i*m.D:(i+1)*m.D], y, false)
 		best := 0
-		for j, v := range lp {
-			if v > lp[best] {
+		for j := range lp {
+			if lp[j] > lp[best] {
 				best = j
 			}
 		}
@@ -69,57 +34,70 @@ func (m *Model) Predict(dst []int, x []float64) []int {
 	return dst
 }
 
-// Component returns the mean and the d*d covariance (W_k^-1/nu_k) of
-// component k as a full matrix for any covariance type.
-func (m *Model) Component(k int) (mean []float64, cov *mat.SymDense) {
-	d := m.Dim
-	mean = append([]float64(nil), m.Means[k*d:(k+1)*d]...)
-	cov = mat.NewSymDense(d, nil)
-	for a := range d {
-		for b := a; b < d; b++ {
-			var v float64
-			switch m.Covariance {
-			case Full:
-				v = m.Covariances[k*d*d+a*d+b]
-			case Tied:
-				v = m.Covariances[a*d+b]
-			case Diag:
-				if a == b {
-					v = m.Covariances[k*d+a]
-				}
-			case Spherical:
-				if a == b {
-					v = m.Covariances[k]
-				}
-			}
-			cov.SetSym(a, b, v)
+// PredictProba writes the responsibilities of the components for each
+// point of x into dst (n x K, row-major; resized) and returns it.
+func (m *Mixture) PredictProba(dst []float64, x []float64) []float64 {
+	n := m.points(x)
+	dst = resize(dst, n*m.K)
+	y := make([]float64, m.D)
+	for i := range n {
+		lp := dst[i*m.K : (i+1)*m.K]
+		lse := m.logRho(lp, x[i*m.D:(i+1)*m.D], y, true)
+		for j := range lp {
+			lp[j] = math.Exp(lp[j] - lse)
 		}
 	}
-	return mean, cov
+	return dst
 }
 
-// LogDensity writes into dst the log density of each point of x under the
-// mixture with the posterior point parameters: log sum_k w_k N(x | m_k,
-// S_k) with Weights, Means and Covariances (SPEC W5's held-out density).
-func (m *Model) LogDensity(dst, x []float64) []float64 {
-	n := m.check(x)
-	if dst == nil {
-		dst = make([]float64, n)
-	}
-	d := float64(m.Dim)
-	lp := make([]float64, m.K)
+// ScoreSamples writes scikit-learn's score_samples for each point of x into
+// dst (resized to n): log Σ_k exp(E[log π_k] + E[log N(x | μ_k, Λ_k^-1)])
+// under the variational posterior, the normalizer of the E step. It is not
+// a density; LogDensity is the plug-in mixture density.
+func (m *Mixture) ScoreSamples(dst []float64, x []float64) []float64 {
+	n := m.points(x)
+	dst = resize(dst, n)
+	lp, y := make([]float64, m.K), make([]float64, m.D)
 	for i := range n {
-		p := x[i*m.Dim : (i+1)*m.Dim]
+		dst[i] = m.logRho(lp, x[i*m.D:(i+1)*m.D], y, true)
+	}
+	return dst
+}
+
+// LogDensity writes log Σ_k w_k N(x | m_k, S_k) for each point of x into
+// dst (resized to n), with the point estimates Weights, Means and
+// Covariances: the held-out density of SPEC W5.
+func (m *Mixture) LogDensity(dst []float64, x []float64) []float64 {
+	n := m.points(x)
+	dst = resize(dst, n)
+	d := m.D
+	c := make([]float64, m.K)
+	for j := range m.K {
+		c[j] = math.Log(m.Weights[j]) + m.logDetU[j] - 0.5*float64(d)*math.Log(2*math.Pi)
+	}
+	lp, y := make([]float64, m.K), make([]float64, d)
+	for i := range n {
+		xi := x[i*d : (i+1)*d]
 		mx := math.Inf(-1)
-		for c := range m.K {
-			// Precisions = U U^T, so the Gaussian log density uses logdet.
-			v := math.Log(m.Weights[c]) - 0.5*d*math.Log(2*math.Pi) + m.logdet[c] - 0.5*m.quad(p, c)
-			lp[c] = v
-			mx = max(mx, v)
+		for j := range m.K {
+			mu, u := m.Means[j], m.PrecisionsCholesky[j]
+			for a := range d {
+				y[a] = xi[a] - mu[a]
+			}
+			var q float64
+			for b := range d {
+				var s float64
+				for a := 0; a <= b; a++ {
+					s += u[a*d+b] * y[a]
+				}
+				q += s * s
+			}
+			lp[j] = c[j] - 0.5*q
+			mx = math.Max(mx, lp[j])
 		}
 		var s float64
-		for _, v := range lp {
-			s += math.Exp(v - mx)
+		for _, l := range lp {
+			s += math.Exp(l - mx)
 		}
 		dst[i] = mx + math.Log(s)
 	}
@@ -127,60 +105,94 @@ func (m *Model) LogDensity(dst, x []float64) []float64 {
 }
 
 // MeanLogDensity returns the mean of LogDensity over the points of x.
-func (m *Model) MeanLogDensity(x []float64) float64 {
-	v := m.LogDensity(nil, x)
+func (m *Mixture) MeanLogDensity(x []float64) float64 {
 	var s float64
-	for _, a := range v {
-		s += a
+	v := m.LogDensity(nil, x)
+	for _, l := range v {
+		s += l
 	}
 	return s / float64(len(v))
 }
 
-// Sample draws n points from the mixture with the posterior point
-// parameters, as scikit-learn: multinomial component counts, then each
-// component's points in turn. It returns the points (n*d) and their
-// components.
-func (m *Model) Sample(rng *rand.Rand, n int) ([]float64, []int) {
-	if n < 1 {
-		panic(fmt.Sprintf("mixture: Sample n = %d, want at least 1", n))
+// EffectiveComponents returns the number of components whose weight
+// exceeds threshold (SPEC W5 uses 0.01).
+func (m *Mixture) EffectiveComponents(threshold float64) int {
+	c := 0
+	for _, w := range m.Weights {
+		if w > threshold {
+			c++
+		}
 	}
-	d := m.Dim
+	return c
+}
+
+// Sample draws n points from the plug-in mixture (Weights, Means,
+// Covariances), as scikit-learn's sample: the component counts from one
+// multinomial draw, points ordered by component. It returns the n x d
+// points and their components.
+func (m *Mixture) Sample(rng *rand.Rand, n int) ([]float64, []int) {
+	d := m.D
+	x := make([]float64, 0, n*d)
+	labels := make([]int, 0, n)
 	counts := make([]int, m.K)
 	for range n {
-		u := rng.Float64()
-		j := m.K - 1
-		var acc float64
-		for c, w := range m.Weights {
-			acc += w
-			if u < acc {
-				j = c
+		u, j := rng.Float64(), 0
+		for ; j < m.K-1; j++ {
+			u -= m.Weights[j]
+			if u < 0 {
 				break
 			}
 		}
 		counts[j]++
 	}
-	x := make([]float64, 0, n*d)
-	labels := make([]int, 0, n)
+	l := make([]float64, d*d)
 	z := make([]float64, d)
-	for c, cnt := range counts {
-		mean, cov := m.Component(c)
-		var ch mat.Cholesky
-		ch.Factorize(cov)
-		var l mat.TriDense
-		ch.LTo(&l)
+	for j, cnt := range counts {
+		if cnt == 0 {
+			continue
+		}
+		// Lower Cholesky factor of the covariance.
+		cov := m.Covariances[j]
+		for a := range d {
+			for b := 0; b <= a; b++ {
+				s := cov[a*d+b]
+				for p := range b {
+					s -= l[a*d+p] * l[b*d+p]
+				}
+				if a == b {
+					l[a*d+a] = math.Sqrt(math.Max(s, 0))
+				} else if l[b*d+b] > 0 {
+					l[a*d+b] = s / l[b*d+b]
+				}
+			}
+		}
 		for range cnt {
-			for a := range z {
+			for a := range d {
 				z[a] = rng.NormFloat64()
 			}
 			for a := range d {
-				v := mean[a]
+				v := m.Means[j][a]
 				for b := 0; b <= a; b++ {
-					v += l.At(a, b) * z[b]
+					v += l[a*d+b] * z[b]
 				}
 				x = append(x, v)
 			}
-			labels = append(labels, c)
+			labels = append(labels, j)
 		}
 	}
 	return x, labels
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func resizeInt(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
 }
