@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -284,6 +285,12 @@ func pictures(cfg examplekit.Config, v *vae.VAE, test *mnist.Set, testData vae.D
 			return nil, err
 		}
 	}
+	// Room on the right for the legend, clear of the points.
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for i := range m {
+		xmin, xmax = math.Min(xmin, proj[2*i]), math.Max(xmax, proj[2*i])
+	}
+	p.X.Min, p.X.Max = xmin, xmax+0.22*(xmax-xmin)
 	p.Legend.Left = false
 	p.Legend.Top = true
 	f, err = examplekit.Save(p, cfg.Out, "latent.png", 6.5, 5)
@@ -339,13 +346,13 @@ func project2(x []float64, n, d int) ([]float64, [2]string) {
 	return out, [2]string{"first principal axis of the latent means", "second principal axis"}
 }
 
-// digitColor is a colour per digit: the eight Okabe-Ito colours and two
-// greys.
+// digitColor is a colour per digit: the eight Okabe-Ito colours, grey and
+// brown.
 func digitColor(d int) color.Color {
 	if d < len(examplekit.Palette) {
 		return examplekit.Color(d)
 	}
-	return [...]color.RGBA{{110, 110, 110, 255}, {40, 40, 40, 255}}[d-len(examplekit.Palette)]
+	return [...]color.RGBA{{150, 150, 150, 255}, {140, 80, 20, 255}}[d-len(examplekit.Palette)]
 }
 
 // parseSizes reads "400" or "512,256".
