@@ -147,7 +147,7 @@ func ReadParams(r io.Reader) ([]SavedParam, error) {
 			return nil, fmt.Errorf("vi: ReadParams: parameter %q has %d values for shape %dx%d", p.Name, len(p.Values), p.Rows, p.Cols)
 		}
 		seen[p.Name] = true
-		out = append(out, SavedParam{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Values: p.Values})
+		out = append(out, SavedParam(p))
 	}
 	return out, nil
 }
