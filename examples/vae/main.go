@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -284,15 +285,14 @@ func pictures(cfg examplekit.Config, v *vae.VAE, test *mnist.Set, testData vae.D
 			return nil, err
 		}
 	}
-	// The legend goes top right, in a strip added to the right of the
-	// points so that it covers none of them.
+	// Room on the right for the legend, clear of the points.
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for i := range m {
+		xmin, xmax = math.Min(xmin, proj[2*i]), math.Max(xmax, proj[2*i])
+	}
+	p.X.Min, p.X.Max = xmin, xmax+0.22*(xmax-xmin)
 	p.Legend.Left = false
 	p.Legend.Top = true
-	xlo, xhi := proj[0], proj[0]
-	for i := range m {
-		xlo, xhi = min(xlo, proj[2*i]), max(xhi, proj[2*i])
-	}
-	p.X.Min, p.X.Max = xlo, xhi+0.14*(xhi-xlo)
 	f, err = examplekit.Save(p, cfg.Out, "latent.png", 6.5, 5)
 	if err != nil {
 		return nil, err
@@ -346,14 +346,13 @@ func project2(x []float64, n, d int) ([]float64, [2]string) {
 	return out, [2]string{"first principal axis of the latent means", "second principal axis"}
 }
 
-// digitColor is a colour per digit: the ten of Tableau 10 (matplotlib's
-// tab10), distinct enough for ten classes in one scatter.
+// digitColor is a colour per digit: the eight Okabe-Ito colours, grey and
+// brown.
 func digitColor(d int) color.Color {
-	tab10 := [10]color.RGBA{
-		{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
-		{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
+	if d < len(examplekit.Palette) {
+		return examplekit.Color(d)
 	}
-	return tab10[d%10]
+	return [...]color.RGBA{{150, 150, 150, 255}, {140, 80, 20, 255}}[d-len(examplekit.Palette)]
 }
 
 // parseSizes reads "400" or "512,256".
