@@ -9,5 +9,5 @@
 // C with one FMA by alpha), so the AVX-512, AVX2 and pure-Go paths give
 // identical bits, for any GOMAXPROCS and any partition over goroutines.
 //
-//go:generate sh -c "cd gen && go run . -out ../gemm_amd64.s -stubs ../gemm_stub_amd64.go -pkg kernel"
+//go:generate sh -c "cd gen && go run . -out ../kernel_amd64.s -stubs ../kernel_stub_amd64.go -pkg kernel"
 package kernel
