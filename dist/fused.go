@@ -27,8 +27,9 @@ type cellTerm func(i, j int, xv float64, g []float64, need []bool) float64
 // scored against params (broadcast like a univariate family's, see grid):
 // with ad.ReduceCols one sum of the terms per row, with ad.Elementwise the
 // terms themselves. The partials are the ones term writes, also in a row
-// whose sum is infinite (a term outside the support returns -Inf and
-// leaves its partials 0).
+// whose sum is infinite. A term outside the support returns -Inf and
+// leaves its partials 0; a row holding one is -Inf even if another term is
+// +Inf (a density infinite at a boundary, such as Weibull's at 0).
 func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
 	return fuseGrid(family, method, red, false, x, params, term)
 }
@@ -61,12 +62,15 @@ func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, p
 		g := make([]float64, len(ins))
 		for i := lo; i < hi; i++ {
 			var acc float64
+			outside := false // a -Inf term wins over a +Inf one (a boundary)
 			for j := 0; j < c; j++ {
 				clear(g)
 				v := term(i, j, xv.at(i, j), g, need)
 				k := i*c + j
 				if red == ad.Elementwise {
 					out[k] = v
+				} else if math.IsInf(v, -1) {
+					outside = true
 				} else {
 					acc += v
 				}
@@ -80,6 +84,9 @@ func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, p
 			}
 			if red == ad.Elementwise {
 				continue
+			}
+			if outside {
+				acc = math.Inf(-1)
 			}
 			out[i] = acc
 			if zeroInf && any && math.IsInf(acc, -1) {
