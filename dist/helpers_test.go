@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/kldiv/kldiv/ad"
 )
@@ -17,55 +16,6 @@ import (
 // an independent computation: numerical integration (gonum quad), Monte
 // Carlo with a stated number of standard errors, or finite differences
 // (ad.CheckGrad, built on gonum diff/fd).
-
-// integrate returns ∫ f over [lo, hi] (either end may be infinite) by
-// composite Gauss-Legendre quadrature: the finite part [a, b] is cut at
-// the breakpoints (where f has kinks or narrow peaks) and into pieces,
-// each integrated with a 64-point rule; infinite tails use gonum's
-// substitution x = a + t/(1-t).
-func integrate(f func(float64) float64, lo, hi float64, breaks ...float64) float64 {
-	pts := []float64{}
-	for _, b := range breaks {
-		if b > lo && b < hi {
-			pts = append(pts, b)
-		}
-	}
-	sort.Float64s(pts)
-	a, b := lo, hi
-	var sum float64
-	if math.IsInf(lo, -1) {
-		a = -1
-		if len(pts) > 0 {
-			a = pts[0] - 1
-		}
-		if !math.IsInf(hi, 1) && a >= hi {
-			a = hi - 1
-		}
-		sum += quad.Fixed(f, math.Inf(-1), a, 4000, nil, 0)
-	}
-	if math.IsInf(hi, 1) {
-		b = 1
-		if len(pts) > 0 {
-			b = pts[len(pts)-1] + 1
-		}
-		if b <= a {
-			b = a + 1
-		}
-		sum += quad.Fixed(f, b, math.Inf(1), 4000, nil, 0)
-	}
-	edges := append([]float64{a}, pts...)
-	edges = append(edges, b)
-	leg := quad.Legendre{}
-	for k := 0; k+1 < len(edges); k++ {
-		x0, x1 := edges[k], edges[k+1]
-		const pieces = 64
-		h := (x1 - x0) / pieces
-		for p := 0; p < pieces; p++ {
-			sum += quad.Fixed(f, x0+float64(p)*h, x0+float64(p+1)*h, 64, leg, 0)
-		}
-	}
-	return sum
-}
 
 // logProbAt evaluates a 1x1-shaped univariate distribution's log-density
 // at the scalar x.
@@ -79,18 +29,6 @@ func checkNormalized(t *testing.T, d Distribution, lo, hi, tol float64, breaks .
 	t.Helper()
 	z := integrate(func(x float64) float64 { return math.Exp(logProbAt(d, x)) }, lo, hi, breaks...)
 	assert.InDelta(t, 1, z, tol, "%T integrates to 1", d)
-}
-
-// klQuad returns KL(p || q) = ∫ p (log p - log q) over [lo, hi] for two
-// 1x1-shaped univariate distributions, skipping points where p = 0.
-func klQuad(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
-	return integrate(func(x float64) float64 {
-		lp := logProbAt(p, x)
-		if math.IsInf(lp, -1) {
-			return 0
-		}
-		return math.Exp(lp) * (lp - logProbAt(q, x))
-	}, lo, hi, breaks...)
 }
 
 // checkLogProbGrad checks the gradient of Σ LogProb with respect to the

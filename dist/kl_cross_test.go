@@ -159,7 +159,7 @@ func TestKLCrossMpmath(t *testing.T) {
 }
 
 // TestKLCrossQuadrature compares every cross pair with double-exponential
-// quadrature of p log(p/q) in float64 (integrateCross) at the reference
+// quadrature of p log(p/q) in float64 (integrateTanhSinh) at the reference
 // parameters, to 1e-9 relative. Beta p with concentration0 < 1, whose
 // density has a power singularity at 1 that float64 cannot resolve, is
 // left to the mpmath references.
@@ -173,7 +173,7 @@ func TestKLCrossQuadrature(t *testing.T) {
 		n++
 		p, q := scalarPairCross(e.P, e.PP, e.Q, e.QP)
 		lo, hi, br := supportCross(e.P, e.PP, e.Q, e.QP)
-		want := klQuadCross(p, q, lo, hi, br...)
+		want := klQuadTanhSinh(p, q, lo, hi, br...)
 		tol := 1e-9
 		if e.Near {
 			// The quadrature cancels p log p against p log q (each O(1))
@@ -235,7 +235,7 @@ func TestKLCrossRandom(t *testing.T) {
 			p, q := scalarPairCross(pr.P, ps[:np], pr.Q, ps[np:])
 			v := klScalar(t, p, q)
 			lo, hi, br := supportCross(pr.P, ps[:np], pr.Q, ps[np:])
-			want := klQuadCross(p, q, lo, hi, br...)
+			want := klQuadTanhSinh(p, q, lo, hi, br...)
 			assert.InDelta(t, want, v, 1e-6*math.Max(1, math.Abs(want)), "%s vs quadrature", nameCross(pr.P, ps[:np], pr.Q, ps[np:]))
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // Test helpers of the VonMises, ContinuousBernoulli and Kumaraswamy tests
 // (names end in Misc).
 
-// miscRef is testdata/misc_ref.json, written by testdata/gen_misc_ref.py
+// miscRef is testdata/unitcircle_ref.json, written by testdata/gen_unitcircle_ref.py
 // with mpmath at 60 digits.
 type miscRef struct {
 	VonMisesKL []struct {
@@ -48,7 +48,7 @@ type miscRef struct {
 
 func loadMiscRef(t *testing.T) miscRef {
 	t.Helper()
-	b, err := os.ReadFile("testdata/misc_ref.json")
+	b, err := os.ReadFile("testdata/unitcircle_ref.json")
 	require.NoError(t, err)
 	var r miscRef
 	require.NoError(t, json.Unmarshal(b, &r))
