@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -60,44 +61,66 @@ func checkKLGrad(t *testing.T, build func(ps []ad.Var) (Distribution, Distributi
 
 // checkMoments draws n samples from a 1x1 univariate d and asserts that
 // the sample mean and variance are within z standard errors of Mean and
-// Variance. The standard error of the variance uses the fourth central
-// moment estimated from the same sample.
+// Variance (checkSampleMoments).
 func checkMoments(t *testing.T, d Moments, rng *rand.Rand, n int, z float64) {
 	t.Helper()
 	xs := d.Sample(rng, n).Value()
 	require.Len(t, xs, n)
-	mean, vari := d.Mean().Scalar(), d.Variance().Scalar()
-	var m float64
+	checkSampleMoments(t, xs, d.Mean().Scalar(), d.Variance().Scalar(), z, fmt.Sprintf("%T", d))
+}
+
+// sampleMoments returns the mean, the unbiased variance and the fourth
+// central moment of xs.
+func sampleMoments(xs []float64) (m, m2, m4 float64) {
+	n := float64(len(xs))
 	for _, x := range xs {
 		m += x
 	}
-	m /= float64(n)
-	var m2, m4 float64
+	m /= n
 	for _, x := range xs {
-		dx := x - m
-		m2 += dx * dx
-		m4 += dx * dx * dx * dx
+		d := x - m
+		m2 += d * d
+		m4 += d * d * d * d
 	}
-	m2 /= float64(n - 1)
-	m4 /= float64(n)
-	assert.InDelta(t, mean, m, z*math.Sqrt(vari/float64(n)), "%T sample mean", d)
-	seVar := math.Sqrt((m4 - m2*m2) / float64(n))
-	assert.InDelta(t, vari, m2, z*seVar, "%T sample variance", d)
+	return m, m2 / (n - 1), m4 / n
 }
 
-// checkKS asserts that n samples of a 1x1 univariate d pass a one-sample
-// Kolmogorov-Smirnov test against cdf at the 0.1% level
-// (D < 1.95/√n).
+// checkSampleMoments asserts that the sample mean and variance of xs are
+// within z standard errors of mean and vari; the standard error of the
+// variance uses the sample's fourth central moment.
+func checkSampleMoments(t *testing.T, xs []float64, mean, vari, z float64, msg string) {
+	t.Helper()
+	n := float64(len(xs))
+	m, m2, m4 := sampleMoments(xs)
+	assert.InDelta(t, mean, m, z*math.Sqrt(vari/n), "%s: sample mean", msg)
+	assert.InDelta(t, vari, m2, z*math.Sqrt((m4-m2*m2)/n), "%s: sample variance", msg)
+}
+
 func checkKS(t *testing.T, d Distribution, cdf func(float64) float64, rng *rand.Rand, n int) {
 	t.Helper()
-	xs := append([]float64(nil), d.Sample(rng, n).Value()...)
+	checkKSValues(t, d.Sample(rng, n).Value(), cdf, "%T", d)
+}
+
+// ksStatistic returns the Kolmogorov-Smirnov statistic of the sample xs
+// against cdf.
+func ksStatistic(xs []float64, cdf func(float64) float64) float64 {
+	xs = append([]float64(nil), xs...)
 	sort.Float64s(xs)
-	var dmax float64
+	n := float64(len(xs))
+	var d float64
 	for i, x := range xs {
 		f := cdf(x)
-		dmax = math.Max(dmax, math.Max(math.Abs(f-float64(i)/float64(n)), math.Abs(f-float64(i+1)/float64(n))))
+		d = math.Max(d, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
 	}
-	assert.Less(t, dmax, 1.95/math.Sqrt(float64(n)), "%T KS statistic", d)
+	return d
+}
+
+// checkKSValues asserts that the sample xs (for instance a column of a
+// multivariate sample) passes a one-sample Kolmogorov-Smirnov test against
+// cdf at the 0.1% level: D < 1.95/√n.
+func checkKSValues(t *testing.T, xs []float64, cdf func(float64) float64, msg string, args ...any) {
+	t.Helper()
+	assert.Less(t, ksStatistic(xs, cdf), 1.95/math.Sqrt(float64(len(xs))), append([]any{"KS statistic: " + msg}, args...)...)
 }
 
 // checkKLMonteCarlo asserts that KL(p || q) agrees with the Monte Carlo

@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,19 +123,6 @@ func tanhSinhMisc(f func(x, da, db float64) float64, a, b float64) float64 {
 		}
 	}
 	return s
-}
-
-// ksMisc returns the Kolmogorov-Smirnov statistic of xs against cdf.
-func ksMisc(xs []float64, cdf func(float64) float64) float64 {
-	xs = append([]float64(nil), xs...)
-	sort.Float64s(xs)
-	n := float64(len(xs))
-	var d float64
-	for i, x := range xs {
-		f := cdf(x)
-		d = math.Max(d, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
-	}
-	return d
 }
 
 // meanSEMisc returns the mean of xs and its standard error.

@@ -141,7 +141,7 @@ func TestVonMisesSampling(t *testing.T) {
 		assertWithinSEMisc(t, 1-d.Variance().Scalar(), m, se, 5, "E cos %v", c)
 		m, se = meanSEMisc(ss)
 		assertWithinSEMisc(t, 0, m, se, 5, "E sin %v", c)
-		assert.Less(t, ksMisc(xs[:20000], func(x float64) float64 { return d.CDF(ad.Scalar(x)).Scalar() }), 1.95/math.Sqrt(20000), "KS %v", c)
+		assert.Less(t, ksStatistic(xs[:20000], func(x float64) float64 { return d.CDF(ad.Scalar(x)).Scalar() }), 1.95/math.Sqrt(20000), "KS %v", c)
 	}
 	// Layout: row k*B+b from batch row b.
 	d := Must(VonMisesOf(ad.Col([]float64{-2, 2}), ad.Scalar(1e4)))
