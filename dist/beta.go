@@ -35,11 +35,7 @@ func BetaOf(concentration1, concentration0 ad.Var) (Beta, error) {
 // Validate checks that both concentrations are positive and their shapes
 // broadcast.
 func (d Beta) Validate() error {
-	return firstErr(
-		checkShapes("Beta", []string{"concentration1", "concentration0"}, d.Concentration1, d.Concentration0),
-		checkPositive("Beta", "concentration1", d.Concentration1),
-		checkPositive("Beta", "concentration0", d.Concentration0),
-	)
+	return validateDecl("Beta", d.Concentration1, d.Concentration0)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

@@ -31,11 +31,7 @@ func CauchyOf(loc, scale ad.Var) (Cauchy, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Cauchy) Validate() error {
-	return firstErr(
-		checkShapes("Cauchy", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Cauchy", "loc", d.Loc),
-		checkPositive("Cauchy", "scale", d.Scale),
-	)
+	return validateDecl("Cauchy", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

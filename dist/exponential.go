@@ -29,10 +29,7 @@ func ExponentialOf(rate ad.Var) (Exponential, error) {
 
 // Validate checks that Rate is positive.
 func (d Exponential) Validate() error {
-	return firstErr(
-		checkShapes("Exponential", []string{"rate"}, d.Rate),
-		checkPositive("Exponential", "rate", d.Rate),
-	)
+	return validateDecl("Exponential", d.Rate)
 }
 
 // Shape returns the batch size and event width of Rate.

@@ -34,11 +34,7 @@ func GammaOf(concentration, rate ad.Var) (Gamma, error) {
 // Validate checks that Concentration and Rate are positive and their
 // shapes broadcast.
 func (d Gamma) Validate() error {
-	return firstErr(
-		checkShapes("Gamma", []string{"concentration", "rate"}, d.Concentration, d.Rate),
-		checkPositive("Gamma", "concentration", d.Concentration),
-		checkPositive("Gamma", "rate", d.Rate),
-	)
+	return validateDecl("Gamma", d.Concentration, d.Rate)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

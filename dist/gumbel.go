@@ -32,11 +32,7 @@ func GumbelOf(loc, scale ad.Var) (Gumbel, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Gumbel) Validate() error {
-	return firstErr(
-		checkShapes("Gumbel", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Gumbel", "loc", d.Loc),
-		checkPositive("Gumbel", "scale", d.Scale),
-	)
+	return validateDecl("Gumbel", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

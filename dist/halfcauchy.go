@@ -30,10 +30,7 @@ func HalfCauchyOf(scale ad.Var) (HalfCauchy, error) {
 
 // Validate checks that Scale is positive.
 func (d HalfCauchy) Validate() error {
-	return firstErr(
-		checkShapes("HalfCauchy", []string{"scale"}, d.Scale),
-		checkPositive("HalfCauchy", "scale", d.Scale),
-	)
+	return validateDecl("HalfCauchy", d.Scale)
 }
 
 // Shape returns the batch size and event width of Scale.

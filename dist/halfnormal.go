@@ -30,10 +30,7 @@ func HalfNormalOf(scale ad.Var) (HalfNormal, error) {
 
 // Validate checks that Scale is positive.
 func (d HalfNormal) Validate() error {
-	return firstErr(
-		checkShapes("HalfNormal", []string{"scale"}, d.Scale),
-		checkPositive("HalfNormal", "scale", d.Scale),
-	)
+	return validateDecl("HalfNormal", d.Scale)
 }
 
 // Shape returns the batch size and event width of Scale.

@@ -34,11 +34,7 @@ func InverseGammaOf(concentration, rate ad.Var) (InverseGamma, error) {
 // Validate checks that Concentration and Rate are positive and their
 // shapes broadcast.
 func (d InverseGamma) Validate() error {
-	return firstErr(
-		checkShapes("InverseGamma", []string{"concentration", "rate"}, d.Concentration, d.Rate),
-		checkPositive("InverseGamma", "concentration", d.Concentration),
-		checkPositive("InverseGamma", "rate", d.Rate),
-	)
+	return validateDecl("InverseGamma", d.Concentration, d.Rate)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

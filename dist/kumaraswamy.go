@@ -33,11 +33,7 @@ func KumaraswamyOf(concentration1, concentration0 ad.Var) (Kumaraswamy, error) {
 // Validate checks that both concentrations are positive and their shapes
 // broadcast.
 func (d Kumaraswamy) Validate() error {
-	return firstErr(
-		checkShapes("Kumaraswamy", []string{"concentration1", "concentration0"}, d.Concentration1, d.Concentration0),
-		checkPositive("Kumaraswamy", "concentration1", d.Concentration1),
-		checkPositive("Kumaraswamy", "concentration0", d.Concentration0),
-	)
+	return validateDecl("Kumaraswamy", d.Concentration1, d.Concentration0)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

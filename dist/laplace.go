@@ -31,11 +31,7 @@ func LaplaceOf(loc, scale ad.Var) (Laplace, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Laplace) Validate() error {
-	return firstErr(
-		checkShapes("Laplace", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Laplace", "loc", d.Loc),
-		checkPositive("Laplace", "scale", d.Scale),
-	)
+	return validateDecl("Laplace", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

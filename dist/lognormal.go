@@ -31,11 +31,7 @@ func LogNormalOf(loc, scale ad.Var) (LogNormal, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d LogNormal) Validate() error {
-	return firstErr(
-		checkShapes("LogNormal", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("LogNormal", "loc", d.Loc),
-		checkPositive("LogNormal", "scale", d.Scale),
-	)
+	return validateDecl("LogNormal", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

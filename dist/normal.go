@@ -30,11 +30,7 @@ func NormalOf(loc, scale ad.Var) (Normal, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Normal) Validate() error {
-	return firstErr(
-		checkShapes("Normal", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Normal", "loc", d.Loc),
-		checkPositive("Normal", "scale", d.Scale),
-	)
+	return validateDecl("Normal", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

@@ -32,11 +32,7 @@ func ParetoOf(scale, alpha ad.Var) (Pareto, error) {
 // Validate checks that Scale and Alpha are positive and that their shapes
 // broadcast.
 func (d Pareto) Validate() error {
-	return firstErr(
-		checkShapes("Pareto", []string{"scale", "alpha"}, d.Scale, d.Alpha),
-		checkPositive("Pareto", "scale", d.Scale),
-		checkPositive("Pareto", "alpha", d.Alpha),
-	)
+	return validateDecl("Pareto", d.Scale, d.Alpha)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

@@ -36,12 +36,7 @@ func StudentTOf(df, loc, scale ad.Var) (StudentT, error) {
 // Validate checks that Df and Scale are positive, Loc is finite and the
 // shapes broadcast.
 func (d StudentT) Validate() error {
-	return firstErr(
-		checkShapes("StudentT", []string{"df", "loc", "scale"}, d.Df, d.Loc, d.Scale),
-		checkPositive("StudentT", "df", d.Df),
-		checkReal("StudentT", "loc", d.Loc),
-		checkPositive("StudentT", "scale", d.Scale),
-	)
+	return validateDecl("StudentT", d.Df, d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

@@ -30,11 +30,7 @@ func UniformOf(low, high ad.Var) (Uniform, error) {
 // Validate checks that Low and High are finite, that Low < High element by
 // element (the error names high) and that their shapes broadcast.
 func (d Uniform) Validate() error {
-	if err := firstErr(
-		checkShapes("Uniform", []string{"low", "high"}, d.Low, d.High),
-		checkReal("Uniform", "low", d.Low),
-		checkReal("Uniform", "high", d.High),
-	); err != nil {
+	if err := validateDecl("Uniform", d.Low, d.High); err != nil {
 		return err
 	}
 	return checkLessLoc("Uniform", "low", "high", d.Low, d.High)

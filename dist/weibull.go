@@ -32,11 +32,7 @@ func WeibullOf(scale, concentration ad.Var) (Weibull, error) {
 // Validate checks that Scale and Concentration are positive and that
 // their shapes broadcast.
 func (d Weibull) Validate() error {
-	return firstErr(
-		checkShapes("Weibull", []string{"scale", "concentration"}, d.Scale, d.Concentration),
-		checkPositive("Weibull", "scale", d.Scale),
-		checkPositive("Weibull", "concentration", d.Concentration),
-	)
+	return validateDecl("Weibull", d.Scale, d.Concentration)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
