@@ -51,15 +51,15 @@ func (Beta) Support() Support { return UnitInterval() }
 // limit of the density (0 log 0 = 0, so Beta(1, β) at 0 gives log β) and
 // the partials are 0.
 func (d Beta) LogProb(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	return fusedCells("Beta", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Beta", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 || xv > 1 {
 			return math.Inf(-1)
 		}
-		a, bb := av.at(i, j), bv.at(i, j)
-		v := special.Xlogy(a-1, xv) + special.Xlog1py(bb-1, -xv) - special.Lbeta(a, bb)
+		a, bb := v[1], v[2]
+		lp := special.Xlogy(a-1, xv) + special.Xlog1py(bb-1, -xv) - special.Lbeta(a, bb)
 		if xv == 0 || xv == 1 {
-			return v
+			return lp
 		}
 		g[0] = (a-1)/xv - (bb-1)/(1-xv)
 		if need[1] || need[2] {
@@ -67,7 +67,7 @@ func (d Beta) LogProb(x ad.Var) ad.Var {
 			g[1] = math.Log(xv) - special.Digamma(a) + ps
 			g[2] = math.Log1p(-xv) - special.Digamma(bb) + ps
 		}
-		return v
+		return lp
 	})
 }
 
@@ -165,15 +165,15 @@ func (d Beta) Entropy() ad.Var {
 // 0 and 1 above 1), fused with the partials ∂/∂x (the density) and
 // ∂/∂α, ∂/∂β (special.RegIncBetaDab).
 func (d Beta) CDF(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	return fusedCells("Beta", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Beta", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		switch {
 		case xv <= 0:
 			return 0
 		case xv >= 1:
 			return 1
 		}
-		a, bb := av.at(i, j), bv.at(i, j)
+		a, bb := v[1], v[2]
 		if need[0] {
 			g[0] = math.Exp((a-1)*math.Log(xv) + (bb-1)*math.Log1p(-xv) - special.Lbeta(a, bb))
 		}

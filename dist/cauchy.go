@@ -44,10 +44,10 @@ func (Cauchy) Support() Support { return Real{} }
 // for each row, as one fused node with analytic partials for x, loc and
 // scale.
 func (d Cauchy) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Cauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Cauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		w := 1 / (1 + z*z) // written so that huge z gives 0, not Inf/Inf
 		g[0], g[1] = -2*z*w/s, 2*z*w/s
 		g[2] = (1 - 2*w) / s // (z² - 1)/((1 + z²) scale)
@@ -89,10 +89,10 @@ func (d Cauchy) Entropy() ad.Var {
 // evaluated as atan2(1, -z)/π so that the left tail keeps its relative
 // accuracy.
 func (d Cauchy) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Cauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Cauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		pdf := 1 / (math.Pi * s * (1 + z*z))
 		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
 		return math.Atan2(1, -z) / math.Pi

@@ -44,12 +44,12 @@ func (Chi2) Support() Support { return Positive() }
 // the partials ∂/∂x = (k/2-1)/x - 1/2 and ∂/∂k = (log(x/2) - ψ(k/2))/2.
 // Values outside (0, ∞) give -Inf.
 func (d Chi2) LogProb(x ad.Var) ad.Var {
-	kv := viewOf(d.Df)
-	return fusedCells("Chi2", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Chi2", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv <= 0 || math.IsInf(xv, 1) {
 			return math.Inf(-1)
 		}
-		h := kv.at(i, j) / 2
+		h := v[1] / 2
 		lx := math.Log(xv)
 		g[0] = (h-1)/xv - 0.5
 		if need[1] {
@@ -98,12 +98,12 @@ func (d Chi2) Entropy() ad.Var {
 // with the partials ∂/∂x (the density) and ∂/∂k = ½ ∂P/∂a
 // (special.GammaIncRegDa).
 func (d Chi2) CDF(x ad.Var) ad.Var {
-	kv := viewOf(d.Df)
-	return fusedCells("Chi2", "CDF", ad.Elementwise, x, []ad.Var{d.Df}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Chi2", "CDF", ad.Elementwise, x, []ad.Var{d.Df}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv <= 0 {
 			return 0
 		}
-		h, y := kv.at(i, j)/2, xv/2
+		h, y := v[1]/2, xv/2
 		if need[0] {
 			g[0] = stdGammaDensity(h, y) / 2
 		}

@@ -132,12 +132,12 @@ func cbVariance(eta float64) float64 { return special.LangevinDeriv(eta/2) / 4 }
 // [0, 1] get -Inf.
 func (d ContinuousBernoulli) LogProb(x ad.Var) ad.Var {
 	p, logits := d.param()
-	pv := viewOf(p)
-	return fusedCells("ContinuousBernoulli", "LogProb", ad.ReduceCols, x, []ad.Var{p}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("ContinuousBernoulli", "LogProb", ad.ReduceCols, x, []ad.Var{p}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv >= 0 && xv <= 1) {
 			return math.Inf(-1)
 		}
-		eta, deta := cbNatural(pv.at(i, j), logits)
+		eta, deta := cbNatural(v[1], logits)
 		g[0], g[1] = eta, (xv-cbMean(eta))*deta
 		return cbLogDensity(xv, eta)
 	})
@@ -242,15 +242,15 @@ func cbCDF(x, eta float64) float64 {
 // give 0 and above 1 give 1.
 func (d ContinuousBernoulli) CDF(x ad.Var) ad.Var {
 	p, logits := d.param()
-	pv := viewOf(p)
-	return fusedCells("ContinuousBernoulli", "CDF", ad.Elementwise, x, []ad.Var{p}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("ContinuousBernoulli", "CDF", ad.Elementwise, x, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		switch {
 		case xv <= 0:
 			return 0
 		case xv >= 1:
 			return 1
 		}
-		eta, deta := cbNatural(pv.at(i, j), logits)
+		eta, deta := cbNatural(v[1], logits)
 		cdf := cbCDF(xv, eta)
 		if need[0] {
 			g[0] = math.Exp(cbLogDensity(xv, eta))

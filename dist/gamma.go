@@ -49,12 +49,12 @@ func (Gamma) Support() Support { return Positive() }
 // partials ∂/∂x = (α-1)/x - β, ∂/∂α = log(βx) - ψ(α) and
 // ∂/∂β = α/β - x. Values outside (0, ∞) give -Inf.
 func (d Gamma) LogProb(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	return fusedCells("Gamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Gamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv <= 0 || math.IsInf(xv, 1) {
 			return math.Inf(-1)
 		}
-		a, rt := av.at(i, j), bv.at(i, j)
+		a, rt := v[1], v[2]
 		lx, lb := math.Log(xv), math.Log(rt)
 		g[0], g[2] = (a-1)/xv-rt, a/rt-xv
 		if need[1] {
@@ -135,12 +135,12 @@ func gammaEntropy1(a float64) float64 {
 // with the partials ∂/∂x = β g(βx), ∂/∂β = x g(βx), g the Gamma(α, 1)
 // density, and ∂/∂α = ∂P/∂a (special.GammaIncRegDa).
 func (d Gamma) CDF(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	return fusedCells("Gamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("Gamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv <= 0 {
 			return 0
 		}
-		a, rt := av.at(i, j), bv.at(i, j)
+		a, rt := v[1], v[2]
 		y := rt * xv
 		if need[0] || need[2] {
 			e := stdGammaDensity(a, y)

@@ -43,12 +43,12 @@ func (HalfCauchy) Support() Support { return Positive() }
 // for each row (-Inf where x < 0), as one fused node with analytic
 // partials for x and scale.
 func (d HalfCauchy) LogProb(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfCauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfCauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return math.Inf(-1)
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		w := 1 / (1 + z*z)
 		g[0], g[1] = -2*z*w/s, (1-2*w)/s
@@ -87,12 +87,12 @@ func (d HalfCauchy) Entropy() ad.Var {
 
 // CDF returns (2/π) atan(x/scale) element-wise (0 where x < 0).
 func (d HalfCauchy) CDF(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfCauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfCauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return 0
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		pdf := 2 / (math.Pi * s * (1 + z*z))
 		g[0], g[1] = pdf, -pdf*z

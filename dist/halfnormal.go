@@ -43,12 +43,12 @@ func (HalfNormal) Support() Support { return Positive() }
 // each row (-Inf where x < 0), as one fused node with analytic partials
 // for x and scale.
 func (d HalfNormal) LogProb(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return math.Inf(-1)
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		g[0], g[1] = -z/s, (z*z-1)/s
 		return -0.5*z*z - math.Log(s) - halfLogHalfPiLoc
@@ -86,12 +86,12 @@ func (d HalfNormal) Entropy() ad.Var {
 
 // CDF returns erf(x/(scale √2)) element-wise (0 where x < 0).
 func (d HalfNormal) CDF(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return 0
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		pdf := sqrt2OverPiLoc * math.Exp(-0.5*z*z) / s
 		g[0], g[1] = pdf, -pdf*z

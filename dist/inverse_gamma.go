@@ -50,12 +50,12 @@ func (InverseGamma) Support() Support { return Positive() }
 // ∂/∂α = log(β/x) - ψ(α) and ∂/∂β = α/β - 1/x. Values outside (0, ∞) give
 // -Inf.
 func (d InverseGamma) LogProb(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	return fusedCells("InverseGamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("InverseGamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		if xv <= 0 || math.IsInf(xv, 1) {
 			return math.Inf(-1)
 		}
-		a, rt := av.at(i, j), bv.at(i, j)
+		a, rt := v[1], v[2]
 		lx, lb := math.Log(xv), math.Log(rt)
 		g[0], g[2] = (rt/xv-a-1)/xv, a/rt-1/xv
 		if need[1] {
@@ -163,15 +163,15 @@ func (d InverseGamma) Entropy() ad.Var {
 // partials ∂/∂x = g(y) y/x, ∂/∂β = -g(y)/x (g the Gamma(α, 1) density,
 // y = β/x) and ∂/∂α = -∂P/∂a(α, y) (special.GammaIncRegDa).
 func (d InverseGamma) CDF(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	return fusedCells("InverseGamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(i, j int, xv float64, g []float64, need []bool) float64 {
+	return fusedCells("InverseGamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
 		switch {
 		case xv <= 0:
 			return 0
 		case math.IsInf(xv, 1):
 			return 1
 		}
-		a, rt := av.at(i, j), bv.at(i, j)
+		a, rt := v[1], v[2]
 		y := rt / xv
 		if need[0] || need[2] {
 			e := stdGammaDensity(a, y)

@@ -50,22 +50,22 @@ func (Kumaraswamy) Support() Support { return UnitInterval() }
 // Values outside [0, 1] get -Inf; at the ends the density may be 0, finite
 // or +Inf, with partials 0.
 func (d Kumaraswamy) LogProb(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	return fusedCells("Kumaraswamy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Kumaraswamy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv >= 0 && xv <= 1) {
 			return math.Inf(-1)
 		}
-		a, bb := av.at(i, j), bv.at(i, j)
+		a, bb := v[1], v[2]
 		lx := math.Log(xv)
 		y := a * lx                // log x^a
 		l1m := special.Log1mExp(y) // log(1 - x^a)
-		v := math.Log(a) + math.Log(bb) + special.Xlogy(a-1, xv) + kumaXmul(bb-1, l1m)
+		lp := math.Log(a) + math.Log(bb) + special.Xlogy(a-1, xv) + kumaXmul(bb-1, l1m)
 		if xv == 0 || xv == 1 {
-			return v
+			return lp
 		}
 		rr := 1 / math.Expm1(-y) // x^a/(1 - x^a)
 		g[0], g[1], g[2] = ((a-1)-(bb-1)*a*rr)/xv, 1/a+lx*(1-(bb-1)*rr), 1/bb+l1m
-		return v
+		return lp
 	})
 }
 
@@ -241,15 +241,15 @@ func (d Kumaraswamy) Entropy() ad.Var {
 // b (1-x^a)^{b-1} x^a log x for a and -(1-x^a)^b log(1-x^a) for b. Values
 // below 0 give 0 and above 1 give 1.
 func (d Kumaraswamy) CDF(x ad.Var) ad.Var {
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	return fusedCells("Kumaraswamy", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Kumaraswamy", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		switch {
 		case xv <= 0:
 			return 0
 		case xv >= 1:
 			return 1
 		}
-		a, bb := av.at(i, j), bv.at(i, j)
+		a, bb := v[1], v[2]
 		lx := math.Log(xv)
 		y := a * lx
 		l1m := special.Log1mExp(y)

@@ -45,13 +45,13 @@ func (d Pareto) Support() Support { return GreaterThan{Lower: d.Scale} }
 // (-Inf where x < x_m), as one fused node with analytic partials for x,
 // scale and alpha.
 func (d Pareto) LogProb(x ad.Var) ad.Var {
-	sv, av := viewOf(d.Scale), viewOf(d.Alpha)
-	return fusedCells("Pareto", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Alpha}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		xm := sv.at(i, j)
+	return fusedCells("Pareto", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		xm := v[1]
 		if !(xv >= xm) {
 			return math.Inf(-1)
 		}
-		a := av.at(i, j)
+		a := v[2]
 		l := math.Log(xv / xm)
 		g[0], g[1], g[2] = -(a+1)/xv, a/xm, 1/a-l
 		return math.Log(a) - math.Log(xm) - (a+1)*l
@@ -133,13 +133,13 @@ func (d Pareto) Entropy() ad.Var {
 // CDF returns 1 - (x_m/x)^α = -expm1(-α log(x/x_m)) element-wise (0 where
 // x < x_m).
 func (d Pareto) CDF(x ad.Var) ad.Var {
-	sv, av := viewOf(d.Scale), viewOf(d.Alpha)
-	return fusedCells("Pareto", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Alpha}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		xm := sv.at(i, j)
+	return fusedCells("Pareto", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		xm := v[1]
 		if !(xv >= xm) {
 			return 0
 		}
-		a := av.at(i, j)
+		a := v[2]
 		l := math.Log(xv / xm)
 		e := math.Exp(-a * l) // (x_m/x)^α
 		g[0], g[1], g[2] = a*e/xv, -a*e/xm, l*e

@@ -90,10 +90,10 @@ func digammaHalfExcess(h float64) float64 {
 // all written to stay accurate for large ν (see digammaHalfExcess).
 // Infinite values give -Inf.
 func (d StudentT) LogProb(x ad.Var) ad.Var {
-	nv, lv, sv := viewOf(d.Df), viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("StudentT", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, need []bool) float64 {
-		nu, s := nv.at(i, j), sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("StudentT", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		nu, s := v[1], v[3]
+		z := (xv - v[2]) / s
 		if math.IsInf(z, 0) {
 			return math.Inf(-1) // ±Inf lies outside the real line
 		}
@@ -215,10 +215,10 @@ func (d StudentT) Entropy() ad.Var {
 // Partials: the density for x (its negative for μ, times -z for σ), and
 // for ν by the chain rule through special.RegIncBetaDab.
 func (d StudentT) CDF(x ad.Var) ad.Var {
-	nv, lv, sv := viewOf(d.Df), viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("StudentT", "CDF", ad.Elementwise, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, need []bool) float64 {
-		nu, s := nv.at(i, j), sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("StudentT", "CDF", ad.Elementwise, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		nu, s := v[1], v[3]
+		z := (xv - v[2]) / s
 		if math.IsInf(z, 0) {
 			if z > 0 {
 				return 1
@@ -248,12 +248,12 @@ func (d StudentT) CDF(x ad.Var) ad.Var {
 				dtail = 0.5 * (0.5*da + dens*dx)
 			}
 		}
-		v := tail
+		cdf := tail
 		if z >= 0 {
-			v, dtail = 1-tail, -dtail
+			cdf, dtail = 1-tail, -dtail
 		}
 		pdf := math.Exp(studentTLogNorm(nu)-(nu+1)/2*math.Log1p(z2/nu)) / s
 		g[0], g[1], g[2], g[3] = pdf, dtail, -pdf, -pdf*z
-		return v
+		return cdf
 	})
 }

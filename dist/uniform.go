@@ -46,9 +46,9 @@ func (d Uniform) Support() Support { return Interval{Lower: d.Low, Upper: d.High
 // lies outside [low, high], as one fused node with analytic partials for
 // x (0), low and high.
 func (d Uniform) LogProb(x ad.Var) ad.Var {
-	lv, hv := viewOf(d.Low), viewOf(d.High)
-	return fusedCells("Uniform", "LogProb", ad.ReduceCols, x, []ad.Var{d.Low, d.High}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		l, h := lv.at(i, j), hv.at(i, j)
+	return fusedCells("Uniform", "LogProb", ad.ReduceCols, x, []ad.Var{d.Low, d.High}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		l, h := v[1], v[2]
 		if !(xv >= l && xv <= h) {
 			return math.Inf(-1)
 		}
@@ -89,9 +89,9 @@ func (d Uniform) Entropy() ad.Var {
 
 // CDF returns (x - low)/(high - low) clamped to [0, 1], element-wise.
 func (d Uniform) CDF(x ad.Var) ad.Var {
-	lv, hv := viewOf(d.Low), viewOf(d.High)
-	return fusedCells("Uniform", "CDF", ad.Elementwise, x, []ad.Var{d.Low, d.High}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		l, h := lv.at(i, j), hv.at(i, j)
+	return fusedCells("Uniform", "CDF", ad.Elementwise, x, []ad.Var{d.Low, d.High}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		l, h := v[1], v[2]
 		switch {
 		case xv <= l:
 			return 0

@@ -46,12 +46,12 @@ func (Weibull) Support() Support { return Positive() }
 // scale and concentration. At the boundary x = 0 it returns the limit
 // (-log λ for k = 1, -Inf for k > 1, +Inf for k < 1) with zero partials.
 func (d Weibull) LogProb(x ad.Var) ad.Var {
-	sv, kv := viewOf(d.Scale), viewOf(d.Concentration)
-	return fusedCells("Weibull", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Concentration}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Weibull", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv >= 0) {
 			return math.Inf(-1) // wins over a +Inf boundary term (x = 0, k < 1)
 		}
-		lam, k := sv.at(i, j), kv.at(i, j)
+		lam, k := v[1], v[2]
 		if xv == 0 {
 			return math.Log(k/lam) + special.Xlogy(k-1, 0)
 		}
@@ -140,12 +140,12 @@ func (d Weibull) Entropy() ad.Var {
 // CDF returns 1 - exp(-(x/λ)^k) = -expm1(-(x/λ)^k) element-wise (0 where
 // x <= 0).
 func (d Weibull) CDF(x ad.Var) ad.Var {
-	sv, kv := viewOf(d.Scale), viewOf(d.Concentration)
-	return fusedCells("Weibull", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Concentration}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Weibull", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv > 0) {
 			return 0
 		}
-		lam, k := sv.at(i, j), kv.at(i, j)
+		lam, k := v[1], v[2]
 		l := math.Log(xv / lam)
 		tk := math.Exp(k * l)
 		e := tk * math.Exp(-tk) // (x/λ)^k exp(-(x/λ)^k)
