@@ -16,7 +16,7 @@ func benchNormalGrad(b *testing.B, method func(Normal, ad.Var) ad.Var) {
 		x[i] = -2 + 0.03*float64(i%131)
 	}
 	xv := ad.Const(1000, 8, x)
-	m, s := benchParamLoc("loc", 0.3), benchParamLoc("scale", 1.3)
+	m, s := benchParam("loc", 0.3), benchParam("scale", 1.3)
 	b.ReportAllocs()
 	for b.Loop() {
 		t.Reset()

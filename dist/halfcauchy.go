@@ -52,7 +52,7 @@ func (d HalfCauchy) LogProb(x ad.Var) ad.Var {
 		z := xv / s
 		w := 1 / (1 + z*z)
 		g[0], g[1] = -2*z*w/s, (1-2*w)/s
-		return -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPiLoc
+		return -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPi
 	})
 }
 
@@ -70,19 +70,19 @@ func (d HalfCauchy) Rsample(rng *rand.Rand, n int) ad.Var {
 // Mean returns +Inf (B x C, a free constant), as torch does.
 func (d HalfCauchy) Mean() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.Inf(1))
+	return constLike(b, c, math.Inf(1))
 }
 
 // Variance returns +Inf (B x C, a free constant), as torch does.
 func (d HalfCauchy) Variance() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.Inf(1))
+	return constLike(b, c, math.Inf(1))
 }
 
 // Entropy returns Σ_j log(2π scale_j) for each batch row.
 func (d HalfCauchy) Entropy() ad.Var {
 	b, c := d.Shape()
-	return sumColsLike(ad.Shift(ad.Log(d.Scale), log2PiLoc), b, c)
+	return sumColsLike(ad.Shift(ad.Log(d.Scale), log2Pi), b, c)
 }
 
 // CDF returns (2/π) atan(x/scale) element-wise (0 where x < 0).

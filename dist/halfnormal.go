@@ -51,7 +51,7 @@ func (d HalfNormal) LogProb(x ad.Var) ad.Var {
 		s := v[1]
 		z := xv / s
 		g[0], g[1] = -z/s, (z*z-1)/s
-		return -0.5*z*z - math.Log(s) - halfLogHalfPiLoc
+		return -0.5*z*z - math.Log(s) - halfLogHalfPi
 	})
 }
 
@@ -69,7 +69,7 @@ func (d HalfNormal) Rsample(rng *rand.Rand, n int) ad.Var {
 // Mean returns scale √(2/π) broadcast to B x C.
 func (d HalfNormal) Mean() ad.Var {
 	b, c := d.Shape()
-	return expand(ad.Scale(d.Scale, sqrt2OverPiLoc), b, c)
+	return expand(ad.Scale(d.Scale, sqrt2OverPi), b, c)
 }
 
 // Variance returns scale² (1 - 2/π) broadcast to B x C.
@@ -81,7 +81,7 @@ func (d HalfNormal) Variance() ad.Var {
 // Entropy returns Σ_j (½ log(π/2) + 1/2 + log scale_j) for each batch row.
 func (d HalfNormal) Entropy() ad.Var {
 	b, c := d.Shape()
-	return sumColsLike(ad.Shift(ad.Log(d.Scale), halfLogHalfPiLoc+0.5), b, c)
+	return sumColsLike(ad.Shift(ad.Log(d.Scale), halfLogHalfPi+0.5), b, c)
 }
 
 // CDF returns erf(x/(scale √2)) element-wise (0 where x < 0).
@@ -93,7 +93,7 @@ func (d HalfNormal) CDF(x ad.Var) ad.Var {
 		}
 		s := v[1]
 		z := xv / s
-		pdf := sqrt2OverPiLoc * math.Exp(-0.5*z*z) / s
+		pdf := sqrt2OverPi * math.Exp(-0.5*z*z) / s
 		g[0], g[1] = pdf, -pdf*z
 		return math.Erf(z / math.Sqrt2)
 	})

@@ -135,7 +135,7 @@ func pairCross(pf, qf string) func(ps []ad.Var) (Distribution, Distribution) {
 
 // scalarPairCross returns p and q with scalar parameters.
 func scalarPairCross(pf string, pp []float64, qf string, qp []float64) (Distribution, Distribution) {
-	return pairCross(pf, qf)(scalarsLoc(append(append([]float64(nil), pp...), qp...)))
+	return pairCross(pf, qf)(scalarVars(append(append([]float64(nil), pp...), qp...)))
 }
 
 // supportCross returns p's support [lo, hi] and the points where p or q
@@ -163,7 +163,7 @@ func supportCross(pf string, pp []float64, qf string, qp []float64) (lo, hi floa
 		breaks = []float64{1 / r, 5 / r, 30 / r}
 	case "Gamma", "Chi2", "Weibull", "HalfNormal", "LogNormal":
 		lo = 0
-		d := famCross(pf, scalarsLoc(pp)).(Moments)
+		d := famCross(pf, scalarVars(pp)).(Moments)
 		mean, sd := d.Mean().Scalar(), math.Sqrt(d.Variance().Scalar())
 		breaks = []float64{mean - 3*sd, mean - sd, mean, mean + sd, mean + 3*sd, mean + 10*sd, mean + 40*sd}
 	case "Pareto":

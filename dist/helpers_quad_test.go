@@ -294,3 +294,41 @@ func expSinh(f func(float64) float64, a, scale, dir float64) float64 {
 	}
 	return est
 }
+
+// tanhSinhEnds returns ∫_a^b f by the tanh-sinh (double exponential) rule
+// of Takahasi & Mori (1974) with step h = 2^-6 on t ∈ [-6.25, 6.25],
+// which reaches within 1e-300 of the ends. f is
+// called as f(x, da, db) with da = x - a and db = b - x computed without
+// cancellation, so that integrands with singularities at the ends can be
+// evaluated accurately next to them. Points where either distance
+// underflows are skipped.
+func tanhSinhEnds(f func(x, da, db float64) float64, a, b float64) float64 {
+	const h = 1.0 / 64
+	half := (b - a) / 2
+	var s float64
+	for k := -400; k <= 400; k++ {
+		t := float64(k) * h
+		u := math.Pi / 2 * math.Sinh(t)
+		// x = mid + half·tanh(u); distances to the ends: half(1 ∓ tanh u).
+		e := math.Exp(-2 * math.Abs(u))
+		near := half * 2 * e / (1 + e) // distance to the nearer end
+		if near == 0 {
+			continue
+		}
+		var x, da, db float64
+		if u < 0 {
+			da, db = near, (b-a)-near
+			x = a + da
+		} else {
+			db, da = near, (b-a)-near
+			x = b - db
+		}
+		ch := math.Cosh(u)
+		w := h * half * math.Pi / 2 * math.Cosh(t) / (ch * ch)
+		v := f(x, da, db)
+		if v != 0 {
+			s += w * v
+		}
+	}
+	return s
+}

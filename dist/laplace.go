@@ -49,7 +49,7 @@ func (d Laplace) LogProb(x ad.Var) ad.Var {
 		xv := v[0]
 		s := v[2]
 		z := (xv - v[1]) / s
-		az, sg := math.Abs(z), signLoc(z)
+		az, sg := math.Abs(z), signum(z)
 		g[0], g[1], g[2] = -sg/s, sg/s, (az-1)/s
 		return -az - math.Log(2*s)
 	})

@@ -33,7 +33,7 @@ func (d Uniform) Validate() error {
 	if err := validateDecl("Uniform", d.Low, d.High); err != nil {
 		return err
 	}
-	return checkLessLoc("Uniform", "low", "high", d.Low, d.High)
+	return checkLess("Uniform", "low", "high", d.Low, d.High)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
