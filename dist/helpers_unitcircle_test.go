@@ -87,7 +87,6 @@ func circularBreaks(loc, k float64) []float64 {
 	return append(br, math.Remainder(m+math.Pi, 2*math.Pi))
 }
 
-
 // meanSE returns the mean of xs and its standard error.
 func meanSE(xs []float64) (mean, se float64) {
 	n := float64(len(xs))
