@@ -52,6 +52,7 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "\nDone in %.1f s.\n", time.Since(start).Seconds())
+	fmt.Fprintln(stdout, "Next: the runnable examples, one per use with pictures, in examples/README.md (start with go run ./examples/basics, then ./examples/klfit).")
 	return 0
 }
 
@@ -123,7 +124,6 @@ func demoDirections(w io.Writer, seed uint64, plotPath string) error {
 		}
 		fmt.Fprintf(w, "Plot of the target and both fits: %s\n", plotPath)
 	}
-	fmt.Fprintln(w, "\nNext: the runnable examples in examples/README.md (start with go run ./examples/klfit).")
 	return nil
 }
 
