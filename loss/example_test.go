@@ -53,3 +53,47 @@ func ExampleSampledKLOldNew() {
 	// 0.03767 ± 0.01806
 	// beta 2
 }
+
+// KLDivChecked catches probabilities passed where log-probabilities
+// belong, the most common misuse of kl_div.
+func ExampleKLDivChecked() {
+	probs := ad.Const(1, 2, []float64{0.2, 0.8})
+	target := ad.Const(1, 2, []float64{0.5, 0.5})
+	_, err := loss.KLDivChecked(probs, target, loss.KLDivOptions{})
+	fmt.Println(err != nil)
+	// Output: true
+}
+
+// SmoothKL makes an infinite KL finite and reports what it changed.
+func ExampleSmoothKL() {
+	p := []float64{0.5, 0.3, 0.2}
+	q := []float64{0.6, 0.4, 0} // misses p's third category
+	r, err := loss.SmoothKL(p, q, 0.01, loss.Label)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("raw %v, smoothed %.4f, uncovered mass %.2f, moved %.4f\n", r.Raw, r.KL, r.Uncovered, r.Moved)
+	// Output: raw +Inf, smoothed 0.6441, uncovered mass 0.20, moved 0.0033
+}
+
+// Calibrate gives ECE, MCE and the reliability-diagram bins.
+func ExampleCalibrate() {
+	logits := []float64{3, 0, 0, 3, 0, 3, 1, 0}
+	labels := []int{0, 0, 1, 1}
+	c, err := loss.Calibrate(logits, 2, labels, 1, 5)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("accuracy %.2f, ECE %.4f, MCE %.4f\n", c.Accuracy, c.ECE, c.MCE)
+	for _, b := range c.Bins {
+		if b.Count > 0 {
+			fmt.Printf("[%.1f, %.1f): %d predictions, accuracy %.2f, confidence %.4f\n", b.Lo, b.Hi, b.Count, b.Accuracy, b.Confidence)
+		}
+	}
+	// Output:
+	// accuracy 0.50, ECE 0.3972, MCE 0.7311
+	// [0.6, 0.8): 1 predictions, accuracy 0.00, confidence 0.7311
+	// [0.8, 1.0): 3 predictions, accuracy 0.67, confidence 0.9526
+}

@@ -79,8 +79,10 @@ type SampledKL struct {
 // SampledKLOldNew estimates KL(π_old ‖ π_new) from actions sampled from
 // π_old, given their log-probabilities under both policies, with
 // estimator est; the standard error is the sample standard deviation of
-// the terms over sqrt(n). It returns an error for mismatched or empty
-// inputs and for non-finite log-probabilities.
+// the terms over sqrt(n). When π_new gives a sampled action probability 0
+// (log π_new = −Inf) or a term overflows, Value and StdErr are +Inf. It
+// returns an error for mismatched or empty inputs, for NaN or infinite
+// log π_old, +Inf or NaN log π_new, and for log-ratios that overflow.
 func SampledKLOldNew(logOld, logNew []float64, est Estimator) (SampledKL, error) {
 	if len(logOld) != len(logNew) {
 		return SampledKL{}, fmt.Errorf("loss: SampledKLOldNew: %d old and %d new log-probabilities", len(logOld), len(logNew))
@@ -93,18 +95,35 @@ func SampledKLOldNew(logOld, logNew []float64, est Estimator) (SampledKL, error)
 		return SampledKL{}, fmt.Errorf("loss: SampledKLOldNew: unknown estimator %d", est)
 	}
 	var mean, m2 float64
+	infinite := false
 	for i := range n {
 		if math.IsNaN(logOld[i]) || math.IsNaN(logNew[i]) || math.IsInf(logOld[i], 0) || math.IsInf(logNew[i], 1) {
 			return SampledKL{}, fmt.Errorf("loss: SampledKLOldNew: sample %d: log π_old = %v, log π_new = %v", i, logOld[i], logNew[i])
 		}
-		v := est.term(logNew[i] - logOld[i])
+		lr := logNew[i] - logOld[i]
+		if math.IsInf(lr, 1) {
+			return SampledKL{}, fmt.Errorf("loss: SampledKLOldNew: sample %d: log-ratio %v − (%v) overflows", i, logNew[i], logOld[i])
+		}
+		v := est.term(lr)
+		if math.IsInf(v, 1) {
+			// π_new gives the sampled action probability 0 (or the term
+			// overflows): the estimate is +Inf.
+			infinite = true
+			continue
+		}
 		d := v - mean
 		mean += d / float64(i+1)
 		m2 += d * (v - mean)
 	}
+	if infinite {
+		return SampledKL{Value: math.Inf(1), StdErr: math.Inf(1), N: n}, nil
+	}
 	se := 0.0
 	if n > 1 {
 		se = math.Sqrt(m2 / float64(n-1) / float64(n))
+	}
+	if math.IsNaN(mean) || math.IsNaN(se) {
+		return SampledKL{}, fmt.Errorf("loss: SampledKLOldNew: the %v terms overflow float64", est)
 	}
 	return SampledKL{Value: mean, StdErr: se, N: n}, nil
 }

@@ -147,7 +147,7 @@ func ReadParams(r io.Reader) ([]SavedParam, error) {
 			return nil, fmt.Errorf("vi: ReadParams: parameter %q has %d values for shape %dx%d", p.Name, len(p.Values), p.Rows, p.Cols)
 		}
 		seen[p.Name] = true
-		out = append(out, SavedParam{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Values: p.Values})
+		out = append(out, SavedParam(p))
 	}
 	return out, nil
 }
@@ -182,13 +182,20 @@ func SetParams(store *ParamStore, saved []SavedParam) error {
 }
 
 // Restore rebuilds a fitted guide from a parameter file and draws from it:
-// it sets guide up for model as Fit does (the guide must be built the same
-// way as the one that was fitted, for example AutoNormal() with the same
-// options), replaces its parameters by those saved at path, and returns a
+// it sets guide up for model as Fit does (the guide must be of the same
+// family, with the same parameter names and shapes, as the one that was
+// fitted; options that only choose the initial values may differ, since the
+// saved values replace them), replaces its parameters by those saved at
+// path, and returns a
 // Result with n draws from the guide (constrained, per site), their ELBO
 // with its standard error and the PSIS k-hat, exactly as Fit computes them
 // at the end of a run. Steps is 0 and StopReason "restored". seed seeds the
 // draws.
+//
+// Only what the guide keeps in its ParamStore is saved. A guide with state
+// computed at Setup outside the store (AutoLaplace's mode and Hessian
+// factor) recomputes it, and is restored exactly only if that computation
+// gives the same result again.
 func Restore(model Model, guide Guide, path string, n int, seed uint64) (*Result, error) {
 	saved, err := LoadParams(path)
 	if err != nil {

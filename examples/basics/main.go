@@ -3,17 +3,22 @@
 //
 //  1. discrete and continuous KL in closed form against Monte Carlo with
 //     its standard error;
+//
 //  2. asymmetry: KL(P ‖ Q) ≠ KL(Q ‖ P);
+//
 //  3. support mismatch: KL is +Inf when Q gives zero probability to what P
 //     can produce, and additive smoothing makes it finite (and says by how
 //     much it moved);
+//
 //  4. cross-entropy = entropy + KL;
+//
 //  5. maximum likelihood is minimizing KL(P_data ‖ Q_θ): the Normal fitted
 //     by maximum likelihood to draws of a Gamma is the Normal closest to the
 //     Gamma in forward KL (moment matching);
+//
 //  6. Jensen-Shannon and symmetric KL.
 //
-//	go run ./examples/basics
+//     go run ./examples/basics
 package main
 
 import (

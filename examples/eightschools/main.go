@@ -6,8 +6,9 @@
 // The centered form, theta_j ~ N(mu, tau), has a funnel: as tau shrinks,
 // the thetas are squeezed together, so the posterior's width in theta
 // changes by orders of magnitude along log tau. A Gaussian in (theta, log
-// tau) cannot follow that shape and gives up the narrow neck: it
-// underestimates tau. The non-centered form, theta_j = mu + tau eta_j with
+// tau) cannot follow that shape: a converged mean-field fit sits in the
+// mouth of the funnel, misses the neck of small tau altogether and reports
+// far too small an sd of tau. The non-centered form, theta_j = mu + tau eta_j with
 // eta_j ~ N(0, 1), is the same posterior written in coordinates where the
 // funnel is gone, and a Gaussian fits it well. The PSIS k-hat of each fit
 // says which fits can be trusted without the reference.
@@ -253,8 +254,8 @@ func findSummary(res *vi.Result, name string) vi.SiteSummary {
 // parameterizations: theta[1] - mu (centered: the funnel) and
 // eta[1] = (theta[1] - mu)/tau (non-centered: no funnel). The points are the
 // draws of the non-centered full-rank fit, which k-hat says is close to
-// the posterior, and of the centered mean-field fit, which cannot enter
-// the neck.
+// the posterior, and of the centered mean-field fit, which stays in the
+// mouth of the funnel and never enters the neck.
 func funnelPlots(fits []fit) ([]*plot.Plot, error) {
 	pick := func(key string) *fit {
 		for i := range fits {

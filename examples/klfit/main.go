@@ -24,9 +24,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 
 	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/kldiv/kldiv/ad"
@@ -403,12 +405,21 @@ func part2(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) error {
 		steps, draws = 1500, 4000
 	}
 	fmt.Fprintln(w, "Part 2: 2-D targets fitted by a full-rank Gaussian under four objectives, and by a mixture guide")
-	fmt.Fprintf(w, "  (Adam 0.02, %d steps; KL by Monte Carlo with %d draws, ± one standard error)\n", steps, draws)
+	fmt.Fprintf(w, "  (Adam 0.02, IWAE 0.005, %d steps; KL by Monte Carlo with %d draws, ± one standard error)\n", steps, draws)
 	ms := methods()
 	targets := []target{fourModes(), banana()}
 	bar := cfg.Progress("fits", len(ms)*len(targets))
 	var rows [][]*plot.Plot
+	var planes []*plot.Plot
 	for ti, tg := range targets {
+		plane := examplekit.NewPlot(tg.name+": both divergences of each fit (lower left is better)", "KL(q||p), mode-seeking side (nats)", "KL(p||q), mass-covering side (nats)")
+		// Both axes logarithmic: the points are drawn at log10 of the KLs
+		// and the ticks labelled with the KLs themselves.
+		var ticks plot.ConstantTicks
+		for _, v := range []float64{1e-3, 1e-2, 0.1, 1, 10, 100} {
+			ticks = append(ticks, plot.Tick{Value: math.Log10(v), Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+		plane.X.Tick.Marker, plane.Y.Tick.Marker = ticks, ticks
 		fmt.Fprintf(w, "\n  target: %s\n", tg.name)
 		fmt.Fprintf(w, "  %-24s %18s %18s %7s %6s\n", "method", "KL(q||p)", "KL(p||q)", "k-hat", "modes")
 		grid, plev := contourGrid(tg, tg.logPdf)
@@ -464,14 +475,28 @@ func part2(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) error {
 					return err
 				}
 			}
+			pt := plotter.XYs{{X: math.Log10(math.Max(r.klQP, 1e-3)), Y: math.Log10(math.Max(r.klPQ, 1e-3))}}
+			if err := examplekit.Scatter(plane, pt, m.name, examplekit.Color(m.colour), 5); err != nil {
+				return err
+			}
 			fp.X.Label.Text = fmt.Sprintf("KL(q||p) %s   KL(p||q) %s\nk-hat %.2f%s", pm(r.klQP, r.klQPse), pm(r.klPQ, r.klPQse), r.khat, modesText(r, tg))
 			fit(fp, tg)
 			row = append(row, fp)
 		}
 		rows = append(rows, row)
+		plane.X.Min, plane.X.Max, plane.Y.Min, plane.Y.Max = -3, 2, -3, 2
+		plane.Legend.Top, plane.Legend.Left = false, false
+		plane.Legend.YOffs = vg.Points(8)
+		planes = append(planes, plane)
 	}
 	bar.Finish()
-	path, err := examplekit.SaveGrid(rows, cfg.Out, "fits2d.png", 2.7, 2.9)
+	path, err := examplekit.SaveGrid([][]*plot.Plot{planes}, cfg.Out, "klplane.png", 4.6, 4.3)
+	if err != nil {
+		return err
+	}
+	sum.AddFile("klplane.png")
+	fmt.Fprintf(w, "\n  wrote %s\n", path)
+	path, err = examplekit.SaveGrid(rows, cfg.Out, "fits2d.png", 2.7, 2.9)
 	if err != nil {
 		return err
 	}

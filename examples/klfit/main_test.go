@@ -69,5 +69,5 @@ func TestQuick(t *testing.T) {
 		_, _, err := examplekit.CheckImage(filepath.Join(dir, f))
 		require.NoError(t, err, f)
 	}
-	require.Len(t, s.Files, 2)
+	require.Len(t, s.Files, 3)
 }

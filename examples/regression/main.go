@@ -245,7 +245,7 @@ func logistic(cfg examplekit.Config, data string, w io.Writer, sum *examplekit.S
 	// Posterior predictive probabilities on the held-out points: the
 	// average over posterior draws of sigmoid(x·w), which is less extreme
 	// than sigmoid(x·E[w]) where the weights are uncertain.
-	var pred, truth, plug []float64
+	var pred, truth []float64
 	var logLoss, logLossPlug, acc, absErr float64
 	xt, yt := x[len(y)*d-nTest*d:], y[len(y)-nTest:]
 	for i := range nTest {
@@ -255,7 +255,7 @@ func logistic(cfg examplekit.Config, data string, w io.Writer, sum *examplekit.S
 			pp += sigmoid(dot(xi, draws.Data[s*d:(s+1)*d])) / float64(draws.Rows)
 		}
 		pt, pm := sigmoid(dot(xi, wTrue)), sigmoid(dot(xi, wMean))
-		pred, truth, plug = append(pred, pp), append(truth, pt), append(plug, pm)
+		pred, truth = append(pred, pp), append(truth, pt)
 		logLoss -= (yt[i]*math.Log(pp) + (1-yt[i])*math.Log1p(-pp)) / float64(nTest)
 		logLossPlug -= (yt[i]*math.Log(pm) + (1-yt[i])*math.Log1p(-pm)) / float64(nTest)
 		if (pp > 0.5) == (yt[i] == 1) {
