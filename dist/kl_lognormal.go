@@ -13,5 +13,5 @@ func init() {
 // d = 2 log1p((s1 - s2)/s2), which keeps full relative accuracy when
 // s1 ≈ s2.
 func klLogNormalLogNormal(p, q LogNormal) (ad.Var, error) {
-	return klNormalNormal(Normal{Loc: p.Loc, Scale: p.Scale}, Normal{Loc: q.Loc, Scale: q.Scale})
+	return klNormalNormal(Normal(p), Normal(q))
 }

@@ -31,11 +31,3 @@ func checkCols(name string, n, cols int) int {
 	}
 	return n / cols
 }
-
-// xlogy returns x log y with 0 log y = 0.
-func xlogy(x, y float64) float64 {
-	if x == 0 && !math.IsNaN(y) {
-		return 0
-	}
-	return x * math.Log(y)
-}

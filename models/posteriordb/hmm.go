@@ -36,7 +36,7 @@ func newHMM(d Data) (spec, error) {
 		return nil, err
 	}
 	if k != hmmK {
-		return nil, fmt.Errorf("K = %d, the model is written for K = %d", k, hmmK)
+		return nil, fmt.Errorf("hmm: K = %d, the model is written for K = %d", k, hmmK)
 	}
 	y, err := d.vector("y", n)
 	if err != nil {

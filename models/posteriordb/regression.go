@@ -184,7 +184,7 @@ func newArK(d Data) (spec, error) {
 		return nil, err
 	}
 	if k < 1 || t <= k {
-		return nil, fmt.Errorf("K = %d and T = %d: want 1 <= K < T", k, t)
+		return nil, fmt.Errorf("ar: K = %d and T = %d: want 1 <= K < T", k, t)
 	}
 	y, err := d.vector("y", t)
 	if err != nil {

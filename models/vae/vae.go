@@ -126,16 +126,15 @@ func (c Config) Validate() error {
 // decoder MLP, logits or means out), dec_logscale (Gaussian decoder only).
 type VAE struct {
 	Config
-	Enc       *nn.Sequential
-	Mu        *nn.Linear
-	LogVar    *nn.Linear
-	Dec       *nn.Sequential
-	LogScale  *ad.Param // Gaussian decoder: log of the pixel standard deviation, 1x1
-	params    []*ad.Param
-	prior     dist.Normal
-	zeroL     []float64
-	oneL      []float64
-	logScaleV ad.Var
+	Enc      *nn.Sequential
+	Mu       *nn.Linear
+	LogVar   *nn.Linear
+	Dec      *nn.Sequential
+	LogScale *ad.Param // Gaussian decoder: log of the pixel standard deviation, 1x1
+	params   []*ad.Param
+	prior    dist.Normal
+	zeroL    []float64
+	oneL     []float64
 }
 
 // New builds a VAE with weights initialised from rng (torch's nn.Linear
