@@ -23,8 +23,9 @@
 //     NewFused records a node whose value and analytic partial derivatives
 //     are computed in one loop, the way kldiv's distributions implement
 //     log-densities and closed-form KL divergences.
-//   - Matrix products go through gonum's blas64, with transpose flags in the
-//     backward pass. The build tag openblas switches blas64 to OpenBLAS
+//   - Matrix products go through kldiv's packed kernel (internal/kernel:
+//     AVX-512/AVX2 assembly, pure Go under the purego tag), with transpose
+//     flags in the backward pass. The build tag openblas switches them to OpenBLAS
 //     through gonum.org/v1/netlib (apt-get install libopenblas-dev; build
 //     with CGO_LDFLAGS="-lopenblas" go build -tags openblas).
 //

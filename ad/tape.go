@@ -84,8 +84,6 @@ type Tape struct {
 	ins   []int32     // input ids of n-ary nodes
 	parts [][]float64 // partial buffers of fused nodes, parallel to ins
 	mem   slab
-	// scratch holds transposed copies for matrix products.
-	scratch []float64
 	// ops counts floating-point operations of matrix products since the
 	// last Reset; benchmarks read it to report GFLOP/s.
 	flops float64

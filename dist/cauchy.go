@@ -48,33 +48,15 @@ func (Cauchy) Support() Support { return Real{} }
 // for each row, as one fused node with analytic partials for x, loc and
 // scale.
 func (d Cauchy) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Cauchy", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, so := xv.row(i), lv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			s := sv.v[so+j*sv.cs]
-			z := (xv.v[xo+j*xv.cs] - lv.v[lo+j*lv.cs]) / s
-			acc += -math.Log1p(z*z) - math.Log(s) - logPiLoc
-			k := i*c + j
-			w := 1 / (1 + z*z) // written so that huge z gives 0, not Inf/Inf
-			if px != nil {
-				px[k] = -2 * z * w / s
-			}
-			if pl != nil {
-				pl[k] = 2 * z * w / s
-			}
-			if ps != nil {
-				ps[k] = (1 - 2*w) / s // (z² - 1)/((1 + z²) scale)
-			}
-		}
-		out[i] = acc
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Cauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		w := 1 / (1 + z*z) // written so that huge z gives 0, not Inf/Inf
+		g[0], g[1] = -2*z*w/s, 2*z*w/s
+		g[2] = (1 - 2*w) / s // (z² - 1)/((1 + z²) scale)
+		return -math.Log1p(z*z) - math.Log(s) - logPiLoc
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -111,30 +93,14 @@ func (d Cauchy) Entropy() ad.Var {
 // evaluated as atan2(1, -z)/π so that the left tail keeps its relative
 // accuracy.
 func (d Cauchy) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Cauchy", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			s := sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			k := i*c + j
-			out[k] = math.Atan2(1, -z) / math.Pi
-			pdf := 1 / (math.Pi * s * (1 + z*z))
-			if px != nil {
-				px[k] = pdf
-			}
-			if pl != nil {
-				pl[k] = -pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
-		}
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Cauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		pdf := 1 / (math.Pi * s * (1 + z*z))
+		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
+		return math.Atan2(1, -z) / math.Pi
+	})
 }
 
 // Quantile returns loc + scale tan(π(p - 1/2)) element-wise for
@@ -142,16 +108,10 @@ func (d Cauchy) CDF(x ad.Var) ad.Var {
 // tan(π(p - 1/2)) = -1/tan(πp) = 1/tan(π(1-p)), whose arguments stay
 // exact, where π(p - 1/2) would land within rounding of the pole.
 func (d Cauchy) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Cauchy", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, sv := viewOf(p), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = lv.at(i, j) + sv.at(i, j)*cauchyStdQuantileLoc(pv.at(i, j))
-		}
-	}
-	return ad.Const(r, c, out)
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return pointwise("Cauchy", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, pv float64) float64 {
+		return lv.at(i, j) + sv.at(i, j)*cauchyStdQuantileLoc(pv)
+	})
 }
 
 // cauchyStdQuantileLoc returns tan(π(p - 1/2)), the standard Cauchy

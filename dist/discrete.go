@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -221,62 +220,6 @@ func complVar(family string, probs, logits ad.Var) ad.Var {
 	return ad.Sub(scalar(1), th)
 }
 
-// fusedTerms records one fused node over the R x C grid on which x is
-// scored against params (broadcast like a univariate family's). term
-// returns the term at grid cell (i, j) for value xv and writes its partial
-// with respect to x into g[0] and with respect to params[k] into g[k+1]
-// (g is zeroed before each call; need[k] says whether anyone reads g[k]).
-// Discrete families leave g[0] at 0. With ReduceCols, a row whose sum is
-// -Inf has all its partials set to 0.
-func fusedTerms(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term func(i, j int, xv float64, g []float64, need []bool) float64) ad.Var {
-	b, c := paramShape(family, params...)
-	r, c := grid(family, method, x, b, c)
-	ins := append([]ad.Var{x}, params...)
-	f := ad.NewFused(r, c, red, ins...)
-	out := f.Out()
-	parts := make([][]float64, len(ins))
-	need := make([]bool, len(ins))
-	any := false
-	for k := range ins {
-		parts[k] = f.Partial(k)
-		need[k] = parts[k] != nil
-		any = any || need[k]
-	}
-	g := make([]float64, len(ins))
-	xv := viewOf(x)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			clear(g)
-			v := term(i, j, xv.at(i, j), g, need)
-			k := i*c + j
-			if red == ad.Elementwise {
-				out[k] = v
-			} else {
-				acc += v
-			}
-			if any {
-				for m, p := range parts {
-					if p != nil {
-						p[k] = g[m]
-					}
-				}
-			}
-		}
-		if red != ad.Elementwise {
-			out[i] = acc
-			if math.IsInf(acc, -1) && any {
-				for _, p := range parts {
-					if p != nil {
-						clear(p[i*c : (i+1)*c])
-					}
-				}
-			}
-		}
-	}
-	return f.Var()
-}
-
 // detachSet returns detach(v), or the zero Var when v is not set.
 func detachSet(v ad.Var) ad.Var {
 	if v == (ad.Var{}) {
@@ -301,55 +244,6 @@ func sampleGrid(b, c, n int, draw func(bi, j int) float64) ad.Var {
 		}
 	}
 	return ad.Const(n*b, c, out)
-}
-
-// klGrid records the fused node of a KL divergence between two univariate
-// families over the broadcast grid of all their parameters: term writes
-// the divergence of cell (i, j) and its partials (g[k] with respect to
-// params[k]). A row whose divergence is +Inf gets partials 0. Rows may
-// be evaluated concurrently.
-func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need []bool) float64) ad.Var {
-	b, c := paramShape(name, params...)
-	f := ad.NewFused(b, c, ad.ReduceCols, params...)
-	out := f.Out()
-	parts := make([][]float64, len(params))
-	need := make([]bool, len(params))
-	any := false
-	for k := range params {
-		parts[k] = f.Partial(k)
-		need[k] = parts[k] != nil
-		any = any || need[k]
-	}
-	// Rows are independent: large batches are split across goroutines
-	// (par.For), each with its own scratch; term must be safe for that.
-	par.For(b, (1<<13)/c+1, func(lo, hi int) {
-		g := make([]float64, len(params))
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				clear(g)
-				v := term(i, j, g, need)
-				acc += v
-				if any && !math.IsInf(v, 1) {
-					k := i*c + j
-					for m, p := range parts {
-						if p != nil {
-							p[k] = g[m]
-						}
-					}
-				}
-			}
-			out[i] = acc
-			if any && math.IsInf(acc, 1) {
-				for _, p := range parts {
-					if p != nil {
-						clear(p[i*c : (i+1)*c])
-					}
-				}
-			}
-		}
-	})
-	return f.Var()
 }
 
 // jointRows returns the batch size of a multivariate family's parameters

@@ -44,33 +44,15 @@ func (Exponential) Support() Support { return Positive() }
 // LogProb returns Σ_j (log rate - rate x_ij) for each row (-Inf where
 // x < 0), as one fused node with analytic partials for x and rate.
 func (d Exponential) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Exponential", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Rate)
-	out, px, pr := f.Out(), f.Partial(0), f.Partial(1)
-	xv, rv := viewOf(x), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, ro := xv.row(i), rv.row(i)
-		for j := 0; j < c; j++ {
-			xx := xv.v[xo+j*xv.cs]
-			if xx < 0 {
-				acc = math.Inf(-1)
-				continue
-			}
-			lam := rv.v[ro+j*rv.cs]
-			acc += math.Log(lam) - lam*xx
-			k := i*c + j
-			if px != nil {
-				px[k] = -lam
-			}
-			if pr != nil {
-				pr[k] = 1/lam - xx
-			}
+	rv := viewOf(d.Rate)
+	return fusedCells("Exponential", "LogProb", ad.ReduceCols, x, []ad.Var{d.Rate}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		lam := rv.at(i, j)
+		g[0], g[1] = -lam, 1/lam-xv
+		return math.Log(lam) - lam*xv
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -105,44 +87,23 @@ func (d Exponential) Entropy() ad.Var {
 // CDF returns -expm1(-rate x) element-wise (0 where x < 0), accurate for
 // small rate·x.
 func (d Exponential) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Exponential", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Rate)
-	out, px, pr := f.Out(), f.Partial(0), f.Partial(1)
-	xv, rv := viewOf(x), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			k := i*c + j
-			if xx < 0 {
-				out[k] = 0
-				continue
-			}
-			lam := rv.at(i, j)
-			out[k] = -math.Expm1(-lam * xx)
-			e := math.Exp(-lam * xx)
-			if px != nil {
-				px[k] = lam * e
-			}
-			if pr != nil {
-				pr[k] = xx * e
-			}
+	rv := viewOf(d.Rate)
+	return fusedCells("Exponential", "CDF", ad.Elementwise, x, []ad.Var{d.Rate}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return 0
 		}
-	}
-	return f.Var()
+		lam := rv.at(i, j)
+		e := math.Exp(-lam * xv)
+		g[0], g[1] = lam*e, xv*e
+		return -math.Expm1(-lam * xv)
+	})
 }
 
 // Quantile returns -log1p(-p)/rate element-wise for probabilities p (a
 // free constant; no gradient).
 func (d Exponential) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Exponential", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, rv := viewOf(p), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = -math.Log1p(-pv.at(i, j)) / rv.at(i, j)
-		}
-	}
-	return ad.Const(r, c, out)
+	rv := viewOf(d.Rate)
+	return pointwise("Exponential", "Quantile", p, []ad.Var{d.Rate}, func(i, j int, pv float64) float64 {
+		return -math.Log1p(-pv) / rv.at(i, j)
+	})
 }

@@ -49,34 +49,15 @@ func (Gumbel) Support() Support { return Real{} }
 // for each row, as one fused node with analytic partials for x, loc and
 // scale.
 func (d Gumbel) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Gumbel", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, so := xv.row(i), lv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			s := sv.v[so+j*sv.cs]
-			z := (xv.v[xo+j*xv.cs] - lv.v[lo+j*lv.cs]) / s
-			e := math.Exp(-z)
-			acc += -z - e - math.Log(s)
-			k := i*c + j
-			g := -math.Expm1(-z) / s // (1 - e^{-z})/scale
-			if px != nil {
-				px[k] = -g
-			}
-			if pl != nil {
-				pl[k] = g
-			}
-			if ps != nil {
-				ps[k] = z*g - 1/s
-			}
-		}
-		out[i] = acc
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Gumbel", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		e := math.Exp(-z)
+		h := -math.Expm1(-z) / s // (1 - e^{-z})/scale
+		g[0], g[1], g[2] = -h, h, z*h-1/s
+		return -z - e - math.Log(s)
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -111,48 +92,26 @@ func (d Gumbel) Entropy() ad.Var {
 
 // CDF returns exp(-e^{-z}), z = (x - loc)/scale, element-wise.
 func (d Gumbel) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Gumbel", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			s := sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			k := i*c + j
-			e := math.Exp(-z)
-			cdf := math.Exp(-e)
-			out[k] = cdf
-			pdf := 0.0
-			if cdf > 0 {
-				pdf = cdf * e / s // 0 where e overflows and cdf underflows
-			}
-			if px != nil {
-				px[k] = pdf
-			}
-			if pl != nil {
-				pl[k] = -pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Gumbel", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		e := math.Exp(-z)
+		cdf := math.Exp(-e)
+		pdf := 0.0
+		if cdf > 0 {
+			pdf = cdf * e / s // 0 where e overflows and cdf underflows
 		}
-	}
-	return f.Var()
+		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
+		return cdf
+	})
 }
 
 // Quantile returns loc - scale log(-log p) element-wise for probabilities
 // p (a free constant; no gradient).
 func (d Gumbel) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Gumbel", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, sv := viewOf(p), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = lv.at(i, j) - sv.at(i, j)*math.Log(-math.Log(pv.at(i, j)))
-		}
-	}
-	return ad.Const(r, c, out)
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return pointwise("Gumbel", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, pv float64) float64 {
+		return lv.at(i, j) - sv.at(i, j)*math.Log(-math.Log(pv))
+	})
 }

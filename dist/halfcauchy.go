@@ -46,35 +46,17 @@ func (HalfCauchy) Support() Support { return Positive() }
 // for each row (-Inf where x < 0), as one fused node with analytic
 // partials for x and scale.
 func (d HalfCauchy) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfCauchy", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Scale)
-	out, px, ps := f.Out(), f.Partial(0), f.Partial(1)
-	xv, sv := viewOf(x), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, so := xv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			xx := xv.v[xo+j*xv.cs]
-			if xx < 0 {
-				acc = math.Inf(-1)
-				continue
-			}
-			s := sv.v[so+j*sv.cs]
-			z := xx / s
-			acc += -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPiLoc
-			k := i*c + j
-			w := 1 / (1 + z*z)
-			if px != nil {
-				px[k] = -2 * z * w / s
-			}
-			if ps != nil {
-				ps[k] = (1 - 2*w) / s
-			}
+	sv := viewOf(d.Scale)
+	return fusedCells("HalfCauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		z := xv / s
+		w := 1 / (1 + z*z)
+		g[0], g[1] = -2*z*w/s, (1-2*w)/s
+		return -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPiLoc
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -108,51 +90,28 @@ func (d HalfCauchy) Entropy() ad.Var {
 
 // CDF returns (2/π) atan(x/scale) element-wise (0 where x < 0).
 func (d HalfCauchy) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfCauchy", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Scale)
-	out, px, ps := f.Out(), f.Partial(0), f.Partial(1)
-	xv, sv := viewOf(x), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			k := i*c + j
-			if xx < 0 {
-				out[k] = 0
-				continue
-			}
-			s := sv.at(i, j)
-			z := xx / s
-			out[k] = 2 / math.Pi * math.Atan(z)
-			pdf := 2 / (math.Pi * s * (1 + z*z))
-			if px != nil {
-				px[k] = pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
+	sv := viewOf(d.Scale)
+	return fusedCells("HalfCauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return 0
 		}
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		z := xv / s
+		pdf := 2 / (math.Pi * s * (1 + z*z))
+		g[0], g[1] = pdf, -pdf*z
+		return 2 / math.Pi * math.Atan(z)
+	})
 }
 
 // Quantile returns scale tan(πp/2) element-wise for probabilities p (a
 // free constant; no gradient), as scale/tan(π(1-p)/2) for p > 1/2, where
 // πp/2 would land within rounding of the pole.
 func (d HalfCauchy) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfCauchy", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, sv := viewOf(p), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			q := pv.at(i, j)
-			if q > 0.5 {
-				out[i*c+j] = sv.at(i, j) / math.Tan(math.Pi/2*(1-q))
-			} else {
-				out[i*c+j] = sv.at(i, j) * math.Tan(math.Pi/2*q)
-			}
+	sv := viewOf(d.Scale)
+	return pointwise("HalfCauchy", "Quantile", p, []ad.Var{d.Scale}, func(i, j int, q float64) float64 {
+		if q > 0.5 {
+			return sv.at(i, j) / math.Tan(math.Pi/2*(1-q))
 		}
-	}
-	return ad.Const(r, c, out)
+		return sv.at(i, j) * math.Tan(math.Pi/2*q)
+	})
 }

@@ -46,34 +46,16 @@ func (HalfNormal) Support() Support { return Positive() }
 // each row (-Inf where x < 0), as one fused node with analytic partials
 // for x and scale.
 func (d HalfNormal) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfNormal", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Scale)
-	out, px, ps := f.Out(), f.Partial(0), f.Partial(1)
-	xv, sv := viewOf(x), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, so := xv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			xx := xv.v[xo+j*xv.cs]
-			if xx < 0 {
-				acc = math.Inf(-1)
-				continue
-			}
-			s := sv.v[so+j*sv.cs]
-			z := xx / s
-			acc += -0.5*z*z - math.Log(s) - halfLogHalfPiLoc
-			k := i*c + j
-			if px != nil {
-				px[k] = -z / s
-			}
-			if ps != nil {
-				ps[k] = (z*z - 1) / s
-			}
+	sv := viewOf(d.Scale)
+	return fusedCells("HalfNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		z := xv / s
+		g[0], g[1] = -z/s, (z*z-1)/s
+		return -0.5*z*z - math.Log(s) - halfLogHalfPiLoc
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -107,51 +89,28 @@ func (d HalfNormal) Entropy() ad.Var {
 
 // CDF returns erf(x/(scale √2)) element-wise (0 where x < 0).
 func (d HalfNormal) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfNormal", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Scale)
-	out, px, ps := f.Out(), f.Partial(0), f.Partial(1)
-	xv, sv := viewOf(x), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			k := i*c + j
-			if xx < 0 {
-				out[k] = 0
-				continue
-			}
-			s := sv.at(i, j)
-			z := xx / s
-			out[k] = math.Erf(z / math.Sqrt2)
-			pdf := sqrt2OverPiLoc * math.Exp(-0.5*z*z) / s
-			if px != nil {
-				px[k] = pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
+	sv := viewOf(d.Scale)
+	return fusedCells("HalfNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if xv < 0 {
+			return 0
 		}
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		z := xv / s
+		pdf := sqrt2OverPiLoc * math.Exp(-0.5*z*z) / s
+		g[0], g[1] = pdf, -pdf*z
+		return math.Erf(z / math.Sqrt2)
+	})
 }
 
 // Quantile returns scale √2 erf⁻¹(p) element-wise for probabilities p (a
 // free constant; no gradient), as -scale Φ⁻¹((1-p)/2) for p > 1/2, where
 // erf⁻¹ would lose the digits of 1 - p.
 func (d HalfNormal) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("HalfNormal", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, sv := viewOf(p), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			q := pv.at(i, j)
-			if q > 0.5 {
-				out[i*c+j] = -sv.at(i, j) * stdNormalQuantile((1-q)/2)
-			} else {
-				out[i*c+j] = sv.at(i, j) * math.Sqrt2 * math.Erfinv(q)
-			}
+	sv := viewOf(d.Scale)
+	return pointwise("HalfNormal", "Quantile", p, []ad.Var{d.Scale}, func(i, j int, q float64) float64 {
+		if q > 0.5 {
+			return -sv.at(i, j) * stdNormalQuantile((1-q)/2)
 		}
-	}
-	return ad.Const(r, c, out)
+		return sv.at(i, j) * math.Sqrt2 * math.Erfinv(q)
+	})
 }

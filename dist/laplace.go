@@ -49,34 +49,14 @@ func (Laplace) Support() Support { return Real{} }
 // x = loc, where the density has a kink, the partials for x and loc are 0
 // (the mid-point of the subgradient).
 func (d Laplace) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Laplace", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, so := xv.row(i), lv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			s := sv.v[so+j*sv.cs]
-			z := (xv.v[xo+j*xv.cs] - lv.v[lo+j*lv.cs]) / s
-			az := math.Abs(z)
-			acc += -az - math.Log(2*s)
-			k := i*c + j
-			sg := signLoc(z)
-			if px != nil {
-				px[k] = -sg / s
-			}
-			if pl != nil {
-				pl[k] = sg / s
-			}
-			if ps != nil {
-				ps[k] = (az - 1) / s
-			}
-		}
-		out[i] = acc
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Laplace", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		az, sg := math.Abs(z), signLoc(z)
+		g[0], g[1], g[2] = -sg/s, sg/s, (az-1)/s
+		return -az - math.Log(2*s)
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -112,54 +92,29 @@ func (d Laplace) Entropy() ad.Var {
 // and 1 - e^{-z}/2 otherwise, so the left tail keeps its relative
 // accuracy.
 func (d Laplace) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Laplace", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			s := sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			k := i*c + j
-			h := 0.5 * math.Exp(-math.Abs(z))
-			if z < 0 {
-				out[k] = h
-			} else {
-				out[k] = 1 - h
-			}
-			pdf := h / s
-			if px != nil {
-				px[k] = pdf
-			}
-			if pl != nil {
-				pl[k] = -pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Laplace", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		h := 0.5 * math.Exp(-math.Abs(z))
+		pdf := h / s
+		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
+		if z < 0 {
+			return h
 		}
-	}
-	return f.Var()
+		return 1 - h
+	})
 }
 
 // Quantile returns the inverse CDF element-wise for probabilities p (a
 // free constant; no gradient): loc + scale log(2p) for p < 1/2 and
 // loc - scale log(2(1-p)) otherwise.
 func (d Laplace) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Laplace", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, sv := viewOf(p), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			q := pv.at(i, j)
-			if q < 0.5 {
-				out[i*c+j] = lv.at(i, j) + sv.at(i, j)*math.Log(2*q)
-			} else {
-				out[i*c+j] = lv.at(i, j) - sv.at(i, j)*math.Log(2*(1-q))
-			}
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return pointwise("Laplace", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, q float64) float64 {
+		if q < 0.5 {
+			return lv.at(i, j) + sv.at(i, j)*math.Log(2*q)
 		}
-	}
-	return ad.Const(r, c, out)
+		return lv.at(i, j) - sv.at(i, j)*math.Log(2*(1-q))
+	})
 }

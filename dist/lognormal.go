@@ -48,38 +48,17 @@ func (LogNormal) Support() Support { return Positive() }
 // z = (log x - loc)/scale, for each row (-Inf where x <= 0), as one fused
 // node with analytic partials for x, loc and scale.
 func (d LogNormal) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("LogNormal", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, so := xv.row(i), lv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			xx := xv.v[xo+j*xv.cs]
-			if !(xx > 0) {
-				acc = math.Inf(-1)
-				continue
-			}
-			s := sv.v[so+j*sv.cs]
-			lx := math.Log(xx)
-			z := (lx - lv.v[lo+j*lv.cs]) / s
-			acc += -0.5*z*z - lx - math.Log(s) - logSqrt2Pi
-			k := i*c + j
-			if px != nil {
-				px[k] = -(1 + z/s) / xx
-			}
-			if pl != nil {
-				pl[k] = z / s
-			}
-			if ps != nil {
-				ps[k] = (z*z - 1) / s
-			}
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("LogNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if !(xv > 0) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		lx := math.Log(xv)
+		z := (lx - lv.at(i, j)) / s
+		g[0], g[1], g[2] = -(1+z/s)/xv, z/s, (z*z-1)/s
+		return -0.5*z*z - lx - math.Log(s) - logSqrt2Pi
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -117,48 +96,24 @@ func (d LogNormal) Entropy() ad.Var {
 // CDF returns Φ((log x - loc)/scale) element-wise (0 where x <= 0),
 // computed with erfc so that both tails keep their relative accuracy.
 func (d LogNormal) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("LogNormal", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			k := i*c + j
-			if !(xx > 0) {
-				out[k] = 0
-				continue
-			}
-			s := sv.at(i, j)
-			z := (math.Log(xx) - lv.at(i, j)) / s
-			out[k] = 0.5 * math.Erfc(-z/math.Sqrt2)
-			phi := math.Exp(-0.5*z*z-logSqrt2Pi) / s // density of log x
-			if px != nil {
-				px[k] = phi / xx
-			}
-			if pl != nil {
-				pl[k] = -phi
-			}
-			if ps != nil {
-				ps[k] = -phi * z
-			}
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("LogNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		if !(xv > 0) {
+			return 0
 		}
-	}
-	return f.Var()
+		s := sv.at(i, j)
+		z := (math.Log(xv) - lv.at(i, j)) / s
+		phi := math.Exp(-0.5*z*z-logSqrt2Pi) / s // density of log x
+		g[0], g[1], g[2] = phi/xv, -phi, -phi*z
+		return 0.5 * math.Erfc(-z/math.Sqrt2)
+	})
 }
 
 // Quantile returns exp(loc + scale Φ⁻¹(p)) element-wise for probabilities
 // p (a free constant; no gradient).
 func (d LogNormal) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("LogNormal", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, sv := viewOf(p), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = math.Exp(lv.at(i, j) + sv.at(i, j)*stdNormalQuantile(pv.at(i, j)))
-		}
-	}
-	return ad.Const(r, c, out)
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return pointwise("LogNormal", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, pv float64) float64 {
+		return math.Exp(lv.at(i, j) + sv.at(i, j)*stdNormalQuantile(pv))
+	})
 }

@@ -46,32 +46,13 @@ func (Normal) Support() Support { return Real{} }
 // LogProb returns Σ_j log N(x_ij | loc, scale) for each row, as one fused
 // node with analytic partials for x, loc and scale.
 func (d Normal) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Normal", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, so := xv.row(i), lv.row(i), sv.row(i)
-		for j := 0; j < c; j++ {
-			s := sv.v[so+j*sv.cs]
-			z := (xv.v[xo+j*xv.cs] - lv.v[lo+j*lv.cs]) / s
-			acc += -0.5*z*z - math.Log(s) - logSqrt2Pi
-			k := i*c + j
-			if px != nil {
-				px[k] = -z / s
-			}
-			if pl != nil {
-				pl[k] = z / s
-			}
-			if ps != nil {
-				ps[k] = (z*z - 1) / s
-			}
-		}
-		out[i] = acc
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Normal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		g[0], g[1], g[2] = -z/s, z/s, (z*z-1)/s
+		return -0.5*z*z - math.Log(s) - logSqrt2Pi
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -106,45 +87,23 @@ func (d Normal) Entropy() ad.Var {
 // CDF returns Φ((x - loc)/scale) element-wise, computed with erfc so that
 // both tails keep their relative accuracy.
 func (d Normal) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Normal", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Loc, d.Scale)
-	out, px, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, sv := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			s := sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			k := i*c + j
-			out[k] = 0.5 * math.Erfc(-z/math.Sqrt2)
-			pdf := math.Exp(-0.5*z*z-logSqrt2Pi) / s
-			if px != nil {
-				px[k] = pdf
-			}
-			if pl != nil {
-				pl[k] = -pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
-		}
-	}
-	return f.Var()
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return fusedCells("Normal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+		s := sv.at(i, j)
+		z := (xv - lv.at(i, j)) / s
+		pdf := math.Exp(-0.5*z*z-logSqrt2Pi) / s
+		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
+		return 0.5 * math.Erfc(-z/math.Sqrt2)
+	})
 }
 
 // Quantile returns loc + scale Φ⁻¹(p) element-wise for probabilities p (a
 // free constant; no gradient).
 func (d Normal) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Normal", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, sv := viewOf(p), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = lv.at(i, j) + sv.at(i, j)*stdNormalQuantile(pv.at(i, j))
-		}
-	}
-	return ad.Const(r, c, out)
+	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
+	return pointwise("Normal", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, pv float64) float64 {
+		return lv.at(i, j) + sv.at(i, j)*stdNormalQuantile(pv)
+	})
 }
 
 // detach returns the value of v as a free constant (no tape, no gradient).

@@ -40,6 +40,10 @@ type klConfig struct {
 	samples int
 	seed    uint64
 	est     estimators.KLEstimator
+	// plot and plotly are the figure files of one pair ("" for none);
+	// svg forces SVG for plot.
+	plot, plotly string
+	svg          bool
 }
 
 func (c klConfig) rng(stream uint64) *rand.Rand {
@@ -463,6 +467,9 @@ func runKL(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	estName := fs.String("estimator", "k1", "Monte Carlo KL estimator: k1 (unbiased), k2 or k3 (low variance; infinite variance when Q has heavier tails than P)")
 	asJSON := fs.Bool("json", false, "print one JSON object (--batch always writes JSON)")
 	batchMode := fs.Bool("batch", false, "read JSON lines {\"p\": ..., \"q\": ...} from stdin, write one JSON line each")
+	plotPath := fs.String("plot", "", "also draw KL(P || Q), KL(Q || P) and JS as bars (and the densities of univariate P and Q) to this PNG or SVG file")
+	plotlyPath := fs.String("plotly", "", "also write the same figure as a Plotly JSON figure to this file")
+	svg := fs.Bool("svg", false, "write --plot as SVG whatever its extension")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, klUsage)
 		fs.PrintDefaults()
@@ -500,6 +507,10 @@ func runKL(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kldiv kl: --samples %d: want at least 2\n", cfg.samples)
 		return 2
 	}
+	if *batchMode && (*plotPath != "" || *plotlyPath != "") {
+		fmt.Fprintln(stderr, "kldiv kl: --plot and --plotly draw one pair, not --batch")
+		return 2
+	}
 	if *batchMode {
 		if len(pos) > 0 {
 			fmt.Fprintf(stderr, "kldiv kl: --batch reads the pairs from stdin; got arguments %q\n", pos)
@@ -512,6 +523,7 @@ func runKL(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	cfg.plot, cfg.plotly, cfg.svg = *plotPath, *plotlyPath, *svg
 	code, err := klPair(cfg, pos[0], pos[1], *asJSON, stdout)
 	if err != nil {
 		reportKLError(stderr, err)
@@ -547,6 +559,19 @@ func klPair(cfg klConfig, psrc, qsrc string, asJSON bool, stdout io.Writer) (int
 	pq, qp, js, sym, err := divergences(cfg, p, q, batch)
 	if err != nil {
 		return 1, err
+	}
+	if cfg.plot != "" || cfg.plotly != "" {
+		fig := newKLFigure(psrc, qsrc, p, q, batch, pq, qp, js, cfg.seed)
+		if cfg.plot != "" {
+			if err := fig.save(cfg.plot, cfg.svg); err != nil {
+				return 1, fmt.Errorf("--plot %s: %w", cfg.plot, err)
+			}
+		}
+		if cfg.plotly != "" {
+			if err := fig.plotly(cfg.plotly); err != nil {
+				return 1, fmt.Errorf("--plotly %s: %w", cfg.plotly, err)
+			}
+		}
 	}
 	if asJSON {
 		out, err := marshalJSON(jsonReport{KLPQ: pq.json(), KLQP: qp.json(), JS: js.json(), SymmetricKL: sym.json()})

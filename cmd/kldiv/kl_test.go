@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/dist/spec"
 	"github.com/kldiv/kldiv/estimators"
+	"github.com/kldiv/kldiv/internal/examplekit"
 )
 
 var updateREADME = flag.Bool("update", false, "rewrite the KL pairs table in README.md")
@@ -528,4 +530,52 @@ func shellWordsCLI(t *testing.T, s string) []string {
 		out = append(out, w.String())
 	}
 	return out
+}
+
+// TestKLPlot: --plot writes a PNG (or SVG) that decodes, and --plotly a
+// JSON figure whose bar trace holds the three printed values.
+func TestKLPlot(t *testing.T) {
+	dir := t.TempDir()
+	png, svg, js := filepath.Join(dir, "kl.png"), filepath.Join(dir, "kl.svg"), filepath.Join(dir, "kl.json")
+	var out, errb bytes.Buffer
+	code := runKL([]string{"Normal(0, 1)", "Normal(1, 2)", "--plot", png, "--plotly", js, "--json"}, nil, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	w, h, err := examplekit.CheckImage(png)
+	require.NoError(t, err)
+	assert.Greater(t, w, h, "bars and densities side by side")
+	var rep struct {
+		KLPQ struct{ Value float64 } `json:"kl_pq"`
+		KLQP struct{ Value float64 } `json:"kl_qp"`
+		JS   struct{ Value float64 } `json:"js"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+	raw, err := os.ReadFile(js)
+	require.NoError(t, err)
+	var fig struct {
+		Data []struct {
+			Type string
+			X    []any
+			Y    []float64
+		}
+		Layout map[string]any
+	}
+	require.NoError(t, json.Unmarshal(raw, &fig))
+	require.Len(t, fig.Data, 3, "bars, then the two densities")
+	require.Equal(t, "bar", fig.Data[0].Type)
+	require.Len(t, fig.Data[0].Y, 3)
+	assert.InDelta(t, rep.KLPQ.Value, fig.Data[0].Y[0], 1e-12, "KL(P || Q) in the figure")
+	assert.InDelta(t, rep.KLQP.Value, fig.Data[0].Y[1], 1e-12, "KL(Q || P) in the figure")
+	assert.InDelta(t, rep.JS.Value, fig.Data[0].Y[2], 1e-12, "JS in the figure")
+	// The analytic Normal-Normal KL.
+	assert.InDelta(t, math.Log(2)+(1+1)/8.0-0.5, fig.Data[0].Y[0], 1e-12)
+	assert.NotNil(t, fig.Layout["title"])
+
+	code = runKL([]string{"Dirichlet([1, 2, 3])", "Dirichlet([2, 2, 2])", "--plot", svg, "--samples", "2000"}, nil, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b[:200]), "<svg", "an SVG file")
+
+	code = runKL([]string{"--batch", "--plot", png}, strings.NewReader(""), &out, &errb)
+	assert.Equal(t, 2, code, "--plot with --batch is a usage error")
 }

@@ -15,6 +15,14 @@ type Config struct {
 	// Data is the folder of SPEC.md's data files (logreg.csv.gz,
 	// mvn_pairs.csv.gz, ...).
 	Data string
+	// Epochs is W4's number of training epochs (0: one, SPEC's quick
+	// measurement; 10 for the quality run).
+	Epochs int
+	// IWAEK > 0 adds W4's importance-weighted -log p(x) with IWAEK
+	// samples per test image; IWAEN > 0 uses only the first IWAEN images.
+	IWAEK, IWAEN int
+	// Log, when not nil, receives progress lines of long workloads.
+	Log io.Writer
 }
 
 // Workload is one workload of SPEC.md: its name ("W1"), a one-line
@@ -32,6 +40,8 @@ var Workloads = []Workload{
 	{"W1", "closed-form KL of 1,000,000 univariate normal pairs", runW1},
 	{"W2", "closed-form KL of 256 pairs of 32-dimensional full-covariance normals", runW2},
 	{"W3", "mean-field VI for Bayesian logistic regression (N = 10,000, D = 50)", runW3},
+	{"W4", "VAE 784-400-20 on binarized MNIST (one epoch; --epochs 10 for quality)", runW4},
+	{"W5", "Bayesian Gaussian mixture by CAVI (10,000 points, K = 10, full covariances)", runW5},
 	{"W6", "forward and reverse KL fits of a normal to a bimodal target", runW6},
 }
 

@@ -96,3 +96,43 @@ func TestBimodalKL(t *testing.T) {
 	_, fwd := BimodalKL(0, math.Sqrt(10))
 	assert.InDelta(t, 0.461995, fwd, 2e-6, "forward KL at its optimum")
 }
+
+// TestW4Lines runs W4 on a subset (2,560 training images, 500 test images,
+// IWAE with 20 samples on 50 of them) and checks SPEC's lines: their keys,
+// "epochs" and "dtype", a test ELBO in the range a VAE reaches after 20
+// steps (between -550 and -150 nats: the untrained model scores about
+// -543), and an IWAE-20 NLL below -ELBO plus a margin for the different
+// image subsets (the IWAE bound is tighter than the ELBO).
+func TestW4Lines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the W4 VAE for 40 steps")
+	}
+	var buf bytes.Buffer
+	err := w4(&buf, Config{Epochs: 1, IWAEK: 20, IWAEN: 50}, 2560, 500)
+	if err != nil && strings.Contains(err.Error(), "GoMNIST") {
+		t.Skip(err)
+	}
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 3)
+	got := map[string]map[string]any{}
+	for _, l := range lines {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m))
+		require.Equal(t, "W4", m["workload"])
+		require.Equal(t, "go", m["impl"])
+		require.EqualValues(t, 1, m["epochs"])
+		require.Equal(t, "float64", m["dtype"])
+		got[m["metric"].(string)] = m
+	}
+	require.Contains(t, got, "s_per_epoch")
+	assert.Greater(t, got["s_per_epoch"]["value"].(float64), 0.0, "s_per_epoch")
+	elbo := got["test_elbo_nats"]["value"].(float64)
+	assert.Greater(t, elbo, -550.0, "test ELBO after 20 steps (nats)")
+	assert.Less(t, elbo, -150.0, "test ELBO after 20 steps (nats)")
+	nll := got["test_nll_iwae20_nats"]
+	require.NotNil(t, nll, "IWAE line")
+	assert.EqualValues(t, 50, nll["iwae_n"])
+	assert.Less(t, nll["value"].(float64), -elbo+15, "IWAE-20 NLL against -ELBO (nats)")
+	assert.Greater(t, nll["value"].(float64), 60.0, "IWAE-20 NLL is a plausible MNIST value")
+}

@@ -67,10 +67,8 @@ func (v *VAE) TestELBO(ctx context.Context, data Data, seed uint64) (float64, er
 		buf := t.Buffer(len(idx) * d)
 		rng := rand.New(rand.NewPCG(seed, uint64(c)))
 		data.Fill(buf, idx, rng)
-		k := v.K
-		v.K = 1 // the ELBO, whatever the training objective
-		_, elbo, _ := v.Objective(nn.On(t), t.Const(len(idx), d, buf), rng, 1)
-		v.K = k
+		// The ELBO (k = 1), whatever the training objective.
+		_, elbo, _ := v.objective(nn.On(t), t.Const(len(idx), d, buf), rng, 1, 1)
 		var s float64
 		for _, e := range elbo.Value() {
 			s += e

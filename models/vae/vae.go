@@ -133,6 +133,7 @@ type VAE struct {
 	LogScale *ad.Param // Gaussian decoder: log of the pixel standard deviation, 1x1
 	params   []*ad.Param
 	prior    dist.Normal
+	priorD   dist.Distribution // prior, boxed once: dist.KL takes interfaces
 	zeroL    []float64
 	oneL     []float64
 }
@@ -175,6 +176,7 @@ func New(cfg Config, rng *rand.Rand) (*VAE, error) {
 		v.oneL[i] = 1
 	}
 	v.prior = dist.Normal{Loc: ad.Row(v.zeroL), Scale: ad.Row(v.oneL)}
+	v.priorD = v.prior
 	return v, nil
 }
 
@@ -206,6 +208,19 @@ func (v *VAE) Likelihood(b nn.Binder, z ad.Var) dist.Distribution {
 	return dist.Bernoulli{Logits: out}
 }
 
+// logLik is Likelihood(b, z).LogProb(x) without boxing the likelihood
+// in an interface (one allocation per training step fewer).
+func (v *VAE) logLik(b nn.Binder, z, x ad.Var) ad.Var {
+	out := v.Dec.Forward(b, z)
+	switch v.Decoder {
+	case ContinuousBernoulli:
+		return dist.ContinuousBernoulli{Logits: out}.LogProb(x)
+	case Gaussian:
+		return dist.Normal{Loc: out, Scale: ad.Exp(b.Bind(v.LogScale))}.LogProb(x)
+	}
+	return dist.Bernoulli{Logits: out}.LogProb(x)
+}
+
 // DecodeMean returns the mean of p(x | z) (pixel probabilities for the
 // Bernoulli decoder), R x Input, for pictures.
 func (v *VAE) DecodeMean(b nn.Binder, z ad.Var) ad.Var {
@@ -233,11 +248,17 @@ func (v *VAE) betaAt(step int) float64 {
 // unweighted ELBO (or the IWAE bound when K > 1) and kl the KL part
 // (closed form; zero Var for IWAE). Noise comes from rng.
 func (v *VAE) Objective(b nn.Binder, x ad.Var, rng *rand.Rand, beta float64) (obj, elbo, kl ad.Var) {
+	return v.objective(b, x, rng, beta, v.K)
+}
+
+// objective is Objective with k importance samples (k <= 1: the ELBO);
+// it reads no mutable field of v, so evaluations may run concurrently.
+func (v *VAE) objective(b nn.Binder, x ad.Var, rng *rand.Rand, beta float64, k int) (obj, elbo, kl ad.Var) {
 	q := v.Encode(b, x)
-	if v.K <= 1 {
+	if k <= 1 {
 		z := q.Rsample(rng, 1)
-		ll := v.Likelihood(b, z).LogProb(x)
-		klv, err := dist.KL(q, v.prior)
+		ll := v.logLik(b, z, x)
+		klv, err := dist.KL(q, v.priorD)
 		if err != nil {
 			panic("vae: " + err.Error()) // Normal-Normal is registered
 		}
@@ -252,11 +273,11 @@ func (v *VAE) Objective(b nn.Binder, x ad.Var, rng *rand.Rand, beta float64) (ob
 	// b); log w = log p(x|z) + log p(z) - log q(z|x), and the bound per
 	// image is log (1/K) Σ_k w_k.
 	bsz := x.Rows()
-	z := q.Rsample(rng, v.K)
-	ll := v.Likelihood(b, z).LogProb(x)
+	z := q.Rsample(rng, k)
+	ll := v.logLik(b, z, x)
 	lr := ad.Sub(v.prior.LogProb(z), q.LogProb(z))
 	bound := func(lw ad.Var) ad.Var {
-		return ad.Shift(ad.LogSumExpCols(ad.Transpose(ad.Reshape(lw, v.K, bsz))), -math.Log(float64(v.K)))
+		return ad.Shift(ad.LogSumExpCols(ad.Transpose(ad.Reshape(lw, k, bsz))), -math.Log(float64(k)))
 	}
 	elbo = bound(ad.Add(ll, lr))
 	obj = elbo

@@ -1,0 +1,160 @@
+package dist
+
+import (
+	"math"
+
+	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/par"
+)
+
+// The fused-loop helpers of the univariate families. A family's LogProb,
+// CDF and Quantile (and its Entropy or a KL pair) give only the formula of
+// one grid cell and its partials; the helpers here own the bookkeeping:
+// the broadcast grid (grid, paramShape), the fused node (ad.NewFused), the
+// per-cell partial slots, the row reduction and its infinite rows, and the
+// split of large grids across goroutines (par.For; rows are independent,
+// so results do not depend on GOMAXPROCS).
+
+// cellTerm computes the term at grid cell (i, j) for the value xv: it
+// returns the term and writes its partial with respect to the value into
+// g[0] and with respect to params[k] into g[k+1]. g is zeroed before each
+// call; need[k] says whether anyone reads g[k] (a term may skip a costly
+// partial that is not needed). A term must be safe for concurrent calls
+// on different rows.
+type cellTerm func(i, j int, xv float64, g []float64, need []bool) float64
+
+// fusedCells records one fused node over the R x C grid on which x is
+// scored against params (broadcast like a univariate family's, see grid):
+// with ad.ReduceCols one sum of the terms per row, with ad.Elementwise the
+// terms themselves. The partials are the ones term writes, also in a row
+// whose sum is infinite (a term outside the support returns -Inf and
+// leaves its partials 0).
+func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
+	return fuseGrid(family, method, red, false, x, params, term)
+}
+
+// fusedTerms is fusedCells, except that with ad.ReduceCols a row whose sum
+// is -Inf has all its partials set to 0 (the discrete families: a value
+// outside the support makes the mass of the row 0 whatever the
+// parameters).
+func fusedTerms(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
+	return fuseGrid(family, method, red, true, x, params, term)
+}
+
+// fuseGrid is the loop behind fusedCells and fusedTerms.
+func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
+	b, c := paramShape(family, params...)
+	r, c := grid(family, method, x, b, c)
+	ins := append([]ad.Var{x}, params...)
+	f := ad.NewFused(r, c, red, ins...)
+	out := f.Out()
+	parts := make([][]float64, len(ins))
+	need := make([]bool, len(ins))
+	any := false
+	for k := range ins {
+		parts[k] = f.Partial(k)
+		need[k] = parts[k] != nil
+		any = any || need[k]
+	}
+	xv := viewOf(x)
+	par.For(r, (1<<13)/c+1, func(lo, hi int) {
+		g := make([]float64, len(ins))
+		for i := lo; i < hi; i++ {
+			var acc float64
+			for j := 0; j < c; j++ {
+				clear(g)
+				v := term(i, j, xv.at(i, j), g, need)
+				k := i*c + j
+				if red == ad.Elementwise {
+					out[k] = v
+				} else {
+					acc += v
+				}
+				if any {
+					for m, p := range parts {
+						if p != nil {
+							p[k] = g[m]
+						}
+					}
+				}
+			}
+			if red == ad.Elementwise {
+				continue
+			}
+			out[i] = acc
+			if zeroInf && any && math.IsInf(acc, -1) {
+				for _, p := range parts {
+					if p != nil {
+						clear(p[i*c : (i+1)*c])
+					}
+				}
+			}
+		}
+	})
+	return f.Var()
+}
+
+// klGrid records the fused node of a KL divergence between two univariate
+// families over the broadcast grid of all their parameters: term writes
+// the divergence of cell (i, j) and its partials (g[k] with respect to
+// params[k]). A row whose divergence is +Inf gets partials 0. Rows may
+// be evaluated concurrently.
+func klGrid(name string, params []ad.Var, term func(i, j int, g []float64, need []bool) float64) ad.Var {
+	b, c := paramShape(name, params...)
+	f := ad.NewFused(b, c, ad.ReduceCols, params...)
+	out := f.Out()
+	parts := make([][]float64, len(params))
+	need := make([]bool, len(params))
+	any := false
+	for k := range params {
+		parts[k] = f.Partial(k)
+		need[k] = parts[k] != nil
+		any = any || need[k]
+	}
+	// Rows are independent: large batches are split across goroutines
+	// (par.For), each with its own scratch; term must be safe for that.
+	par.For(b, (1<<13)/c+1, func(lo, hi int) {
+		g := make([]float64, len(params))
+		for i := lo; i < hi; i++ {
+			var acc float64
+			for j := 0; j < c; j++ {
+				clear(g)
+				v := term(i, j, g, need)
+				acc += v
+				if any && !math.IsInf(v, 1) {
+					k := i*c + j
+					for m, p := range parts {
+						if p != nil {
+							p[k] = g[m]
+						}
+					}
+				}
+			}
+			out[i] = acc
+			if any && math.IsInf(acc, 1) {
+				for _, p := range parts {
+					if p != nil {
+						clear(p[i*c : (i+1)*c])
+					}
+				}
+			}
+		}
+	})
+	return f.Var()
+}
+
+// pointwise returns the free constant f(i, j, x_ij) over the R x C grid on
+// which x meets params (a Quantile: no gradient flows to x or to the
+// parameters).
+func pointwise(family, method string, x ad.Var, params []ad.Var, f func(i, j int, xv float64) float64) ad.Var {
+	b, c := paramShape(family, params...)
+	r, c := grid(family, method, x, b, c)
+	out := make([]float64, r*c)
+	xv := viewOf(x)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			out[i*c+j] = f(i, j, xv.at(i, j))
+		}
+	}
+	return ad.Const(r, c, out)
+}

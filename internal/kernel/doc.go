@@ -1,0 +1,13 @@
+// Package kernel holds compute kernels for kldiv: a packed, blocked
+// float64 matrix product (Dgemm) with AVX-512 and AVX2+FMA micro-kernels
+// written in Go assembly through avo (generator in ./gen), and a pure-Go
+// fallback selected on other CPUs and architectures and by the purego
+// build tag.
+//
+// Every path computes each element of the product in the same order (one
+// FMA chain per block of gemmKC steps of the inner dimension, folded into
+// C with one FMA by alpha), so the AVX-512, AVX2 and pure-Go paths give
+// identical bits, for any GOMAXPROCS and any partition over goroutines.
+//
+//go:generate sh -c "cd gen && go run . -out ../kernel_amd64.s -stubs ../kernel_stub_amd64.go -pkg kernel"
+package kernel

@@ -1,0 +1,34 @@
+//go:build !purego
+
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+var (
+	avx512Micro = micro{name: "avx512", mr: 8, nr: 24, fn: gemmKernel8x24AVX512}
+	avx2Micro   = micro{name: "avx2", mr: 4, nr: 12, fn: gemmKernel4x12AVX2}
+)
+
+func init() {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ:
+		active = avx512Micro
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		active = avx2Micro
+	}
+}
+
+// micros lists the micro-kernels this CPU can run, for tests.
+func micros() []micro {
+	ms := []micro{goMicro}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ms = append(ms, avx2Micro)
+	}
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ {
+		ms = append(ms, avx512Micro)
+	}
+	return ms
+}
+
+// logVec reports whether Log uses the AVX-512 kernel.
+var logVec = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
