@@ -22,6 +22,11 @@ type entropyRef struct {
 		P       float64 `json:"probs"`
 		Entropy float64 `json:"entropy"`
 	} `json:"binomial"`
+	NegBin []struct {
+		R       float64 `json:"total_count"`
+		P       float64 `json:"probs"`
+		Entropy float64 `json:"entropy"`
+	} `json:"negative_binomial"`
 }
 
 func loadEntropyRef(t *testing.T) entropyRef {
@@ -52,6 +57,28 @@ func TestBinomialEntropyMpmath(t *testing.T) {
 	for _, d := range []Binomial{Must(NewBinomial(0, 0.3)), Must(NewBinomial(7, 0)), Must(NewBinomial(7, 1))} {
 		assert.Equal(t, 0.0, d.Entropy().Scalar(), "point mass %v", d)
 	}
+}
+
+func TestNegativeBinomialEntropyMpmath(t *testing.T) {
+	r := loadEntropyRef(t)
+	require.NotEmpty(t, r.NegBin)
+	for _, c := range r.NegBin {
+		d := Must(NewNegativeBinomial(c.R, c.P))
+		assert.InEpsilon(t, c.Entropy, d.Entropy().Scalar(), 1e-12, "NegativeBinomial(%v, %v) entropy", c.R, c.P)
+	}
+	// r = 1 is the geometric law of the failures before a success with
+	// probability 1-p: Geometric(1-p) counts the same.
+	for _, p := range []float64{0.2, 0.5, 0.93} {
+		assert.InEpsilon(t, Must(NewGeometric(1-p)).Entropy().Scalar(), Must(NewNegativeBinomial(1, p)).Entropy().Scalar(), 1e-12, "r=1, p=%v", p)
+	}
+	tc := ad.Const(1, 2, []float64{2.5, 0.7})
+	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return NegativeBinomial{TotalCount: tc, Probs: v[0]}.Entropy() }, []ad.Matrix{row(0.3, 0.8)}, nil)
+	assert.NoError(t, err, "NegativeBinomial entropy gradient (probs)")
+	err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return NegativeBinomial{TotalCount: tc, Logits: v[0]}.Entropy() }, []ad.Matrix{row(-0.5, 1.1)}, nil)
+	assert.NoError(t, err, "NegativeBinomial entropy gradient (logits)")
+	pr := ad.Const(1, 2, []float64{0.3, 0.8})
+	err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return NegativeBinomial{TotalCount: v[0], Probs: pr}.Entropy() }, []ad.Matrix{row(2.5, 0.7)}, nil)
+	assert.NoError(t, err, "NegativeBinomial entropy gradient (total_count)")
 }
 
 func TestDiscreteEntropyBatchAndGradients(t *testing.T) {
