@@ -173,3 +173,31 @@ func (d Binomial) Enumerate(b, j int) iter.Seq[MassPoint] {
 		}
 	}
 }
+
+// Entropy returns Σ_j H(Binomial(n, p)) for each batch row, by the exact
+// series -Σ_k p_k log p_k over the k that carry the mass (see
+// entropySeries; O(√(np(1-p))) terms), with partial with respect to p
+// -Σ_k p_k log p_k (k - np)/(p(1-p)) (times p(1-p) for logits) and 0 for
+// the total count.
+func (d Binomial) Entropy() ad.Var {
+	th, lg := d.param()
+	nv, tv := viewOf(d.TotalCount), viewOf(th)
+	return klGrid("Binomial", []ad.Var{d.TotalCount, th}, func(i, j int, g []float64, _ []bool) float64 {
+		n := nv.at(i, j)
+		b := prob2Of(tv.at(i, j), lg)
+		if n == 0 || b.p == 0 || b.q == 0 {
+			return 0
+		}
+		lo, up := seriesWindow(n*b.p, math.Sqrt(n*b.p*b.q), n)
+		h, dh := entropySeries(lo, up, func(k float64) (float64, float64) {
+			// Score in the logit: k - np; in p it is that over p(1-p).
+			return lchoose(n, k) + b.lin(k, n-k), k - n*b.p
+		})
+		if lg {
+			g[1] = dh
+		} else {
+			g[1] = dh / (b.p * b.q)
+		}
+		return h
+	})
+}

@@ -258,3 +258,37 @@ func (d NegativeBinomial) Enumerate(b, j int) iter.Seq[MassPoint] {
 		}
 	}
 }
+
+// Entropy returns Σ_j H(NegativeBinomial(r, p)) for each batch row, by the
+// exact series -Σ_k p_k log p_k over the k that carry the mass (see
+// entropySeries; the window is widened by 60/(-log p) for the geometric
+// tail), with partials -Σ_k p_k log p_k ∂ log p_k: ψ(k+r) - ψ(r) + log(1-p)
+// for the total count and k/p - r/(1-p) for probs (times p(1-p) for logits).
+func (d NegativeBinomial) Entropy() ad.Var {
+	th, lg := d.param()
+	rv, tv := viewOf(d.TotalCount), viewOf(th)
+	return klGrid("NegativeBinomial", []ad.Var{d.TotalCount, th}, func(i, j int, g []float64, need []bool) float64 {
+		r := rv.at(i, j)
+		b := prob2Of(tv.at(i, j), lg)
+		if b.p == 0 {
+			return 0
+		}
+		mean, sd := r*b.p/b.q, math.Sqrt(r*b.p)/b.q
+		lo, up := seriesWindow(mean, sd, math.Inf(1))
+		up += math.Ceil(60 / -b.lp)
+		var h, dr, dp float64
+		psi := digammaDiff(r, lo) // ψ(k+r) - ψ(r), stepped with k
+		for k := lo; k <= up; k++ {
+			lp := nbLogPMF(k, r, b)
+			if !math.IsInf(lp, -1) {
+				t := math.Exp(lp) * lp
+				h -= t
+				dr -= t * (psi + b.lq)
+				dp -= t * b.grad(lg, k, r)
+			}
+			psi += 1 / (r + k)
+		}
+		g[0], g[1] = dr, dp
+		return h
+	})
+}

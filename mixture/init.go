@@ -105,7 +105,7 @@ func kmeansPlusPlus(x []float64, n, d, k int, rng *rand.Rand) ([]float64, []int)
 				cand[i] = math.Min(closest[i], sqDist(x[i*d:(i+1)*d], xc))
 				p += cand[i]
 			}
-			if p < bestPot {
+			if p < bestPot || bestIdx < 0 { // p is +Inf when squared distances overflow
 				bestPot, bestIdx = p, ci
 				copy(bestD, cand)
 			}
