@@ -35,11 +35,7 @@ func BetaOf(concentration1, concentration0 ad.Var) (Beta, error) {
 // Validate checks that both concentrations are positive and their shapes
 // broadcast.
 func (d Beta) Validate() error {
-	return firstErr(
-		checkShapes("Beta", []string{"concentration1", "concentration0"}, d.Concentration1, d.Concentration0),
-		checkPositive("Beta", "concentration1", d.Concentration1),
-		checkPositive("Beta", "concentration0", d.Concentration0),
-	)
+	return validateDecl("Beta", d.Concentration1, d.Concentration0)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -55,40 +51,24 @@ func (Beta) Support() Support { return UnitInterval() }
 // limit of the density (0 log 0 = 0, so Beta(1, β) at 0 gives log β) and
 // the partials are 0.
 func (d Beta) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Beta", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Concentration1, d.Concentration0)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			if xx < 0 || xx > 1 {
-				acc = math.Inf(-1)
-				continue
-			}
-			acc += special.Xlogy(a-1, xx) + special.Xlog1py(bb-1, -xx) - special.Lbeta(a, bb)
-			if xx == 0 || xx == 1 {
-				continue
-			}
-			k := i*c + j
-			if px != nil {
-				px[k] = (a-1)/xx - (bb-1)/(1-xx)
-			}
-			if pa != nil || pb != nil {
-				ps := special.Digamma(a + bb)
-				if pa != nil {
-					pa[k] = math.Log(xx) - special.Digamma(a) + ps
-				}
-				if pb != nil {
-					pb[k] = math.Log1p(-xx) - special.Digamma(bb) + ps
-				}
-			}
+	return fusedCells("Beta", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv < 0 || xv > 1 {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		a, bb := v[1], v[2]
+		lp := special.Xlogy(a-1, xv) + special.Xlog1py(bb-1, -xv) - special.Lbeta(a, bb)
+		if xv == 0 || xv == 1 {
+			return lp
+		}
+		g[0] = (a-1)/xv - (bb-1)/(1-xv)
+		if need[1] || need[2] {
+			ps := special.Digamma(a + bb)
+			g[1] = math.Log(xv) - special.Digamma(a) + ps
+			g[2] = math.Log1p(-xv) - special.Digamma(bb) + ps
+		}
+		return lp
+	})
 }
 
 // Sample draws n values per batch row as a free constant, as X/(X+Y) of
@@ -185,37 +165,21 @@ func (d Beta) Entropy() ad.Var {
 // 0 and 1 above 1), fused with the partials ∂/∂x (the density) and
 // ∂/∂α, ∂/∂β (special.RegIncBetaDab).
 func (d Beta) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Beta", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Concentration1, d.Concentration0)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			k := i*c + j
-			switch {
-			case xx <= 0:
-				out[k] = 0
-				continue
-			case xx >= 1:
-				out[k] = 1
-				continue
-			}
-			out[k] = mathext.RegIncBeta(a, bb, xx)
-			if px != nil {
-				px[k] = math.Exp((a-1)*math.Log(xx) + (bb-1)*math.Log1p(-xx) - special.Lbeta(a, bb))
-			}
-			if pa != nil || pb != nil {
-				da, db := special.RegIncBetaDab(a, bb, xx)
-				if pa != nil {
-					pa[k] = da
-				}
-				if pb != nil {
-					pb[k] = db
-				}
-			}
+	return fusedCells("Beta", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		switch {
+		case xv <= 0:
+			return 0
+		case xv >= 1:
+			return 1
 		}
-	}
-	return f.Var()
+		a, bb := v[1], v[2]
+		if need[0] {
+			g[0] = math.Exp((a-1)*math.Log(xv) + (bb-1)*math.Log1p(-xv) - special.Lbeta(a, bb))
+		}
+		if need[1] || need[2] {
+			g[1], g[2] = special.RegIncBetaDab(a, bb, xv)
+		}
+		return mathext.RegIncBeta(a, bb, xv)
+	})
 }

@@ -31,11 +31,7 @@ func CauchyOf(loc, scale ad.Var) (Cauchy, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Cauchy) Validate() error {
-	return firstErr(
-		checkShapes("Cauchy", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Cauchy", "loc", d.Loc),
-		checkPositive("Cauchy", "scale", d.Scale),
-	)
+	return validateDecl("Cauchy", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -48,14 +44,14 @@ func (Cauchy) Support() Support { return Real{} }
 // for each row, as one fused node with analytic partials for x, loc and
 // scale.
 func (d Cauchy) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Cauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Cauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		w := 1 / (1 + z*z) // written so that huge z gives 0, not Inf/Inf
 		g[0], g[1] = -2*z*w/s, 2*z*w/s
 		g[2] = (1 - 2*w) / s // (z² - 1)/((1 + z²) scale)
-		return -math.Log1p(z*z) - math.Log(s) - logPiLoc
+		return -math.Log1p(z*z) - math.Log(s) - logPi
 	})
 }
 
@@ -74,29 +70,29 @@ func (d Cauchy) Rsample(rng *rand.Rand, n int) ad.Var {
 // exist. torch.distributions.Cauchy returns NaN as well.
 func (d Cauchy) Mean() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.NaN())
+	return constLike(b, c, math.NaN())
 }
 
 // Variance returns +Inf (B x C, a free constant), as torch does.
 func (d Cauchy) Variance() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.Inf(1))
+	return constLike(b, c, math.Inf(1))
 }
 
 // Entropy returns Σ_j log(4π scale_j) for each batch row.
 func (d Cauchy) Entropy() ad.Var {
 	b, c := d.Shape()
-	return sumColsLike(ad.Shift(ad.Log(d.Scale), log4PiLoc), b, c)
+	return sumColsLike(ad.Shift(ad.Log(d.Scale), log4Pi), b, c)
 }
 
 // CDF returns 1/2 + atan(z)/π, z = (x - loc)/scale, element-wise,
 // evaluated as atan2(1, -z)/π so that the left tail keeps its relative
 // accuracy.
 func (d Cauchy) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Cauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Cauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		pdf := 1 / (math.Pi * s * (1 + z*z))
 		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
 		return math.Atan2(1, -z) / math.Pi
@@ -110,13 +106,13 @@ func (d Cauchy) CDF(x ad.Var) ad.Var {
 func (d Cauchy) Quantile(p ad.Var) ad.Var {
 	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
 	return pointwise("Cauchy", "Quantile", p, []ad.Var{d.Loc, d.Scale}, func(i, j int, pv float64) float64 {
-		return lv.at(i, j) + sv.at(i, j)*cauchyStdQuantileLoc(pv)
+		return lv.at(i, j) + sv.at(i, j)*cauchyStdQuantile(pv)
 	})
 }
 
-// cauchyStdQuantileLoc returns tan(π(p - 1/2)), the standard Cauchy
+// cauchyStdQuantile returns tan(π(p - 1/2)), the standard Cauchy
 // quantile, accurate in both tails.
-func cauchyStdQuantileLoc(p float64) float64 {
+func cauchyStdQuantile(p float64) float64 {
 	switch {
 	case p < 0.25:
 		return -1 / math.Tan(math.Pi*p)

@@ -31,10 +31,7 @@ func Chi2Of(df ad.Var) (Chi2, error) {
 
 // Validate checks that Df is positive.
 func (d Chi2) Validate() error {
-	return firstErr(
-		checkShapes("Chi2", []string{"df"}, d.Df),
-		checkPositive("Chi2", "df", d.Df),
-	)
+	return validateDecl("Chi2", d.Df)
 }
 
 // Shape returns the batch size and event width of Df.
@@ -47,32 +44,19 @@ func (Chi2) Support() Support { return Positive() }
 // the partials ∂/∂x = (k/2-1)/x - 1/2 and ∂/∂k = (log(x/2) - ψ(k/2))/2.
 // Values outside (0, ∞) give -Inf.
 func (d Chi2) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Chi2", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Df)
-	out, px, pk := f.Out(), f.Partial(0), f.Partial(1)
-	xv, kv := viewOf(x), viewOf(d.Df)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx, h := xv.at(i, j), kv.at(i, j)/2
-			if xx <= 0 || math.IsInf(xx, 1) {
-				acc = math.Inf(-1)
-				continue
-			}
-			lx := math.Log(xx)
-			acc += logXGammaPDF(h, xx/2, lx-math.Ln2) - lx
-			k := i*c + j
-			if px != nil {
-				px[k] = (h-1)/xx - 0.5
-			}
-			if pk != nil {
-				pk[k] = (lx - math.Ln2 - special.Digamma(h)) / 2
-			}
+	return fusedCells("Chi2", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv <= 0 || math.IsInf(xv, 1) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		h := v[1] / 2
+		lx := math.Log(xv)
+		g[0] = (h-1)/xv - 0.5
+		if need[1] {
+			g[1] = (lx - math.Ln2 - special.Digamma(h)) / 2
+		}
+		return logXGammaPDF(h, xv/2, lx-math.Ln2) - lx
+	})
 }
 
 // Sample draws n values per batch row as a free constant (see
@@ -114,28 +98,18 @@ func (d Chi2) Entropy() ad.Var {
 // with the partials ∂/∂x (the density) and ∂/∂k = ½ ∂P/∂a
 // (special.GammaIncRegDa).
 func (d Chi2) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Chi2", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Df)
-	out, px, pk := f.Out(), f.Partial(0), f.Partial(1)
-	xv, kv := viewOf(x), viewOf(d.Df)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, h := xv.at(i, j), kv.at(i, j)/2
-			k := i*c + j
-			if xx <= 0 {
-				out[k] = 0
-				continue
-			}
-			y := xx / 2
-			out[k] = mathext.GammaIncReg(h, y)
-			if px != nil {
-				px[k] = stdGammaDensity(h, y) / 2
-			}
-			if pk != nil {
-				pk[k] = special.GammaIncRegDa(h, y) / 2
-			}
+	return fusedCells("Chi2", "CDF", ad.Elementwise, x, []ad.Var{d.Df}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv <= 0 {
+			return 0
 		}
-	}
-	return f.Var()
+		h, y := v[1]/2, xv/2
+		if need[0] {
+			g[0] = stdGammaDensity(h, y) / 2
+		}
+		if need[1] {
+			g[1] = special.GammaIncRegDa(h, y) / 2
+		}
+		return mathext.GammaIncReg(h, y)
+	})
 }

@@ -132,32 +132,15 @@ func cbVariance(eta float64) float64 { return special.LangevinDeriv(eta/2) / 4 }
 // [0, 1] get -Inf.
 func (d ContinuousBernoulli) LogProb(x ad.Var) ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	r, c := grid("ContinuousBernoulli", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, p)
-	out, px, pp := f.Out(), f.Partial(0), f.Partial(1)
-	xv, pv := viewOf(x), viewOf(p)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			if !(xx >= 0 && xx <= 1) {
-				acc = math.Inf(-1)
-				continue
-			}
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			acc += cbLogDensity(xx, eta)
-			q := i*c + j
-			if px != nil {
-				px[q] = eta
-			}
-			if pp != nil {
-				pp[q] = (xx - cbMean(eta)) * deta
-			}
+	return fusedCells("ContinuousBernoulli", "LogProb", ad.ReduceCols, x, []ad.Var{p}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		if !(xv >= 0 && xv <= 1) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		eta, deta := cbNatural(v[1], logits)
+		g[0], g[1] = eta, (xv-cbMean(eta))*deta
+		return cbLogDensity(xv, eta)
+	})
 }
 
 // Sample draws n values per batch row by the inverse CDF as a free
@@ -259,33 +242,22 @@ func cbCDF(x, eta float64) float64 {
 // give 0 and above 1 give 1.
 func (d ContinuousBernoulli) CDF(x ad.Var) ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	r, c := grid("ContinuousBernoulli", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, p)
-	out, px, pp := f.Out(), f.Partial(0), f.Partial(1)
-	xv, pv := viewOf(x), viewOf(p)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			q := i*c + j
-			xx := xv.at(i, j)
-			switch {
-			case xx <= 0:
-				out[q] = 0
-				continue
-			case xx >= 1:
-				out[q] = 1
-				continue
-			}
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			cdf := cbCDF(xx, eta)
-			out[q] = cdf
-			if px != nil {
-				px[q] = math.Exp(cbLogDensity(xx, eta))
-			}
-			if pp != nil {
-				pp[q] = cdf * ((xx - 1) + xx*special.Langevin(eta*xx/2) - special.Langevin(eta/2)) / 2 * deta
-			}
+	return fusedCells("ContinuousBernoulli", "CDF", ad.Elementwise, x, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		switch {
+		case xv <= 0:
+			return 0
+		case xv >= 1:
+			return 1
 		}
-	}
-	return f.Var()
+		eta, deta := cbNatural(v[1], logits)
+		cdf := cbCDF(xv, eta)
+		if need[0] {
+			g[0] = math.Exp(cbLogDensity(xv, eta))
+		}
+		if need[1] {
+			g[1] = cdf * ((xv - 1) + xv*special.Langevin(eta*xv/2) - special.Langevin(eta/2)) / 2 * deta
+		}
+		return cdf
+	})
 }

@@ -10,10 +10,10 @@ import (
 	"github.com/kldiv/kldiv/ad"
 )
 
-// cbTorchLogPdfMisc is torch's log-density log C(λ) + x log λ + (1-x)
+// cbTorchLogPdf is torch's log-density log C(λ) + x log λ + (1-x)
 // log(1-λ), C(λ) = 2 atanh(1-2λ)/(1-2λ), in float64; usable away from
 // λ = ½.
-func cbTorchLogPdfMisc(x, lam float64) float64 {
+func cbTorchLogPdf(x, lam float64) float64 {
 	logC := math.Log(2 * math.Atanh(1-2*lam) / (1 - 2*lam))
 	return logC + x*math.Log(lam) + (1-x)*math.Log1p(-lam)
 }
@@ -22,7 +22,7 @@ func TestContinuousBernoulliAgainstMpmath(t *testing.T) {
 	ref := loadMiscRef(t)
 	require.NotEmpty(t, ref.CB)
 	for _, c := range ref.CB {
-		d := cbMisc(t, c.Kind, c.Value)
+		d := cbFromRef(t, c.Kind, c.Value)
 		msg := c.Kind + " %v"
 		for _, xv := range []struct{ x, want float64 }{{0, c.Lp0}, {0.3, c.Lp03}, {1, c.Lp1}} {
 			assert.InDelta(t, xv.want, logProbAt(d, xv.x), 1e-14*math.Max(1, math.Abs(xv.want)), msg+" log-density at %v", c.Value, xv.x)
@@ -40,7 +40,7 @@ func TestContinuousBernoulliLogProb(t *testing.T) {
 		d := Must(NewContinuousBernoulli(lam))
 		dl := Must(ContinuousBernoulliLogits(math.Log(lam / (1 - lam))))
 		for _, x := range []float64{0, 0.1, 0.5, 0.77, 1} {
-			want := cbTorchLogPdfMisc(x, lam)
+			want := cbTorchLogPdf(x, lam)
 			assert.InDelta(t, want, logProbAt(d, x), 1e-13*math.Max(1, math.Abs(want)), "λ = %v at %v", lam, x)
 			assert.InDelta(t, want, logProbAt(dl, x), 1e-13*math.Max(1, math.Abs(want)), "logits, λ = %v at %v", lam, x)
 		}
@@ -69,7 +69,7 @@ func TestContinuousBernoulliBatch(t *testing.T) {
 			if lam == 0.5 {
 				continue // the uniform density
 			}
-			want += cbTorchLogPdfMisc(x.At(i, j), lam)
+			want += cbTorchLogPdf(x.At(i, j), lam)
 		}
 		assert.InDelta(t, want, lp[i], 1e-13*math.Abs(want), "row %d", i)
 	}
@@ -185,18 +185,18 @@ func TestContinuousBernoulliRsample(t *testing.T) {
 	}
 	square := func(z ad.Var) ad.Var { return ad.Square(z) }
 	for _, lam := range []float64{0.5, 0.3, 0.95} {
-		mean, se := pathwiseMisc(t, rng, 200000, []float64{lam},
+		mean, se := pathwiseGradMeans(t, rng, 200000, []float64{lam},
 			func(ps []ad.Var) Reparameterized { return ContinuousBernoulli{Probs: ps[0]} }, square)
 		h := 1e-5
 		want := (ex2(Must(NewContinuousBernoulli(lam+h))) - ex2(Must(NewContinuousBernoulli(lam-h)))) / (2 * h)
-		assertWithinSEMisc(t, want, mean[0], se[0], 5, "d/dprobs E[x²] at %v", lam)
+		assertWithinSE(t, want, mean[0], se[0], 5, "d/dprobs E[x²] at %v", lam)
 	}
 	for _, eta := range []float64{0, -2, 30} {
-		mean, se := pathwiseMisc(t, rng, 200000, []float64{eta},
+		mean, se := pathwiseGradMeans(t, rng, 200000, []float64{eta},
 			func(ps []ad.Var) Reparameterized { return ContinuousBernoulli{Logits: ps[0]} }, square)
 		h := 1e-5 * math.Max(1, math.Abs(eta))
 		want := (ex2(Must(ContinuousBernoulliLogits(eta+h))) - ex2(Must(ContinuousBernoulliLogits(eta-h)))) / (2 * h)
-		assertWithinSEMisc(t, want, mean[0], se[0], 5, "d/dlogits E[x²] at %v", eta)
+		assertWithinSE(t, want, mean[0], se[0], 5, "d/dlogits E[x²] at %v", eta)
 	}
 }
 
@@ -223,7 +223,7 @@ func TestKLContinuousBernoulli(t *testing.T) {
 	ref := loadMiscRef(t)
 	require.NotEmpty(t, ref.CBKL)
 	for _, c := range ref.CBKL {
-		p, q := cbMisc(t, c.P[0], c.P[1]), cbMisc(t, c.Q[0], c.Q[1])
+		p, q := cbFromRef(t, c.P[0], c.P[1]), cbFromRef(t, c.Q[0], c.Q[1])
 		// Includes p ≈ q (relative perturbations of 1e-6, KL ~ 1e-12) and
 		// λ ≈ ½.
 		assertRel(t, c.KL, klScalar(t, p, q), 1e-12, "KL %v || %v", c.P, c.Q)

@@ -119,7 +119,7 @@ func TestDirichletSampling(t *testing.T) {
 		vv, sev := gammaMeanSE(sq)
 		assert.InDelta(t, v[j], vv, 5*sev, "sample variance %d (5 SE)", j)
 		// Marginal KS against Beta(α_j, α₀ - α_j).
-		checkKSValuesGamma(t, col[:20000], distuv.Beta{Alpha: al[j], Beta: 7.9 - al[j]}.CDF, "Dirichlet marginal %d", j)
+		checkKSValues(t, col[:20000], distuv.Beta{Alpha: al[j], Beta: 7.9 - al[j]}.CDF, "Dirichlet marginal %d", j)
 	}
 	// Rsample: d/dα_j E[x_0] = (δ_0j α₀ - α_0)/α₀².
 	tp := ad.NewTape()

@@ -43,7 +43,7 @@ func TestExpandedNormal(t *testing.T) {
 	s := d.Sample(newRNG(8), 20000)
 	require.Equal(t, [2]int{60000, 4}, [2]int{s.Rows(), s.Cols()})
 	for j := range 4 {
-		momentsStruct(t, columnStruct(s.Value(), 4, j), 0.5, 4, 5, "expanded column")
+		checkSampleMoments(t, columnStruct(s.Value(), 4, j), 0.5, 4, 5, "expanded column")
 	}
 	// The materialized base is a Normal with 3 x 4 parameters.
 	m, ok := d.Materialize().(Normal)

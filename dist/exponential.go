@@ -29,10 +29,7 @@ func ExponentialOf(rate ad.Var) (Exponential, error) {
 
 // Validate checks that Rate is positive.
 func (d Exponential) Validate() error {
-	return firstErr(
-		checkShapes("Exponential", []string{"rate"}, d.Rate),
-		checkPositive("Exponential", "rate", d.Rate),
-	)
+	return validateDecl("Exponential", d.Rate)
 }
 
 // Shape returns the batch size and event width of Rate.
@@ -44,12 +41,12 @@ func (Exponential) Support() Support { return Positive() }
 // LogProb returns Σ_j (log rate - rate x_ij) for each row (-Inf where
 // x < 0), as one fused node with analytic partials for x and rate.
 func (d Exponential) LogProb(x ad.Var) ad.Var {
-	rv := viewOf(d.Rate)
-	return fusedCells("Exponential", "LogProb", ad.ReduceCols, x, []ad.Var{d.Rate}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Exponential", "LogProb", ad.ReduceCols, x, []ad.Var{d.Rate}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return math.Inf(-1)
 		}
-		lam := rv.at(i, j)
+		lam := v[1]
 		g[0], g[1] = -lam, 1/lam-xv
 		return math.Log(lam) - lam*xv
 	})
@@ -87,12 +84,12 @@ func (d Exponential) Entropy() ad.Var {
 // CDF returns -expm1(-rate x) element-wise (0 where x < 0), accurate for
 // small rate·x.
 func (d Exponential) CDF(x ad.Var) ad.Var {
-	rv := viewOf(d.Rate)
-	return fusedCells("Exponential", "CDF", ad.Elementwise, x, []ad.Var{d.Rate}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("Exponential", "CDF", ad.Elementwise, x, []ad.Var{d.Rate}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return 0
 		}
-		lam := rv.at(i, j)
+		lam := v[1]
 		e := math.Exp(-lam * xv)
 		g[0], g[1] = lam*e, xv*e
 		return -math.Expm1(-lam * xv)

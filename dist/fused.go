@@ -15,7 +15,7 @@ import (
 // split of large grids across goroutines (par.For; rows are independent,
 // so results do not depend on GOMAXPROCS).
 
-// cellTerm computes the term at grid cell (i, j) for the value xv: it
+// cellTerm (fusedTerms) computes the term at grid cell (i, j) for the value xv: it
 // returns the term and writes its partial with respect to the value into
 // g[0] and with respect to params[k] into g[k+1]. g is zeroed before each
 // call; need[k] says whether anyone reads g[k] (a term may skip a costly
@@ -23,26 +23,94 @@ import (
 // on different rows.
 type cellTerm func(i, j int, xv float64, g []float64, need []bool) float64
 
+// cellFunc computes the term of one grid cell of a univariate family:
+// v[0] is the value and v[k] the k-th parameter at the cell; it returns
+// the term and writes its partial with respect to v[k] into g[k]. g is
+// zeroed before each call; need[k] says whether anyone reads g[k] (a term
+// may skip a costly partial that is not needed). A term must be safe for
+// concurrent calls on different rows.
+type cellFunc func(v, g *[4]float64, need *[4]bool) float64
+
 // fusedCells records one fused node over the R x C grid on which x is
-// scored against params (broadcast like a univariate family's, see grid):
-// with ad.ReduceCols one sum of the terms per row, with ad.Elementwise the
-// terms themselves. The partials are the ones term writes, also in a row
-// whose sum is infinite (a term outside the support returns -Inf and
-// leaves its partials 0).
-func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
-	return fuseGrid(family, method, red, false, x, params, term)
+// scored against at most three params (broadcast like a univariate
+// family's, see grid): with ad.ReduceCols one sum of the terms per row,
+// with ad.Elementwise the terms themselves. The partials are the ones
+// term writes, also in a row whose sum is infinite. A term outside the
+// support returns -Inf and leaves its partials 0; a row holding one is
+// -Inf even if another term is +Inf (a density infinite at a boundary,
+// such as Weibull's at 0). The cell values are read with row offsets
+// hoisted out of the column loop, so that a cheap kernel (Normal) costs
+// little more than the formula.
+func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellFunc) ad.Var {
+	n := len(params) + 1
+	if n > 4 {
+		panic("dist: fusedCells: more than three parameters")
+	}
+	b, c := paramShape(family, params...)
+	r, c := grid(family, method, x, b, c)
+	ins := append([]ad.Var{x}, params...)
+	f := ad.NewFused(r, c, red, ins...)
+	out := f.Out()
+	var parts [4][]float64
+	var views [4]view
+	var need [4]bool
+	any := false
+	for k, in := range ins {
+		parts[k] = f.Partial(k)
+		views[k] = viewOf(in)
+		need[k] = parts[k] != nil
+		any = any || need[k]
+	}
+	par.For(r, (1<<13)/c+1, func(lo, hi int) {
+		var v, g [4]float64
+		var base [4]int
+		for i := lo; i < hi; i++ {
+			for k := 0; k < n; k++ {
+				base[k] = views[k].row(i)
+			}
+			var acc float64
+			outside := false
+			for j := 0; j < c; j++ {
+				for k := 0; k < n; k++ {
+					v[k] = views[k].v[base[k]+j*views[k].cs]
+				}
+				g = [4]float64{}
+				t := term(&v, &g, &need)
+				kk := i*c + j
+				switch {
+				case red == ad.Elementwise:
+					out[kk] = t
+				case math.IsInf(t, -1):
+					outside = true
+				default:
+					acc += t
+				}
+				if any {
+					for k := 0; k < n; k++ {
+						if parts[k] != nil {
+							parts[k][kk] = g[k]
+						}
+					}
+				}
+			}
+			if red != ad.Elementwise {
+				if outside {
+					acc = math.Inf(-1)
+				}
+				out[i] = acc
+			}
+		}
+	})
+	return f.Var()
 }
 
-// fusedTerms is fusedCells, except that with ad.ReduceCols a row whose sum
-// is -Inf has all its partials set to 0 (the discrete families: a value
-// outside the support makes the mass of the row 0 whatever the
+// fusedTerms is fusedCells for terms that read the parameters themselves
+// (through views, by grid cell (i, j): the discrete families and the
+// relaxed ones, with any number of parameters), except that with
+// ad.ReduceCols a row whose sum is -Inf has all its partials set to 0 (a
+// value outside the support makes the mass of the row 0 whatever the
 // parameters).
 func fusedTerms(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
-	return fuseGrid(family, method, red, true, x, params, term)
-}
-
-// fuseGrid is the loop behind fusedCells and fusedTerms.
-func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, params []ad.Var, term cellTerm) ad.Var {
 	b, c := paramShape(family, params...)
 	r, c := grid(family, method, x, b, c)
 	ins := append([]ad.Var{x}, params...)
@@ -61,12 +129,15 @@ func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, p
 		g := make([]float64, len(ins))
 		for i := lo; i < hi; i++ {
 			var acc float64
+			outside := false // a -Inf term wins over a +Inf one (a boundary)
 			for j := 0; j < c; j++ {
 				clear(g)
 				v := term(i, j, xv.at(i, j), g, need)
 				k := i*c + j
 				if red == ad.Elementwise {
 					out[k] = v
+				} else if math.IsInf(v, -1) {
+					outside = true
 				} else {
 					acc += v
 				}
@@ -81,8 +152,11 @@ func fuseGrid(family, method string, red ad.Reduction, zeroInf bool, x ad.Var, p
 			if red == ad.Elementwise {
 				continue
 			}
+			if outside {
+				acc = math.Inf(-1)
+			}
 			out[i] = acc
-			if zeroInf && any && math.IsInf(acc, -1) {
+			if any && math.IsInf(acc, -1) {
 				for _, p := range parts {
 					if p != nil {
 						clear(p[i*c : (i+1)*c])

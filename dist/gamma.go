@@ -34,11 +34,7 @@ func GammaOf(concentration, rate ad.Var) (Gamma, error) {
 // Validate checks that Concentration and Rate are positive and their
 // shapes broadcast.
 func (d Gamma) Validate() error {
-	return firstErr(
-		checkShapes("Gamma", []string{"concentration", "rate"}, d.Concentration, d.Rate),
-		checkPositive("Gamma", "concentration", d.Concentration),
-		checkPositive("Gamma", "rate", d.Rate),
-	)
+	return validateDecl("Gamma", d.Concentration, d.Rate)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -53,35 +49,19 @@ func (Gamma) Support() Support { return Positive() }
 // partials ∂/∂x = (α-1)/x - β, ∂/∂α = log(βx) - ψ(α) and
 // ∂/∂β = α/β - x. Values outside (0, ∞) give -Inf.
 func (d Gamma) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Gamma", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Concentration, d.Rate)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx, a, rt := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			if xx <= 0 || math.IsInf(xx, 1) {
-				acc = math.Inf(-1)
-				continue
-			}
-			lx, lb := math.Log(xx), math.Log(rt)
-			acc += logXGammaPDF(a, rt*xx, lb+lx) - lx
-			k := i*c + j
-			if px != nil {
-				px[k] = (a-1)/xx - rt
-			}
-			if pa != nil {
-				pa[k] = lb + lx - special.Digamma(a)
-			}
-			if pb != nil {
-				pb[k] = a/rt - xx
-			}
+	return fusedCells("Gamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv <= 0 || math.IsInf(xv, 1) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		a, rt := v[1], v[2]
+		lx, lb := math.Log(xv), math.Log(rt)
+		g[0], g[2] = (a-1)/xv-rt, a/rt-xv
+		if need[1] {
+			g[1] = lb + lx - special.Digamma(a)
+		}
+		return logXGammaPDF(a, rt*xv, lb+lx) - lx
+	})
 }
 
 // Sample draws n values per batch row as a free constant (Marsaglia-Tsang;
@@ -155,36 +135,22 @@ func gammaEntropy1(a float64) float64 {
 // with the partials ∂/∂x = β g(βx), ∂/∂β = x g(βx), g the Gamma(α, 1)
 // density, and ∂/∂α = ∂P/∂a (special.GammaIncRegDa).
 func (d Gamma) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Gamma", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Concentration, d.Rate)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, a, rt := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			k := i*c + j
-			if xx <= 0 {
-				out[k] = 0
-				continue
-			}
-			y := rt * xx
-			out[k] = mathext.GammaIncReg(a, y)
-			if px != nil || pb != nil {
-				g := stdGammaDensity(a, y)
-				if px != nil {
-					px[k] = rt * g
-				}
-				if pb != nil {
-					pb[k] = xx * g
-				}
-			}
-			if pa != nil {
-				pa[k] = special.GammaIncRegDa(a, y)
-			}
+	return fusedCells("Gamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv <= 0 {
+			return 0
 		}
-	}
-	return f.Var()
+		a, rt := v[1], v[2]
+		y := rt * xv
+		if need[0] || need[2] {
+			e := stdGammaDensity(a, y)
+			g[0], g[2] = rt*e, xv*e
+		}
+		if need[1] {
+			g[1] = special.GammaIncRegDa(a, y)
+		}
+		return mathext.GammaIncReg(a, y)
+	})
 }
 
 // stdGammaDensity returns y^(a-1) e^(-y)/Γ(a) for y >= 0 (0 at y = +Inf).

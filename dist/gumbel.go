@@ -32,11 +32,7 @@ func GumbelOf(loc, scale ad.Var) (Gumbel, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Gumbel) Validate() error {
-	return firstErr(
-		checkShapes("Gumbel", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Gumbel", "loc", d.Loc),
-		checkPositive("Gumbel", "scale", d.Scale),
-	)
+	return validateDecl("Gumbel", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -49,10 +45,10 @@ func (Gumbel) Support() Support { return Real{} }
 // for each row, as one fused node with analytic partials for x, loc and
 // scale.
 func (d Gumbel) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Gumbel", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Gumbel", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		e := math.Exp(-z)
 		h := -math.Expm1(-z) / s // (1 - e^{-z})/scale
 		g[0], g[1], g[2] = -h, h, z*h-1/s
@@ -92,10 +88,10 @@ func (d Gumbel) Entropy() ad.Var {
 
 // CDF returns exp(-e^{-z}), z = (x - loc)/scale, element-wise.
 func (d Gumbel) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Gumbel", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Gumbel", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		e := math.Exp(-z)
 		cdf := math.Exp(-e)
 		pdf := 0.0

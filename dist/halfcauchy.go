@@ -30,10 +30,7 @@ func HalfCauchyOf(scale ad.Var) (HalfCauchy, error) {
 
 // Validate checks that Scale is positive.
 func (d HalfCauchy) Validate() error {
-	return firstErr(
-		checkShapes("HalfCauchy", []string{"scale"}, d.Scale),
-		checkPositive("HalfCauchy", "scale", d.Scale),
-	)
+	return validateDecl("HalfCauchy", d.Scale)
 }
 
 // Shape returns the batch size and event width of Scale.
@@ -46,16 +43,16 @@ func (HalfCauchy) Support() Support { return Positive() }
 // for each row (-Inf where x < 0), as one fused node with analytic
 // partials for x and scale.
 func (d HalfCauchy) LogProb(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfCauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfCauchy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return math.Inf(-1)
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		w := 1 / (1 + z*z)
 		g[0], g[1] = -2*z*w/s, (1-2*w)/s
-		return -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPiLoc
+		return -math.Log1p(z*z) - math.Log(s) + math.Ln2 - logPi
 	})
 }
 
@@ -73,29 +70,29 @@ func (d HalfCauchy) Rsample(rng *rand.Rand, n int) ad.Var {
 // Mean returns +Inf (B x C, a free constant), as torch does.
 func (d HalfCauchy) Mean() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.Inf(1))
+	return constLike(b, c, math.Inf(1))
 }
 
 // Variance returns +Inf (B x C, a free constant), as torch does.
 func (d HalfCauchy) Variance() ad.Var {
 	b, c := d.Shape()
-	return constLikeLoc(b, c, math.Inf(1))
+	return constLike(b, c, math.Inf(1))
 }
 
 // Entropy returns Σ_j log(2π scale_j) for each batch row.
 func (d HalfCauchy) Entropy() ad.Var {
 	b, c := d.Shape()
-	return sumColsLike(ad.Shift(ad.Log(d.Scale), log2PiLoc), b, c)
+	return sumColsLike(ad.Shift(ad.Log(d.Scale), log2Pi), b, c)
 }
 
 // CDF returns (2/π) atan(x/scale) element-wise (0 where x < 0).
 func (d HalfCauchy) CDF(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfCauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfCauchy", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return 0
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		pdf := 2 / (math.Pi * s * (1 + z*z))
 		g[0], g[1] = pdf, -pdf*z

@@ -30,10 +30,7 @@ func HalfNormalOf(scale ad.Var) (HalfNormal, error) {
 
 // Validate checks that Scale is positive.
 func (d HalfNormal) Validate() error {
-	return firstErr(
-		checkShapes("HalfNormal", []string{"scale"}, d.Scale),
-		checkPositive("HalfNormal", "scale", d.Scale),
-	)
+	return validateDecl("HalfNormal", d.Scale)
 }
 
 // Shape returns the batch size and event width of Scale.
@@ -46,15 +43,15 @@ func (HalfNormal) Support() Support { return Positive() }
 // each row (-Inf where x < 0), as one fused node with analytic partials
 // for x and scale.
 func (d HalfNormal) LogProb(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return math.Inf(-1)
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
 		g[0], g[1] = -z/s, (z*z-1)/s
-		return -0.5*z*z - math.Log(s) - halfLogHalfPiLoc
+		return -0.5*z*z - math.Log(s) - halfLogHalfPi
 	})
 }
 
@@ -72,7 +69,7 @@ func (d HalfNormal) Rsample(rng *rand.Rand, n int) ad.Var {
 // Mean returns scale √(2/π) broadcast to B x C.
 func (d HalfNormal) Mean() ad.Var {
 	b, c := d.Shape()
-	return expand(ad.Scale(d.Scale, sqrt2OverPiLoc), b, c)
+	return expand(ad.Scale(d.Scale, sqrt2OverPi), b, c)
 }
 
 // Variance returns scale² (1 - 2/π) broadcast to B x C.
@@ -84,19 +81,19 @@ func (d HalfNormal) Variance() ad.Var {
 // Entropy returns Σ_j (½ log(π/2) + 1/2 + log scale_j) for each batch row.
 func (d HalfNormal) Entropy() ad.Var {
 	b, c := d.Shape()
-	return sumColsLike(ad.Shift(ad.Log(d.Scale), halfLogHalfPiLoc+0.5), b, c)
+	return sumColsLike(ad.Shift(ad.Log(d.Scale), halfLogHalfPi+0.5), b, c)
 }
 
 // CDF returns erf(x/(scale √2)) element-wise (0 where x < 0).
 func (d HalfNormal) CDF(x ad.Var) ad.Var {
-	sv := viewOf(d.Scale)
-	return fusedCells("HalfNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("HalfNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if xv < 0 {
 			return 0
 		}
-		s := sv.at(i, j)
+		s := v[1]
 		z := xv / s
-		pdf := sqrt2OverPiLoc * math.Exp(-0.5*z*z) / s
+		pdf := sqrt2OverPi * math.Exp(-0.5*z*z) / s
 		g[0], g[1] = pdf, -pdf*z
 		return math.Erf(z / math.Sqrt2)
 	})

@@ -306,25 +306,12 @@ func checkFrequenciesDiscrete(t *testing.T, xs []float64, pmf func(k int) float6
 	assert.Less(t, x2, crit, "%s: chi-square %v with %d bins", label, x2, len(bins))
 }
 
-// checkMomentsDiscrete asserts that the sample mean and variance of xs lie
-// within z standard errors of mean and vari (the variance's standard error
-// from the sample fourth central moment).
+// checkMomentsDiscrete is checkSampleMoments with a floor of 1e-12 on the
+// variance's tolerance (a sample of a degenerate pmf has m4 = m2² = 0).
 func checkMomentsDiscrete(t *testing.T, xs []float64, mean, vari, z float64, label string) {
 	t.Helper()
 	n := float64(len(xs))
-	var m float64
-	for _, x := range xs {
-		m += x
-	}
-	m /= n
-	var m2, m4 float64
-	for _, x := range xs {
-		d := x - m
-		m2 += d * d
-		m4 += d * d * d * d
-	}
-	m2 /= n - 1
-	m4 /= n
+	m, m2, m4 := sampleMoments(xs)
 	assert.InDelta(t, mean, m, z*math.Sqrt(vari/n), "%s: sample mean", label)
 	assert.InDelta(t, vari, m2, z*math.Sqrt((m4-m2*m2)/n)+1e-12, "%s: sample variance", label)
 }

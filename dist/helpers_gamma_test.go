@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -163,19 +162,4 @@ func checkKLRandomGamma(t *testing.T, rng *rand.Rand, gen func(rng *rand.Rand) D
 // logUniformGamma returns exp(U(lo, hi)) for log-uniform random parameters.
 func logUniformGamma(rng *rand.Rand, lo, hi float64) float64 {
 	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
-}
-
-// checkKSValuesGamma is checkKS for given draws (a column of a
-// multivariate sample): D < 1.95/√n, the 0.1% level.
-func checkKSValuesGamma(t *testing.T, xs []float64, cdf func(float64) float64, msg string, args ...any) {
-	t.Helper()
-	xs = append([]float64(nil), xs...)
-	sort.Float64s(xs)
-	n := float64(len(xs))
-	var dmax float64
-	for i, x := range xs {
-		f := cdf(x)
-		dmax = math.Max(dmax, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
-	}
-	assert.Less(t, dmax, 1.95/math.Sqrt(n), append([]any{"KS statistic: " + msg}, args...)...)
 }

@@ -3,7 +3,6 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,44 +81,6 @@ func columnStruct(v []float64, c, j int) []float64 {
 		out = append(out, v[i])
 	}
 	return out
-}
-
-// momentsStruct asserts that the sample mean and variance of xs are within
-// z standard errors of mean and vari; the standard error of the variance
-// uses the sample's fourth central moment.
-func momentsStruct(t *testing.T, xs []float64, mean, vari, z float64, msg string) {
-	t.Helper()
-	n := float64(len(xs))
-	var m float64
-	for _, x := range xs {
-		m += x
-	}
-	m /= n
-	var m2, m4 float64
-	for _, x := range xs {
-		d := x - m
-		m2 += d * d
-		m4 += d * d * d * d
-	}
-	m2 /= n - 1
-	m4 /= n
-	assert.InDelta(t, mean, m, z*math.Sqrt(vari/n), "%s: sample mean", msg)
-	assert.InDelta(t, vari, m2, z*math.Sqrt((m4-m2*m2)/n), "%s: sample variance", msg)
-}
-
-// ksStruct asserts that the sample xs passes a one-sample Kolmogorov-
-// Smirnov test against cdf at the 0.1% level (D < 1.95/√n).
-func ksStruct(t *testing.T, xs []float64, cdf func(float64) float64, msg string) {
-	t.Helper()
-	xs = append([]float64(nil), xs...)
-	sort.Float64s(xs)
-	n := float64(len(xs))
-	var dmax float64
-	for i, x := range xs {
-		f := cdf(x)
-		dmax = math.Max(dmax, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
-	}
-	assert.Less(t, dmax, 1.95/math.Sqrt(n), "%s: KS statistic", msg)
 }
 
 // klValueStruct returns KL(p || q) as a slice, failing the test on error.

@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -8,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/kldiv/kldiv/ad"
 )
@@ -17,55 +17,6 @@ import (
 // an independent computation: numerical integration (gonum quad), Monte
 // Carlo with a stated number of standard errors, or finite differences
 // (ad.CheckGrad, built on gonum diff/fd).
-
-// integrate returns ∫ f over [lo, hi] (either end may be infinite) by
-// composite Gauss-Legendre quadrature: the finite part [a, b] is cut at
-// the breakpoints (where f has kinks or narrow peaks) and into pieces,
-// each integrated with a 64-point rule; infinite tails use gonum's
-// substitution x = a + t/(1-t).
-func integrate(f func(float64) float64, lo, hi float64, breaks ...float64) float64 {
-	pts := []float64{}
-	for _, b := range breaks {
-		if b > lo && b < hi {
-			pts = append(pts, b)
-		}
-	}
-	sort.Float64s(pts)
-	a, b := lo, hi
-	var sum float64
-	if math.IsInf(lo, -1) {
-		a = -1
-		if len(pts) > 0 {
-			a = pts[0] - 1
-		}
-		if !math.IsInf(hi, 1) && a >= hi {
-			a = hi - 1
-		}
-		sum += quad.Fixed(f, math.Inf(-1), a, 4000, nil, 0)
-	}
-	if math.IsInf(hi, 1) {
-		b = 1
-		if len(pts) > 0 {
-			b = pts[len(pts)-1] + 1
-		}
-		if b <= a {
-			b = a + 1
-		}
-		sum += quad.Fixed(f, b, math.Inf(1), 4000, nil, 0)
-	}
-	edges := append([]float64{a}, pts...)
-	edges = append(edges, b)
-	leg := quad.Legendre{}
-	for k := 0; k+1 < len(edges); k++ {
-		x0, x1 := edges[k], edges[k+1]
-		const pieces = 64
-		h := (x1 - x0) / pieces
-		for p := 0; p < pieces; p++ {
-			sum += quad.Fixed(f, x0+float64(p)*h, x0+float64(p+1)*h, 64, leg, 0)
-		}
-	}
-	return sum
-}
 
 // logProbAt evaluates a 1x1-shaped univariate distribution's log-density
 // at the scalar x.
@@ -79,18 +30,6 @@ func checkNormalized(t *testing.T, d Distribution, lo, hi, tol float64, breaks .
 	t.Helper()
 	z := integrate(func(x float64) float64 { return math.Exp(logProbAt(d, x)) }, lo, hi, breaks...)
 	assert.InDelta(t, 1, z, tol, "%T integrates to 1", d)
-}
-
-// klQuad returns KL(p || q) = ∫ p (log p - log q) over [lo, hi] for two
-// 1x1-shaped univariate distributions, skipping points where p = 0.
-func klQuad(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
-	return integrate(func(x float64) float64 {
-		lp := logProbAt(p, x)
-		if math.IsInf(lp, -1) {
-			return 0
-		}
-		return math.Exp(lp) * (lp - logProbAt(q, x))
-	}, lo, hi, breaks...)
 }
 
 // checkLogProbGrad checks the gradient of Σ LogProb with respect to the
@@ -122,44 +61,66 @@ func checkKLGrad(t *testing.T, build func(ps []ad.Var) (Distribution, Distributi
 
 // checkMoments draws n samples from a 1x1 univariate d and asserts that
 // the sample mean and variance are within z standard errors of Mean and
-// Variance. The standard error of the variance uses the fourth central
-// moment estimated from the same sample.
+// Variance (checkSampleMoments).
 func checkMoments(t *testing.T, d Moments, rng *rand.Rand, n int, z float64) {
 	t.Helper()
 	xs := d.Sample(rng, n).Value()
 	require.Len(t, xs, n)
-	mean, vari := d.Mean().Scalar(), d.Variance().Scalar()
-	var m float64
+	checkSampleMoments(t, xs, d.Mean().Scalar(), d.Variance().Scalar(), z, fmt.Sprintf("%T", d))
+}
+
+// sampleMoments returns the mean, the unbiased variance and the fourth
+// central moment of xs.
+func sampleMoments(xs []float64) (m, m2, m4 float64) {
+	n := float64(len(xs))
 	for _, x := range xs {
 		m += x
 	}
-	m /= float64(n)
-	var m2, m4 float64
+	m /= n
 	for _, x := range xs {
-		dx := x - m
-		m2 += dx * dx
-		m4 += dx * dx * dx * dx
+		d := x - m
+		m2 += d * d
+		m4 += d * d * d * d
 	}
-	m2 /= float64(n - 1)
-	m4 /= float64(n)
-	assert.InDelta(t, mean, m, z*math.Sqrt(vari/float64(n)), "%T sample mean", d)
-	seVar := math.Sqrt((m4 - m2*m2) / float64(n))
-	assert.InDelta(t, vari, m2, z*seVar, "%T sample variance", d)
+	return m, m2 / (n - 1), m4 / n
 }
 
-// checkKS asserts that n samples of a 1x1 univariate d pass a one-sample
-// Kolmogorov-Smirnov test against cdf at the 0.1% level
-// (D < 1.95/√n).
+// checkSampleMoments asserts that the sample mean and variance of xs are
+// within z standard errors of mean and vari; the standard error of the
+// variance uses the sample's fourth central moment.
+func checkSampleMoments(t *testing.T, xs []float64, mean, vari, z float64, msg string) {
+	t.Helper()
+	n := float64(len(xs))
+	m, m2, m4 := sampleMoments(xs)
+	assert.InDelta(t, mean, m, z*math.Sqrt(vari/n), "%s: sample mean", msg)
+	assert.InDelta(t, vari, m2, z*math.Sqrt((m4-m2*m2)/n), "%s: sample variance", msg)
+}
+
 func checkKS(t *testing.T, d Distribution, cdf func(float64) float64, rng *rand.Rand, n int) {
 	t.Helper()
-	xs := append([]float64(nil), d.Sample(rng, n).Value()...)
+	checkKSValues(t, d.Sample(rng, n).Value(), cdf, "%T", d)
+}
+
+// ksStatistic returns the Kolmogorov-Smirnov statistic of the sample xs
+// against cdf.
+func ksStatistic(xs []float64, cdf func(float64) float64) float64 {
+	xs = append([]float64(nil), xs...)
 	sort.Float64s(xs)
-	var dmax float64
+	n := float64(len(xs))
+	var d float64
 	for i, x := range xs {
 		f := cdf(x)
-		dmax = math.Max(dmax, math.Max(math.Abs(f-float64(i)/float64(n)), math.Abs(f-float64(i+1)/float64(n))))
+		d = math.Max(d, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
 	}
-	assert.Less(t, dmax, 1.95/math.Sqrt(float64(n)), "%T KS statistic", d)
+	return d
+}
+
+// checkKSValues asserts that the sample xs (for instance a column of a
+// multivariate sample) passes a one-sample Kolmogorov-Smirnov test against
+// cdf at the 0.1% level: D < 1.95/√n.
+func checkKSValues(t *testing.T, xs []float64, cdf func(float64) float64, msg string, args ...any) {
+	t.Helper()
+	assert.Less(t, ksStatistic(xs, cdf), 1.95/math.Sqrt(float64(len(xs))), append([]any{"KS statistic: " + msg}, args...)...)
 }
 
 // checkKLMonteCarlo asserts that KL(p || q) agrees with the Monte Carlo

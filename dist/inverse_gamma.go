@@ -34,11 +34,7 @@ func InverseGammaOf(concentration, rate ad.Var) (InverseGamma, error) {
 // Validate checks that Concentration and Rate are positive and their
 // shapes broadcast.
 func (d InverseGamma) Validate() error {
-	return firstErr(
-		checkShapes("InverseGamma", []string{"concentration", "rate"}, d.Concentration, d.Rate),
-		checkPositive("InverseGamma", "concentration", d.Concentration),
-		checkPositive("InverseGamma", "rate", d.Rate),
-	)
+	return validateDecl("InverseGamma", d.Concentration, d.Rate)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -54,37 +50,21 @@ func (InverseGamma) Support() Support { return Positive() }
 // ∂/∂α = log(β/x) - ψ(α) and ∂/∂β = α/β - 1/x. Values outside (0, ∞) give
 // -Inf.
 func (d InverseGamma) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("InverseGamma", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Concentration, d.Rate)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx, a, rt := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			if xx <= 0 || math.IsInf(xx, 1) {
-				acc = math.Inf(-1)
-				continue
-			}
-			lx, lb := math.Log(xx), math.Log(rt)
-			// log p(x) = log(y g(y)) - log x with y = β/x, g the Gamma(α, 1)
-			// density (logXGammaPDF, accurate for large α).
-			acc += logXGammaPDF(a, rt/xx, lb-lx) - lx
-			k := i*c + j
-			if px != nil {
-				px[k] = (rt/xx - a - 1) / xx
-			}
-			if pa != nil {
-				pa[k] = lb - lx - special.Digamma(a)
-			}
-			if pb != nil {
-				pb[k] = a/rt - 1/xx
-			}
+	return fusedCells("InverseGamma", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		if xv <= 0 || math.IsInf(xv, 1) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		a, rt := v[1], v[2]
+		lx, lb := math.Log(xv), math.Log(rt)
+		g[0], g[2] = (rt/xv-a-1)/xv, a/rt-1/xv
+		if need[1] {
+			g[1] = lb - lx - special.Digamma(a)
+		}
+		// log p(x) = log(y g(y)) - log x with y = β/x, g the Gamma(α, 1)
+		// density (logXGammaPDF, accurate for large α).
+		return logXGammaPDF(a, rt/xv, lb-lx) - lx
+	})
 }
 
 // Sample draws n values per batch row as a free constant (see
@@ -183,38 +163,23 @@ func (d InverseGamma) Entropy() ad.Var {
 // partials ∂/∂x = g(y) y/x, ∂/∂β = -g(y)/x (g the Gamma(α, 1) density,
 // y = β/x) and ∂/∂α = -∂P/∂a(α, y) (special.GammaIncRegDa).
 func (d InverseGamma) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("InverseGamma", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Concentration, d.Rate)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, a, rt := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			k := i*c + j
-			switch {
-			case xx <= 0:
-				out[k] = 0
-				continue
-			case math.IsInf(xx, 1):
-				out[k] = 1
-				continue
-			}
-			y := rt / xx
-			out[k] = mathext.GammaIncRegComp(a, y)
-			if px != nil || pb != nil {
-				g := stdGammaDensity(a, y)
-				if px != nil {
-					px[k] = g * y / xx
-				}
-				if pb != nil {
-					pb[k] = -g / xx
-				}
-			}
-			if pa != nil {
-				pa[k] = -special.GammaIncRegDa(a, y)
-			}
+	return fusedCells("InverseGamma", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		switch {
+		case xv <= 0:
+			return 0
+		case math.IsInf(xv, 1):
+			return 1
 		}
-	}
-	return f.Var()
+		a, rt := v[1], v[2]
+		y := rt / xv
+		if need[0] || need[2] {
+			e := stdGammaDensity(a, y)
+			g[0], g[2] = e*y/xv, -e/xv
+		}
+		if need[1] {
+			g[1] = -special.GammaIncRegDa(a, y)
+		}
+		return mathext.GammaIncRegComp(a, y)
+	})
 }

@@ -186,7 +186,7 @@ func TestKLCrossContinuousBernoulliLogits(t *testing.T) {
 		} else {
 			qf, qp[0] = "ContinuousBernoulliLogits", logit(qp[0])
 		}
-		p, q := famCross(pf, scalarsLoc(pp)), famCross(qf, scalarsLoc(qp))
+		p, q := famCross(pf, scalarVars(pp)), famCross(qf, scalarVars(qp))
 		assertRel(t, e.KL, klScalar(t, p, q), 1e-12, "%s by logits vs mpmath", nameCross(e.P, e.PP, e.Q, e.QP))
 	}
 	require.Greater(t, n, 15)

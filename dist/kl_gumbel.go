@@ -36,7 +36,7 @@ func klGumbelGumbel(p, q Gumbel) (ad.Var, error) {
 				eps := (sa - sb) / sb // r - 1, exact subtraction near p = q
 				r := sa / sb
 				delta := (m1.at(i, j) - m2.at(i, j)) / sb
-				acc += gumbelKLTermLoc(eps, delta)
+				acc += gumbelKLTerm(eps, delta)
 				k := i*c + j
 				if dm1 == nil && ds1 == nil && dm2 == nil && ds2 == nil {
 					continue
@@ -63,13 +63,13 @@ func klGumbelGumbel(p, q Gumbel) (ad.Var, error) {
 	return f.Var(), nil
 }
 
-// gumbelKLTermLoc returns (e^w - 1 - w) + (log Γ(r) + γ(r - 1)) with
+// gumbelKLTerm returns (e^w - 1 - w) + (log Γ(r) + γ(r - 1)) with
 // r = 1 + eps and w = log Γ(1+r) - δ: the KL between Gumbel distributions
 // with scale ratio r and standardized location difference δ (see
 // klGumbelGumbel), and, with r = k2/k1 and δ = -k2 log(λ1/λ2), between
 // Weibull distributions. Passing r - 1 rather than r keeps its relative
 // accuracy when the scales are close.
-func gumbelKLTermLoc(eps, delta float64) float64 {
+func gumbelKLTerm(eps, delta float64) float64 {
 	h := special.Lgamma1pEuler(eps) // log Γ(r) + γ(r - 1)
 	// log Γ(1+r) = log Γ(r) + log r = h - γ(r-1) + log r.
 	w := h - eulerGamma*eps + math.Log1p(eps) - delta

@@ -47,7 +47,7 @@ func klLaplaceLaplace(p, q Laplace) (ad.Var, error) {
 				}
 				k := i*c + j
 				if dm1 != nil || dm2 != nil {
-					g := -signLoc(diff) * math.Expm1(-t) / sb // sign(Δ)(1 - e^{-t})/b2
+					g := -signum(diff) * math.Expm1(-t) / sb // sign(Δ)(1 - e^{-t})/b2
 					if dm1 != nil {
 						dm1[k] = g
 					}

@@ -40,7 +40,7 @@ func klWeibullWeibull(p, q Weibull) (ad.Var, error) {
 				eps := (k2 - k1) / k1 // a - 1
 				a := k2 / k1
 				L := math.Log1p((l1 - l2) / l2) // log(λ1/λ2)
-				acc += gumbelKLTermLoc(eps, -k2*L)
+				acc += gumbelKLTerm(eps, -k2*L)
 				idx := i*c + j
 				if dl1 == nil && dk1 == nil && dl2 == nil && dk2 == nil {
 					continue

@@ -33,11 +33,7 @@ func KumaraswamyOf(concentration1, concentration0 ad.Var) (Kumaraswamy, error) {
 // Validate checks that both concentrations are positive and their shapes
 // broadcast.
 func (d Kumaraswamy) Validate() error {
-	return firstErr(
-		checkShapes("Kumaraswamy", []string{"concentration1", "concentration0"}, d.Concentration1, d.Concentration0),
-		checkPositive("Kumaraswamy", "concentration1", d.Concentration1),
-		checkPositive("Kumaraswamy", "concentration0", d.Concentration0),
-	)
+	return validateDecl("Kumaraswamy", d.Concentration1, d.Concentration0)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -54,41 +50,23 @@ func (Kumaraswamy) Support() Support { return UnitInterval() }
 // Values outside [0, 1] get -Inf; at the ends the density may be 0, finite
 // or +Inf, with partials 0.
 func (d Kumaraswamy) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Kumaraswamy", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Concentration1, d.Concentration0)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			if !(xx >= 0 && xx <= 1) {
-				acc = math.Inf(-1)
-				continue
-			}
-			lx := math.Log(xx)
-			y := a * lx                // log x^a
-			l1m := special.Log1mExp(y) // log(1 - x^a)
-			acc += math.Log(a) + math.Log(bb) + special.Xlogy(a-1, xx) + kumaXmul(bb-1, l1m)
-			if xx == 0 || xx == 1 {
-				continue
-			}
-			q := i*c + j
-			rr := 1 / math.Expm1(-y) // x^a/(1 - x^a)
-			if px != nil {
-				px[q] = ((a - 1) - (bb-1)*a*rr) / xx
-			}
-			if pa != nil {
-				pa[q] = 1/a + lx*(1-(bb-1)*rr)
-			}
-			if pb != nil {
-				pb[q] = 1/bb + l1m
-			}
+	return fusedCells("Kumaraswamy", "LogProb", ad.ReduceCols, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		if !(xv >= 0 && xv <= 1) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		a, bb := v[1], v[2]
+		lx := math.Log(xv)
+		y := a * lx                // log x^a
+		l1m := special.Log1mExp(y) // log(1 - x^a)
+		lp := math.Log(a) + math.Log(bb) + special.Xlogy(a-1, xv) + kumaXmul(bb-1, l1m)
+		if xv == 0 || xv == 1 {
+			return lp
+		}
+		rr := 1 / math.Expm1(-y) // x^a/(1 - x^a)
+		g[0], g[1], g[2] = ((a-1)-(bb-1)*a*rr)/xv, 1/a+lx*(1-(bb-1)*rr), 1/bb+l1m
+		return lp
+	})
 }
 
 // kumaXmul returns k·l with 0·(±Inf) = 0.
@@ -263,37 +241,21 @@ func (d Kumaraswamy) Entropy() ad.Var {
 // b (1-x^a)^{b-1} x^a log x for a and -(1-x^a)^b log(1-x^a) for b. Values
 // below 0 give 0 and above 1 give 1.
 func (d Kumaraswamy) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Kumaraswamy", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Concentration1, d.Concentration0)
-	out, px, pa, pb := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, av, bv := viewOf(x), viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			q := i*c + j
-			xx, a, bb := xv.at(i, j), av.at(i, j), bv.at(i, j)
-			switch {
-			case xx <= 0:
-				out[q] = 0
-				continue
-			case xx >= 1:
-				out[q] = 1
-				continue
-			}
-			lx := math.Log(xx)
-			y := a * lx
-			l1m := special.Log1mExp(y)
-			out[q] = -math.Expm1(bb * l1m)
-			if px != nil {
-				px[q] = a * bb * math.Exp((a-1)*lx+(bb-1)*l1m)
-			}
-			if pa != nil {
-				pa[q] = bb * math.Exp((bb-1)*l1m+y) * lx
-			}
-			if pb != nil {
-				pb[q] = -math.Exp(bb*l1m) * l1m
-			}
+	return fusedCells("Kumaraswamy", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		switch {
+		case xv <= 0:
+			return 0
+		case xv >= 1:
+			return 1
 		}
-	}
-	return f.Var()
+		a, bb := v[1], v[2]
+		lx := math.Log(xv)
+		y := a * lx
+		l1m := special.Log1mExp(y)
+		g[0] = a * bb * math.Exp((a-1)*lx+(bb-1)*l1m)
+		g[1] = bb * math.Exp((bb-1)*l1m+y) * lx
+		g[2] = -math.Exp(bb*l1m) * l1m
+		return -math.Expm1(bb * l1m)
+	})
 }

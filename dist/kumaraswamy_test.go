@@ -10,16 +10,16 @@ import (
 	"github.com/kldiv/kldiv/ad"
 )
 
-// kumaLogPdfMisc is the Kumaraswamy log-density written out directly.
-func kumaLogPdfMisc(x, a, b float64) float64 {
+// kumaLogPdf is the Kumaraswamy log-density written out directly.
+func kumaLogPdf(x, a, b float64) float64 {
 	return math.Log(a*b) + (a-1)*math.Log(x) + (b-1)*math.Log1p(-math.Pow(x, a))
 }
 
-// kumaIntegrateMisc returns ∫₀¹ g(x) p(x) dx for the Kumaraswamy density
+// kumaIntegrate returns ∫₀¹ g(x) p(x) dx for the Kumaraswamy density
 // p by the tanh-sinh rule, which copes with the endpoint singularities of
 // p for a < 1 or b < 1; near x = 1, 1 - x^a is formed from 1 - x.
-func kumaIntegrateMisc(a, b float64, g func(x, lp float64) float64) float64 {
-	return tanhSinhMisc(func(x, _, db float64) float64 {
+func kumaIntegrate(a, b float64, g func(x, lp float64) float64) float64 {
+	return tanhSinhEnds(func(x, _, db float64) float64 {
 		la := a * math.Log(x) // log x^a, from whichever of x, 1 - x is exact
 		if x > 0.5 {
 			la = a * math.Log1p(-db)
@@ -34,10 +34,10 @@ func TestKumaraswamyLogProb(t *testing.T) {
 	for _, c := range [][2]float64{{1, 1}, {2, 3}, {0.5, 0.5}, {0.3, 4}, {5, 0.2}, {40, 2}} {
 		d := Must(NewKumaraswamy(c[0], c[1]))
 		for _, x := range []float64{1e-9, 0.01, 0.3, 0.5, 0.77, 0.99} {
-			want := kumaLogPdfMisc(x, c[0], c[1])
+			want := kumaLogPdf(x, c[0], c[1])
 			assert.InDelta(t, want, logProbAt(d, x), 1e-13*math.Max(1, math.Abs(want)), "logpdf %v at %v", c, x)
 		}
-		z := kumaIntegrateMisc(c[0], c[1], func(_, lp float64) float64 { return math.Exp(lp) })
+		z := kumaIntegrate(c[0], c[1], func(_, lp float64) float64 { return math.Exp(lp) })
 		assert.InDelta(t, 1, z, 1e-12, "normalization %v", c)
 		assert.Equal(t, math.Inf(-1), logProbAt(d, -0.1))
 		assert.Equal(t, math.Inf(-1), logProbAt(d, 1.1))
@@ -66,7 +66,7 @@ func TestKumaraswamyBatch(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		var want float64
 		for j := 0; j < 3; j++ {
-			want += kumaLogPdfMisc(x.At(i, j), a.At(i%2, j), b.At(i%2, 0))
+			want += kumaLogPdf(x.At(i, j), a.At(i%2, j), b.At(i%2, 0))
 		}
 		assert.InDelta(t, want, lp[i], 1e-13*math.Max(1, math.Abs(want)), "row %d", i)
 	}
@@ -96,9 +96,9 @@ func TestKumaraswamyMoments(t *testing.T) {
 	// Against integration of the density.
 	for _, c := range [][2]float64{{2, 3}, {0.5, 0.5}, {0.3, 4}, {5, 0.2}} {
 		d := Must(NewKumaraswamy(c[0], c[1]))
-		m := kumaIntegrateMisc(c[0], c[1], func(x, lp float64) float64 { return x * math.Exp(lp) })
-		m2 := kumaIntegrateMisc(c[0], c[1], func(x, lp float64) float64 { return x * x * math.Exp(lp) })
-		h := kumaIntegrateMisc(c[0], c[1], func(_, lp float64) float64 { return -lp * math.Exp(lp) })
+		m := kumaIntegrate(c[0], c[1], func(x, lp float64) float64 { return x * math.Exp(lp) })
+		m2 := kumaIntegrate(c[0], c[1], func(x, lp float64) float64 { return x * x * math.Exp(lp) })
+		h := kumaIntegrate(c[0], c[1], func(_, lp float64) float64 { return -lp * math.Exp(lp) })
 		assert.InDelta(t, m, d.Mean().Scalar(), 1e-12, "mean %v", c)
 		assert.InDelta(t, m2-m*m, d.Variance().Scalar(), 1e-12, "variance %v", c)
 		assert.InDelta(t, h, d.Entropy().Scalar(), 1e-11, "entropy %v", c)
@@ -111,7 +111,7 @@ func TestKumaraswamyCDF(t *testing.T) {
 		for _, x := range []float64{0.01, 0.2, 0.5, 0.9, 0.999} {
 			want := 1 - math.Pow(1-math.Pow(x, c[0]), c[1])
 			assert.InDelta(t, want, d.CDF(ad.Scalar(x)).Scalar(), 1e-14, "CDF %v at %v", c, x)
-			q := tanhSinhMisc(func(y, _, _ float64) float64 { return math.Exp(kumaLogPdfMisc(y, c[0], c[1])) }, 0, x)
+			q := tanhSinhEnds(func(y, _, _ float64) float64 { return math.Exp(kumaLogPdf(y, c[0], c[1])) }, 0, x)
 			assert.InDelta(t, q, d.CDF(ad.Scalar(x)).Scalar(), 1e-12, "CDF %v at %v by quadrature", c, x)
 		}
 		assert.Equal(t, 0.0, d.CDF(ad.Scalar(0)).Scalar())
@@ -147,14 +147,14 @@ func TestKumaraswamySampling(t *testing.T) {
 	// Rsample: pathwise gradient of E[X] = mean against central differences
 	// of the mean (checked against mpmath above).
 	for _, c := range [][2]float64{{2, 3}, {0.5, 0.5}, {6, 0.4}} {
-		mean, se := pathwiseMisc(t, rng, 200000, []float64{c[0], c[1]},
+		mean, se := pathwiseGradMeans(t, rng, 200000, []float64{c[0], c[1]},
 			func(ps []ad.Var) Reparameterized {
 				return Kumaraswamy{Concentration1: ps[0], Concentration0: ps[1]}
 			}, func(z ad.Var) ad.Var { return z })
 		m := func(a, b float64) float64 { return Must(NewKumaraswamy(a, b)).Mean().Scalar() }
 		ha, hb := 1e-5*c[0], 1e-5*c[1]
-		assertWithinSEMisc(t, (m(c[0]+ha, c[1])-m(c[0]-ha, c[1]))/(2*ha), mean[0], se[0], 5, "d/da E[X] %v", c)
-		assertWithinSEMisc(t, (m(c[0], c[1]+hb)-m(c[0], c[1]-hb))/(2*hb), mean[1], se[1], 5, "d/db E[X] %v", c)
+		assertWithinSE(t, (m(c[0]+ha, c[1])-m(c[0]-ha, c[1]))/(2*ha), mean[0], se[0], 5, "d/da E[X] %v", c)
+		assertWithinSE(t, (m(c[0], c[1]+hb)-m(c[0], c[1]-hb))/(2*hb), mean[1], se[1], 5, "d/db E[X] %v", c)
 	}
 	z := Must(KumaraswamyOf(ad.Col([]float64{1e3, 1e-3}), ad.Scalar(1))).Sample(rng, 4)
 	require.Equal(t, 8, z.Rows())

@@ -31,11 +31,7 @@ func LaplaceOf(loc, scale ad.Var) (Laplace, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Laplace) Validate() error {
-	return firstErr(
-		checkShapes("Laplace", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Laplace", "loc", d.Loc),
-		checkPositive("Laplace", "scale", d.Scale),
-	)
+	return validateDecl("Laplace", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -49,11 +45,11 @@ func (Laplace) Support() Support { return Real{} }
 // x = loc, where the density has a kink, the partials for x and loc are 0
 // (the mid-point of the subgradient).
 func (d Laplace) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Laplace", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
-		az, sg := math.Abs(z), signLoc(z)
+	return fusedCells("Laplace", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
+		az, sg := math.Abs(z), signum(z)
 		g[0], g[1], g[2] = -sg/s, sg/s, (az-1)/s
 		return -az - math.Log(2*s)
 	})
@@ -92,10 +88,10 @@ func (d Laplace) Entropy() ad.Var {
 // and 1 - e^{-z}/2 otherwise, so the left tail keeps its relative
 // accuracy.
 func (d Laplace) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Laplace", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Laplace", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		h := 0.5 * math.Exp(-math.Abs(z))
 		pdf := h / s
 		g[0], g[1], g[2] = pdf, -pdf, -pdf*z

@@ -31,11 +31,7 @@ func LogNormalOf(loc, scale ad.Var) (LogNormal, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d LogNormal) Validate() error {
-	return firstErr(
-		checkShapes("LogNormal", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("LogNormal", "loc", d.Loc),
-		checkPositive("LogNormal", "scale", d.Scale),
-	)
+	return validateDecl("LogNormal", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -48,14 +44,14 @@ func (LogNormal) Support() Support { return Positive() }
 // z = (log x - loc)/scale, for each row (-Inf where x <= 0), as one fused
 // node with analytic partials for x, loc and scale.
 func (d LogNormal) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("LogNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("LogNormal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv > 0) {
 			return math.Inf(-1)
 		}
-		s := sv.at(i, j)
+		s := v[2]
 		lx := math.Log(xv)
-		z := (lx - lv.at(i, j)) / s
+		z := (lx - v[1]) / s
 		g[0], g[1], g[2] = -(1+z/s)/xv, z/s, (z*z-1)/s
 		return -0.5*z*z - lx - math.Log(s) - logSqrt2Pi
 	})
@@ -96,13 +92,13 @@ func (d LogNormal) Entropy() ad.Var {
 // CDF returns Φ((log x - loc)/scale) element-wise (0 where x <= 0),
 // computed with erfc so that both tails keep their relative accuracy.
 func (d LogNormal) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("LogNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
+	return fusedCells("LogNormal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
 		if !(xv > 0) {
 			return 0
 		}
-		s := sv.at(i, j)
-		z := (math.Log(xv) - lv.at(i, j)) / s
+		s := v[2]
+		z := (math.Log(xv) - v[1]) / s
 		phi := math.Exp(-0.5*z*z-logSqrt2Pi) / s // density of log x
 		g[0], g[1], g[2] = phi/xv, -phi, -phi*z
 		return 0.5 * math.Erfc(-z/math.Sqrt2)

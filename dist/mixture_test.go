@@ -126,17 +126,17 @@ func TestMixtureSampling(t *testing.T) {
 	const n = 200000
 	xs := m.Sample(rng, n).Value()
 	require.Len(t, xs, n)
-	momentsStruct(t, xs, m.Mean().Scalar(), m.Variance().Scalar(), 5, "two-normal mixture")
+	checkSampleMoments(t, xs, m.Mean().Scalar(), m.Variance().Scalar(), 5, "two-normal mixture")
 	n1, n2 := distuv.Normal{Mu: -1, Sigma: 0.5}, distuv.Normal{Mu: 2, Sigma: 1.5}
-	ksStruct(t, xs[:20000], func(x float64) float64 { return 0.3*n1.CDF(x) + 0.7*n2.CDF(x) }, "two-normal mixture")
+	checkKSValues(t, xs[:20000], func(x float64) float64 { return 0.3*n1.CDF(x) + 0.7*n2.CDF(x) }, "two-normal mixture")
 	// Batched mixtures: row s*B+b comes from mixture b. Mixture 0 is
 	// almost surely component 0 (N(-5, 0.1)), mixture 1 component 1 (N(5, 0.1)).
 	mb := Must(MixtureLogits(ad.Const(2, 2, []float64{30, 0, 0, 30}),
 		Must(NormalOf(ad.Col([]float64{-5, 5}), scalar(0.1)))))
 	s := mb.Sample(rng, 1000).Value()
 	require.Len(t, s, 2000)
-	momentsStruct(t, columnStruct(s, 2, 0), -5, 0.01, 5, "mixture 0")
-	momentsStruct(t, columnStruct(s, 2, 1), 5, 0.01, 5, "mixture 1")
+	checkSampleMoments(t, columnStruct(s, 2, 0), -5, 0.01, 5, "mixture 0")
+	checkSampleMoments(t, columnStruct(s, 2, 1), 5, 0.01, 5, "mixture 1")
 }
 
 func TestMixtureValidateAndProvides(t *testing.T) {

@@ -30,11 +30,7 @@ func NormalOf(loc, scale ad.Var) (Normal, error) {
 // Validate checks that Loc is finite, Scale is positive and their shapes
 // broadcast.
 func (d Normal) Validate() error {
-	return firstErr(
-		checkShapes("Normal", []string{"loc", "scale"}, d.Loc, d.Scale),
-		checkReal("Normal", "loc", d.Loc),
-		checkPositive("Normal", "scale", d.Scale),
-	)
+	return validateDecl("Normal", d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -46,10 +42,10 @@ func (Normal) Support() Support { return Real{} }
 // LogProb returns Σ_j log N(x_ij | loc, scale) for each row, as one fused
 // node with analytic partials for x, loc and scale.
 func (d Normal) LogProb(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Normal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Normal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		g[0], g[1], g[2] = -z/s, z/s, (z*z-1)/s
 		return -0.5*z*z - math.Log(s) - logSqrt2Pi
 	})
@@ -87,10 +83,10 @@ func (d Normal) Entropy() ad.Var {
 // CDF returns Φ((x - loc)/scale) element-wise, computed with erfc so that
 // both tails keep their relative accuracy.
 func (d Normal) CDF(x ad.Var) ad.Var {
-	lv, sv := viewOf(d.Loc), viewOf(d.Scale)
-	return fusedCells("Normal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		s := sv.at(i, j)
-		z := (xv - lv.at(i, j)) / s
+	return fusedCells("Normal", "CDF", ad.Elementwise, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		s := v[2]
+		z := (xv - v[1]) / s
 		pdf := math.Exp(-0.5*z*z-logSqrt2Pi) / s
 		g[0], g[1], g[2] = pdf, -pdf, -pdf*z
 		return 0.5 * math.Erfc(-z/math.Sqrt2)

@@ -32,11 +32,7 @@ func ParetoOf(scale, alpha ad.Var) (Pareto, error) {
 // Validate checks that Scale and Alpha are positive and that their shapes
 // broadcast.
 func (d Pareto) Validate() error {
-	return firstErr(
-		checkShapes("Pareto", []string{"scale", "alpha"}, d.Scale, d.Alpha),
-		checkPositive("Pareto", "scale", d.Scale),
-		checkPositive("Pareto", "alpha", d.Alpha),
-	)
+	return validateDecl("Pareto", d.Scale, d.Alpha)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -49,37 +45,17 @@ func (d Pareto) Support() Support { return GreaterThan{Lower: d.Scale} }
 // (-Inf where x < x_m), as one fused node with analytic partials for x,
 // scale and alpha.
 func (d Pareto) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Pareto", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Scale, d.Alpha)
-	out, px, ps, pa := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, sv, av := viewOf(x), viewOf(d.Scale), viewOf(d.Alpha)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, so, ao := xv.row(i), sv.row(i), av.row(i)
-		for j := 0; j < c; j++ {
-			xx, xm := xv.v[xo+j*xv.cs], sv.v[so+j*sv.cs]
-			if !(xx >= xm) {
-				acc = math.Inf(-1)
-				continue
-			}
-			a := av.v[ao+j*av.cs]
-			l := math.Log(xx / xm)
-			acc += math.Log(a) - math.Log(xm) - (a+1)*l
-			k := i*c + j
-			if px != nil {
-				px[k] = -(a + 1) / xx
-			}
-			if ps != nil {
-				ps[k] = a / xm
-			}
-			if pa != nil {
-				pa[k] = 1/a - l
-			}
+	return fusedCells("Pareto", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		xm := v[1]
+		if !(xv >= xm) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		a := v[2]
+		l := math.Log(xv / xm)
+		g[0], g[1], g[2] = -(a+1)/xv, a/xm, 1/a-l
+		return math.Log(a) - math.Log(xm) - (a+1)*l
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -157,48 +133,25 @@ func (d Pareto) Entropy() ad.Var {
 // CDF returns 1 - (x_m/x)^α = -expm1(-α log(x/x_m)) element-wise (0 where
 // x < x_m).
 func (d Pareto) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Pareto", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Scale, d.Alpha)
-	out, px, ps, pa := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, sv, av := viewOf(x), viewOf(d.Scale), viewOf(d.Alpha)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, xm := xv.at(i, j), sv.at(i, j)
-			k := i*c + j
-			if !(xx >= xm) {
-				out[k] = 0
-				continue
-			}
-			a := av.at(i, j)
-			l := math.Log(xx / xm)
-			out[k] = -math.Expm1(-a * l)
-			e := math.Exp(-a * l) // (x_m/x)^α
-			if px != nil {
-				px[k] = a * e / xx
-			}
-			if ps != nil {
-				ps[k] = -a * e / xm
-			}
-			if pa != nil {
-				pa[k] = l * e
-			}
+	return fusedCells("Pareto", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		xm := v[1]
+		if !(xv >= xm) {
+			return 0
 		}
-	}
-	return f.Var()
+		a := v[2]
+		l := math.Log(xv / xm)
+		e := math.Exp(-a * l) // (x_m/x)^α
+		g[0], g[1], g[2] = a*e/xv, -a*e/xm, l*e
+		return -math.Expm1(-a * l)
+	})
 }
 
 // Quantile returns x_m exp(-log1p(-p)/α) element-wise for probabilities p
 // (a free constant; no gradient).
 func (d Pareto) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Pareto", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, sv, av := viewOf(p), viewOf(d.Scale), viewOf(d.Alpha)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = sv.at(i, j) * math.Exp(-math.Log1p(-pv.at(i, j))/av.at(i, j))
-		}
-	}
-	return ad.Const(r, c, out)
+	sv, av := viewOf(d.Scale), viewOf(d.Alpha)
+	return pointwise("Pareto", "Quantile", p, []ad.Var{d.Scale, d.Alpha}, func(i, j int, pv float64) float64 {
+		return sv.at(i, j) * math.Exp(-math.Log1p(-pv)/av.at(i, j))
+	})
 }

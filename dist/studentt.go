@@ -36,12 +36,7 @@ func StudentTOf(df, loc, scale ad.Var) (StudentT, error) {
 // Validate checks that Df and Scale are positive, Loc is finite and the
 // shapes broadcast.
 func (d StudentT) Validate() error {
-	return firstErr(
-		checkShapes("StudentT", []string{"df", "loc", "scale"}, d.Df, d.Loc, d.Scale),
-		checkPositive("StudentT", "df", d.Df),
-		checkReal("StudentT", "loc", d.Loc),
-		checkPositive("StudentT", "scale", d.Scale),
-	)
+	return validateDecl("StudentT", d.Df, d.Loc, d.Scale)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -95,45 +90,26 @@ func digammaHalfExcess(h float64) float64 {
 // all written to stay accurate for large ν (see digammaHalfExcess).
 // Infinite values give -Inf.
 func (d StudentT) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("StudentT", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Df, d.Loc, d.Scale)
-	out, px, pn, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	xv, nv, lv, sv := viewOf(x), viewOf(d.Df), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			nu, s := nv.at(i, j), sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			if math.IsInf(z, 0) {
-				acc = math.Inf(-1) // ±Inf lies outside the real line
-				continue
-			}
-			z2 := z * z
-			l1 := math.Log1p(z2 / nu)
-			acc += studentTLogNorm(nu) - math.Log(s) - (nu+1)/2*l1
-			k := i*c + j
-			w := (nu + 1) / (nu + z2) // (ν+1)/(ν+z²)
-			if px != nil {
-				px[k] = -w * z / s
-			}
-			if pl != nil {
-				pl[k] = w * z / s
-			}
-			if ps != nil {
-				ps[k] = (w*z2 - 1) / s
-			}
-			if pn != nil {
-				// ψ((ν+1)/2) - ψ(ν/2) - 1/ν and -log(1+v) + v/(1+v) (v = z²/ν)
-				// are each formed without cancellation; both are O(1/ν²)
-				// for large ν.
-				v := z2 / nu
-				pn[k] = 0.5 * (digammaHalfExcess(nu/2) - special.LogRatioM1(-l1) + v/(nu*(1+v)))
-			}
+	return fusedCells("StudentT", "LogProb", ad.ReduceCols, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		nu, s := v[1], v[3]
+		z := (xv - v[2]) / s
+		if math.IsInf(z, 0) {
+			return math.Inf(-1) // ±Inf lies outside the real line
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		z2 := z * z
+		l1 := math.Log1p(z2 / nu)
+		w := (nu + 1) / (nu + z2) // (ν+1)/(ν+z²)
+		g[0], g[2], g[3] = -w*z/s, w*z/s, (w*z2-1)/s
+		if need[1] {
+			// ψ((ν+1)/2) - ψ(ν/2) - 1/ν and -log(1+v) + v/(1+v) (v = z²/ν)
+			// are each formed without cancellation; both are O(1/ν²)
+			// for large ν.
+			v := z2 / nu
+			g[1] = 0.5 * (digammaHalfExcess(nu/2) - special.LogRatioM1(-l1) + v/(nu*(1+v)))
+		}
+		return studentTLogNorm(nu) - math.Log(s) - (nu+1)/2*l1
+	})
 }
 
 // Sample draws n values per batch row as a free constant (see
@@ -239,66 +215,45 @@ func (d StudentT) Entropy() ad.Var {
 // Partials: the density for x (its negative for μ, times -z for σ), and
 // for ν by the chain rule through special.RegIncBetaDab.
 func (d StudentT) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("StudentT", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Df, d.Loc, d.Scale)
-	out, px, pn, pl, ps := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	xv, nv, lv, sv := viewOf(x), viewOf(d.Df), viewOf(d.Loc), viewOf(d.Scale)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			nu, s := nv.at(i, j), sv.at(i, j)
-			z := (xv.at(i, j) - lv.at(i, j)) / s
-			k := i*c + j
-			if math.IsInf(z, 0) {
-				out[k] = 0
-				if z > 0 {
-					out[k] = 1
-				}
-				continue
+	return fusedCells("StudentT", "CDF", ad.Elementwise, x, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		xv := v[0]
+		nu, s := v[1], v[3]
+		z := (xv - v[2]) / s
+		if math.IsInf(z, 0) {
+			if z > 0 {
+				return 1
 			}
-			z2 := z * z
-			// tail = P(T <= -|z|) = ½ I_{ν/(ν+z²)}(ν/2, ½); dtail = ∂tail/∂ν.
-			var tail, dtail float64
-			if z2 < nu {
-				y := z2 / (nu + z2)
-				jy := mathext.RegIncBeta(0.5, nu/2, y)
-				tail = 0.5 * (1 - jy)
-				if pn != nil && z2 > 0 {
-					_, db := special.RegIncBetaDab(0.5, nu/2, y)
-					dens := math.Exp(-0.5*math.Log(y) + (nu/2-1)*math.Log1p(-y) - special.Lbeta(0.5, nu/2))
-					dy := -z2 / ((nu + z2) * (nu + z2))
-					dtail = -0.5 * (0.5*db + dens*dy)
-				}
-			} else {
-				xb := nu / (nu + z2)
-				tail = 0.5 * mathext.RegIncBeta(nu/2, 0.5, xb)
-				if pn != nil {
-					da, _ := special.RegIncBetaDab(nu/2, 0.5, xb)
-					dens := math.Exp((nu/2-1)*math.Log(xb) - 0.5*math.Log1p(-xb) - special.Lbeta(nu/2, 0.5))
-					dx := z2 / ((nu + z2) * (nu + z2))
-					dtail = 0.5 * (0.5*da + dens*dx)
-				}
+			return 0
+		}
+		z2 := z * z
+		// tail = P(T <= -|z|) = ½ I_{ν/(ν+z²)}(ν/2, ½); dtail = ∂tail/∂ν.
+		var tail, dtail float64
+		if z2 < nu {
+			y := z2 / (nu + z2)
+			jy := mathext.RegIncBeta(0.5, nu/2, y)
+			tail = 0.5 * (1 - jy)
+			if need[1] && z2 > 0 {
+				_, db := special.RegIncBetaDab(0.5, nu/2, y)
+				dens := math.Exp(-0.5*math.Log(y) + (nu/2-1)*math.Log1p(-y) - special.Lbeta(0.5, nu/2))
+				dy := -z2 / ((nu + z2) * (nu + z2))
+				dtail = -0.5 * (0.5*db + dens*dy)
 			}
-			if z < 0 {
-				out[k] = tail
-			} else {
-				out[k] = 1 - tail
-				dtail = -dtail
-			}
-			pdf := math.Exp(studentTLogNorm(nu)-(nu+1)/2*math.Log1p(z2/nu)) / s
-			if px != nil {
-				px[k] = pdf
-			}
-			if pl != nil {
-				pl[k] = -pdf
-			}
-			if ps != nil {
-				ps[k] = -pdf * z
-			}
-			if pn != nil {
-				pn[k] = dtail
+		} else {
+			xb := nu / (nu + z2)
+			tail = 0.5 * mathext.RegIncBeta(nu/2, 0.5, xb)
+			if need[1] {
+				da, _ := special.RegIncBetaDab(nu/2, 0.5, xb)
+				dens := math.Exp((nu/2-1)*math.Log(xb) - 0.5*math.Log1p(-xb) - special.Lbeta(nu/2, 0.5))
+				dx := z2 / ((nu + z2) * (nu + z2))
+				dtail = 0.5 * (0.5*da + dens*dx)
 			}
 		}
-	}
-	return f.Var()
+		cdf := tail
+		if z >= 0 {
+			cdf, dtail = 1-tail, -dtail
+		}
+		pdf := math.Exp(studentTLogNorm(nu)-(nu+1)/2*math.Log1p(z2/nu)) / s
+		g[0], g[1], g[2], g[3] = pdf, dtail, -pdf, -pdf*z
+		return cdf
+	})
 }

@@ -174,8 +174,8 @@ func TestTransformedSampling(t *testing.T) {
 	require.Len(t, xs, n)
 	mean := math.Exp(mu + s*s/2)
 	vari := math.Expm1(s*s) * math.Exp(2*mu+s*s)
-	momentsStruct(t, xs, mean, vari, 5, "log-normal")
-	ksStruct(t, xs[:20000], distuv.LogNormal{Mu: mu, Sigma: s}.CDF, "log-normal")
+	checkSampleMoments(t, xs, mean, vari, 5, "log-normal")
+	checkKSValues(t, xs[:20000], distuv.LogNormal{Mu: mu, Sigma: s}.CDF, "log-normal")
 	assert.NoError(t, d.Support().Check(ad.Col(xs)))
 	// Rsample: E[y] = exp(μ + σ²/2), so ∂/∂μ = E[y] and ∂/∂σ = σ E[y]. The
 	// pathwise estimates are means of y and ε y; their standard errors are

@@ -30,14 +30,10 @@ func UniformOf(low, high ad.Var) (Uniform, error) {
 // Validate checks that Low and High are finite, that Low < High element by
 // element (the error names high) and that their shapes broadcast.
 func (d Uniform) Validate() error {
-	if err := firstErr(
-		checkShapes("Uniform", []string{"low", "high"}, d.Low, d.High),
-		checkReal("Uniform", "low", d.Low),
-		checkReal("Uniform", "high", d.High),
-	); err != nil {
+	if err := validateDecl("Uniform", d.Low, d.High); err != nil {
 		return err
 	}
-	return checkLessLoc("Uniform", "low", "high", d.Low, d.High)
+	return checkLess("Uniform", "low", "high", d.Low, d.High)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -50,33 +46,16 @@ func (d Uniform) Support() Support { return Interval{Lower: d.Low, Upper: d.High
 // lies outside [low, high], as one fused node with analytic partials for
 // x (0), low and high.
 func (d Uniform) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Uniform", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Low, d.High)
-	out, pl, ph := f.Out(), f.Partial(1), f.Partial(2)
-	xv, lv, hv := viewOf(x), viewOf(d.Low), viewOf(d.High)
-	for i := 0; i < r; i++ {
-		var acc float64
-		xo, lo, ho := xv.row(i), lv.row(i), hv.row(i)
-		for j := 0; j < c; j++ {
-			xx, l, h := xv.v[xo+j*xv.cs], lv.v[lo+j*lv.cs], hv.v[ho+j*hv.cs]
-			if !(xx >= l && xx <= h) {
-				acc = math.Inf(-1)
-				continue
-			}
-			w := h - l
-			acc -= math.Log(w)
-			k := i*c + j
-			if pl != nil {
-				pl[k] = 1 / w
-			}
-			if ph != nil {
-				ph[k] = -1 / w
-			}
+	return fusedCells("Uniform", "LogProb", ad.ReduceCols, x, []ad.Var{d.Low, d.High}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		l, h := v[1], v[2]
+		if !(xv >= l && xv <= h) {
+			return math.Inf(-1)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		w := h - l
+		g[1], g[2] = 1/w, -1/w
+		return -math.Log(w)
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -110,51 +89,27 @@ func (d Uniform) Entropy() ad.Var {
 
 // CDF returns (x - low)/(high - low) clamped to [0, 1], element-wise.
 func (d Uniform) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Uniform", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Low, d.High)
-	out, px, pl, ph := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, lv, hv := viewOf(x), viewOf(d.Low), viewOf(d.High)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx, l, h := xv.at(i, j), lv.at(i, j), hv.at(i, j)
-			k := i*c + j
-			switch {
-			case xx <= l:
-				out[k] = 0
-				continue
-			case xx >= h:
-				out[k] = 1
-				continue
-			}
-			w := h - l
-			out[k] = (xx - l) / w
-			if px != nil {
-				px[k] = 1 / w
-			}
-			if pl != nil {
-				pl[k] = (xx - h) / (w * w)
-			}
-			if ph != nil {
-				ph[k] = -(xx - l) / (w * w)
-			}
+	return fusedCells("Uniform", "CDF", ad.Elementwise, x, []ad.Var{d.Low, d.High}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		l, h := v[1], v[2]
+		switch {
+		case xv <= l:
+			return 0
+		case xv >= h:
+			return 1
 		}
-	}
-	return f.Var()
+		w := h - l
+		g[0], g[1], g[2] = 1/w, (xv-h)/(w*w), -(xv-l)/(w*w)
+		return (xv - l) / w
+	})
 }
 
 // Quantile returns low + p (high - low) element-wise for probabilities p
 // (a free constant; no gradient).
 func (d Uniform) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Uniform", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, lv, hv := viewOf(p), viewOf(d.Low), viewOf(d.High)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			l := lv.at(i, j)
-			out[i*c+j] = l + pv.at(i, j)*(hv.at(i, j)-l)
-		}
-	}
-	return ad.Const(r, c, out)
+	lv, hv := viewOf(d.Low), viewOf(d.High)
+	return pointwise("Uniform", "Quantile", p, []ad.Var{d.Low, d.High}, func(i, j int, pv float64) float64 {
+		l := lv.at(i, j)
+		return l + pv*(hv.at(i, j)-l)
+	})
 }

@@ -36,11 +36,7 @@ func VonMisesOf(loc, concentration ad.Var) (VonMises, error) {
 // Validate checks that Loc is finite, Concentration is positive and their
 // shapes broadcast.
 func (d VonMises) Validate() error {
-	return firstErr(
-		checkShapes("VonMises", []string{"loc", "concentration"}, d.Loc, d.Concentration),
-		checkReal("VonMises", "loc", d.Loc),
-		checkPositive("VonMises", "concentration", d.Concentration),
-	)
+	return validateDecl("VonMises", d.Loc, d.Concentration)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.

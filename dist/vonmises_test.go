@@ -13,12 +13,12 @@ import (
 func TestVonMisesLogProb(t *testing.T) {
 	for _, c := range [][2]float64{{0, 1}, {1.2, 0.05}, {-2.5, 7}, {3, 60}, {0.3, 2500}, {10, 3}} {
 		d := Must(NewVonMises(c[0], c[1]))
-		ref := vonMisesLogPdfMisc(c[0], c[1])
+		ref := vonMisesLogPdf(c[0], c[1])
 		for _, x := range []float64{-math.Pi, -2, -0.4, 0, 0.31, 1.5, 3} {
 			want := ref(x)
 			assert.InDelta(t, want, logProbAt(d, x), 1e-12*math.Max(1, math.Abs(want)), "logpdf %v at %v", c, x)
 		}
-		checkNormalized(t, d, -math.Pi, math.Pi, 1e-12, circularBreaksMisc(c[0], c[1])...)
+		checkNormalized(t, d, -math.Pi, math.Pi, 1e-12, circularBreaks(c[0], c[1])...)
 		assert.Equal(t, math.Inf(-1), logProbAt(d, 3.2), "outside the support")
 		assert.Equal(t, math.Inf(-1), logProbAt(d, -4), "outside the support")
 	}
@@ -39,7 +39,7 @@ func TestVonMisesBatch(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		var want float64
 		for j := 0; j < 3; j++ {
-			want += vonMisesLogPdfMisc(loc.At(i%2, j), k.At(0, j))(x.At(i, j))
+			want += vonMisesLogPdf(loc.At(i%2, j), k.At(0, j))(x.At(i, j))
 		}
 		assert.InDelta(t, want, lp[i], 1e-12*math.Abs(want), "row %d", i)
 	}
@@ -67,8 +67,8 @@ func TestVonMisesBatch(t *testing.T) {
 func TestVonMisesMomentsByQuadrature(t *testing.T) {
 	for _, c := range [][2]float64{{0.4, 1e-3}, {0.4, 0.7}, {-2, 5}, {3, 19.5}, {1, 20.5}, {-1, 300}} {
 		d := Must(NewVonMises(c[0], c[1]))
-		br := circularBreaksMisc(c[0], c[1])
-		ref := vonMisesLogPdfMisc(c[0], c[1])
+		br := circularBreaks(c[0], c[1])
+		ref := vonMisesLogPdf(c[0], c[1])
 		pdf := func(x float64) float64 { return math.Exp(ref(x)) }
 		es := integrate(func(x float64) float64 { return pdf(x) * math.Sin(x) }, -math.Pi, math.Pi, br...)
 		ec := integrate(func(x float64) float64 { return pdf(x) * math.Cos(x) }, -math.Pi, math.Pi, br...)
@@ -88,8 +88,8 @@ func TestVonMisesMomentsByQuadrature(t *testing.T) {
 func TestVonMisesCDF(t *testing.T) {
 	for _, c := range [][2]float64{{0, 1}, {2.5, 0.3}, {-3, 8}, {7, 2}, {0.5, 45}, {-0.2, 900}} {
 		d := Must(NewVonMises(c[0], c[1]))
-		br := circularBreaksMisc(c[0], c[1])
-		ref := vonMisesLogPdfMisc(c[0], c[1])
+		br := circularBreaks(c[0], c[1])
+		ref := vonMisesLogPdf(c[0], c[1])
 		pdf := func(x float64) float64 { return math.Exp(ref(x)) }
 		for _, x := range []float64{-3, -1.1, -0.25, 0.4, 0.55, 2, 3.1} {
 			want := integrate(pdf, -math.Pi, x, br...)
@@ -137,11 +137,11 @@ func TestVonMisesSampling(t *testing.T) {
 			ss[i] = math.Sin(x - c[0])
 		}
 		// E cos(x - loc) = A(k) = 1 - Variance, E sin(x - loc) = 0.
-		m, se := meanSEMisc(cs)
-		assertWithinSEMisc(t, 1-d.Variance().Scalar(), m, se, 5, "E cos %v", c)
-		m, se = meanSEMisc(ss)
-		assertWithinSEMisc(t, 0, m, se, 5, "E sin %v", c)
-		assert.Less(t, ksMisc(xs[:20000], func(x float64) float64 { return d.CDF(ad.Scalar(x)).Scalar() }), 1.95/math.Sqrt(20000), "KS %v", c)
+		m, se := meanSE(cs)
+		assertWithinSE(t, 1-d.Variance().Scalar(), m, se, 5, "E cos %v", c)
+		m, se = meanSE(ss)
+		assertWithinSE(t, 0, m, se, 5, "E sin %v", c)
+		assert.Less(t, ksStatistic(xs[:20000], func(x float64) float64 { return d.CDF(ad.Scalar(x)).Scalar() }), 1.95/math.Sqrt(20000), "KS %v", c)
 	}
 	// Layout: row k*B+b from batch row b.
 	d := Must(VonMisesOf(ad.Col([]float64{-2, 2}), ad.Scalar(1e4)))
@@ -159,10 +159,10 @@ func TestVonMisesRsample(t *testing.T) {
 	const m0 = 0.3
 	rng := newRNG(5)
 	for _, c := range [][2]float64{{1.1, 0.2}, {-2, 3}, {2.8, 29}, {0.7, 60}, {0.5, 5000}} {
-		mean, se := pathwiseMisc(t, rng, 100000, []float64{c[0], c[1]},
+		mean, se := pathwiseGradMeans(t, rng, 100000, []float64{c[0], c[1]},
 			func(ps []ad.Var) Reparameterized { return VonMises{Loc: ps[0], Concentration: ps[1]} },
 			func(z ad.Var) ad.Var {
-				return ad.Custom(z.Rows(), 1, cosShiftMisc(z.Value(), m0), func(g []float64, in ad.Adjoints) {
+				return ad.Custom(z.Rows(), 1, cosShift(z.Value(), m0), func(g []float64, in ad.Adjoints) {
 					dz := in.Of(0)
 					if dz == nil {
 						return
@@ -175,13 +175,13 @@ func TestVonMisesRsample(t *testing.T) {
 		a := 1 - Must(NewVonMises(0, c[1])).Variance().Scalar()
 		h := 1e-4 * c[1]
 		da := ((1 - Must(NewVonMises(0, c[1]+h)).Variance().Scalar()) - (1 - Must(NewVonMises(0, c[1]-h)).Variance().Scalar())) / (2 * h)
-		assertWithinSEMisc(t, -a*math.Sin(c[0]-m0), mean[0], se[0], 5, "d/dloc %v", c)
-		assertWithinSEMisc(t, da*math.Cos(c[0]-m0), mean[1], se[1], 5, "d/dk %v", c)
+		assertWithinSE(t, -a*math.Sin(c[0]-m0), mean[0], se[0], 5, "d/dloc %v", c)
+		assertWithinSE(t, da*math.Cos(c[0]-m0), mean[1], se[1], 5, "d/dk %v", c)
 		assert.Greater(t, se[1], 0.0)
 	}
 }
 
-func cosShiftMisc(z []float64, m0 float64) []float64 {
+func cosShift(z []float64, m0 float64) []float64 {
 	out := make([]float64, len(z))
 	for i, v := range z {
 		out[i] = math.Cos(v - m0)
@@ -222,13 +222,13 @@ func TestKLVonMises(t *testing.T) {
 	// Against quadrature of p log(p/q) with the independent log-density.
 	for _, c := range [][4]float64{{0, 1, 0, 2}, {0.3, 0.5, -1, 3}, {2, 10, -2.5, 0.1}, {-3, 25, 3, 40}, {1, 4, 1.2, 4.5}} {
 		p, q := Must(NewVonMises(c[0], c[1])), Must(NewVonMises(c[2], c[3]))
-		lpp, lpq := vonMisesLogPdfMisc(c[0], c[1]), vonMisesLogPdfMisc(c[2], c[3])
+		lpp, lpq := vonMisesLogPdf(c[0], c[1]), vonMisesLogPdf(c[2], c[3])
 		want := integrate(func(x float64) float64 {
 			lp := lpp(x)
 			return math.Exp(lp) * (lp - lpq(x))
-		}, -math.Pi, math.Pi, circularBreaksMisc(c[0], c[1])...)
+		}, -math.Pi, math.Pi, circularBreaks(c[0], c[1])...)
 		assert.InDelta(t, want, klScalar(t, p, q), 1e-9*math.Max(1, want), "KL %v by quadrature", c)
-		assert.InDelta(t, klQuad(p, q, -math.Pi, math.Pi, circularBreaksMisc(c[0], c[1])...), klScalar(t, p, q), 1e-9*math.Max(1, want), "klQuad %v", c)
+		assert.InDelta(t, klQuad(p, q, -math.Pi, math.Pi, circularBreaks(c[0], c[1])...), klScalar(t, p, q), 1e-9*math.Max(1, want), "klQuad %v", c)
 	}
 	// Near p = q, against the Fisher information: I_kk = A'(k),
 	// I_mm = k A(k), so KL ≈ ½(A'(k) δk² + k A(k) δm²), relative error O(δ).

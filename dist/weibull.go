@@ -32,11 +32,7 @@ func WeibullOf(scale, concentration ad.Var) (Weibull, error) {
 // Validate checks that Scale and Concentration are positive and that
 // their shapes broadcast.
 func (d Weibull) Validate() error {
-	return firstErr(
-		checkShapes("Weibull", []string{"scale", "concentration"}, d.Scale, d.Concentration),
-		checkPositive("Weibull", "scale", d.Scale),
-		checkPositive("Weibull", "concentration", d.Concentration),
-	)
+	return validateDecl("Weibull", d.Scale, d.Concentration)
 }
 
 // Shape returns the broadcast batch size and event width of the parameters.
@@ -50,46 +46,20 @@ func (Weibull) Support() Support { return Positive() }
 // scale and concentration. At the boundary x = 0 it returns the limit
 // (-log λ for k = 1, -Inf for k > 1, +Inf for k < 1) with zero partials.
 func (d Weibull) LogProb(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Weibull", "LogProb", x, b, c)
-	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Scale, d.Concentration)
-	out, px, ps, pk := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, sv, kv := viewOf(x), viewOf(d.Scale), viewOf(d.Concentration)
-	for i := 0; i < r; i++ {
-		var acc float64
-		outside := false // -Inf wins over a +Inf boundary term (x = 0, k < 1)
-		xo, so, ko := xv.row(i), sv.row(i), kv.row(i)
-		for j := 0; j < c; j++ {
-			xx := xv.v[xo+j*xv.cs]
-			if !(xx >= 0) {
-				outside = true
-				continue
-			}
-			lam, k := sv.v[so+j*sv.cs], kv.v[ko+j*kv.cs]
-			if xx == 0 {
-				acc += math.Log(k/lam) + special.Xlogy(k-1, 0)
-				continue
-			}
-			l := math.Log(xx / lam)
-			tk := math.Exp(k * l) // (x/λ)^k
-			acc += math.Log(k/lam) + (k-1)*l - tk
-			idx := i*c + j
-			if px != nil {
-				px[idx] = ((k - 1) - k*tk) / xx
-			}
-			if ps != nil {
-				ps[idx] = k * (tk - 1) / lam
-			}
-			if pk != nil {
-				pk[idx] = 1/k - l*math.Expm1(k*l)
-			}
+	return fusedCells("Weibull", "LogProb", ad.ReduceCols, x, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		if !(xv >= 0) {
+			return math.Inf(-1) // wins over a +Inf boundary term (x = 0, k < 1)
 		}
-		if outside {
-			acc = math.Inf(-1)
+		lam, k := v[1], v[2]
+		if xv == 0 {
+			return math.Log(k/lam) + special.Xlogy(k-1, 0)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		l := math.Log(xv / lam)
+		tk := math.Exp(k * l) // (x/λ)^k
+		g[0], g[1], g[2] = ((k-1)-k*tk)/xv, k*(tk-1)/lam, 1/k-l*math.Expm1(k*l)
+		return math.Log(k/lam) + (k-1)*l - tk
+	})
 }
 
 // Sample draws n values per batch row as a free constant.
@@ -170,49 +140,25 @@ func (d Weibull) Entropy() ad.Var {
 // CDF returns 1 - exp(-(x/λ)^k) = -expm1(-(x/λ)^k) element-wise (0 where
 // x <= 0).
 func (d Weibull) CDF(x ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Weibull", "CDF", x, b, c)
-	f := ad.NewFused(r, c, ad.Elementwise, x, d.Scale, d.Concentration)
-	out, px, ps, pk := f.Out(), f.Partial(0), f.Partial(1), f.Partial(2)
-	xv, sv, kv := viewOf(x), viewOf(d.Scale), viewOf(d.Concentration)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			xx := xv.at(i, j)
-			idx := i*c + j
-			if !(xx > 0) {
-				out[idx] = 0
-				continue
-			}
-			lam, k := sv.at(i, j), kv.at(i, j)
-			l := math.Log(xx / lam)
-			tk := math.Exp(k * l)
-			out[idx] = -math.Expm1(-tk)
-			g := tk * math.Exp(-tk) // (x/λ)^k exp(-(x/λ)^k)
-			if px != nil {
-				px[idx] = k * g / xx
-			}
-			if ps != nil {
-				ps[idx] = -k * g / lam
-			}
-			if pk != nil {
-				pk[idx] = l * g
-			}
+	return fusedCells("Weibull", "CDF", ad.Elementwise, x, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv := v[0]
+		if !(xv > 0) {
+			return 0
 		}
-	}
-	return f.Var()
+		lam, k := v[1], v[2]
+		l := math.Log(xv / lam)
+		tk := math.Exp(k * l)
+		e := tk * math.Exp(-tk) // (x/λ)^k exp(-(x/λ)^k)
+		g[0], g[1], g[2] = k*e/xv, -k*e/lam, l*e
+		return -math.Expm1(-tk)
+	})
 }
 
 // Quantile returns λ (-log1p(-p))^{1/k} element-wise for probabilities p
 // (a free constant; no gradient).
 func (d Weibull) Quantile(p ad.Var) ad.Var {
-	b, c := d.Shape()
-	r, c := grid("Weibull", "Quantile", p, b, c)
-	out := make([]float64, r*c)
-	pv, sv, kv := viewOf(p), viewOf(d.Scale), viewOf(d.Concentration)
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			out[i*c+j] = sv.at(i, j) * math.Pow(-math.Log1p(-pv.at(i, j)), 1/kv.at(i, j))
-		}
-	}
-	return ad.Const(r, c, out)
+	sv, kv := viewOf(d.Scale), viewOf(d.Concentration)
+	return pointwise("Weibull", "Quantile", p, []ad.Var{d.Scale, d.Concentration}, func(i, j int, pv float64) float64 {
+		return sv.at(i, j) * math.Pow(-math.Log1p(-pv), 1/kv.at(i, j))
+	})
 }

@@ -16,10 +16,10 @@ import (
 func weibullOf(ps []ad.Var) Distribution { return Weibull{Scale: ps[0], Concentration: ps[1]} }
 func weibull1(ps []float64) Distribution { return Must(NewWeibull(ps[0], ps[1])) }
 
-// weibullBreaksLoc returns quadrature breakpoints for a Weibull(λ, k)
+// weibullBreaks returns quadrature breakpoints for a Weibull(λ, k)
 // density: geometric towards 0, where it is singular for k < 1, and
 // around λ.
-func weibullBreaksLoc(lam float64) []float64 {
+func weibullBreaks(lam float64) []float64 {
 	var bs []float64
 	for e := -16; e <= 0; e += 2 {
 		bs = append(bs, lam*math.Pow(10, float64(e)))
@@ -31,10 +31,10 @@ func TestWeibullAgainstGonum(t *testing.T) {
 	for _, c := range [][2]float64{{1, 1}, {0.2, 0.7}, {7, 2.5}, {2, 9}} {
 		d := Must(NewWeibull(c[0], c[1]))
 		xs := []float64{-1, 1e-3 * c[0], 0.3 * c[0], c[0], 2.5 * c[0]}
-		checkAgainstRefLoc(t, d, distuv.Weibull{Lambda: c[0], K: c[1]}, xs, 1e-13, "Weibull")
-		checkQuadLoc(t, d, 0, math.Inf(1), 1e-10, []float64{0.3 * c[0], c[0]}, weibullBreaksLoc(c[0])...)
+		checkAgainstRef(t, d, distuv.Weibull{Lambda: c[0], K: c[1]}, xs, 1e-13, "Weibull")
+		checkQuad(t, d, 0, math.Inf(1), 1e-10, []float64{0.3 * c[0], c[0]}, weibullBreaks(c[0])...)
 	}
-	checkFamilyRefLoc(t, "Weibull", weibull1, 1e-14)
+	checkFamilyRef(t, "Weibull", weibull1, 1e-14)
 	// The boundary x = 0: the limits of the density.
 	assertRel(t, -math.Log(2), logProbAt(weibull1([]float64{2, 1}), 0), 1e-15, "k = 1 at 0: Exponential(1/λ)")
 	assert.Equal(t, math.Inf(-1), logProbAt(weibull1([]float64{2, 1.5}), 0), "k > 1 at 0")
@@ -49,8 +49,8 @@ func TestWeibullAgainstGonum(t *testing.T) {
 // Γ(1+2/k) - Γ(1+1/k)² cancels (torch and gonum lose every digit there)
 // against mpmath, and against the asymptotic λ²π²/(6k²) for k → ∞.
 func TestWeibullVarianceLargeConcentration(t *testing.T) {
-	// mpmath cases (k = 50, 1e3, 1e5) are in loc_ref.json.
-	checkFamilyRefLoc(t, "Weibull", weibull1, 1e-14)
+	// mpmath cases (k = 50, 1e3, 1e5) are in locscale_ref.json.
+	checkFamilyRef(t, "Weibull", weibull1, 1e-14)
 	for _, k := range []float64{1e8, 1e12} {
 		v := weibull1([]float64{3, k}).(Moments).Variance().Scalar()
 		// V = λ²(ζ(2)ε² + O(ε³)) with ε = 1/k (DLMF 5.7.3 twice).
@@ -63,19 +63,19 @@ func TestWeibullBatch(t *testing.T) {
 		return distuv.Weibull{Lambda: p[0], K: p[1]}.LogProb(x)
 	}
 	cdf := func(p []float64, x float64) float64 { return distuv.Weibull{Lambda: p[0], K: p[1]}.CDF(x) }
-	checkBatchLoc(t, weibullOf, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0.5, 1, 2, 1.5, 0.3, 3}}, row(1, 2, 3)},
+	checkBatch(t, weibullOf, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0.5, 1, 2, 1.5, 0.3, 3}}, row(1, 2, 3)},
 		ad.Matrix{Rows: 4, Cols: 3, Data: []float64{0.5, 1.5, 2.5, 1, 1, 1, 2, 2, 2, 1.4, -0.5, 6}}, ref, cdf)
-	checkBatchLoc(t, weibullOf, []ad.Matrix{mat(0.3), col(0.5, 2.5)}, row(0.4, 0.2, 1.9), ref, cdf)
+	checkBatch(t, weibullOf, []ad.Matrix{mat(0.3), col(0.5, 2.5)}, row(0.4, 0.2, 1.9), ref, cdf)
 }
 
 func TestWeibullGradients(t *testing.T) {
 	checkLogProbGrad(t, weibullOf, []ad.Matrix{row(0.3, 1), row(1.7, 0.6)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 2, 0.5, 1.3}}, nil)
 	checkLogProbGrad(t, weibullOf, []ad.Matrix{mat(0.2), col(5, 6, 7)}, ad.Matrix{Rows: 3, Cols: 2, Data: []float64{0.1, 0.2, 0.15, 0.3, 0.25, 0.18}}, nil)
-	checkCDFGradLoc(t, weibullOf, []ad.Matrix{mat(1.1), mat(2.3)}, row(0.2, 0.5, 2), nil)
-	checkCDFGradLoc(t, weibullOf, []ad.Matrix{row(0.9, 0.2), col(1.3, 0.4)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 0.3, 0.3, 1}}, nil)
-	checkMomentsGradLoc(t, weibullOf, []ad.Matrix{row(0.5, 1.2), col(3.5, 0.6)})
+	checkCDFGrad(t, weibullOf, []ad.Matrix{mat(1.1), mat(2.3)}, row(0.2, 0.5, 2), nil)
+	checkCDFGrad(t, weibullOf, []ad.Matrix{row(0.9, 0.2), col(1.3, 0.4)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 0.3, 0.3, 1}}, nil)
+	checkMomentsGrad(t, weibullOf, []ad.Matrix{row(0.5, 1.2), col(3.5, 0.6)})
 	// Large concentration, where the variance uses the series.
-	checkMomentsGradLoc(t, weibullOf, []ad.Matrix{mat(1.5), mat(40)})
+	checkMomentsGrad(t, weibullOf, []ad.Matrix{mat(1.5), mat(40)})
 }
 
 func TestWeibullSampling(t *testing.T) {
@@ -85,7 +85,7 @@ func TestWeibullSampling(t *testing.T) {
 	checkKS(t, d, distuv.Weibull{Lambda: 1.4, K: 1.8}.CDF, rng, 20000)
 	// E[z] = λΓ(1+1/k): d/dλ = Γ(1+1/k), d/dk = -λΓ(1+1/k)ψ(1+1/k)/k².
 	g := math.Gamma(1 + 1/1.8)
-	checkPathwiseLoc(t, weibullOf, []float64{1.4, 1.8}, "z", func(z ad.Var) ad.Var { return z },
+	checkPathwise(t, weibullOf, []float64{1.4, 1.8}, "z", func(z ad.Var) ad.Var { return z },
 		[]float64{g, -1.4 * g * special.Digamma(1+1/1.8) / (1.8 * 1.8)}, rng, 200000)
 }
 
@@ -103,9 +103,9 @@ func TestWeibullValidate(t *testing.T) {
 	assert.Contains(t, err.Error(), "does not broadcast")
 }
 
-// weibullFisherLoc is the Fisher information of Weibull(λ, k):
+// weibullFisher is the Fisher information of Weibull(λ, k):
 // [[k²/λ², -(1-γ)/λ], [-(1-γ)/λ, ((1-γ)² + π²/6)/k²]].
-func weibullFisherLoc(lam, k float64) [][]float64 {
+func weibullFisher(lam, k float64) [][]float64 {
 	g := 1 - eulerGamma
 	return [][]float64{{k * k / (lam * lam), -g / lam}, {-g / lam, (g*g + math.Pi*math.Pi/6) / (k * k)}}
 }
@@ -114,7 +114,7 @@ func TestKLWeibullWeibull(t *testing.T) {
 	build := func(p, q []float64) (Distribution, Distribution) { return weibull1(p), weibull1(q) }
 	for _, c := range [][4]float64{{1, 1, 1, 1}, {1.2, 3, 1, 2}, {0.5, 0.7, 0.3, 1.7}, {3, 2.5, 3, 0.4}, {2, 1, 1.5, 1}} {
 		p, q := weibull1(c[:2]), weibull1(c[2:])
-		want := klQuadLoc(p, q, 0, math.Inf(1), weibullBreaksLoc(c[0])...)
+		want := klQuadLogTails(p, q, 0, math.Inf(1), weibullBreaks(c[0])...)
 		assert.InDelta(t, want, klScalar(t, p, q), 1e-9*math.Max(1, want), "KL %v by quadrature", c)
 		// Bauckhage (2013), eq. (10), written out directly.
 		l1, k1, l2, k2 := c[0], c[1], c[2], c[3]
@@ -125,17 +125,17 @@ func TestKLWeibullWeibull(t *testing.T) {
 	// k = 1 is the exponential family with rate 1/λ.
 	assertRel(t, klScalar(t, exponential1([]float64{1 / 2.0}), exponential1([]float64{1 / 1.5})),
 		klScalar(t, weibull1([]float64{2, 1}), weibull1([]float64{1.5, 1})), 1e-14, "k = 1: Exponential KL")
-	checkKLRefLoc(t, "Weibull", build, 5e-15, 5e-15)
-	checkKLFisherLoc(t, weibull1, []float64{1.3, 2.2}, []float64{1.3, 2.2}, weibullFisherLoc(1.3, 2.2), 5e-6)
+	checkKLRef(t, "Weibull", build, 5e-15, 5e-15)
+	checkKLFisher(t, weibull1, []float64{1.3, 2.2}, []float64{1.3, 2.2}, weibullFisher(1.3, 2.2), 5e-6)
 	checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
 		return Weibull{Scale: v[0], Concentration: v[1]}, Weibull{Scale: v[2], Concentration: v[3]}
 	}, []ad.Matrix{row(1.1, 0.9), row(0.8, 1.9), mat(0.5), row(1.2, 2.6)}, nil)
-	checkKLBatchLoc(t, func(v []ad.Var) (Distribution, Distribution) {
+	checkKLBatch(t, func(v []ad.Var) (Distribution, Distribution) {
 		return Weibull{Scale: v[0], Concentration: v[1]}, Weibull{Scale: v[2], Concentration: v[3]}
 	}, []ad.Matrix{{Rows: 2, Cols: 2, Data: []float64{1.1, 0.4, 3, 1}}, row(0.8, 1.9), mat(0.5), col(4.2, 2.6)})
-	checkKLRandomLoc(t, func(rng *rand.Rand) (Distribution, Distribution) {
-		return Must(NewWeibull(logUniformLoc(rng, 1e-1, 1e1), logUniformLoc(rng, 0.2, 20))),
-			Must(NewWeibull(logUniformLoc(rng, 1e-1, 1e1), logUniformLoc(rng, 0.2, 20)))
+	checkKLRandom(t, func(rng *rand.Rand) (Distribution, Distribution) {
+		return Must(NewWeibull(logUniform(rng, 1e-1, 1e1), logUniform(rng, 0.2, 20))),
+			Must(NewWeibull(logUniform(rng, 1e-1, 1e1), logUniform(rng, 0.2, 20)))
 	}, 500)
 	checkKLMonteCarlo(t, Must(NewWeibull(1.5, 3)), Must(NewWeibull(1, 2)), newRNG(112), 100000, 5)
 }

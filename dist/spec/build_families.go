@@ -117,31 +117,18 @@ func eventLast(names ...string) func(a leafArgs) ([]int, error) {
 }
 
 func init() {
-	two := func(f func(a, b ad.Var) (dist.Distribution, error)) func(v []ad.Var) (dist.Distribution, error) {
-		return func(v []ad.Var) (dist.Distribution, error) { return f(v[0], v[1]) }
+	// The univariate families with one set of parameters come from their
+	// declarations in dist (names in torch's order, defaults).
+	for _, f := range dist.Declarations() {
+		params := make([]paramDef, len(f.Params))
+		for k, p := range f.Params {
+			params[k] = scalarParam(p.Name)
+			if p.HasDefault {
+				params[k] = defaultedParam(p.Name, p.Default)
+			}
+		}
+		uni(f.Name, params, f.New)
 	}
-	one := func(f func(a ad.Var) (dist.Distribution, error)) func(v []ad.Var) (dist.Distribution, error) {
-		return func(v []ad.Var) (dist.Distribution, error) { return f(v[0]) }
-	}
-	uni("Normal", []paramDef{scalarParam("loc"), scalarParam("scale")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.NormalOf(a, b) }))
-	uni("Cauchy", []paramDef{scalarParam("loc"), scalarParam("scale")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.CauchyOf(a, b) }))
-	uni("Laplace", []paramDef{scalarParam("loc"), scalarParam("scale")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.LaplaceOf(a, b) }))
-	uni("Gumbel", []paramDef{scalarParam("loc"), scalarParam("scale")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.GumbelOf(a, b) }))
-	uni("LogNormal", []paramDef{scalarParam("loc"), scalarParam("scale")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.LogNormalOf(a, b) }))
-	uni("Beta", []paramDef{scalarParam("concentration1"), scalarParam("concentration0")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.BetaOf(a, b) }))
-	uni("Gamma", []paramDef{scalarParam("concentration"), scalarParam("rate")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.GammaOf(a, b) }))
-	uni("InverseGamma", []paramDef{scalarParam("concentration"), scalarParam("rate")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.InverseGammaOf(a, b) }))
-	uni("Uniform", []paramDef{scalarParam("low"), scalarParam("high")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.UniformOf(a, b) }))
-	uni("Pareto", []paramDef{scalarParam("scale"), scalarParam("alpha")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.ParetoOf(a, b) }))
-	uni("Weibull", []paramDef{scalarParam("scale"), scalarParam("concentration")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.WeibullOf(a, b) }))
-	uni("Kumaraswamy", []paramDef{scalarParam("concentration1"), scalarParam("concentration0")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.KumaraswamyOf(a, b) }))
-	uni("VonMises", []paramDef{scalarParam("loc"), scalarParam("concentration")}, two(func(a, b ad.Var) (dist.Distribution, error) { return dist.VonMisesOf(a, b) }))
-	uni("Chi2", []paramDef{scalarParam("df")}, one(func(a ad.Var) (dist.Distribution, error) { return dist.Chi2Of(a) }))
-	uni("Exponential", []paramDef{scalarParam("rate")}, one(func(a ad.Var) (dist.Distribution, error) { return dist.ExponentialOf(a) }))
-	uni("HalfNormal", []paramDef{scalarParam("scale")}, one(func(a ad.Var) (dist.Distribution, error) { return dist.HalfNormalOf(a) }))
-	uni("HalfCauchy", []paramDef{scalarParam("scale")}, one(func(a ad.Var) (dist.Distribution, error) { return dist.HalfCauchyOf(a) }))
-	uni("Poisson", []paramDef{scalarParam("rate")}, one(func(a ad.Var) (dist.Distribution, error) { return dist.PoissonOf(a) }))
-	uni("StudentT", []paramDef{scalarParam("df"), defaultedParam("loc", 0), defaultedParam("scale", 1)}, func(v []ad.Var) (dist.Distribution, error) { return dist.StudentTOf(v[0], v[1], v[2]) })
 
 	// Families with probs or logits.
 	registerFamily(&familyDef{name: "Bernoulli", params: []paramDef{scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},

@@ -12,7 +12,7 @@ import (
 )
 
 // TestLgamma1pEulerMpmath compares with 50-digit mpmath values of
-// loggamma(1+x) + euler*x written by dist/testdata/gen_loc_ref.py.
+// loggamma(1+x) + euler*x written by dist/testdata/gen_locscale_ref.py.
 func TestLgamma1pEulerMpmath(t *testing.T) {
 	raw, err := os.ReadFile("testdata/lgamma1p_euler_ref.json")
 	require.NoError(t, err)

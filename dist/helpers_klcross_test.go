@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"sort"
 	"strconv"
 	"sync"
 	"testing"
@@ -136,7 +135,7 @@ func pairCross(pf, qf string) func(ps []ad.Var) (Distribution, Distribution) {
 
 // scalarPairCross returns p and q with scalar parameters.
 func scalarPairCross(pf string, pp []float64, qf string, qp []float64) (Distribution, Distribution) {
-	return pairCross(pf, qf)(scalarsLoc(append(append([]float64(nil), pp...), qp...)))
+	return pairCross(pf, qf)(scalarVars(append(append([]float64(nil), pp...), qp...)))
 }
 
 // supportCross returns p's support [lo, hi] and the points where p or q
@@ -164,7 +163,7 @@ func supportCross(pf string, pp []float64, qf string, qp []float64) (lo, hi floa
 		breaks = []float64{1 / r, 5 / r, 30 / r}
 	case "Gamma", "Chi2", "Weibull", "HalfNormal", "LogNormal":
 		lo = 0
-		d := famCross(pf, scalarsLoc(pp)).(Moments)
+		d := famCross(pf, scalarVars(pp)).(Moments)
 		mean, sd := d.Mean().Scalar(), math.Sqrt(d.Variance().Scalar())
 		breaks = []float64{mean - 3*sd, mean - sd, mean, mean + sd, mean + 3*sd, mean + 10*sd, mean + 40*sd}
 	case "Pareto":
@@ -188,173 +187,6 @@ func supportCross(pf string, pp []float64, qf string, qp []float64) (lo, hi floa
 		breaks = append(breaks, qp[0], qp[1])
 	}
 	return lo, hi, breaks
-}
-
-// tanhSinhCross returns ∫_a^b f by double-exponential (tanh-sinh)
-// quadrature (Takahasi and Mori 1974): x = c ± h(1 - tanh(π/2 sinh t)),
-// with the distance to the nearer endpoint computed directly so that
-// integrable endpoint singularities are sampled as close as float64 can.
-// The step is halved until two estimates agree to 1e-15 relative (at most
-// 12 halvings). Points where f is not finite contribute 0.
-func tanhSinhCross(f func(float64) float64, a, b float64) float64 {
-	c, h := (a+b)/2, (b-a)/2
-	eval := func(x, w float64) float64 {
-		v := f(x)
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0
-		}
-		return v * w
-	}
-	// term returns the contributions at ±t.
-	term := func(t float64) float64 {
-		u := math.Pi / 2 * math.Sinh(t)
-		e := math.Exp(-2 * math.Abs(u))
-		dist := h * 2 * e / (1 + e) // h(1 - tanh|u|)
-		ch := math.Cosh(u)
-		w := h * math.Pi / 2 * math.Cosh(t) / (ch * ch)
-		if w == 0 || dist == 0 {
-			return 0
-		}
-		if t == 0 {
-			return eval(c, w)
-		}
-		return eval(a+dist, w) + eval(b-dist, w)
-	}
-	const tmax = 6.5
-	step := 0.5
-	sum := term(0)
-	for t := step; t <= tmax; t += step {
-		sum += term(t)
-	}
-	est := sum * step
-	for level := 0; level < 12; level++ {
-		step /= 2
-		for t := step; t <= tmax; t += 2 * step {
-			sum += term(t)
-		}
-		next := sum * step
-		if math.Abs(next-est) <= 1e-15*math.Abs(next) {
-			return next
-		}
-		est = next
-	}
-	return est
-}
-
-// expSinhCross returns ∫ f over [a, ∞) (dir = 1) or (-∞, a] (dir = -1)
-// by exp-sinh quadrature, x = a + dir·scale·exp(π/2 sinh t).
-func expSinhCross(f func(float64) float64, a, scale, dir float64) float64 {
-	term := func(t float64) float64 {
-		u := math.Pi / 2 * math.Sinh(t)
-		ex := math.Exp(u)
-		w := scale * math.Pi / 2 * math.Cosh(t) * ex
-		x := a + dir*scale*ex
-		if w == 0 || math.IsInf(x, 0) || math.IsInf(w, 0) {
-			return 0
-		}
-		v := f(x)
-		if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0
-		}
-		return v * w
-	}
-	const tmax = 4.5
-	step := 0.5
-	sum := term(0)
-	for t := step; t <= tmax; t += step {
-		sum += term(t) + term(-t)
-	}
-	est := sum * step
-	for level := 0; level < 12; level++ {
-		step /= 2
-		for t := step; t <= tmax; t += 2 * step {
-			sum += term(t) + term(-t)
-		}
-		next := sum * step
-		if math.Abs(next-est) <= 1e-15*math.Abs(next) {
-			return next
-		}
-		est = next
-	}
-	return est
-}
-
-// integrateCross returns ∫ f over [lo, hi] (either end may be infinite),
-// cut at the breakpoints inside, each finite piece by tanhSinhCross and
-// each infinite tail by expSinhCross with the spread of the breakpoints
-// as its scale.
-func integrateCross(f func(float64) float64, lo, hi float64, breaks ...float64) float64 {
-	var pts []float64
-	for _, b := range breaks {
-		if b > lo && b < hi {
-			pts = append(pts, b)
-		}
-	}
-	sort.Float64s(pts)
-	if len(pts) == 0 && (math.IsInf(lo, -1) || math.IsInf(hi, 1)) {
-		switch {
-		case !math.IsInf(lo, -1):
-			pts = []float64{lo + 1}
-		case !math.IsInf(hi, 1):
-			pts = []float64{hi - 1}
-		default:
-			pts = []float64{0}
-		}
-	}
-	scale := 1.0
-	if len(pts) > 1 {
-		scale = (pts[len(pts)-1] - pts[0]) / float64(len(pts)-1)
-	}
-	edges := pts
-	var sum float64
-	if math.IsInf(lo, -1) {
-		sum += expSinhCross(f, edges[0], scale, -1)
-	} else {
-		edges = append([]float64{lo}, edges...)
-	}
-	if math.IsInf(hi, 1) {
-		sum += expSinhCross(f, edges[len(edges)-1], scale, 1)
-	} else {
-		edges = append(edges, hi)
-	}
-	for k := 0; k+1 < len(edges); k++ {
-		if edges[k+1] > edges[k] {
-			sum += tanhSinhCross(f, edges[k], edges[k+1])
-		}
-	}
-	return sum
-}
-
-// klQuadCross returns ∫ p (log p - log q) over p's support for 1x1
-// univariate p and q, skipping points where p's density underflows to 0.
-// A Pareto p is integrated over u = log(x/x_m), where its polynomial tail
-// decays exponentially.
-func klQuadCross(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
-	f := func(x float64) float64 {
-		lp := logProbAt(p, x)
-		pd := math.Exp(lp)
-		if pd == 0 {
-			return 0
-		}
-		return pd * (lp - logProbAt(q, x))
-	}
-	if pa, ok := p.(Pareto); ok {
-		xm := pa.Scale.Scalar()
-		ub := make([]float64, 0, len(breaks))
-		for _, b := range breaks {
-			if b > xm {
-				ub = append(ub, math.Log(b/xm))
-			}
-		}
-		return integrateCross(func(u float64) float64 {
-			x := xm * math.Exp(u)
-			if math.IsInf(x, 1) {
-				return 0
-			}
-			return f(x) * x
-		}, 0, math.Inf(1), ub...)
-	}
-	return integrateCross(f, lo, hi, breaks...)
 }
 
 // nameCross formats a pair for messages.

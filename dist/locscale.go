@@ -10,9 +10,9 @@ import (
 // HalfCauchy, LogNormal, HalfNormal, Uniform, Exponential, Pareto,
 // Weibull) and their KL pairs.
 
-// checkLessLoc returns a ParamError naming hiName for the first element of
+// checkLess returns a ParamError naming hiName for the first element of
 // the broadcast grid where lo >= hi. Shapes must already broadcast.
-func checkLessLoc(family, loName, hiName string, lo, hi ad.Var) error {
+func checkLess(family, loName, hiName string, lo, hi ad.Var) error {
 	b, c := paramShape(family, lo, hi)
 	lv, hv := viewOf(lo), viewOf(hi)
 	hr, hc := hi.Shape()
@@ -27,12 +27,12 @@ func checkLessLoc(family, loName, hiName string, lo, hi ad.Var) error {
 	return nil
 }
 
-// constLikeLoc returns a free b x c constant with every element x (no
+// constLike returns a free b x c constant with every element x (no
 // gradient), for moments that are constants such as a Cauchy mean.
-func constLikeLoc(b, c int, x float64) ad.Var { return ad.Full(b, c, x) }
+func constLike(b, c int, x float64) ad.Var { return ad.Full(b, c, x) }
 
-// signLoc returns -1, 0 or 1 as x is negative, zero or positive.
-func signLoc(x float64) float64 {
+// signum returns -1, 0 or 1 as x is negative, zero or positive.
+func signum(x float64) float64 {
 	switch {
 	case x > 0:
 		return 1
@@ -44,9 +44,9 @@ func signLoc(x float64) float64 {
 
 // Constants of the location/scale families.
 const (
-	logPiLoc         = 1.1447298858494001741434273513530587 // log π
-	log2PiLoc        = 1.8378770664093454835606594728112353 // log 2π
-	log4PiLoc        = 2.5310242469692907929778915942694118 // log 4π
-	halfLogHalfPiLoc = 0.2257913526447274323630976149474411 // ½ log(π/2)
-	sqrt2OverPiLoc   = 0.7978845608028653558798921198687637 // √(2/π)
+	logPi         = 1.1447298858494001741434273513530587 // log π
+	log2Pi        = 1.8378770664093454835606594728112353 // log 2π
+	log4Pi        = 2.5310242469692907929778915942694118 // log 4π
+	halfLogHalfPi = 0.2257913526447274323630976149474411 // ½ log(π/2)
+	sqrt2OverPi   = 0.7978845608028653558798921198687637 // √(2/π)
 )

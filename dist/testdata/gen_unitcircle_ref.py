@@ -3,7 +3,7 @@
 Kumaraswamy tests in package dist (files *vonmises*_test.go,
 *continuous_bernoulli*_test.go, *kumaraswamy*_test.go).
 
-Run with /usr/bin/python3 (mpmath 1.2); writes misc_ref.json next to this
+Run with /usr/bin/python3 (mpmath 1.2); writes unitcircle_ref.json next to this
 script. Everything is computed with mpmath at 60 significant digits from
 the textbook formulas (closed forms with besseli, digamma, beta, or
 numerical integration where noted) and rounded to float64 when written.
@@ -212,7 +212,7 @@ kumabeta = [{"a": c[0], "b": c[1], "alpha": c[2], "beta": c[3], "kl": f(kuma_bet
 
 out = {"vonmises_kl": vonmises, "cb": cb, "cb_kl": cbkl, "kumaraswamy": kuma,
        "kumaraswamy_beta": kumabeta}
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "misc_ref.json")
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unitcircle_ref.json")
 with open(path, "w") as fh:
     json.dump(out, fh, indent=1)
     fh.write("\n")

@@ -6,8 +6,8 @@ import (
 	"github.com/kldiv/kldiv/ad"
 )
 
-// benchParamLoc returns a 1000 x 8 positive parameter.
-func benchParamLoc(name string, base float64) *ad.Param {
+// benchParam returns a 1000 x 8 positive parameter.
+func benchParam(name string, base float64) *ad.Param {
 	d := make([]float64, 1000*8)
 	for i := range d {
 		d[i] = base * (1 + 0.001*float64(i%97))
@@ -24,7 +24,7 @@ func BenchmarkLocLogProbGrad(b *testing.B) {
 		x[i] = 0.5 + 0.01*float64(i%113)
 	}
 	xv := ad.Const(1000, 8, x)
-	s, k := benchParamLoc("scale", 1.3), benchParamLoc("k", 1.7)
+	s, k := benchParam("scale", 1.3), benchParam("k", 1.7)
 	b.ReportAllocs()
 	for b.Loop() {
 		t.Reset()
@@ -37,8 +37,8 @@ func BenchmarkLocLogProbGrad(b *testing.B) {
 // with its gradient (lgamma series and digamma per element).
 func BenchmarkLocKLGrad(b *testing.B) {
 	t := ad.NewTape()
-	l1, k1 := benchParamLoc("l1", 1.3), benchParamLoc("k1", 1.7)
-	l2, k2 := benchParamLoc("l2", 1.1), benchParamLoc("k2", 2.2)
+	l1, k1 := benchParam("l1", 1.3), benchParam("k1", 1.7)
+	l2, k2 := benchParam("l2", 1.1), benchParam("k2", 2.2)
 	b.ReportAllocs()
 	for b.Loop() {
 		t.Reset()

@@ -28,7 +28,7 @@ func BenchmarkKLCrossGrad(b *testing.B) {
 			t := ad.NewTape()
 			params := make([]*ad.Param, len(c.pt))
 			for k, v := range c.pt {
-				params[k] = benchParamLoc("θ", v)
+				params[k] = benchParam("θ", v)
 			}
 			build := pairCross(c.P, c.Q)
 			vars := make([]ad.Var, len(params))

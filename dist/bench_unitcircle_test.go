@@ -10,7 +10,7 @@ import (
 // Benchmarks of the VonMises, ContinuousBernoulli and Kumaraswamy
 // families: 1000 elements per operation, with gradient where it applies.
 
-func benchColMisc(n int, f func(i int) float64) []float64 {
+func benchCol(n int, f func(i int) float64) []float64 {
 	v := make([]float64, n)
 	for i := range v {
 		v[i] = f(i)
@@ -19,7 +19,7 @@ func benchColMisc(n int, f func(i int) float64) []float64 {
 }
 
 func BenchmarkVonMisesLogProbGrad(b *testing.B) {
-	x := ad.Col(benchColMisc(1000, func(i int) float64 { return math.Sin(float64(i)) * 3 }))
+	x := ad.Col(benchCol(1000, func(i int) float64 { return math.Sin(float64(i)) * 3 }))
 	loc := ad.NewParam("loc", 1, 1, []float64{0.3})
 	k := ad.NewParam("k", 1, 1, []float64{4})
 	t := ad.NewTape()
@@ -48,8 +48,8 @@ func BenchmarkVonMisesRsample(b *testing.B) {
 }
 
 func BenchmarkKLVonMisesGrad(b *testing.B) {
-	k1 := ad.NewParam("k1", 1000, 1, benchColMisc(1000, func(i int) float64 { return 0.1 + float64(i%37) }))
-	k2 := ad.Col(benchColMisc(1000, func(i int) float64 { return 0.5 + float64(i%11) }))
+	k1 := ad.NewParam("k1", 1000, 1, benchCol(1000, func(i int) float64 { return 0.1 + float64(i%37) }))
+	k2 := ad.Col(benchCol(1000, func(i int) float64 { return 0.5 + float64(i%11) }))
 	t := ad.NewTape()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -60,8 +60,8 @@ func BenchmarkKLVonMisesGrad(b *testing.B) {
 }
 
 func BenchmarkContinuousBernoulliLogProbGrad(b *testing.B) {
-	x := ad.Col(benchColMisc(1000, func(i int) float64 { return float64(i) / 1000 }))
-	p := ad.NewParam("probs", 1000, 1, benchColMisc(1000, func(i int) float64 { return 0.001 + float64(i)/1001 }))
+	x := ad.Col(benchCol(1000, func(i int) float64 { return float64(i) / 1000 }))
+	p := ad.NewParam("probs", 1000, 1, benchCol(1000, func(i int) float64 { return 0.001 + float64(i)/1001 }))
 	t := ad.NewTape()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -72,8 +72,8 @@ func BenchmarkContinuousBernoulliLogProbGrad(b *testing.B) {
 }
 
 func BenchmarkKLContinuousBernoulliGrad(b *testing.B) {
-	p := ad.NewParam("logits", 1000, 1, benchColMisc(1000, func(i int) float64 { return math.Sin(float64(i)) * 4 }))
-	q := ad.Col(benchColMisc(1000, func(i int) float64 { return 0.01 + 0.98*float64(i%13)/13 }))
+	p := ad.NewParam("logits", 1000, 1, benchCol(1000, func(i int) float64 { return math.Sin(float64(i)) * 4 }))
+	q := ad.Col(benchCol(1000, func(i int) float64 { return 0.01 + 0.98*float64(i%13)/13 }))
 	t := ad.NewTape()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -6,9 +6,9 @@ for special.Lgamma1pEuler.
 
 Run from the repository root with /usr/bin/python3 (mpmath):
 
-    /usr/bin/python3 dist/testdata/gen_loc_ref.py
+    /usr/bin/python3 dist/testdata/gen_locscale_ref.py
 
-It writes dist/testdata/loc_ref.json and
+It writes dist/testdata/locscale_ref.json and
 internal/special/testdata/lgamma1p_euler_ref.json. Every number is a
 string (Python repr of the correctly rounded float64, or "inf"/"nan") so
 that Go's strconv.ParseFloat reads it exactly.
@@ -437,7 +437,7 @@ def lgamma_refs():
 
 def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    with open(os.path.join(root, "dist", "testdata", "loc_ref.json"), "w") as f:
+    with open(os.path.join(root, "dist", "testdata", "locscale_ref.json"), "w") as f:
         json.dump({"families": family_refs(), "kl": kl_refs()}, f, indent=1)
         f.write("\n")
     with open(os.path.join(root, "internal", "special", "testdata", "lgamma1p_euler_ref.json"), "w") as f:

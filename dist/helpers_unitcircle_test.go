@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +16,7 @@ import (
 // Test helpers of the VonMises, ContinuousBernoulli and Kumaraswamy tests
 // (names end in Misc).
 
-// miscRef is testdata/misc_ref.json, written by testdata/gen_misc_ref.py
+// miscRef is testdata/unitcircle_ref.json, written by testdata/gen_unitcircle_ref.py
 // with mpmath at 60 digits.
 type miscRef struct {
 	VonMisesKL []struct {
@@ -48,35 +47,35 @@ type miscRef struct {
 
 func loadMiscRef(t *testing.T) miscRef {
 	t.Helper()
-	b, err := os.ReadFile("testdata/misc_ref.json")
+	b, err := os.ReadFile("testdata/unitcircle_ref.json")
 	require.NoError(t, err)
 	var r miscRef
 	require.NoError(t, json.Unmarshal(b, &r))
 	return r
 }
 
-// logBesselI0QuadMisc returns log I₀(k) from the integral representation
+// logBesselI0Quad returns log I₀(k) from the integral representation
 // I₀(k) = (1/π) ∫₀^π e^{k cos t} dt (DLMF 10.32.1) by quadrature,
 // independently of internal/special.
-func logBesselI0QuadMisc(k float64) float64 {
+func logBesselI0Quad(k float64) float64 {
 	w := 1 / math.Sqrt(math.Max(k, 1))
 	s := integrate(func(t float64) float64 { return math.Exp(k * (math.Cos(t) - 1)) }, 0, math.Pi, w, 2*w, 4*w, 8*w, 16*w)
 	return k + math.Log(s/math.Pi)
 }
 
-// vonMisesLogPdfMisc returns the von Mises log-density written out with
+// vonMisesLogPdf returns the von Mises log-density written out with
 // the quadrature I₀ (computed once).
-func vonMisesLogPdfMisc(loc, k float64) func(x float64) float64 {
-	li0 := logBesselI0QuadMisc(k)
+func vonMisesLogPdf(loc, k float64) func(x float64) float64 {
+	li0 := logBesselI0Quad(k)
 	return func(x float64) float64 {
 		return k*math.Cos(x-loc) - math.Log(2*math.Pi) - li0
 	}
 }
 
-// circularBreaksMisc returns breakpoints for integrating a von Mises
+// circularBreaks returns breakpoints for integrating a von Mises
 // density with location loc and concentration k over [-π, π]: the mode
 // (wrapped) and points at multiples of 1/√k on both sides of it.
-func circularBreaksMisc(loc, k float64) []float64 {
+func circularBreaks(loc, k float64) []float64 {
 	m := math.Remainder(loc, 2*math.Pi)
 	s := 1 / math.Sqrt(math.Max(k, 1))
 	var br []float64
@@ -88,59 +87,8 @@ func circularBreaksMisc(loc, k float64) []float64 {
 	return append(br, math.Remainder(m+math.Pi, 2*math.Pi))
 }
 
-// tanhSinhMisc returns ∫_a^b f by the tanh-sinh (double exponential) rule
-// of Takahasi & Mori (1974) with step h = 2^-6 on t ∈ [-6.25, 6.25],
-// which reaches within 1e-300 of the ends. f is
-// called as f(x, da, db) with da = x - a and db = b - x computed without
-// cancellation, so that integrands with singularities at the ends can be
-// evaluated accurately next to them. Points where either distance
-// underflows are skipped.
-func tanhSinhMisc(f func(x, da, db float64) float64, a, b float64) float64 {
-	const h = 1.0 / 64
-	half := (b - a) / 2
-	var s float64
-	for k := -400; k <= 400; k++ {
-		t := float64(k) * h
-		u := math.Pi / 2 * math.Sinh(t)
-		// x = mid + half·tanh(u); distances to the ends: half(1 ∓ tanh u).
-		e := math.Exp(-2 * math.Abs(u))
-		near := half * 2 * e / (1 + e) // distance to the nearer end
-		if near == 0 {
-			continue
-		}
-		var x, da, db float64
-		if u < 0 {
-			da, db = near, (b-a)-near
-			x = a + da
-		} else {
-			db, da = near, (b-a)-near
-			x = b - db
-		}
-		ch := math.Cosh(u)
-		w := h * half * math.Pi / 2 * math.Cosh(t) / (ch * ch)
-		v := f(x, da, db)
-		if v != 0 {
-			s += w * v
-		}
-	}
-	return s
-}
-
-// ksMisc returns the Kolmogorov-Smirnov statistic of xs against cdf.
-func ksMisc(xs []float64, cdf func(float64) float64) float64 {
-	xs = append([]float64(nil), xs...)
-	sort.Float64s(xs)
-	n := float64(len(xs))
-	var d float64
-	for i, x := range xs {
-		f := cdf(x)
-		d = math.Max(d, math.Max(math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n)))
-	}
-	return d
-}
-
-// meanSEMisc returns the mean of xs and its standard error.
-func meanSEMisc(xs []float64) (mean, se float64) {
+// meanSE returns the mean of xs and its standard error.
+func meanSE(xs []float64) (mean, se float64) {
 	n := float64(len(xs))
 	for _, x := range xs {
 		mean += x
@@ -153,12 +101,12 @@ func meanSEMisc(xs []float64) (mean, se float64) {
 	return mean, math.Sqrt(v / (n - 1) / n)
 }
 
-// pathwiseMisc draws one Rsample from each of n copies of a distribution
+// pathwiseGradMeans draws one Rsample from each of n copies of a distribution
 // whose parameters are n x 1 Params filled with vals, applies g to each
 // draw and backpropagates Σ g(z_i): Param i's gradient row holds the
 // per-draw pathwise derivative dg(z_i)/dθ. It returns, for each parameter,
 // the mean of those derivatives and its standard error.
-func pathwiseMisc(t *testing.T, rng *rand.Rand, n int, vals []float64,
+func pathwiseGradMeans(t *testing.T, rng *rand.Rand, n int, vals []float64,
 	build func(ps []ad.Var) Reparameterized, g func(z ad.Var) ad.Var) (mean, se []float64) {
 	t.Helper()
 	tp := ad.NewTape()
@@ -176,21 +124,21 @@ func pathwiseMisc(t *testing.T, rng *rand.Rand, n int, vals []float64,
 	require.Equal(t, n, z.Rows())
 	tp.Backward(ad.Sum(g(z)))
 	for _, p := range params {
-		m, s := meanSEMisc(p.Grad)
+		m, s := meanSE(p.Grad)
 		mean = append(mean, m)
 		se = append(se, s)
 	}
 	return mean, se
 }
 
-// assertWithinSEMisc asserts |got - want| <= z·se.
-func assertWithinSEMisc(t *testing.T, want, got, se, z float64, msg string, args ...any) {
+// assertWithinSE asserts |got - want| <= z·se.
+func assertWithinSE(t *testing.T, want, got, se, z float64, msg string, args ...any) {
 	t.Helper()
 	assert.InDelta(t, want, got, z*se+1e-15, append([]any{msg}, args...)...)
 }
 
-// cbMisc builds a ContinuousBernoulli from a reference's kind and value.
-func cbMisc(t *testing.T, kind any, v any) ContinuousBernoulli {
+// cbFromRef builds a ContinuousBernoulli from a reference's kind and value.
+func cbFromRef(t *testing.T, kind any, v any) ContinuousBernoulli {
 	t.Helper()
 	x, ok := v.(float64)
 	require.True(t, ok)

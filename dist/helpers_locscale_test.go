@@ -11,7 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/kldiv/kldiv/ad"
 )
@@ -19,19 +18,19 @@ import (
 // Test helpers for the location/scale families (Laplace, Gumbel, Cauchy,
 // HalfCauchy, LogNormal, HalfNormal, Uniform, Exponential, Pareto,
 // Weibull). Each compares with an independent computation: mpmath
-// references (testdata/loc_ref.json, written by testdata/gen_loc_ref.py),
+// references (testdata/locscale_ref.json, written by testdata/gen_locscale_ref.py),
 // gonum distuv, formulas written out in the test, quadrature or Monte
 // Carlo within stated standard errors.
 
-// famRefLoc is one family entry of testdata/loc_ref.json.
-type famRefLoc struct {
+// famRef is one family entry of testdata/locscale_ref.json.
+type famRef struct {
 	Family                  string
 	Params, X, Logpdf, CDF  []float64
 	Mean, Variance, Entropy float64
 }
 
-// klRefLoc is one KL entry of testdata/loc_ref.json.
-type klRefLoc struct {
+// klRef is one KL entry of testdata/locscale_ref.json.
+type klRef struct {
 	Family string
 	P, Q   []float64
 	KL     float64
@@ -40,12 +39,12 @@ type klRefLoc struct {
 
 var locRefOnce struct {
 	sync.Once
-	fams []famRefLoc
-	kls  []klRefLoc
+	fams []famRef
+	kls  []klRef
 	err  error
 }
 
-func parseFloatsLoc(ss []string) ([]float64, error) {
+func parseFloats(ss []string) ([]float64, error) {
 	out := make([]float64, len(ss))
 	for i, s := range ss {
 		v, err := strconv.ParseFloat(s, 64)
@@ -58,10 +57,10 @@ func parseFloatsLoc(ss []string) ([]float64, error) {
 }
 
 // locRefs loads the mpmath reference values.
-func locRefs(t *testing.T) ([]famRefLoc, []klRefLoc) {
+func locRefs(t *testing.T) ([]famRef, []klRef) {
 	t.Helper()
 	locRefOnce.Do(func() {
-		raw, err := os.ReadFile("testdata/loc_ref.json")
+		raw, err := os.ReadFile("testdata/locscale_ref.json")
 		if err != nil {
 			locRefOnce.err = err
 			return
@@ -84,7 +83,7 @@ func locRefs(t *testing.T) ([]famRefLoc, []klRefLoc) {
 			return
 		}
 		fl := func(ss ...string) []float64 {
-			v, err := parseFloatsLoc(ss)
+			v, err := parseFloats(ss)
 			if err != nil && locRefOnce.err == nil {
 				locRefOnce.err = err
 			}
@@ -92,22 +91,22 @@ func locRefs(t *testing.T) ([]famRefLoc, []klRefLoc) {
 		}
 		for _, f := range doc.Families {
 			m := fl(f.Mean, f.Variance, f.Entropy)
-			locRefOnce.fams = append(locRefOnce.fams, famRefLoc{
+			locRefOnce.fams = append(locRefOnce.fams, famRef{
 				Family: f.Family, Params: fl(f.Params...), X: fl(f.X...), Logpdf: fl(f.Logpdf...), CDF: fl(f.CDF...),
 				Mean: m[0], Variance: m[1], Entropy: m[2],
 			})
 		}
 		for _, k := range doc.KL {
-			locRefOnce.kls = append(locRefOnce.kls, klRefLoc{Family: k.Family, P: fl(k.P...), Q: fl(k.Q...), KL: fl(k.KL)[0], Near: k.Near})
+			locRefOnce.kls = append(locRefOnce.kls, klRef{Family: k.Family, P: fl(k.P...), Q: fl(k.Q...), KL: fl(k.KL)[0], Near: k.Near})
 		}
 	})
-	require.NoError(t, locRefOnce.err, "reading testdata/loc_ref.json")
+	require.NoError(t, locRefOnce.err, "reading testdata/locscale_ref.json")
 	return locRefOnce.fams, locRefOnce.kls
 }
 
-// assertSameLoc asserts got equals want to relative tol, with NaN and
+// assertSame asserts got equals want to relative tol, with NaN and
 // ±Inf required to match exactly.
-func assertSameLoc(t *testing.T, want, got, tol float64, msg string, args ...any) {
+func assertSame(t *testing.T, want, got, tol float64, msg string, args ...any) {
 	t.Helper()
 	switch {
 	case math.IsNaN(want):
@@ -119,10 +118,10 @@ func assertSameLoc(t *testing.T, want, got, tol float64, msg string, args ...any
 	}
 }
 
-// checkFamilyRefLoc compares log-density, CDF, mean, variance and entropy
+// checkFamilyRef compares log-density, CDF, mean, variance and entropy
 // of 1x1 distributions with the mpmath references for family: log-density
 // and CDF to relative tol (absolute tol where the reference is 0).
-func checkFamilyRefLoc(t *testing.T, family string, build func(ps []float64) Distribution, tol float64) {
+func checkFamilyRef(t *testing.T, family string, build func(ps []float64) Distribution, tol float64) {
 	t.Helper()
 	fams, _ := locRefs(t)
 	seen := 0
@@ -133,15 +132,15 @@ func checkFamilyRefLoc(t *testing.T, family string, build func(ps []float64) Dis
 		seen++
 		d := build(r.Params)
 		for i, x := range r.X {
-			assertSameLoc(t, r.Logpdf[i], logProbAt(d, x), tol, "%s%v log-density at %v (mpmath)", family, r.Params, x)
+			assertSame(t, r.Logpdf[i], logProbAt(d, x), tol, "%s%v log-density at %v (mpmath)", family, r.Params, x)
 			if cd, ok := d.(CDFer); ok {
-				k := cdfCondLoc(x, r.Logpdf[i], r.CDF[i])
-				assertSameLoc(t, r.CDF[i], cd.CDF(ad.Scalar(x)).Scalar(), tol*k, "%s%v CDF at %v (mpmath; condition number %.3g)", family, r.Params, x, k)
+				k := cdfCond(x, r.Logpdf[i], r.CDF[i])
+				assertSame(t, r.CDF[i], cd.CDF(ad.Scalar(x)).Scalar(), tol*k, "%s%v CDF at %v (mpmath; condition number %.3g)", family, r.Params, x, k)
 			}
 		}
 		if m, ok := d.(Moments); ok {
-			assertSameLoc(t, r.Mean, m.Mean().Scalar(), tol, "%s%v mean (mpmath)", family, r.Params)
-			assertSameLoc(t, r.Variance, m.Variance().Scalar(), tol, "%s%v variance (mpmath)", family, r.Params)
+			assertSame(t, r.Mean, m.Mean().Scalar(), tol, "%s%v mean (mpmath)", family, r.Params)
+			assertSame(t, r.Variance, m.Variance().Scalar(), tol, "%s%v variance (mpmath)", family, r.Params)
 		}
 		if e, ok := d.(Entropic); ok {
 			// Entropy is additive and crosses 0, where relative error is
@@ -152,20 +151,20 @@ func checkFamilyRefLoc(t *testing.T, family string, build func(ps []float64) Dis
 	require.NotZero(t, seen, "no mpmath references for %s", family)
 }
 
-// cdfCondLoc returns max(1, |x p(x)/F(x)|), the relative condition number
+// cdfCond returns max(1, |x p(x)/F(x)|), the relative condition number
 // of the CDF F at x: rounding x to float64 alone moves F by that many
 // units of relative rounding error, so comparisons scale their tolerance
 // by it (far in a light left tail it is large).
-func cdfCondLoc(x, logpdf, cdf float64) float64 {
+func cdfCond(x, logpdf, cdf float64) float64 {
 	if cdf == 0 || math.IsInf(logpdf, -1) {
 		return 1
 	}
 	return math.Max(1, math.Abs(x*math.Exp(logpdf)/cdf))
 }
 
-// uniRefLoc is a scalar reference distribution: gonum distuv types
+// uniRef is a scalar reference distribution: gonum distuv types
 // satisfy it, and the tests write it out for families gonum lacks.
-type uniRefLoc interface {
+type uniRef interface {
 	LogProb(x float64) float64
 	CDF(x float64) float64
 	Quantile(p float64) float64
@@ -174,89 +173,45 @@ type uniRefLoc interface {
 	Entropy() float64
 }
 
-// quantilerLoc is a distribution with a Quantile method.
-type quantilerLoc interface {
+// quantiler is a distribution with a Quantile method.
+type quantiler interface {
 	Quantile(p ad.Var) ad.Var
 }
 
-// checkAgainstRefLoc compares a 1x1 distribution with a scalar reference
+// checkAgainstRef compares a 1x1 distribution with a scalar reference
 // at xs: log-density, CDF, quantile at a grid of probabilities, mean,
 // variance and entropy, all to relative tol.
-func checkAgainstRefLoc(t *testing.T, d Distribution, ref uniRefLoc, xs []float64, tol float64, name string) {
+func checkAgainstRef(t *testing.T, d Distribution, ref uniRef, xs []float64, tol float64, name string) {
 	t.Helper()
 	for _, x := range xs {
-		assertSameLoc(t, ref.LogProb(x), logProbAt(d, x), tol, "%s log-density at %v", name, x)
-		k := cdfCondLoc(x, ref.LogProb(x), ref.CDF(x))
-		assertSameLoc(t, ref.CDF(x), d.(CDFer).CDF(ad.Scalar(x)).Scalar(), tol*k, "%s CDF at %v (condition number %.3g)", name, x, k)
+		assertSame(t, ref.LogProb(x), logProbAt(d, x), tol, "%s log-density at %v", name, x)
+		k := cdfCond(x, ref.LogProb(x), ref.CDF(x))
+		assertSame(t, ref.CDF(x), d.(CDFer).CDF(ad.Scalar(x)).Scalar(), tol*k, "%s CDF at %v (condition number %.3g)", name, x, k)
 	}
 	for _, p := range []float64{0.01, 0.3, 0.5, 0.7, 0.99} {
-		assertSameLoc(t, ref.Quantile(p), d.(quantilerLoc).Quantile(ad.Scalar(p)).Scalar(), 1e3*tol, "%s quantile at %v", name, p)
+		assertSame(t, ref.Quantile(p), d.(quantiler).Quantile(ad.Scalar(p)).Scalar(), 1e3*tol, "%s quantile at %v", name, p)
 	}
 	// In the tails, where references such as gonum's inverse incomplete
 	// beta lose digits, the CDF (checked above) must invert the quantile
 	// to 1e-13 times the CDF's condition number at the quantile (rounding
 	// the quantile to float64 alone costs that much).
 	for _, p := range []float64{1e-12, 1e-6, 1 - 1e-6} {
-		q := d.(quantilerLoc).Quantile(ad.Scalar(p)).Scalar()
-		k := cdfCondLoc(q, logProbAt(d, q), p)
+		q := d.(quantiler).Quantile(ad.Scalar(p)).Scalar()
+		k := cdfCond(q, logProbAt(d, q), p)
 		assertRel(t, p, d.(CDFer).CDF(ad.Scalar(q)).Scalar(), 1e-13*k, "%s CDF(Quantile(%v)) (condition number %.3g)", name, p, k)
 	}
 	m := d.(Moments)
-	assertSameLoc(t, ref.Mean(), m.Mean().Scalar(), tol, "%s mean", name)
-	assertSameLoc(t, ref.Variance(), m.Variance().Scalar(), tol, "%s variance", name)
+	assertSame(t, ref.Mean(), m.Mean().Scalar(), tol, "%s mean", name)
+	assertSame(t, ref.Variance(), m.Variance().Scalar(), tol, "%s variance", name)
 	h := ref.Entropy()
 	assert.InDelta(t, h, d.(Entropic).Entropy().Scalar(), tol*math.Max(1, math.Abs(h)), "%s entropy", name)
 }
 
-// integrateLoc returns ∫ f over [lo, hi] like integrate, but maps an
-// infinite tail beyond the finite part [a, b] logarithmically,
-// x = b + expm1(u) (and x = a - expm1(u) on the left), before gonum's
-// substitution u = t/(1-t). Polynomial tails such as the Cauchy's
-// (log x/x² in an entropy) or a Pareto's x^{-1-α} then decay exponentially
-// in u, where the plain substitution leaves an endpoint singularity that
-// Gauss-Legendre rules converge on only slowly.
-func integrateLoc(f func(float64) float64, lo, hi float64, breaks ...float64) float64 {
-	a, b := lo, hi
-	if math.IsInf(lo, -1) || math.IsInf(hi, 1) {
-		first, last := math.Inf(1), math.Inf(-1)
-		for _, x := range breaks {
-			first, last = math.Min(first, x), math.Max(last, x)
-		}
-		if math.IsInf(first, 1) {
-			first, last = 0, 0
-		}
-		if math.IsInf(lo, -1) {
-			a = math.Min(first-1, hi-1)
-		}
-		if math.IsInf(hi, 1) {
-			b = math.Max(last+1, a+1)
-		}
-	}
-	sum := integrate(f, a, b, breaks...)
-	tail := func(x, u float64) float64 {
-		if math.IsInf(x, 0) {
-			return 0
-		}
-		v := f(x)
-		if v == 0 {
-			return 0 // also where exp(u) overflows
-		}
-		return v * math.Exp(u)
-	}
-	if math.IsInf(lo, -1) {
-		sum += quad.Fixed(func(u float64) float64 { return tail(a-math.Expm1(u), u) }, 0, math.Inf(1), 4000, nil, 0)
-	}
-	if math.IsInf(hi, 1) {
-		sum += quad.Fixed(func(u float64) float64 { return tail(b+math.Expm1(u), u) }, 0, math.Inf(1), 4000, nil, 0)
-	}
-	return sum
-}
-
-// checkQuadLoc checks a 1x1 continuous distribution by quadrature over
+// checkQuad checks a 1x1 continuous distribution by quadrature over
 // [lo, hi]: the density integrates to 1, and the CDF at xs, the mean and
 // variance (where finite) and the entropy equal their integrals, all
 // within tol.
-func checkQuadLoc(t *testing.T, d Distribution, lo, hi, tol float64, xs []float64, breaks ...float64) {
+func checkQuad(t *testing.T, d Distribution, lo, hi, tol float64, xs []float64, breaks ...float64) {
 	t.Helper()
 	pdf := func(x float64) float64 { return math.Exp(logProbAt(d, x)) }
 	// times returns g(x)·pdf(x), 0 where the density is 0 (so that an
@@ -270,15 +225,15 @@ func checkQuadLoc(t *testing.T, d Distribution, lo, hi, tol float64, xs []float6
 			return g(x) * p
 		}
 	}
-	assert.InDelta(t, 1, integrateLoc(pdf, lo, hi, breaks...), tol, "%T integrates to 1", d)
+	assert.InDelta(t, 1, integrateLogTails(pdf, lo, hi, breaks...), tol, "%T integrates to 1", d)
 	if cd, ok := d.(CDFer); ok {
 		for _, x := range xs {
-			want := integrateLoc(pdf, lo, x, breaks...)
+			want := integrateLogTails(pdf, lo, x, breaks...)
 			assert.InDelta(t, want, cd.CDF(ad.Scalar(x)).Scalar(), tol, "%T CDF at %v by quadrature", d, x)
 		}
 	}
 	if e, ok := d.(Entropic); ok {
-		h := integrateLoc(func(x float64) float64 {
+		h := integrateLogTails(func(x float64) float64 {
 			lp := logProbAt(d, x)
 			if math.IsInf(lp, -1) {
 				return 0
@@ -290,29 +245,29 @@ func checkQuadLoc(t *testing.T, d Distribution, lo, hi, tol float64, xs []float6
 	if m, ok := d.(Moments); ok {
 		mean := m.Mean().Scalar()
 		if !math.IsInf(mean, 0) && !math.IsNaN(mean) {
-			want := integrateLoc(times(func(x float64) float64 { return x }), lo, hi, breaks...)
+			want := integrateLogTails(times(func(x float64) float64 { return x }), lo, hi, breaks...)
 			assert.InDelta(t, want, mean, tol*math.Max(1, math.Abs(want)), "%T mean by quadrature", d)
 			v := m.Variance().Scalar()
 			if !math.IsInf(v, 0) {
-				want := integrateLoc(times(func(x float64) float64 { return (x - mean) * (x - mean) }), lo, hi, breaks...)
+				want := integrateLogTails(times(func(x float64) float64 { return (x - mean) * (x - mean) }), lo, hi, breaks...)
 				assert.InDelta(t, want, v, tol*math.Max(1, want), "%T variance by quadrature", d)
 			}
 		}
 	}
 }
 
-// paramAtLoc returns element (i, j) of a parameter broadcast over a grid.
-func paramAtLoc(m ad.Matrix, i, j int) float64 {
+// paramAt returns element (i, j) of a parameter broadcast over a grid.
+func paramAt(m ad.Matrix, i, j int) float64 {
 	return m.Data[(i%m.Rows)*m.Cols+min(j, m.Cols-1)]
 }
 
-// checkBatchLoc checks a batched distribution against scalar references:
+// checkBatch checks a batched distribution against scalar references:
 // LogProb of every row of x (tiled over the batch) is Σ_j ref(params of
 // (i mod B, j), x_ij); CDF is refCDF element-wise (when refCDF is not
 // nil); Mean, Variance and Entropy agree element for element with 1x1
 // distributions made by build from the element's parameters (those are
 // checked against mpmath and gonum separately).
-func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix, x ad.Matrix,
+func checkBatch(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix, x ad.Matrix,
 	ref func(ps []float64, x float64) float64, refCDF func(ps []float64, x float64) float64) {
 	t.Helper()
 	vars := make([]ad.Var, len(params))
@@ -324,7 +279,7 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 	elem := func(i, j int) []float64 {
 		ps := make([]float64, len(params))
 		for k, m := range params {
-			ps[k] = paramAtLoc(m, i, j)
+			ps[k] = paramAt(m, i, j)
 		}
 		return ps
 	}
@@ -336,20 +291,20 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 	for i := 0; i < rows; i++ {
 		var want float64
 		for j := 0; j < gc; j++ {
-			want += ref(elem(i%b, j), paramAtLoc(x, i, j))
+			want += ref(elem(i%b, j), paramAt(x, i, j))
 		}
-		assertSameLoc(t, want, lp[i], 1e-13, "%T batch LogProb row %d", d, i)
+		assertSame(t, want, lp[i], 1e-13, "%T batch LogProb row %d", d, i)
 	}
 	if refCDF != nil {
 		cdf := d.(CDFer).CDF(xv)
 		require.Equal(t, [2]int{rows, gc}, [2]int{cdf.Rows(), cdf.Cols()})
 		for i := 0; i < rows; i++ {
 			for j := 0; j < gc; j++ {
-				assertSameLoc(t, refCDF(elem(i%b, j), paramAtLoc(x, i, j)), cdf.At(i, j), 1e-13, "%T batch CDF (%d, %d)", d, i, j)
+				assertSame(t, refCDF(elem(i%b, j), paramAt(x, i, j)), cdf.At(i, j), 1e-13, "%T batch CDF (%d, %d)", d, i, j)
 			}
 		}
 	}
-	one := func(i, j int) Distribution { return build(scalarsLoc(elem(i, j))) }
+	one := func(i, j int) Distribution { return build(scalarVars(elem(i, j))) }
 	if m, ok := d.(Moments); ok {
 		mean, vr := m.Mean(), m.Variance()
 		require.Equal(t, [2]int{b, c}, [2]int{mean.Rows(), mean.Cols()}, "mean shape")
@@ -357,8 +312,8 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 		for i := 0; i < b; i++ {
 			for j := 0; j < c; j++ {
 				o := one(i, j).(Moments)
-				assertSameLoc(t, o.Mean().Scalar(), mean.At(i, j), 1e-14, "%T batch mean (%d, %d)", d, i, j)
-				assertSameLoc(t, o.Variance().Scalar(), vr.At(i, j), 1e-14, "%T batch variance (%d, %d)", d, i, j)
+				assertSame(t, o.Mean().Scalar(), mean.At(i, j), 1e-14, "%T batch mean (%d, %d)", d, i, j)
+				assertSame(t, o.Variance().Scalar(), vr.At(i, j), 1e-14, "%T batch variance (%d, %d)", d, i, j)
 			}
 		}
 	}
@@ -370,13 +325,13 @@ func checkBatchLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []
 			for j := 0; j < c; j++ {
 				want += one(i, j).(Entropic).Entropy().Scalar()
 			}
-			assertSameLoc(t, want, h.At(i, 0), 1e-13, "%T batch entropy row %d", d, i)
+			assertSame(t, want, h.At(i, 0), 1e-13, "%T batch entropy row %d", d, i)
 		}
 	}
 }
 
-// scalarsLoc returns free 1x1 constants holding xs.
-func scalarsLoc(xs []float64) []ad.Var {
+// scalarVars returns free 1x1 constants holding xs.
+func scalarVars(xs []float64) []ad.Var {
 	vs := make([]ad.Var, len(xs))
 	for i, x := range xs {
 		vs[i] = ad.Scalar(x)
@@ -384,9 +339,9 @@ func scalarsLoc(xs []float64) []ad.Var {
 	return vs
 }
 
-// checkCDFGradLoc checks the gradient of CDF with respect to x and every
+// checkCDFGrad checks the gradient of CDF with respect to x and every
 // parameter by finite differences.
-func checkCDFGradLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix, x ad.Matrix, opt *ad.CheckOptions) {
+func checkCDFGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix, x ad.Matrix, opt *ad.CheckOptions) {
 	t.Helper()
 	in := append([]ad.Matrix{x}, params...)
 	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
@@ -395,13 +350,13 @@ func checkCDFGradLoc(t *testing.T, build func(ps []ad.Var) Distribution, params 
 	assert.NoError(t, err, "CDF gradient")
 }
 
-// checkPathwiseLoc checks the pathwise gradient of E[f(z)], z from
+// checkPathwise checks the pathwise gradient of E[f(z)], z from
 // Rsample, with respect to every parameter against the closed form want.
 // Each parameter is an n x 1 value on a tape with one draw per row, so
 // n times row i's gradient is the pathwise derivative of f(z_i); their
 // mean must be within 5 Monte Carlo standard errors (their standard
 // deviation over √n) of want.
-func checkPathwiseLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []float64, fname string, f func(ad.Var) ad.Var, want []float64, rng *rand.Rand, n int) {
+func checkPathwise(t *testing.T, build func(ps []ad.Var) Distribution, params []float64, fname string, f func(ad.Var) ad.Var, want []float64, rng *rand.Rand, n int) {
 	t.Helper()
 	tp := ad.NewTape()
 	ps := make([]*ad.Param, len(params))
@@ -431,10 +386,10 @@ func checkPathwiseLoc(t *testing.T, build func(ps []ad.Var) Distribution, params
 	}
 }
 
-// checkKLRefLoc compares KL of 1x1 distributions with the mpmath
+// checkKLRef compares KL of 1x1 distributions with the mpmath
 // references for family: ordinary parameters to relative 1e-12 (tolFar)
 // and p within a relative 1e-6 of q to relative tolNear.
-func checkKLRefLoc(t *testing.T, family string, build func(p, q []float64) (Distribution, Distribution), tolFar, tolNear float64) {
+func checkKLRef(t *testing.T, family string, build func(p, q []float64) (Distribution, Distribution), tolFar, tolNear float64) {
 	t.Helper()
 	_, kls := locRefs(t)
 	seen := 0
@@ -448,17 +403,17 @@ func checkKLRefLoc(t *testing.T, family string, build func(p, q []float64) (Dist
 		if r.Near {
 			tol = tolNear
 		}
-		assertSameLoc(t, r.KL, klScalar(t, p, q), tol, "KL(%s%v || %s%v) vs mpmath", family, r.P, family, r.Q)
+		assertSame(t, r.KL, klScalar(t, p, q), tol, "KL(%s%v || %s%v) vs mpmath", family, r.P, family, r.Q)
 	}
 	require.NotZero(t, seen, "no mpmath KL references for %s", family)
 }
 
-// checkKLFisherLoc checks KL(p || q) for p a relative 1e-6 from q (each
+// checkKLFisher checks KL(p || q) for p a relative 1e-6 from q (each
 // parameter alone, both signs, then all together) against the Fisher
 // quadratic ½ dᵀ I(q) d, whose relative error is O(1e-6). step[k] is the
 // perturbation unit of parameter k (its value for positive parameters, a
 // scale for locations); fisher returns I(q).
-func checkKLFisherLoc(t *testing.T, build func(ps []float64) Distribution, q []float64, step []float64, fisher [][]float64, tol float64) {
+func checkKLFisher(t *testing.T, build func(ps []float64) Distribution, q []float64, step []float64, fisher [][]float64, tol float64) {
 	t.Helper()
 	const h = 1e-6
 	qd := build(q)
@@ -489,9 +444,9 @@ func checkKLFisherLoc(t *testing.T, build func(ps []float64) Distribution, q []f
 	try(all)
 }
 
-// checkKLBatchLoc checks a batched KL against 1x1 KLs element by element:
+// checkKLBatch checks a batched KL against 1x1 KLs element by element:
 // row i is Σ_j KL(p_ij || q_ij) with broadcast parameters.
-func checkKLBatchLoc(t *testing.T, build func(ps []ad.Var) (Distribution, Distribution), params []ad.Matrix) {
+func checkKLBatch(t *testing.T, build func(ps []ad.Var) (Distribution, Distribution), params []ad.Matrix) {
 	t.Helper()
 	vars := make([]ad.Var, len(params))
 	b, c := 1, 1
@@ -508,18 +463,18 @@ func checkKLBatchLoc(t *testing.T, build func(ps []ad.Var) (Distribution, Distri
 		for j := 0; j < c; j++ {
 			ps := make([]float64, len(params))
 			for k, m := range params {
-				ps[k] = paramAtLoc(m, i, j)
+				ps[k] = paramAt(m, i, j)
 			}
-			p1, q1 := build(scalarsLoc(ps))
+			p1, q1 := build(scalarVars(ps))
 			want += klScalar(t, p1, q1)
 		}
-		assertSameLoc(t, want, kl.At(i, 0), 1e-13, "batched KL row %d", i)
+		assertSame(t, want, kl.At(i, 0), 1e-13, "batched KL row %d", i)
 	}
 }
 
-// checkKLRandomLoc asserts KL(p || q) >= 0 (never NaN) and KL(p || p) = 0
+// checkKLRandom asserts KL(p || q) >= 0 (never NaN) and KL(p || p) = 0
 // for n random pairs.
-func checkKLRandomLoc(t *testing.T, draw func(rng *rand.Rand) (Distribution, Distribution), n int) {
+func checkKLRandom(t *testing.T, draw func(rng *rand.Rand) (Distribution, Distribution), n int) {
 	t.Helper()
 	rng := newRNG(11)
 	for range n {
@@ -531,30 +486,15 @@ func checkKLRandomLoc(t *testing.T, draw func(rng *rand.Rand) (Distribution, Dis
 	}
 }
 
-// logUniformLoc draws exp(U(log lo, log hi)).
-func logUniformLoc(rng *rand.Rand, lo, hi float64) float64 {
+// logUniform draws exp(U(log lo, log hi)).
+func logUniform(rng *rand.Rand, lo, hi float64) float64 {
 	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
 }
 
-// klQuadLoc is klQuad with integrateLoc for polynomial tails, skipping
-// also points where p underflows to 0 (where log q may be -Inf and the
-// product 0·Inf would be NaN), as in the doubly exponential tails of
-// Gumbel and Weibull densities.
-func klQuadLoc(p, q Distribution, lo, hi float64, breaks ...float64) float64 {
-	return integrateLoc(func(x float64) float64 {
-		lp := logProbAt(p, x)
-		pd := math.Exp(lp)
-		if pd == 0 {
-			return 0
-		}
-		return pd * (lp - logProbAt(q, x))
-	}, lo, hi, breaks...)
-}
-
-// checkMomentsGradLoc checks the gradients of Mean and Variance with
+// checkMomentsGrad checks the gradients of Mean and Variance with
 // respect to every parameter by finite differences (for families whose
 // moments are fused nodes).
-func checkMomentsGradLoc(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix) {
+func checkMomentsGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix) {
 	t.Helper()
 	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v).(Moments).Mean() }, params, nil)
 	assert.NoError(t, err, "Mean gradient")
