@@ -376,25 +376,31 @@ func (m *Mixture) logRho(lp, x, y []float64, lse bool) float64 {
 	return mx + math.Log(s)
 }
 
+// mahalanobis returns q = |U_j^T (x - m_j)|², the squared Mahalanobis
+// distance of x from component j under its precision U_j U_j^T (U_j upper
+// triangular: (U^T y)_b = Σ_{a<=b} U_ab y_a); y is scratch of length d.
+func (m *Mixture) mahalanobis(j int, x, y []float64) float64 {
+	d := m.D
+	mu, u := m.Means[j], m.PrecisionsCholesky[j]
+	for a := range d {
+		y[a] = x[a] - mu[a]
+	}
+	var q float64
+	for b := range d {
+		var s float64
+		for a := 0; a <= b; a++ {
+			s += u[a*d+b] * y[a]
+		}
+		q += s * s
+	}
+	return q
+}
+
 // logRhoGeneral writes log ρ_k(x) for any d and returns their maximum.
 func (m *Mixture) logRhoGeneral(lp, x, y []float64) float64 {
-	d := m.D
 	mx := math.Inf(-1)
 	for j := range m.K {
-		mu, u := m.Means[j], m.PrecisionsCholesky[j]
-		for a := range d {
-			y[a] = x[a] - mu[a]
-		}
-		// q = |U^T y|², U upper triangular: (U^T y)_b = Σ_{a<=b} U_ab y_a.
-		var q float64
-		for b := range d {
-			var s float64
-			for a := 0; a <= b; a++ {
-				s += u[a*d+b] * y[a]
-			}
-			q += s * s
-		}
-		lp[j] = m.logConst[j] - 0.5*q
+		lp[j] = m.logConst[j] - 0.5*m.mahalanobis(j, x, y)
 		if lp[j] > mx {
 			mx = lp[j]
 		}

@@ -80,19 +80,7 @@ func (m *Mixture) LogDensity(dst []float64, x []float64) []float64 {
 		xi := x[i*d : (i+1)*d]
 		mx := math.Inf(-1)
 		for j := range m.K {
-			mu, u := m.Means[j], m.PrecisionsCholesky[j]
-			for a := range d {
-				y[a] = xi[a] - mu[a]
-			}
-			var q float64
-			for b := range d {
-				var s float64
-				for a := 0; a <= b; a++ {
-					s += u[a*d+b] * y[a]
-				}
-				q += s * s
-			}
-			lp[j] = c[j] - 0.5*q
+			lp[j] = c[j] - 0.5*m.mahalanobis(j, xi, y)
 			mx = math.Max(mx, lp[j])
 		}
 		var s float64
