@@ -125,20 +125,7 @@ func Scatter(p *plot.Plot, pts plotter.XYer, label string, c color.Color, r floa
 // the image of the unit circle under n times the symmetric square root of
 // the covariance (eigen-decomposition of the 2x2 matrix in closed form).
 func Ellipse(p *plot.Plot, m [2]float64, sxx, sxy, syy, n float64, c color.Color, width float64, label string) error {
-	// Eigenvalues of the symmetric 2x2 matrix.
-	tr, det := sxx+syy, sxx*syy-sxy*sxy
-	disc := math.Sqrt(math.Max(0, tr*tr/4-det))
-	l1, l2 := tr/2+disc, math.Max(tr/2-disc, 0)
-	theta := 0.5 * math.Atan2(2*sxy, sxx-syy)
-	ct, st := math.Cos(theta), math.Sin(theta)
-	a, b := n*math.Sqrt(l1), n*math.Sqrt(l2)
-	pts := make(plotter.XYs, 121)
-	for i := range pts {
-		t := 2 * math.Pi * float64(i) / 120
-		x, y := a*math.Cos(t), b*math.Sin(t)
-		pts[i].X = m[0] + ct*x - st*y
-		pts[i].Y = m[1] + st*x + ct*y
-	}
+	pts := EllipsePoints(m, sxx, sxy, syy, n)
 	l, err := plotter.NewLine(pts)
 	if err != nil {
 		return fmt.Errorf("examplekit: ellipse: %w", err)
