@@ -31,6 +31,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -188,14 +189,7 @@ func fitAll(cfg config, tg examplekit.Mix2, steps, restarts int, bar *examplekit
 	revKL, fwdKL := math.Inf(1), math.Inf(1)
 	for r := range restarts {
 		seed := cfg.Seed + 1000*uint64(r)
-		// Reverse KL: vi.AutoMixture with the ELBO; its stratified
-		// estimator draws 12 particles from each component.
-		res, err := vi.Fit(ctx, model(tg), vi.AutoMixture(cfg.K, vi.WithInitScale(1)), elbo.Trace{Particles: 12 * cfg.K},
-			opt(), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
-		if err != nil {
-			return nil, fmt.Errorf("AutoMixture, reverse KL: %w", err)
-		}
-		q, err := examplekit.AutoMixture2(res.Params, "auto")
+		q, err := fitMixture(tg, cfg.K, true, steps, seed)
 		if err != nil {
 			return nil, err
 		}
@@ -203,16 +197,9 @@ func fitAll(cfg config, tg examplekit.Mix2, steps, restarts int, bar *examplekit
 			bestRev, revKL = q, kl
 		}
 		bar.Add(1)
-		// Forward KL: the same family by hand (see mixtureGuide).
-		res, err = vi.Fit(ctx, model(tg), mixtureGuide(cfg.K, 1, rand.New(rand.NewPCG(seed, 1))), forwardKL(tg),
-			opt(), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
-		if err != nil {
-			return nil, fmt.Errorf("mixture, forward KL: %w", err)
+		if q, err = fitMixture(tg, cfg.K, false, steps, seed); err != nil {
+			return nil, err
 		}
-		lv, _ := res.Params.Value("mix.locs")
-		sv, _ := res.Params.Value("mix.scales")
-		wv, _ := res.Params.Value("mix.logits")
-		q = examplekit.MixFromRaw(lv.Data, sv.Data, wv.Data)
 		if kl := examplekit.MeasureKL(tg, q, 2000, check).PQ; kl < fwdKL {
 			bestFwd, fwdKL = q, kl
 		}
@@ -222,6 +209,78 @@ func fitAll(cfg config, tg examplekit.Mix2, steps, restarts int, bar *examplekit
 		fitResult{"mix_reverse", fmt.Sprintf("mixture (K = %d), reverse KL(q||p)", cfg.K), 6, bestRev},
 		fitResult{"mix_forward", fmt.Sprintf("mixture (K = %d), forward KL(p||q)", cfg.K), 3, bestFwd})
 	return out, nil
+}
+
+// fitMixture fits a mixture of k axis-aligned Gaussians to the target from
+// one seed, under reverse KL (vi.AutoMixture with the ELBO; its stratified
+// estimator draws 12 particles from each component) or forward KL (the same
+// family by hand, see mixtureGuide).
+func fitMixture(tg examplekit.Mix2, k int, reverse bool, steps int, seed uint64) (examplekit.Mix2, error) {
+	ctx := context.Background()
+	if reverse {
+		res, err := vi.Fit(ctx, model(tg), vi.AutoMixture(k, vi.WithInitScale(1)), elbo.Trace{Particles: 12 * k},
+			optim.NewAdam(0.02), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
+		if err != nil {
+			return examplekit.Mix2{}, fmt.Errorf("AutoMixture, reverse KL: %w", err)
+		}
+		return examplekit.AutoMixture2(res.Params, "auto")
+	}
+	res, err := vi.Fit(ctx, model(tg), mixtureGuide(k, 1, rand.New(rand.NewPCG(seed, 1))), forwardKL(tg),
+		optim.NewAdam(0.02), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
+	if err != nil {
+		return examplekit.Mix2{}, fmt.Errorf("mixture, forward KL: %w", err)
+	}
+	lv, _ := res.Params.Value("mix.locs")
+	sv, _ := res.Params.Value("mix.scales")
+	wv, _ := res.Params.Value("mix.logits")
+	return examplekit.MixFromRaw(lv.Data, sv.Data, wv.Data), nil
+}
+
+// restartStudy fits the mixture from n seeds with as many components as
+// the target has modes (4) and with twice as many (8), in both directions,
+// and reports how often a single run covers all four modes. Reverse KL
+// cannot move a component across the empty space between modes (its
+// gradient only sees where q already is), so with exactly four components a
+// run that starts two of them in one basin misses a mode for good; spare
+// components make that much rarer. Forward KL sees every mode through the
+// target's draws.
+func restartStudy(cfg config, w io.Writer, sum *examplekit.Summary, tg examplekit.Mix2, steps, n int, bar *examplekit.Bar) error {
+	fmt.Fprintf(w, "\nRestart study: %d single runs per row (no best-of); both KLs by Monte Carlo, 4000 draws each.\n", n)
+	fmt.Fprintf(w, "  %-3s %-10s %-14s %s\n", "K", "objective", "runs with 4/4", "median KL(q||p)   median KL(p||q)")
+	for _, k := range []int{4, 8} {
+		for _, reverse := range []bool{true, false} {
+			all, qps, pqs := 0, []float64{}, []float64{}
+			for r := range n {
+				q, err := fitMixture(tg, k, reverse, steps, cfg.Seed+7919*uint64(r+1))
+				if err != nil {
+					return err
+				}
+				m := examplekit.MeasureKL(tg, q, 4000, rand.New(rand.NewPCG(cfg.Seed, uint64(300+r))))
+				if _, _, c := coverage(tg, m.QDraws, rand.New(rand.NewPCG(cfg.Seed, uint64(400+r)))); c == len(tg.W) {
+					all++
+				}
+				qps, pqs = append(qps, m.QP), append(pqs, m.PQ)
+				bar.Add(1)
+			}
+			name := map[bool]string{true: "reverse", false: "forward"}[reverse]
+			fmt.Fprintf(w, "  %-3d %-10s %2d of %-8d %10.4f %17.4f\n", k, name, all, n, median(qps), median(pqs))
+			key := fmt.Sprintf("restarts_k%d_%s_", k, name)
+			sum.Set(key+"all_modes", all)
+			sum.Set(key+"median_kl_qp", median(qps))
+			sum.Set(key+"median_kl_pq", median(pqs))
+		}
+	}
+	sum.Set("restarts_runs", n)
+	return nil
+}
+
+func median(x []float64) float64 {
+	s := append([]float64(nil), x...)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // coverage returns, for each target mode, the fractions of q's draws and
@@ -278,12 +337,15 @@ func run(cfg config, w io.Writer) (*examplekit.Summary, error) {
 	sum.Set("cover_frac", coverFrac)
 	sum.Set("k", cfg.K)
 
-	bar := cfg.Progress("fits", 2+2*restarts)
+	studyRuns := 10
+	if cfg.Quick {
+		studyRuns = 0 // the study is the slow part; quick mode skips it
+	}
+	bar := cfg.Progress("fits", 2+2*restarts+4*studyRuns)
 	fits, err := fitAll(cfg, tg, steps, restarts, bar)
 	if err != nil {
 		return nil, err
 	}
-	bar.Finish()
 
 	fmt.Fprintf(w, "\nFits (Adam 0.02, %d steps; mixtures best of %d restarts). KL by Monte Carlo, %d draws, ± one standard error.\n", steps, restarts, draws)
 	fmt.Fprintf(w, "Mode i is covered when q puts at least %.1f times p's mass inside the ellipse of Mahalanobis radius %.0f around it.\n", coverFrac, coverRadius)
@@ -329,6 +391,12 @@ func run(cfg config, w io.Writer) (*examplekit.Summary, error) {
 		sum.Set(k+"means", flatMean)
 		sum.Set(k+"covs", flatCov)
 	}
+	if studyRuns > 0 {
+		if err := restartStudy(cfg, w, sum, tg, steps, studyRuns, bar); err != nil {
+			return nil, err
+		}
+	}
+	bar.Finish()
 	g := fits[1].q
 	fmt.Fprintf(w, "\nForward-KL Gaussian: mean (%.3f, %.3f), covariance [[%.3f, %.3f], [%.3f, %.3f]]; exact optimum above.\n",
 		g.Mean[0][0], g.Mean[0][1], g.Cov[0][0], g.Cov[0][1], g.Cov[0][1], g.Cov[0][2])
@@ -339,40 +407,65 @@ func run(cfg config, w io.Writer) (*examplekit.Summary, error) {
 	axisTicks := plot.ConstantTicks{{Value: -6, Label: "-6"}, {Value: -3, Label: "-3"}, {Value: 0, Label: "0"}, {Value: 3, Label: "3"}, {Value: 6, Label: "6"}}
 	masses := []float64{0.5, 0.9, 0.99}
 	pg, plev := examplekit.DensityGrid(tg.LogPdf, box, masses)
-	var panels []*plot.Plot
-	for _, r := range rows {
-		p := examplekit.NewPlot(r.f.name, "z₁", "z₂")
-		examplekit.TitleSize(p, 11)
-		if err := examplekit.ContoursAt(p, pg, plev, examplekit.Fade(examplekit.Color(0), 0.35), "target p (contours hold 50, 90, 99%)"); err != nil {
-			return nil, err
-		}
-		qg, qlev := examplekit.DensityGrid(r.f.q.LogPdf, box, masses)
-		if err := examplekit.ContoursAt(p, qg, qlev, examplekit.Color(r.f.colour), "fit q (the same masses)"); err != nil {
-			return nil, err
-		}
-		// The coverage ellipses, dashed.
-		for i := range tg.W {
-			if err := examplekit.Line(p, examplekit.EllipsePoints(tg.Mean[i], tg.Cov[i][0], tg.Cov[i][1], tg.Cov[i][2], coverRadius), "", examplekit.Fade(examplekit.Color(0), 0.5), true); err != nil {
+	// fitPanels draws the 2 x 2 panels; detail adds the numbers, the
+	// coverage ellipses and the legend (the small preview leaves them out).
+	fitPanels := func(detail bool) ([][]*plot.Plot, error) {
+		var panels []*plot.Plot
+		for _, r := range rows {
+			title := r.f.name
+			if !detail {
+				title = strings.Replace(title, fmt.Sprintf(" (K = %d)", cfg.K), "", 1)
+			}
+			p := examplekit.NewPlot(title, "z₁", "z₂")
+			examplekit.TitleSize(p, 11)
+			if !detail {
+				examplekit.TitleSize(p, 8)
+				p.X.Label.TextStyle.Font.Size = vg.Points(7)
+				p.Y.Label.TextStyle.Font.Size = vg.Points(7)
+				p.X.Tick.Label.Font.Size = vg.Points(6)
+				p.Y.Tick.Label.Font.Size = vg.Points(6)
+			}
+			if err := examplekit.ContoursAt(p, pg, plev, examplekit.Fade(examplekit.Color(0), 0.35), "target p (contours hold 50, 90, 99%)"); err != nil {
 				return nil, err
 			}
-		}
-		p.X.Label.Text = fmt.Sprintf("z₁\nKL(q||p) %s   KL(p||q) %s   k-hat %.2f   modes %d/4", pm(r.r.QP, r.r.QPSE), pm(r.r.PQ, r.r.PQSE), r.r.KHat, r.covered)
-		p.X.Label.TextStyle.Font.Size = vg.Points(9)
-		// One legend, in the first panel's empty top band (the fit's colour
-		// changes from panel to panel; the target is grey in all four).
-		if len(panels) == 0 {
-			if err := examplekit.Line(p, plotter.XYs{{X: box[0], Y: box[2]}, {X: box[0], Y: box[2]}}, "coverage ellipses E_i (Mahalanobis radius 2)", examplekit.Fade(examplekit.Color(0), 0.5), true); err != nil {
+			qg, qlev := examplekit.DensityGrid(r.f.q.LogPdf, box, masses)
+			if err := examplekit.ContoursAt(p, qg, qlev, examplekit.Color(r.f.colour), "fit q (the same masses)"); err != nil {
 				return nil, err
 			}
-			examplekit.LegendTopLeft(p)
-		} else {
-			p.Legend = plot.NewLegend()
+			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = box[0], box[1], box[2], box[3]
+			p.X.Tick.Marker, p.Y.Tick.Marker = axisTicks, axisTicks
+			if !detail {
+				p.Legend = plot.NewLegend()
+				panels = append(panels, p)
+				continue
+			}
+			// The coverage ellipses, dashed.
+			for i := range tg.W {
+				if err := examplekit.Line(p, examplekit.EllipsePoints(tg.Mean[i], tg.Cov[i][0], tg.Cov[i][1], tg.Cov[i][2], coverRadius), "", examplekit.Fade(examplekit.Color(0), 0.5), true); err != nil {
+					return nil, err
+				}
+			}
+			p.X.Label.Text = fmt.Sprintf("z₁\nKL(q||p) %s   KL(p||q) %s   k-hat %.2f   modes %d/4", pm(r.r.QP, r.r.QPSE), pm(r.r.PQ, r.r.PQSE), r.r.KHat, r.covered)
+			p.X.Label.TextStyle.Font.Size = vg.Points(9)
+			// One legend, in the first panel's empty top band (the fit's
+			// colour changes from panel to panel; the target is grey in
+			// all four).
+			if len(panels) == 0 {
+				if err := examplekit.Line(p, plotter.XYs{{X: box[0], Y: box[2]}, {X: box[0], Y: box[2]}}, "coverage ellipses E_i (Mahalanobis radius 2)", examplekit.Fade(examplekit.Color(0), 0.5), true); err != nil {
+					return nil, err
+				}
+				examplekit.LegendTopLeft(p)
+			} else {
+				p.Legend = plot.NewLegend()
+			}
+			panels = append(panels, p)
 		}
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = box[0], box[1], box[2], box[3]
-		p.X.Tick.Marker, p.Y.Tick.Marker = axisTicks, axisTicks
-		panels = append(panels, p)
+		return [][]*plot.Plot{{panels[0], panels[1]}, {panels[2], panels[3]}}, nil
 	}
-	grid := [][]*plot.Plot{{panels[0], panels[1]}, {panels[2], panels[3]}}
+	grid, err := fitPanels(true)
+	if err != nil {
+		return nil, err
+	}
 	path, err := examplekit.SaveGrid(grid, cfg.Out, "fits.png", 4.4, 4.4)
 	if err != nil {
 		return nil, err
@@ -439,7 +532,11 @@ func run(cfg config, w io.Writer) (*examplekit.Summary, error) {
 	fmt.Fprintf(w, "  wrote %s\n", path)
 
 	// The preview for the examples index: the four fits, small.
-	path, err = examplekit.SaveGrid(grid, cfg.Out, "preview.png", 2.6, 2.6)
+	small, err := fitPanels(false)
+	if err != nil {
+		return nil, err
+	}
+	path, err = examplekit.SaveGrid(small, cfg.Out, "preview.png", 2.2, 2.2)
 	if err != nil {
 		return nil, err
 	}
