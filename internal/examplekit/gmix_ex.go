@@ -112,6 +112,13 @@ func MeanSE(x []float64) (mean, se float64) {
 	return mean, math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))
 }
 
+// Density2 is a normalized density on R² that can be evaluated and
+// sampled: what MeasureKL needs of a target and of a fit. Mix2 is one.
+type Density2 interface {
+	LogPdf(x, y float64) float64
+	Sample(rng *rand.Rand) (x, y float64)
+}
+
 // KLs is what MeasureKL reports for a fit q of a normalized target p.
 type KLs struct {
 	QP, QPSE float64 // KL(q || p) = E_q[log q - log p] and its standard error (nats)
@@ -129,7 +136,7 @@ type KLs struct {
 // log p - log q at the draws of q, which says whether q would serve as an
 // importance-sampling proposal for p: below 0.5 well, 0.5-0.7 slowly,
 // above 0.7 not at all. The draws of q are kept in QDraws.
-func MeasureKL(p, q Mix2, n int, rng *rand.Rand) KLs {
+func MeasureKL(p, q Density2, n int, rng *rand.Rand) KLs {
 	var r KLs
 	logw := make([]float64, n)
 	r.QDraws = make([][2]float64, n)
