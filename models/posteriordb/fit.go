@@ -53,7 +53,14 @@ const (
 	// MeanField is a mean-field normal in unconstrained space
 	// (vi.AutoNormal), started at the mode when there is one.
 	MeanField Guide = "mean-field"
+	// Flow is vi.AutoFlow: affine coupling layers on top of the Laplace
+	// approximation, for funnels, curved valleys and skewed scales.
+	Flow Guide = "flow"
 )
+
+// flowHidden is the number of hidden units of each coupling layer of the
+// Flow guide.
+const flowHidden = 16
 
 // Fit fits the posterior with the given guide by the trace ELBO with
 // sticking-the-landing gradients and returns the result, and the name of
@@ -77,6 +84,9 @@ func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, 
 		}
 		res, err = run(vi.AutoMultivariateNormal())
 		return res, "AutoMultivariateNormal", err
+	case Flow:
+		res, err := run(vi.AutoFlow(flowHidden))
+		return res, "AutoFlow", err
 	case MeanField:
 		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP())))
 		if err == nil {
