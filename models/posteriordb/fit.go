@@ -56,7 +56,14 @@ const (
 	// Flow is vi.AutoFlow: affine coupling layers on top of the Laplace
 	// approximation, for funnels, curved valleys and skewed scales.
 	Flow Guide = "flow"
+	// Auto fits MeanField, FullRank and Flow and keeps the one ChooseGuide
+	// picks.
+	Auto Guide = "auto"
 )
+
+// averageFrac is the fraction of the steps at the end of a fit whose
+// iterates are averaged (vi.Average, Polyak and Juditsky 1992).
+const averageFrac = 0.2
 
 // flowHidden is the number of hidden units of each coupling layer of the
 // Flow guide.
@@ -66,12 +73,24 @@ const flowHidden = 16
 // sticking-the-landing gradients and returns the result, and the name of
 // the guide actually used.
 func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, string, error) {
+	if g == Auto {
+		c, err := ChooseGuide(ctx, p.Model.Model(), o)
+		if err != nil {
+			return nil, "", err
+		}
+		b := c.Best()
+		return b.Result, "auto: " + b.Name, nil
+	}
+	return fitModel(ctx, p.Model.Model(), g, o)
+}
+
+// fitModel is Fit for any model.
+func fitModel(ctx context.Context, model vi.Model, g Guide, o FitOptions) (*vi.Result, string, error) {
 	o = o.withDefaults()
-	model := p.Model.Model()
 	run := func(guide vi.Guide) (*vi.Result, error) {
 		opt := optim.NewExponentialDecay(optim.NewAdam(0.01), math.Pow(0.1, 1/float64(o.Steps)))
 		return vi.Fit(ctx, model, guide, elbo.Trace{Particles: o.Particles, STL: true}, opt,
-			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws))
+			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws), vi.Average(averageFrac))
 	}
 	switch g {
 	case FullRank:
