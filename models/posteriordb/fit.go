@@ -107,12 +107,12 @@ func fitModel(ctx context.Context, model vi.Model, g Guide, o FitOptions) (*vi.R
 		res, err := run(vi.AutoFlow(flowHidden))
 		return res, "AutoFlow", err
 	case MeanField:
-		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP())))
+		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP()), vi.WithLaplaceScales()))
 		if err == nil {
-			return res, "AutoNormal (MAP start)", nil
+			return res, "AutoNormal (Laplace start)", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "AutoNormal (MAP start)", err
+			return res, "AutoNormal (Laplace start)", err
 		}
 		res, err = run(vi.AutoNormal())
 		return res, "AutoNormal", err
