@@ -102,3 +102,29 @@ func TestAverageResumes(t *testing.T) {
 	plain := run(400)
 	assert.NotEqual(t, paramValues(full.Params), paramValues(plain.Params), "averaging changes the result")
 }
+
+// TestAverageSkipsTheTransient: started 30 posterior sds... far from the
+// optimum (location 30, posterior mean 1.2), Adam at step 0.05 needs some
+// 600 of the 2,000 steps to arrive. A mean over the whole run would be
+// off by about 10; Average(1) must pick a window after the transient
+// (fewer than 1,400 iterates) and end within 0.03 (0.1 posterior sd) of
+// the exact posterior mean, for each of five seeds.
+func TestAverageSkipsTheTransient(t *testing.T) {
+	y := []float64{1.2, 0.4, 2.2, 1.9, 0.8, 1.1, 1.7, 0.3, 1.4, 0.9, 1.6, 1.0}
+	var sum float64
+	for _, v := range y {
+		sum += v
+	}
+	exact := sum / (float64(len(y)) + 0.01)
+	start := vi.InitToValues(map[string][]float64{"mu": {30}}, nil)
+	for seed := uint64(1); seed <= 5; seed++ {
+		res, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(vi.WithInit(start)), elbo.Trace{Particles: 1}, optim.NewAdam(0.05),
+			vi.MaxSteps(2000), vi.Seed(seed), vi.Draws(0), vi.Average(1))
+		require.NoError(t, err)
+		loc, ok := res.Params.Value("auto.mu.loc")
+		require.True(t, ok)
+		assert.Less(t, res.AveragedSteps, 1400, "seed %d: iterates averaged", seed)
+		assert.Greater(t, res.AveragedSteps, 0, "seed %d: iterates averaged", seed)
+		assert.InDelta(t, exact, loc.Data[0], 0.03, "seed %d: averaged mean (%d iterates)", seed, res.AveragedSteps)
+	}
+}

@@ -356,7 +356,7 @@ func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt optim
 			return res, err
 		}
 	}
-	st.Avg.apply(env.Params)
+	res.AveragedSteps = st.Avg.apply(env.Params)
 	res.fill(st, env, c, stop)
 	if !c.skipFinal {
 		if err := res.evaluate(env, c.draws); err != nil {
