@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -81,4 +84,35 @@ func ChooseGuide(ctx context.Context, model vi.Model, o FitOptions) (Choice, err
 		return c, fmt.Errorf("posteriordb: ChooseGuide: every fit failed: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// Independence measures how far a posterior is from independence in
+// unconstrained space, from the draws of a full-rank (or richer) fit:
+// min_j 1/√(Σ_jj (Σ⁻¹)_jj), with Σ the covariance of the draws of the
+// flat site "z". For a Gaussian posterior this is the smallest ratio of a
+// conditional to a marginal sd, which is what the optimal mean-field
+// normal gets for that coordinate's sd (its variances are the conditional
+// ones): 1 for an independent posterior, near 0 for a nearly collinear
+// one. The mean-field guide can meet "sds within 25%" only where it is
+// above 0.75. NaN when the result has no draws of z.
+func Independence(res *vi.Result) float64 {
+	z, ok := res.Draws["z"]
+	if !ok || z.Rows < z.Cols+2 {
+		return math.NaN()
+	}
+	var cov mat.SymDense
+	stat.CovarianceMatrix(&cov, mat.NewDense(z.Rows, z.Cols, z.Data), nil)
+	var ch mat.Cholesky
+	if !ch.Factorize(&cov) {
+		return 0
+	}
+	var prec mat.SymDense
+	if err := ch.InverseTo(&prec); err != nil {
+		return 0
+	}
+	r := math.Inf(1)
+	for j := 0; j < z.Cols; j++ {
+		r = math.Min(r, 1/math.Sqrt(cov.At(j, j)*prec.At(j, j)))
+	}
+	return r
 }
