@@ -132,7 +132,7 @@ func (pl *Plate) Cols(data []float64) ad.Var {
 // Sample declares a local latent site inside the plate (its log-density is
 // scaled by Scale).
 func (pl *Plate) Sample(name string, d dist.Distribution) ad.Var {
-	return pl.p.sample(name, d, pl.scale, pl.name)
+	return pl.p.sample(name, d, pl.scale, pl.name, pl.Len())
 }
 
 // Observe conditions on data inside the plate (its log-density is scaled
