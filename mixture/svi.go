@@ -22,9 +22,12 @@ type SVIOptions struct {
 	BatchSize int
 	// Steps is the number of optimizer steps (0: 3000).
 	Steps int
-	// LearningRate is Adam's initial step size (0: 0.02); it decays
+	// LearningRate is Adam's initial step size (0: 0.05); it decays
 	// exponentially to FinalLearningRate (0: LearningRate/50).
 	LearningRate, FinalLearningRate float64
+	// Progress, if not nil, is called after every step with the number of
+	// steps done and the step's ELBO estimate (for progress bars).
+	Progress func(step int, elbo float64)
 }
 
 // SVIResult is a mixture fitted by FitSVI.
@@ -323,7 +326,7 @@ func FitSVI(ctx context.Context, x []float64, d int, cfg Config, opt SVIOptions)
 		opt.Steps = 3000
 	}
 	if opt.LearningRate == 0 {
-		opt.LearningRate = 0.02
+		opt.LearningRate = 0.05
 	}
 	if opt.FinalLearningRate == 0 {
 		opt.FinalLearningRate = opt.LearningRate / 50
@@ -358,6 +361,9 @@ func FitSVI(ctx context.Context, x []float64, d int, cfg Config, opt SVIOptions)
 		env.Tape.Backward(loss)
 		o.Step(env.Params.Params())
 		res.ELBO = append(res.ELBO, st.ELBO)
+		if opt.Progress != nil {
+			opt.Progress(step+1, st.ELBO)
+		}
 	}
 	m, err := s.pointEstimate(env.Params)
 	if err != nil {
