@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -115,4 +116,27 @@ func TestFitSVIW5(t *testing.T) {
 	t.Logf("W5 held-out mean log density: CAVI %.5f, SVI %.5f, gap %.5f nats; SVI %v; effective components %d vs %d",
 		lc, ls, ls-lc, el, cavi.EffectiveComponents(0.01), svi.Mixture.EffectiveComponents(0.01))
 	require.InDelta(t, lc, ls, 0.005, "SVI vs CAVI held-out mean log density on W5")
+}
+
+// TestFitSVIDeterministic: a seed reproduces the fit exactly, for any
+// GOMAXPROCS.
+func TestFitSVIDeterministic(t *testing.T) {
+	x := sviData(rand.New(rand.NewPCG(3, 3)), 300)
+	cfg := NewConfig(3)
+	cfg.WeightPrior = DirichletDistribution
+	cfg.Seed = 5
+	opt := SVIOptions{BatchSize: 100, Steps: 200}
+	a, err := FitSVI(context.Background(), x, 2, cfg, opt)
+	require.NoError(t, err)
+	prev := runtime.GOMAXPROCS(1)
+	b, err := FitSVI(context.Background(), x, 2, cfg, opt)
+	runtime.GOMAXPROCS(prev)
+	require.NoError(t, err)
+	require.Equal(t, a.ELBO, b.ELBO, "ELBO trace")
+	require.Equal(t, a.Mixture.Weights, b.Mixture.Weights, "weights")
+	require.Equal(t, a.Mixture.Means, b.Mixture.Means, "means")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = FitSVI(ctx, x, 2, cfg, opt)
+	require.ErrorIs(t, err, context.Canceled)
 }

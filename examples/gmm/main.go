@@ -367,7 +367,9 @@ func pictures(cfg examplekit.Config, m *mixture.Mixture, sv *mixture.SVIResult, 
 		if err := examplekit.Line(p, examplekit.XYs(steps[from:], avg[from:]), "mean of the last 50 steps", color.Black, false); err != nil {
 			return nil, err
 		}
+		// Room below the curve for the legend.
 		p.Legend.Top, p.Legend.Left = false, false
+		p.Y.Min -= (p.Y.Max - p.Y.Min) / 4
 		if f, err = examplekit.Save(p, cfg.Out, "svi_elbo.png", 6, 4); err != nil {
 			return nil, err
 		}
