@@ -17,12 +17,12 @@ import (
 
 // SVIOptions are the settings of FitSVI beyond the model's Config.
 type SVIOptions struct {
-	// BatchSize is the minibatch of data points per step (0: 1000; at
+	// BatchSize is the minibatch of data points per step (0: 500; at
 	// least n: full batch).
 	BatchSize int
-	// Steps is the number of optimizer steps (0: 3000).
+	// Steps is the number of optimizer steps (0: 4000).
 	Steps int
-	// LearningRate is Adam's initial step size (0: 0.05); it decays
+	// LearningRate is Adam's initial step size (0: 0.1); it decays
 	// exponentially to FinalLearningRate (0: LearningRate/50).
 	LearningRate, FinalLearningRate float64
 	// Progress, if not nil, is called after every step with the number of
@@ -62,6 +62,10 @@ type SVIResult struct {
 // 1933; e.g. Anderson 2003, §7.2): with W0 = Ψ0⁻¹ = L Lᵀ, Λ = L A Aᵀ Lᵀ
 // for A lower triangular with A_ii² ~ χ²(ν0 - i) and A_ij ~ N(0, 1) below
 // the diagonal, so every latent is a scalar with a reparameterized guide.
+//
+// Model and Guide are written for one particle per step (global latents
+// are K-row matrices, the data plate's rows are points); use them with
+// elbo.TraceEnum{Particles: 1}, as FitSVI does.
 type SVIModel struct {
 	x         ad.Matrix
 	k, d      int
@@ -320,13 +324,13 @@ func FitSVI(ctx context.Context, x []float64, d int, cfg Config, opt SVIOptions)
 		return nil, fmt.Errorf("mixture: SVIOptions %+v: negative setting", opt)
 	}
 	if opt.BatchSize == 0 {
-		opt.BatchSize = 1000
+		opt.BatchSize = 500
 	}
 	if opt.Steps == 0 {
-		opt.Steps = 3000
+		opt.Steps = 4000
 	}
 	if opt.LearningRate == 0 {
-		opt.LearningRate = 0.05
+		opt.LearningRate = 0.1
 	}
 	if opt.FinalLearningRate == 0 {
 		opt.FinalLearningRate = opt.LearningRate / 50

@@ -90,8 +90,10 @@ func TestFitSVIErrors(t *testing.T) {
 	require.ErrorContains(t, err, "negative")
 }
 
-// TestFitSVIW5 is the long check of issue 10: on SPEC W5's data SVI must
-// reach CAVI's held-out mean log density within 0.005 nats.
+// TestFitSVIW5 is the long check of issue 10: on SPEC W5's data SVI (the
+// defaults: 4,000 steps of 500 points) must reach CAVI's held-out mean log
+// density within 0.005 nats (measured: -0.0002 nats, 7.5 s on a loaded
+// 2-core machine) and keep the same 5 components.
 func TestFitSVIW5(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: SVI on 10,000 points")
@@ -116,6 +118,7 @@ func TestFitSVIW5(t *testing.T) {
 	t.Logf("W5 held-out mean log density: CAVI %.5f, SVI %.5f, gap %.5f nats; SVI %v; effective components %d vs %d",
 		lc, ls, ls-lc, el, cavi.EffectiveComponents(0.01), svi.Mixture.EffectiveComponents(0.01))
 	require.InDelta(t, lc, ls, 0.005, "SVI vs CAVI held-out mean log density on W5")
+	require.Equal(t, cavi.EffectiveComponents(0.01), svi.Mixture.EffectiveComponents(0.01), "effective components on W5")
 }
 
 // TestFitSVIDeterministic: a seed reproduces the fit exactly, for any

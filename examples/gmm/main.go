@@ -61,7 +61,7 @@ func main() {
 		fs.StringVar(&o.Prior, "prior", "dirichlet_distribution", "weight prior: dirichlet_distribution or dirichlet_process")
 		fs.IntVar(&o.MaxIter, "max-iter", 500, "CAVI iterations at most")
 		fs.BoolVar(&o.SVI, "svi", false, "also fit the model as a program by minibatch SVI (full covariances, Dirichlet prior) and overlay both fits")
-		fs.IntVar(&o.SVISteps, "svi-steps", 3000, "SVI steps (-quick: at most 800)")
+		fs.IntVar(&o.SVISteps, "svi-steps", 4000, "SVI steps (-quick: at most 800)")
 	})
 	if err := run(cfg, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gmm:", err)
@@ -126,7 +126,7 @@ func run(cfg examplekit.Config, o options, out io.Writer) error {
 	sum.Set("fit_ms", float64(elapsed.Microseconds())/1000)
 
 	// The same model as a program, fitted by stochastic VI on minibatches
-	// of 1,000 points: the assignments are not sampled but summed out per
+	// of 500 points: the assignments are not sampled but summed out per
 	// point, so the only noise is the minibatch and the one draw of the
 	// global latents per step.
 	var sv *mixture.SVIResult
