@@ -11,7 +11,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/benchdata"
+	"github.com/kldiv/kldiv/optim"
+	"github.com/kldiv/kldiv/vi"
 )
 
 // sviData draws n points from a well-separated 2-D mixture of three
@@ -142,4 +145,32 @@ func TestFitSVIDeterministic(t *testing.T) {
 	cancel()
 	_, err = FitSVI(ctx, x, 2, cfg, opt)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// BenchmarkSVIStep is one FitSVI step (loss with the assignments
+// enumerated, backward pass, Adam) on a minibatch of 500 of 10,000 2-D
+// points with K = 10, the setting of SPEC W5.
+func BenchmarkSVIStep(b *testing.B) {
+	x := sviData(rand.New(rand.NewPCG(1, 2)), 10000)
+	cfg := NewConfig(10)
+	cfg.WeightPrior = DirichletDistribution
+	s, err := NewSVIModel(context.Background(), x, 2, cfg, 500)
+	require.NoError(b, err)
+	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
+	guide := vi.GuideFunc(s.Guide)
+	opt := optim.NewAdam(0.01)
+	b.ReportAllocs()
+	for b.Loop() {
+		env.Step++
+		env.Tape.Reset()
+		for _, p := range env.Params.Params() {
+			p.ZeroGrad()
+		}
+		loss, _, err := elbo.TraceEnum{}.Loss(env, s.Model, guide)
+		if err != nil {
+			b.Fatal(err)
+		}
+		env.Tape.Backward(loss)
+		opt.Step(env.Params.Params())
+	}
 }
