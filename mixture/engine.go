@@ -27,6 +27,8 @@ type engine struct {
 	job  func(c int, w *scratch)  // the work of one chunk in this pass
 	// statsJob is e.chunk as a func value, made once.
 	statsJob func(c int, w *scratch)
+	kmJob    func(c int, w *scratch) // e.kmChunk
+	km       kmState
 	next     atomic.Int64
 
 	workers int
@@ -45,6 +47,8 @@ type engine struct {
 type chunkStats struct {
 	r, m, q []float64
 	ent     float64
+	pot     float64 // k-means++: the chunk's potential
+	changed int     // k-means: labels changed in the chunk
 }
 
 func newEngine(x []float64, n, d, k int, ct CovarianceType) *engine {
@@ -86,7 +90,7 @@ func newEngine(x []float64, n, d, k int, ct CovarianceType) *engine {
 	case Spherical:
 		e.sk = make([]float64, k)
 	}
-	e.statsJob = e.chunk
+	e.statsJob, e.kmJob = e.chunk, e.kmChunk
 	e.job = e.statsJob
 	e.workers = min(runtime.GOMAXPROCS(0), nc)
 	e.start = make([]chan struct{}, e.workers)
