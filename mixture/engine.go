@@ -111,12 +111,13 @@ func (e *engine) close() {
 
 // scratch is one worker's buffers.
 type scratch struct {
-	y       []float64 // d
-	r       []float64 // chunkSize x K: e_pk, or given responsibilities
-	s, a    []float64 // chunkSize: s_p (then 1/s_p) and a_p of the E step
-	lg      []float64 // chunkSize: log s_p
-	lp      []float64 // K
-	kmLabel []int     // chunkSize: k-means labels of the chunk
+	y    []float64 // d
+	r    []float64 // K x chunkSize: e_pk, or given responsibilities
+	t    []float64 // K x chunkSize: t_pk of the E step
+	s, a []float64 // chunkSize: s_p (then 1/s_p) and a_p of the E step
+	lg   []float64 // chunkSize: log s_p
+	mx   []float64 // chunkSize: max_k l_pk
+	lp   []float64 // K
 }
 
 // work is one goroutine of the pool: it waits for a pass, takes chunks
@@ -125,10 +126,12 @@ func (e *engine) work(id int) {
 	w := &scratch{
 		y:  make([]float64, e.d),
 		r:  make([]float64, chunkSize*e.k),
+		t:  make([]float64, chunkSize*e.k),
 		s:  make([]float64, chunkSize),
 		a:  make([]float64, chunkSize),
 		lg: make([]float64, chunkSize),
 		lp: make([]float64, e.k),
+		mx: make([]float64, chunkSize),
 	}
 	for range e.start[id] {
 		if e.quit.Load() {
@@ -169,28 +172,32 @@ func (e *engine) chunk(c int, w *scratch) {
 	rbuf, inv := w.r[:np*k], w.s[:np]
 	xs := e.x[d*lo : d*hi]
 	// First the (unnormalized) responsibilities of every point of the
-	// chunk (rows of rbuf) with their factors 1/s_p, then the sums per
-	// component over the points, in registers.
+	// chunk (rbuf, component-major: r_pk at k*np + p) with their factors
+	// 1/s_p, then the sums per component over the points, in registers.
 	switch {
 	case e.resp != nil:
 		for p := range np {
-			e.resp(lo+p, rbuf[p*k:(p+1)*k])
+			e.resp(lo+p, w.lp)
+			for j, v := range w.lp {
+				rbuf[j*np+p] = v
+			}
 			inv[p] = 1
 		}
 		st.ent = 0
 	case d == 2:
-		eStep2(e.m.e2, xs, rbuf, inv, w.a[:np], k)
+		eStep2(e.m.e2, xs, rbuf, inv, w.a[:np], w.t, w.mx, k)
 		st.ent = finishE(inv, w.a[:np], w.lg[:np])
 	default:
-		e.m.eStepGeneral(xs, rbuf, inv, w.a[:np], w.y)
+		e.m.eStepGeneral(xs, rbuf, inv, w.a[:np], w.t, w.mx, w.y, w.lp)
 		st.ent = finishE(inv, w.a[:np], w.lg[:np])
 	}
 	if d == 2 {
 		s0, s1 := e.shift[0], e.shift[1]
 		for j := range k {
 			var sr, m0, m1, q00, q01, q11 float64
+			rj := rbuf[j*np : (j+1)*np : (j+1)*np]
 			for p, ip := range inv {
-				rj := rbuf[p*k+j] * ip
+				rj := rj[p] * ip
 				y0, y1 := xs[2*p]-s0, xs[2*p+1]-s1
 				r0, r1 := rj*y0, rj*y1
 				sr += rj
@@ -211,8 +218,8 @@ func (e *engine) chunk(c int, w *scratch) {
 		for a := range d {
 			y[a] = x[a] - e.shift[a]
 		}
-		for j, r := range rbuf[p*k : (p+1)*k] {
-			r *= ip
+		for j := range k {
+			r := rbuf[j*np+p] * ip
 			if r == 0 {
 				continue
 			}

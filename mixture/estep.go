@@ -33,90 +33,100 @@ func (m *Mixture) packE2() {
 	}
 }
 
-// eStep2 writes e_pk into r (np x k, row-major), s_p into s and a_p into
-// a for the np = len(s) 2-D points xs (row-major) under the packed
-// parameters par (Mixture.e2). The exponential is expCore inlined.
-func eStep2(par, xs, r, s, a []float64, k int) {
-	const (
-		inv   = expN / math.Ln2
-		magic = 0x1.8p52
-		ln2hi = 6.93147180369123816490e-01 / expN
-		ln2lo = 1.90821492927058770002e-10 / expN
-	)
+// The chunk's e_pk and t_pk are stored component-major (k x np: row j
+// holds component j for every point of the chunk), so that the loops over
+// points keep one component's parameters in registers and read and write
+// contiguous memory.
+
+// eStep2 writes e_pk into r (k x np), s_p into s and a_p into a for the
+// np = len(s) 2-D points xs (row-major) under the packed parameters par
+// (Mixture.e2); t (k x np) is scratch for t_pk and mx (np) for the maxima.
+// The exponentials of the whole chunk are one call of kernel.Exp (8 at a
+// time with AVX-512).
+func eStep2(par, xs, r, s, a, t, mx []float64, k int) {
 	par = par[:e2Stride*k]
-	for p := range s {
-		x0, x1 := xs[2*p], xs[2*p+1]
-		rp := r[p*k : (p+1)*k : (p+1)*k]
-		// Pass 1: l_pk into rp, and the maximum.
-		mx := math.Inf(-1)
-		for j := range rp {
-			c := par[e2Stride*j : e2Stride*j+e2Stride : e2Stride*j+e2Stride]
-			y0, y1 := x0-c[0], x1-c[1]
-			u, v := c[2]*y0, c[3]*y0+c[4]*y1
-			l := c[5] - 0.5*(u*u+v*v)
-			rp[j] = l
-			if l > mx {
-				mx = l
-			}
+	np := len(s)
+	xs, mx = xs[:2*np], mx[:np]
+	for j := range k {
+		c := par[e2Stride*j : e2Stride*j+e2Stride : e2Stride*j+e2Stride]
+		m0, m1, u00, u01, u11, cj := c[0], c[1], c[2], c[3], c[4], c[5]
+		tj := t[j*np : (j+1)*np : (j+1)*np]
+		for p := range tj {
+			y0, y1 := xs[2*p]-m0, xs[2*p+1]-m1
+			u, v := u00*y0, u01*y0+u11*y1
+			tj[p] = cj - 0.5*(u*u+v*v)
 		}
-		if math.IsInf(mx, -1) || mx != mx {
-			// Every component has zero density here (cannot happen for
-			// finite data and parameters): spread the point evenly.
-			for j := range rp {
-				rp[j] = 1
-			}
-			s[p], a[p] = float64(k), 0
-			continue
-		}
-		// Pass 2: e_pk = exp(l_pk - max), s_p and a_p.
-		var sp, ap float64
-		for j, l := range rp {
-			x := l - mx
-			var e float64
-			if x >= -708 {
-				t := x*inv + magic
-				n := t - magic
-				b := math.Float64bits(t)
-				q := (x - n*ln2hi) - n*ln2lo
-				q = q * (1 + q*(1.0/2+q*(1.0/6+q*(1.0/24))))
-				tb := expTable[b&(expN-1)]
-				e = math.Float64frombits(math.Float64bits(tb+tb*q) + (b>>expBits)<<52)
-				ap += e * x
-			} else {
-				e = math.Exp(x) // 0 or subnormal; e·x is below rounding
-			}
-			rp[j] = e
-			sp += e
-		}
-		s[p], a[p] = sp, ap
 	}
+	copy(mx, t[:np])
+	for j := 1; j < k; j++ {
+		tj := t[j*np : (j+1)*np : (j+1)*np]
+		for p, l := range tj {
+			mx[p] = max(mx[p], l)
+		}
+	}
+	shiftExpSum(r, s, a, t, mx, k)
 }
 
-// eStepGeneral is eStep2 for any d, through Mixture.mahalanobis; y is
-// scratch of length d.
-func (m *Mixture) eStepGeneral(xs, r, s, a, y []float64) {
+// eStepGeneral is eStep2 for any d, through Mixture.mahalanobis; y (d) and
+// lp (k) are scratch.
+func (m *Mixture) eStepGeneral(xs, r, s, a, t, mx, y, lp []float64) {
 	d, k := m.D, m.K
-	for p := range s {
-		rp := r[p*k : (p+1)*k : (p+1)*k]
-		mx := m.logRhoGeneral(rp, xs[p*d:(p+1)*d], y)
-		if math.IsInf(mx, -1) || mx != mx {
-			for j := range rp {
-				rp[j] = 1
-			}
-			s[p], a[p] = float64(k), 0
-			continue
+	np := len(s)
+	for p := range np {
+		mx[p] = m.logRhoGeneral(lp, xs[p*d:(p+1)*d], y)
+		for j, l := range lp[:k] {
+			t[j*np+p] = l
 		}
-		var sp, ap float64
-		for j, l := range rp {
-			x := l - mx
-			e := expNonPos(x)
-			if x >= -708 {
-				ap += e * x
+	}
+	shiftExpSum(r, s, a, t, mx, k)
+}
+
+// shiftExpSum sets t_pk -= mx_p, r = exp(t), s_p = Σ_k r_pk and a_p =
+// Σ_k r_pk t_pk, in component order.
+func shiftExpSum(r, s, a, t, mx []float64, k int) {
+	np := len(s)
+	mx = mx[:np]
+	for p, v := range mx {
+		if math.IsInf(v, -1) {
+			// Every component has zero density here (cannot happen for
+			// finite data and parameters): spread the point evenly.
+			mx[p] = 0
+			for j := range k {
+				t[j*np+p] = 0
 			}
-			rp[j] = e
-			sp += e
 		}
-		s[p], a[p] = sp, ap
+	}
+	t = t[:k*np]
+	for j := range k {
+		tj := t[j*np : (j+1)*np : (j+1)*np]
+		for p, v := range mx {
+			tj[p] -= v
+		}
+	}
+	kernel.Exp(r, t)
+	clear(s)
+	clear(a)
+	a = a[:np]
+	for j := range k {
+		rj := r[j*np : (j+1)*np : (j+1)*np]
+		tj := t[j*np : (j+1)*np : (j+1)*np]
+		for p, e := range rj {
+			s[p] += e
+			a[p] += e * tj[p]
+		}
+	}
+	for p, v := range a {
+		if v != v {
+			// 0·(-Inf) from an overflowed distance (data near the largest
+			// floats): that component contributes 0.
+			v = 0
+			for j := range k {
+				if e := r[j*np+p]; e != 0 {
+					v += e * t[j*np+p]
+				}
+			}
+			a[p] = v
+		}
 	}
 }
 
