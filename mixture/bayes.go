@@ -98,6 +98,7 @@ func Fit(ctx context.Context, x []float64, d int, cfg Config) (*Mixture, error) 
 	var best *Mixture
 	for run := 0; run < runs; run++ {
 		m := newMixture(cfg.Components, d, cfg.Covariance, cfg.WeightPrior)
+		m.LowerBounds = make([]float64, 0, min(cfg.MaxIter, 1<<12)) // no growth in the loop
 		lower := math.Inf(-1)
 		if w := cfg.WarmStart; w != nil {
 			m.copyParams(w)
