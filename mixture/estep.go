@@ -104,16 +104,17 @@ func shiftExpSum(r, s, a, t, mx []float64, k int) {
 		}
 	}
 	kernel.Exp(r, t)
-	clear(s)
-	clear(a)
 	a = a[:np]
-	for j := range k {
-		rj := r[j*np : (j+1)*np : (j+1)*np]
-		tj := t[j*np : (j+1)*np : (j+1)*np]
-		for p, e := range rj {
-			s[p] += e
-			a[p] += e * tj[p]
+	r, t = r[:k*np], t[:k*np]
+	for p := range s {
+		// Point by point (strided over the k rows), the sums in registers.
+		var sp, ap float64
+		for i := p; i < k*np; i += np {
+			e := r[i]
+			sp += e
+			ap += e * t[i]
 		}
+		s[p], a[p] = sp, ap
 	}
 	for p, v := range a {
 		if v != v {
