@@ -185,7 +185,7 @@ func (e *engine) chunk(c int, w *scratch) {
 		}
 		st.ent = 0
 	case d == 2:
-		eStep2(e.m.e2, xs, rbuf, inv, w.a[:np], w.t, w.mx, k)
+		eStep2(e.m.e2, xs, rbuf, inv, w.a[:np], w.t, k)
 		st.ent = finishE(inv, w.a[:np], w.lg[:np])
 	default:
 		e.m.eStepGeneral(xs, rbuf, inv, w.a[:np], w.t, w.mx, w.y, w.lp)
