@@ -37,6 +37,11 @@ type multinomialRef struct {
 		Rate    float64 `json:"rate"`
 		Entropy float64 `json:"entropy"`
 	} `json:"poisson_large"`
+	NegBinLarge []struct {
+		R       float64 `json:"total_count"`
+		P       float64 `json:"probs"`
+		Entropy float64 `json:"entropy"`
+	} `json:"negative_binomial_large"`
 }
 
 func loadMultinomialRef(t *testing.T) multinomialRef {
@@ -127,8 +132,8 @@ func TestGeometricBernoulliEntropyMpmath(t *testing.T) {
 	}
 }
 
-// TestLargeCountEntropyMpmath: the Binomial and Poisson entropies keep
-// 1e-12 relative accuracy for n and rate up to 1e6, where log n! is 1e6
+// TestLargeCountEntropyMpmath: the Binomial, Poisson and NegativeBinomial
+// entropies keep 1e-12 relative accuracy for n, rate and r up to 1e6, where log n! is 1e6
 // times the entropy (the saddle-point masses of entropySeries).
 func TestLargeCountEntropyMpmath(t *testing.T) {
 	r := loadMultinomialRef(t)
@@ -140,6 +145,10 @@ func TestLargeCountEntropyMpmath(t *testing.T) {
 	}
 	for _, c := range r.PoissonLarge {
 		assert.InEpsilon(t, c.Entropy, Must(NewPoisson(c.Rate)).Entropy().Scalar(), 1e-12, "Poisson(%v)", c.Rate)
+	}
+	require.NotEmpty(t, r.NegBinLarge)
+	for _, c := range r.NegBinLarge {
+		assert.InEpsilon(t, c.Entropy, Must(NewNegativeBinomial(c.R, c.P)).Entropy().Scalar(), 1e-12, "NegativeBinomial(%v, %v)", c.R, c.P)
 	}
 	// The rate partial at a large rate against finite differences.
 	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return Poisson{Rate: v[0]}.Entropy() }, []ad.Matrix{row(2e5)}, nil)
