@@ -7,6 +7,9 @@ import "golang.org/x/sys/cpu"
 // The elementwise kernels of the CPU, nil for pure Go.
 var logVecK, expVec, expm1Vec, log1pVec vecFunc
 
+// adamVec is the Adam kernel of the CPU, nil for pure Go.
+var adamVec func(p, m, v, g *float64, n int, c *[9]float64)
+
 func init() { selectVec(cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ, cpu.X86.HasAVX2 && cpu.X86.HasFMA) }
 
 // selectVec installs the AVX-512 kernels if avx512, else the AVX2 ones if
@@ -16,12 +19,15 @@ func selectVec(avx512, avx2 bool) {
 	case avx512:
 		vecLanes = 8
 		logVecK, expVec, expm1Vec, log1pVec = logAVX512, expAVX512, expm1AVX512, log1pAVX512
+		adamVec = adamAVX512
 	case avx2:
 		vecLanes = 4
 		logVecK, expVec, expm1Vec, log1pVec = logAVX2, expAVX2, expm1AVX2, log1pAVX2
+		adamVec = adamAVX2
 	default:
 		vecLanes = 0
 		logVecK, expVec, expm1Vec, log1pVec = nil, nil, nil, nil
+		adamVec = nil
 	}
 }
 

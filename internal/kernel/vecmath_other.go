@@ -5,6 +5,8 @@ package kernel
 // The elementwise kernels: always pure Go in this build.
 var logVecK, expVec, expm1Vec, log1pVec vecFunc
 
+var adamVec func(p, m, v, g *float64, n int, c *[9]float64)
+
 func vecPaths() map[string]func() { return map[string]func(){"go": func() {}} }
 
 func resetVec() {}

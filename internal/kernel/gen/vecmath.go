@@ -352,5 +352,63 @@ func vecMath() {
 		s.loop("exp"+s.name, "exp(x[i])", s.expBody)
 		s.loop("expm1"+s.name, "expm1(x[i])", s.expm1Body)
 		s.loop("log1p"+s.name, "log1p(x[i])", s.log1pBody)
+		s.adamKernel()
 	}
+}
+
+// adamKernel emits func adamNAME(p, m, v, g *float64, n int, c *[9]float64),
+// n a positive multiple of s.lanes: Adam's update (Kingma and Ba 2015)
+// with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}, by the operations
+// of the scalar loop in the same order without fusing (so the bits are
+// the scalar loop's):
+//
+//	g' = scale g; m = b1 m + (1-b1) g'; v = b2 v + ((1-b2) g') g'
+//	p -= (lr (m/c1)) / (sqrt(v/c2) + eps)
+func (s isa) adamKernel() {
+	name := "adam" + s.name
+	TEXT(name, NOSPLIT, "func(p, m, v, grad *float64, n int, c *[9]float64)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of %d,", name, s.lanes),
+		"with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.")
+	pp := Load(Param("p"), GP64())
+	pm := Load(Param("m"), GP64())
+	pv := Load(Param("v"), GP64())
+	pg := Load(Param("grad"), GP64())
+	n := Load(Param("n"), GP64())
+	pc := Load(Param("c"), GP64())
+	cs := make([]VecVirtual, 9)
+	for i := range cs {
+		cs[i] = s.vec()
+		VBROADCASTSD(Mem{Base: pc, Disp: 8 * i}, cs[i])
+	}
+	scale, b1, omb1, b2, omb2, c1, c2, lr, eps := cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6], cs[7], cs[8]
+	off := GP64()
+	XORQ(off, off)
+	Label(name + "_loop")
+	g, m, v, t, p := s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	at := func(b Register) Mem { return Mem{Base: b, Index: off, Scale: 1} }
+	VMULPD(at(pg), scale, g)
+	VMULPD(at(pm), b1, m)
+	VMULPD(g, omb1, t)
+	VADDPD(t, m, m)
+	VMOVUPD(m, at(pm))
+	VMULPD(at(pv), b2, v)
+	VMULPD(g, omb2, t)
+	VMULPD(g, t, t)
+	VADDPD(t, v, v)
+	VMOVUPD(v, at(pv))
+	VDIVPD(c1, m, m)
+	VMULPD(m, lr, m)
+	VDIVPD(c2, v, v)
+	VSQRTPD(v, v)
+	VADDPD(eps, v, v)
+	VDIVPD(v, m, m)
+	VMOVUPD(at(pp), p)
+	VSUBPD(m, p, p)
+	VMOVUPD(p, at(pp))
+	ADDQ(U32(8*s.lanes), off)
+	SUBQ(U32(s.lanes), n)
+	JNZ(LabelRef(name + "_loop"))
+	VZEROUPPER()
+	RET()
 }
