@@ -41,8 +41,9 @@
 // (10,000 points in 2-D, K = 10, full covariances, 273 iterations) takes
 // 98 ms against 281 ms before this engine (kldiv bench W5), 0.35x; a fit
 // of 10^6 points in 2-D with K = 10 (k-means and 100 iterations) takes
-// about 6 CPU-seconds against 15.5 before, 11 s of wall time on the loaded
-// machine against 25 s (about 3 s on two idle cores). The held-out
+// 7.5 CPU-seconds against 19.5 before (0.38x), 11-12 s of wall time on the
+// loaded machine against 24-27 s, and 4.1 s once when the load dropped
+// (BenchmarkFit1e6). The held-out
 // density, the number of iterations and the sklearn agreement (1e-8) are
 // unchanged.
 package mixture
