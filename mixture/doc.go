@@ -45,11 +45,13 @@
 // place, never copied.
 //
 // Measured on 2 cores of an AVX-512 Xeon that other jobs were loading
-// (load average 8-12; old and new code back to back in one run): SPEC W5
+// (load average 6-12; old and new code back to back in one run): SPEC W5
 // (10,000 points in 2-D, K = 10, full covariances, 273 iterations) takes
-// 245 ms against 485 ms before this engine (kldiv bench W5; 263 ms was the
-// old figure on an idle machine), 10^6 points in 2-D with K = 10 take
-// 9.7 CPU-seconds for k-means and 100 iterations against 19.5 before
-// (about 5 s on two idle cores). The held-out density, the number of
-// iterations and the sklearn agreement (1e-8) are unchanged.
+// 98 ms against 281 ms before this engine (kldiv bench W5), 0.35x; a fit
+// of 10^6 points in 2-D with K = 10 (k-means and 100 iterations) takes
+// 7.5 CPU-seconds against 19.5 before (0.38x), 11-12 s of wall time on the
+// loaded machine against 24-27 s, and 4.1 s once when the load dropped
+// (BenchmarkFit1e6). The held-out
+// density, the number of iterations and the sklearn agreement (1e-8) are
+// unchanged.
 package mixture

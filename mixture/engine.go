@@ -117,21 +117,25 @@ type scratch struct {
 	s, a []float64 // chunkSize: s_p (then 1/s_p) and a_p of the E step
 	lg   []float64 // chunkSize: log s_p
 	mx   []float64 // chunkSize: max_k l_pk
-	lp   []float64 // K
+	// ys0, ys1 are the chunk's 2-D points minus the shift, by coordinate.
+	ys0, ys1 []float64
+	lp       []float64 // K
 }
 
 // work is one goroutine of the pool: it waits for a pass, takes chunks
 // until none is left, and reports.
 func (e *engine) work(id int) {
 	w := &scratch{
-		y:  make([]float64, e.d),
-		r:  make([]float64, chunkSize*e.k),
-		t:  make([]float64, chunkSize*e.k),
-		s:  make([]float64, chunkSize),
-		a:  make([]float64, chunkSize),
-		lg: make([]float64, chunkSize),
-		lp: make([]float64, e.k),
-		mx: make([]float64, chunkSize),
+		y:   make([]float64, e.d),
+		r:   make([]float64, chunkSize*e.k),
+		t:   make([]float64, chunkSize*e.k),
+		s:   make([]float64, chunkSize),
+		a:   make([]float64, chunkSize),
+		lg:  make([]float64, chunkSize),
+		lp:  make([]float64, e.k),
+		mx:  make([]float64, chunkSize),
+		ys0: make([]float64, chunkSize),
+		ys1: make([]float64, chunkSize),
 	}
 	for range e.start[id] {
 		if e.quit.Load() {
@@ -193,12 +197,16 @@ func (e *engine) chunk(c int, w *scratch) {
 	}
 	if d == 2 {
 		s0, s1 := e.shift[0], e.shift[1]
+		ys0, ys1 := w.ys0[:np], w.ys1[:np]
+		for p := range ys0 {
+			ys0[p], ys1[p] = xs[2*p]-s0, xs[2*p+1]-s1
+		}
 		for j := range k {
 			var sr, m0, m1, q00, q01, q11 float64
 			rj := rbuf[j*np : (j+1)*np : (j+1)*np]
 			for p, ip := range inv {
 				rj := rj[p] * ip
-				y0, y1 := xs[2*p]-s0, xs[2*p+1]-s1
+				y0, y1 := ys0[p], ys1[p]
 				r0, r1 := rj*y0, rj*y1
 				sr += rj
 				m0 += r0

@@ -116,12 +116,18 @@ func (e *engine) kmChunk(c int, _ *scratch) {
 	switch km.mode {
 	case kmUpdate:
 		for i := lo; i < hi; i++ {
-			km.closest[i] = math.Min(km.closest[i], sqDist(e.x[i*d:(i+1)*d], km.xc))
+			if v := sqDist(e.x[i*d:(i+1)*d], km.xc); v < km.closest[i] {
+				km.closest[i] = v
+			}
 		}
 	case kmPot:
 		var p float64
 		for i := lo; i < hi; i++ {
-			p += math.Min(km.closest[i], sqDist(e.x[i*d:(i+1)*d], km.xc))
+			v := sqDist(e.x[i*d:(i+1)*d], km.xc)
+			if c := km.closest[i]; c < v {
+				v = c
+			}
+			p += v
 		}
 		st.pot = p
 	case kmAssign, kmLabel:
@@ -129,12 +135,24 @@ func (e *engine) kmChunk(c int, _ *scratch) {
 		clear(sums)
 		clear(counts)
 		changed := 0
+		cs := km.centers[:k*d]
 		for i := lo; i < hi; i++ {
 			xi := e.x[i*d : (i+1)*d]
 			best, bd := 0, math.Inf(1)
-			for j := range k {
-				if v := sqDist(xi, km.centers[j*d:(j+1)*d]); v < bd {
-					best, bd = j, v
+			if d == 2 {
+				// sqDist unrolled: the same operations.
+				x0, x1 := xi[0], xi[1]
+				for j := range k {
+					d0, d1 := x0-cs[2*j], x1-cs[2*j+1]
+					if v := d0*d0 + d1*d1; v < bd {
+						best, bd = j, v
+					}
+				}
+			} else {
+				for j := range k {
+					if v := sqDist(xi, cs[j*d:(j+1)*d]); v < bd {
+						best, bd = j, v
+					}
 				}
 			}
 			if km.labels[i] != best {
