@@ -164,14 +164,35 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 	b, c := paramShape("Bernoulli", logits)
 	r, c := grid("Bernoulli", "LogProb", x, b, c)
 	f := ad.NewFused(r, c, ad.ReduceCols, x, logits)
-	out, pl := f.Out(), f.Partial(1)
-	xv, lv := viewOf(x), viewOf(logits)
-	par.For(r, max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i] = bernoulliLogitsRow(pl, xv, lv, c, i)
-		}
-	})
+	j := bernoulliJobs.Get()
+	j.out, j.pl, j.c = f.Out(), f.Partial(1), c
+	j.xv, j.lv = viewOf(x), viewOf(logits)
+	par.For(r, max(1, (1<<14)/max(c, 1)), j.fn)
+	*j = bernoulliJob{fn: j.fn}
+	bernoulliJobs.Put(j)
 	return f.Var()
+}
+
+// bernoulliJob holds the operands of one bernoulliLogitsLogProb call; jobs
+// are pooled, with the row loop bound once as fn, so that the parallel
+// loop allocates nothing per call.
+type bernoulliJob struct {
+	xv, lv  view
+	out, pl []float64
+	c       int
+	fn      func(lo, hi int)
+}
+
+var bernoulliJobs = par.Pool[bernoulliJob]{New: func() *bernoulliJob {
+	j := new(bernoulliJob)
+	j.fn = j.rows
+	return j
+}}
+
+func (k *bernoulliJob) rows(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		k.out[i] = bernoulliLogitsRow(k.pl, k.xv, k.lv, k.c, i)
+	}
 }
 
 // bernoulliLogitsRow returns Σ_j x l - softplus(l) over row i of the grid

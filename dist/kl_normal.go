@@ -24,29 +24,57 @@ func init() {
 func klNormalNormal(p, q Normal) (ad.Var, error) {
 	b, c := paramShape("KL(Normal || Normal)", p.Loc, p.Scale, q.Loc, q.Scale)
 	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
-	out := f.Out()
-	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
+	j := normalKLJobs.Get()
+	j.out, j.c = f.Out(), c
+	j.dm1, j.ds1, j.dm2, j.ds2 = f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
+	j.m1, j.s1, j.m2, j.s2 = viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
 	// full: every parameter is B x C, so element (i, j) is at i*C + j.
-	full := m1.rows == b && m1.cols == c && s1.rows == b && s1.cols == c &&
-		m2.rows == b && m2.cols == c && s2.rows == b && s2.cols == c
-	if full {
-		par.For(b, (1<<13)/c+1, func(lo, hi int) {
-			klNormalRows(out, dm1, ds1, dm2, ds2, m1.v, s1.v, m2.v, s2.v, c, lo, hi)
-		})
-		return f.Var(), nil
+	j.full = j.m1.rows == b && j.m1.cols == c && j.s1.rows == b && j.s1.cols == c &&
+		j.m2.rows == b && j.m2.cols == c && j.s2.rows == b && j.s2.cols == c
+	if j.full {
+		par.For(b, (1<<13)/c+1, j.fn)
+	} else {
+		par.For(b, 1<<13, j.fn)
 	}
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				k := i*c + j
-				acc += klNormalCell(m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j), k, dm1, ds1, dm2, ds2)
-			}
-			out[i] = acc
-		}
-	})
+	*j = normalKLJob{fn: j.fn}
+	normalKLJobs.Put(j)
 	return f.Var(), nil
+}
+
+// normalKLJob holds the operands of one klNormalNormal call; jobs are
+// pooled, with the row loop bound once as fn, so that the call allocates
+// nothing in steady state.
+type normalKLJob struct {
+	m1, s1, m2, s2     view
+	out                []float64
+	dm1, ds1, dm2, ds2 []float64
+	c                  int
+	full               bool
+	fn                 func(lo, hi int)
+}
+
+var normalKLJobs = par.Pool[normalKLJob]{New: func() *normalKLJob {
+	j := new(normalKLJob)
+	j.fn = j.rows
+	return j
+}}
+
+// rows computes rows [lo, hi): through the vector kernel when every
+// parameter is a full grid, cell by cell (broadcast parameters) otherwise.
+func (k *normalKLJob) rows(lo, hi int) {
+	m1, s1, m2, s2, c := k.m1, k.s1, k.m2, k.s2, k.c
+	dm1, ds1, dm2, ds2 := k.dm1, k.ds1, k.dm2, k.ds2
+	if k.full {
+		klNormalRows(k.out, dm1, ds1, dm2, ds2, m1.v, s1.v, m2.v, s2.v, c, lo, hi)
+		return
+	}
+	for i := lo; i < hi; i++ {
+		var acc float64
+		for j := 0; j < c; j++ {
+			acc += klNormalCell(m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j), i*c+j, dm1, ds1, dm2, ds2)
+		}
+		k.out[i] = acc
+	}
 }
 
 // klNormalRows computes rows lo..hi-1 of klNormalNormal when every

@@ -15,6 +15,8 @@ type autoConfig struct {
 	init      InitStrategy
 	initScale float64
 	prefix    string
+	// laplaceScales: WithLaplaceScales (laplacescale.go).
+	laplaceScales bool
 }
 
 func newAutoConfig(opts []AutoOption) autoConfig {
@@ -71,6 +73,12 @@ func (g *autoNormal) Setup(s *Setup) error {
 	}
 	g.lay = l
 	g.locs, g.scales = nil, nil
+	var sds []float64
+	if g.cfg.laplaceScales {
+		if sds, err = laplaceScales(s, l, init, g.cfg.initScale); err != nil {
+			return fmt.Errorf("vi: AutoNormal: %w", err)
+		}
+	}
 	rho := softplusInv(g.cfg.initScale)
 	for _, info := range l.sites {
 		n := info.batch * info.ucols
@@ -81,6 +89,9 @@ func (g *autoNormal) Setup(s *Setup) error {
 		r := make([]float64, n)
 		for i := range r {
 			r[i] = rho
+			if sds != nil {
+				r[i] = softplusInv(sds[info.offset+i])
+			}
 		}
 		sc, err := s.Params.Add(fmt.Sprintf("%s.%s.scale", g.cfg.prefix, info.name), info.batch, info.ucols, r)
 		if err != nil {

@@ -16,6 +16,12 @@
 //   - AutoLaplace: the Laplace approximation at the L-BFGS mode, refined as
 //     full-rank VI in whitened coordinates.
 //   - AutoMixture: a mixture of mean-field normals with learned weights.
+//   - AutoFlow: Real NVP affine couplings on the Laplace-whitened
+//     full-rank normal, for funnels, curved valleys and skewed scales.
+//
+// WithLaplaceScales starts AutoNormal's scales at the conditional sds of
+// the Laplace approximation (with InitToMAP: the mean-field optimum for a
+// Gaussian posterior).
 //
 // Constrained latents (positive, interval, simplex, ...) are handled
 // through the bijectors of package dist. Initialization: InitToMedian,
@@ -37,7 +43,9 @@
 // ADVI's relative-ELBO rule (Converge) or a step budget, skips non-finite
 // steps (shrinking the step size and restoring the best parameters) and
 // after repeated failures returns an error naming the site, and checkpoints
-// to a file from which Resume continues to the same bits. The Result holds
+// to a file from which Resume continues to the same bits. Average ends a
+// fit with Polyak–Ruppert iterate averaging over a tail window it picks
+// so as to skip the transient. The Result holds
 // posterior draws and summaries in constrained space, the ELBO with its
 // Monte Carlo standard error, and the PSIS k-hat of the fitted guide, with
 // PSIS-corrected summaries when k-hat < 0.7.

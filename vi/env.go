@@ -23,7 +23,12 @@ type Env struct {
 	// repeated for every particle): objectives that enumerate discrete
 	// sites set it.
 	Force map[string]ad.Matrix
-	state *runState
+	// Enumerate makes model runs enumerate, in parallel, every latent site
+	// declared inside a plate that has no counterpart in the guide and an
+	// enumerable scalar distribution (Site.Enumerated): objectives that
+	// sum such sites out per plate element set it (elbo.TraceEnum).
+	Enumerate bool
+	state     *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -37,7 +42,7 @@ func (e *Env) program(m mode, particles int, replay *Trace) *Program {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing, force: e.Force}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing, force: e.Force, enumerate: e.Enumerate}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch
