@@ -86,3 +86,38 @@ func benchBLAS(b *testing.B, impl blas.Float64Level3, tA, tB bool, m, n, k int, 
 	}
 	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// Small products of W2's size (d = 32 covariance factors, a few rows of
+// them) and of the skinny VI products, for the dispatch of the openblas
+// build (ad sends products below a size to this kernel when OpenBLAS is
+// slower there).
+var smallShapes = []struct {
+	name    string
+	tA, tB  bool
+	m, n, k int
+}{
+	{"NN_8x8x8", false, false, 8, 8, 8},
+	{"NN_32x32x32", false, false, 32, 32, 32},
+	{"NT_32x32x32", false, true, 32, 32, 32},
+	{"TN_32x32x32", true, false, 32, 32, 32},
+	{"NN_64x64x64", false, false, 64, 64, 64},
+	{"NN_128x128x128", false, false, 128, 128, 128},
+	{"NN_256x32x32", false, false, 256, 32, 32},
+}
+
+func BenchmarkDgemmSmall(b *testing.B) {
+	for _, s := range smallShapes {
+		a, lda, bb, ldb, c := benchOperands(s.tA, s.tB, s.m, s.n, s.k)
+		b.Run(s.name+"/kernel", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Dgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+			}
+		})
+		for _, impl := range extraBLAS {
+			b.Run(s.name+"/"+impl.name, func(b *testing.B) {
+				benchBLAS(b, impl.impl, s.tA, s.tB, s.m, s.n, s.k, a, lda, bb, ldb, c)
+			})
+		}
+	}
+}
