@@ -20,7 +20,7 @@ import (
 // finite K and degrades when q misses mass of p (check the effective
 // sample size, StepStats in the progress). StepStats.ELBO reports the IWAE
 // bound of the same draws. Every guide site must carry its distribution
-// (Site.Dist), as hand-written guides and AutoNormal do.
+// (Site.Dist), as hand-written guides and autoguide.Normal do.
 type ForwardKL struct {
 	K int
 }

@@ -249,6 +249,11 @@ func (p *Program) fail(format string, args ...any) {
 	panic(siteError{fmt.Errorf(format, args...)})
 }
 
+// Fail aborts the program run: the function running the program (Fit,
+// Env.RunGuide, ...) returns the formatted error. Guides and models call it
+// on misuse they detect themselves (an automatic guide used before Setup).
+func (p *Program) Fail(format string, args ...any) { p.fail(format, args...) }
+
 func (p *Program) checkName(name string) {
 	if name == "" {
 		p.fail("vi: a site needs a name")
@@ -324,6 +329,20 @@ func (p *Program) SampleValue(name string, d dist.Distribution, value, unconstra
 		Reparameterized: true, Support: support, Unconstrained: unconstrained,
 	})
 	return value
+}
+
+// Record appends a site that the caller computed in full, after checking
+// its name as Sample does, and returns its value. Automatic guides use it
+// to record a latent site drawn in unconstrained space (with Unconstrained
+// and DetachedLogProb set) and the guide factor that carries a joint
+// log-density. A Scale of 0 is taken as 1.
+func (p *Program) Record(s Site) ad.Var {
+	p.checkName(s.Name)
+	if s.Scale == 0 {
+		s.Scale = 1
+	}
+	p.trace.Sites = append(p.trace.Sites, s)
+	return s.Value
 }
 
 // Observe conditions on data at the site name: it records d's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -45,13 +46,13 @@ type Guide string
 
 const (
 	// FullRank is a full-rank normal in unconstrained space. Fit starts it
-	// at the Laplace approximation (vi.AutoLaplace: L-BFGS mode, Hessian)
-	// and falls back to vi.AutoMultivariateNormal from the prior median
+	// at the Laplace approximation (autoguide.Laplace: L-BFGS mode, Hessian)
+	// and falls back to autoguide.MultivariateNormal from the prior median
 	// when the density has no mode (the funnel of the centered eight
 	// schools).
 	FullRank Guide = "full-rank"
 	// MeanField is a mean-field normal in unconstrained space
-	// (vi.AutoNormal), started at the mode when there is one.
+	// (autoguide.Normal), started at the mode when there is one.
 	MeanField Guide = "mean-field"
 )
 
@@ -68,25 +69,25 @@ func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, 
 	}
 	switch g {
 	case FullRank:
-		res, err := run(vi.AutoLaplace())
+		res, err := run(autoguide.Laplace())
 		if err == nil {
-			return res, "AutoLaplace", nil
+			return res, "Laplace", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "AutoLaplace", err
+			return res, "Laplace", err
 		}
-		res, err = run(vi.AutoMultivariateNormal())
-		return res, "AutoMultivariateNormal", err
+		res, err = run(autoguide.MultivariateNormal())
+		return res, "MultivariateNormal", err
 	case MeanField:
-		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP())))
+		res, err := run(autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP())))
 		if err == nil {
-			return res, "AutoNormal (MAP start)", nil
+			return res, "Normal (MAP start)", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "AutoNormal (MAP start)", err
+			return res, "Normal (MAP start)", err
 		}
-		res, err = run(vi.AutoNormal())
-		return res, "AutoNormal", err
+		res, err = run(autoguide.Normal())
+		return res, "Normal", err
 	}
 	return nil, "", fmt.Errorf("posteriordb: unknown guide %q", g)
 }
