@@ -45,15 +45,17 @@ func Custom(rows, cols int, value []float64, vjp VJP, inputs ...Var) Var {
 	return out
 }
 
-// liftAll places free constants among vs on t, copying vs only if needed.
+// liftAll places free constants among vs on t. When it must, it copies vs
+// into the tape's scratch slice (never into the caller's), so the result is
+// valid only until the next liftAll on t: callers read it at once.
 func liftAll(t *Tape, vs []Var) []Var {
 	for i := range vs {
 		if vs[i].t == nil {
-			vs = append([]Var(nil), vs...)
-			for k := range vs {
-				vs[k] = t.Lift(vs[k])
+			t.lift = append(t.lift[:0], vs...)
+			for k := range t.lift {
+				t.lift[k] = t.Lift(t.lift[k])
 			}
-			break
+			return t.lift
 		}
 	}
 	return vs

@@ -89,6 +89,8 @@ type Tape struct {
 	flops float64
 	// noGrad records Params and Inputs as constants (SetNoGrad).
 	noGrad bool
+	// lift is liftAll's scratch copy of an input list.
+	lift []Var
 }
 
 // SetNoGrad switches no-gradient recording on or off: while on, Param and

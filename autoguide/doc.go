@@ -16,13 +16,16 @@
 //     full-rank VI in whitened coordinates.
 //   - Mixture: a mixture of mean-field normals with learned weights,
 //     stratified over its components for objectives.
+//   - Flow: Real NVP affine couplings on top of the Laplace approximation
+//     (funnels, curved valleys, skewed scales).
 //
 // The guides over the flat vector (MultivariateNormal, LowRank, Laplace,
-// Mixture) share one base: the layout of the vector, the initialization and
+// Mixture, Flow) share one base: the layout of the vector, the initialization and
 // the recording of each site with its log-Jacobian plus a guide factor that
 // carries the joint log-density.
 //
 // Initialization strategies choose the starting point: InitToMedian (the
 // default, as Pyro), InitToValues and InitToMAP. Options (WithInit,
-// WithInitScale, WithPrefix) configure any guide.
+// WithInitScale, WithPrefix) configure any guide; WithLaplaceScales starts
+// Normal's scales at the conditional Laplace sds.
 package autoguide

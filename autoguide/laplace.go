@@ -110,6 +110,9 @@ func (g *laplace) Guide(p *vi.Program) {
 	g.record(p, z, logq, detached)
 }
 
+// Mode returns the MAP point in unconstrained space found at Setup.
+func (g *laplace) Mode() []float64 { return g.mode }
+
 // InitToMAP initializes automatic guides at the mode of the model's density
 // in unconstrained space, found by L-BFGS from the prior median (a MAP warm
 // start).

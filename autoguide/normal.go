@@ -1,6 +1,8 @@
 package autoguide
 
 import (
+	"fmt"
+
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/vi"
@@ -27,6 +29,12 @@ func (g *normal) Setup(s *vi.Setup) error {
 		return err
 	}
 	g.locs, g.scales = nil, nil
+	var sds []float64
+	if g.cfg.laplaceScales {
+		if sds, err = laplaceScales(s, g.lay, init, g.cfg.initScale); err != nil {
+			return fmt.Errorf("autoguide: Normal: %w", err)
+		}
+	}
 	rho := softplusInv(g.cfg.initScale)
 	for _, info := range g.lay.sites {
 		n := info.batch * info.ucols
@@ -37,6 +45,9 @@ func (g *normal) Setup(s *vi.Setup) error {
 		r := make([]float64, n)
 		for i := range r {
 			r[i] = rho
+			if sds != nil {
+				r[i] = softplusInv(sds[info.offset+i])
+			}
 		}
 		sc, err := s.Params.Add(g.param(info.name+".scale"), info.batch, info.ucols, r)
 		if err != nil {

@@ -9,6 +9,8 @@ type config struct {
 	init      InitStrategy
 	initScale float64
 	prefix    string
+	// laplaceScales: WithLaplaceScales (laplacescale.go).
+	laplaceScales bool
 }
 
 func newConfig(opts []Option) config {

@@ -162,23 +162,54 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 	b, c := paramShape("Bernoulli", logits)
 	r, c := grid("Bernoulli", "LogProb", x, b, c)
 	f := ad.NewFused(r, c, ad.ReduceCols, x, logits)
-	out, pl := f.Out(), f.Partial(1)
-	xv, lv := viewOf(x), viewOf(logits)
-	par.For(r, max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
-		// Two passes per row, exp then log1p, so that each pass is bound by
-		// throughput rather than by the latency of exp feeding log1p.
-		ebuf := make([]float64, c)
-		for i := lo; i < hi; i++ {
-			xo, lo2 := xv.row(i), lv.row(i)
-			for j := 0; j < c; j++ {
-				ebuf[j] = math.Exp(-math.Abs(lv.v[lo2+j*lv.cs]))
+	j := bernoulliJobs.Get()
+	j.out, j.pl, j.c = f.Out(), f.Partial(1), c
+	j.xv, j.lv = viewOf(x), viewOf(logits)
+	par.For(r, max(1, (1<<14)/max(c, 1)), j.fn)
+	*j = bernoulliJob{fn: j.fn}
+	bernoulliJobs.Put(j)
+	return f.Var()
+}
+
+// bernoulliJob holds the operands of one bernoulliLogitsLogProb call; jobs
+// are pooled, with the row kernel bound once as fn, so that the parallel
+// loop allocates nothing per call.
+type bernoulliJob struct {
+	xv, lv  view
+	out, pl []float64
+	c       int
+	fn      func(lo, hi int)
+}
+
+var bernoulliJobs = par.Pool[bernoulliJob]{New: func() *bernoulliJob {
+	j := new(bernoulliJob)
+	j.fn = j.rows
+	return j
+}}
+
+// bernoulliBlock is the number of columns whose exp(-|l|) a row kernel
+// holds at once (on the stack).
+const bernoulliBlock = 256
+
+// rows computes rows [lo, hi) of the log-likelihood and its partials.
+func (k *bernoulliJob) rows(lo, hi int) {
+	xv, lv, out, pl, c := k.xv, k.lv, k.out, k.pl, k.c
+	// Two passes per block of a row, exp then log1p, so that each pass is
+	// bound by throughput rather than by the latency of exp feeding log1p.
+	var ebuf [bernoulliBlock]float64
+	for i := lo; i < hi; i++ {
+		xo, lo2 := xv.row(i), lv.row(i)
+		var acc float64
+		bad := false
+		for j0 := 0; j0 < c; j0 += bernoulliBlock {
+			j1 := min(j0+bernoulliBlock, c)
+			for j := j0; j < j1; j++ {
+				ebuf[j-j0] = math.Exp(-math.Abs(lv.v[lo2+j*lv.cs]))
 			}
-			var acc float64
-			bad := false
-			for j := 0; j < c; j++ {
+			for j := j0; j < j1; j++ {
 				y := xv.v[xo+j*xv.cs]
 				l := lv.v[lo2+j*lv.cs]
-				e := ebuf[j]
+				e := ebuf[j-j0]
 				sp := math.Log1p(e) // softplus(l) = max(l, 0) + sp
 				switch y {
 				case 1:
@@ -196,16 +227,15 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 					pl[i*c+j] = y - sig
 				}
 			}
-			if bad || math.IsNaN(acc) {
-				if bad {
-					acc = math.Inf(-1)
-				}
-				if pl != nil {
-					clear(pl[i*c : (i+1)*c])
-				}
-			}
-			out[i] = acc
 		}
-	})
-	return f.Var()
+		if bad || math.IsNaN(acc) {
+			if bad {
+				acc = math.Inf(-1)
+			}
+			if pl != nil {
+				clear(pl[i*c : (i+1)*c])
+			}
+		}
+		out[i] = acc
+	}
 }

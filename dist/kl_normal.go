@@ -21,58 +21,84 @@ func init() {
 func klNormalNormal(p, q Normal) (ad.Var, error) {
 	b, c := paramShape("KL(Normal || Normal)", p.Loc, p.Scale, q.Loc, q.Scale)
 	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
-	out := f.Out()
-	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
+	j := normalKLJobs.Get()
+	j.out, j.c = f.Out(), c
+	j.dm1, j.ds1, j.dm2, j.ds2 = f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
+	j.m1, j.s1, j.m2, j.s2 = viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
 	// full: every parameter is B x C, so element (i, j) is at i*C + j.
-	full := m1.rows == b && m1.cols == c && s1.rows == b && s1.cols == c &&
-		m2.rows == b && m2.cols == c && s2.rows == b && s2.cols == c
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				var a, sa, bb, sb float64
-				if full {
-					k := i*c + j
-					a, sa, bb, sb = m1.v[k], s1.v[k], m2.v[k], s2.v[k]
-				} else {
-					a, sa, bb, sb = m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
-				}
-				// Near sa = sb: d = 2 log(sa/sb) as 2 log1p((sa-sb)/sb)
-				// (sa-sb is exact there) and r² - 1 - d by LogRatioM1,
-				// which keep full relative accuracy. Away from it nothing
-				// cancels: r² - 1 directly, one log and no exp.
-				var d, e, lr float64
-				if diff := sa - sb; math.Abs(diff) < 0.25*sb {
-					d = 2 * math.Log1p(diff/sb)
-					lr = special.LogRatioM1(d)
-					if ds1 != nil || ds2 != nil {
-						e = math.Expm1(d)
-					}
-				} else {
-					ratio := sa / sb
-					d = 2 * math.Log(ratio)
-					e = ratio*ratio - 1
-					lr = e - d
-				}
-				delta := (a - bb) / sb
-				acc += 0.5 * (lr + delta*delta)
-				k := i*c + j
-				if dm1 != nil {
-					dm1[k] = delta / sb
-				}
-				if dm2 != nil {
-					dm2[k] = -delta / sb
-				}
-				if ds1 != nil {
-					ds1[k] = e / sa // (r² - 1)/s1
-				}
-				if ds2 != nil {
-					ds2[k] = -(e + delta*delta) / sb
-				}
-			}
-			out[i] = acc
-		}
-	})
+	j.full = j.m1.rows == b && j.m1.cols == c && j.s1.rows == b && j.s1.cols == c &&
+		j.m2.rows == b && j.m2.cols == c && j.s2.rows == b && j.s2.cols == c
+	par.For(b, 1<<13, j.fn)
+	*j = normalKLJob{fn: j.fn}
+	normalKLJobs.Put(j)
 	return f.Var(), nil
+}
+
+// normalKLJob holds the operands of one klNormalNormal call; jobs are
+// pooled, with the row kernel bound once as fn, so that the call allocates
+// nothing in steady state.
+type normalKLJob struct {
+	m1, s1, m2, s2     view
+	out                []float64
+	dm1, ds1, dm2, ds2 []float64
+	c                  int
+	full               bool
+	fn                 func(lo, hi int)
+}
+
+var normalKLJobs = par.Pool[normalKLJob]{New: func() *normalKLJob {
+	j := new(normalKLJob)
+	j.fn = j.rows
+	return j
+}}
+
+// rows computes rows [lo, hi) of the divergence and its partials.
+func (k *normalKLJob) rows(lo, hi int) {
+	m1, s1, m2, s2, out, c, full := k.m1, k.s1, k.m2, k.s2, k.out, k.c, k.full
+	dm1, ds1, dm2, ds2 := k.dm1, k.ds1, k.dm2, k.ds2
+	for i := lo; i < hi; i++ {
+		var acc float64
+		for j := 0; j < c; j++ {
+			var a, sa, bb, sb float64
+			if full {
+				k := i*c + j
+				a, sa, bb, sb = m1.v[k], s1.v[k], m2.v[k], s2.v[k]
+			} else {
+				a, sa, bb, sb = m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
+			}
+			// Near sa = sb: d = 2 log(sa/sb) as 2 log1p((sa-sb)/sb)
+			// (sa-sb is exact there) and r² - 1 - d by LogRatioM1,
+			// which keep full relative accuracy. Away from it nothing
+			// cancels: r² - 1 directly, one log and no exp.
+			var d, e, lr float64
+			if diff := sa - sb; math.Abs(diff) < 0.25*sb {
+				d = 2 * math.Log1p(diff/sb)
+				lr = special.LogRatioM1(d)
+				if ds1 != nil || ds2 != nil {
+					e = math.Expm1(d)
+				}
+			} else {
+				ratio := sa / sb
+				d = 2 * math.Log(ratio)
+				e = ratio*ratio - 1
+				lr = e - d
+			}
+			delta := (a - bb) / sb
+			acc += 0.5 * (lr + delta*delta)
+			k := i*c + j
+			if dm1 != nil {
+				dm1[k] = delta / sb
+			}
+			if dm2 != nil {
+				dm2[k] = -delta / sb
+			}
+			if ds1 != nil {
+				ds1[k] = e / sa // (r² - 1)/s1
+			}
+			if ds2 != nil {
+				ds2[k] = -(e + delta*delta) / sb
+			}
+		}
+		out[i] = acc
+	}
 }

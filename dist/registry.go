@@ -18,6 +18,9 @@ type klFunc func(p, q Distribution) (ad.Var, error)
 type klEntry struct {
 	fn   klFunc
 	kind PairKind
+	// typed is fn before type erasure, a func(P, Q) (ad.Var, error), for
+	// KLOf.
+	typed any
 }
 
 // PairKind says how a registered pair's divergence is computed.
@@ -96,7 +99,7 @@ func registerKind[P, Q Distribution](kind PairKind, fn func(p P, q Q) (ad.Var, e
 	key := [2]reflect.Type{reflect.TypeFor[P](), reflect.TypeFor[Q]()}
 	wrapped := func(p, q Distribution) (ad.Var, error) { return fn(p.(P), q.(Q)) }
 	registry.Lock()
-	registry.exact[key] = klEntry{fn: wrapped, kind: kind}
+	registry.exact[key] = klEntry{fn: wrapped, kind: kind, typed: fn}
 	clear(registry.memo)
 	registry.Unlock()
 }

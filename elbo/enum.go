@@ -107,6 +107,7 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 			// (0 · -Inf is taken as 0).
 			w := ad.Exp(logqd)
 			if allZero(w.Value()) {
+				nextCombination(idx, sites)
 				continue
 			}
 			term = ad.Mean(ad.Mul(w, f))
@@ -119,20 +120,25 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		} else {
 			total = ad.Add(total, term)
 		}
-		// Next combination (odometer).
-		for i := len(idx) - 1; i >= 0; i-- {
-			idx[i]++
-			if idx[i] < len(sites[i].values) {
-				break
-			}
-			idx[i] = 0
-		}
+		nextCombination(idx, sites)
 	}
 	if total == (ad.Var{}) {
 		return ad.Var{}, stats, fmt.Errorf("elbo: TraceEnum: every combination has zero mass under the guide")
 	}
 	stats.ELBO = total.Scalar()
 	return ad.Neg(total), stats, nil
+}
+
+// nextCombination advances idx to the next combination of site values
+// (an odometer, last site fastest).
+func nextCombination(idx []int, sites []enumSite) {
+	for i := len(idx) - 1; i >= 0; i-- {
+		idx[i]++
+		if idx[i] < len(sites[i].values) {
+			return
+		}
+		idx[i] = 0
+	}
 }
 
 func allZero(x []float64) bool {

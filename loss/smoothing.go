@@ -53,7 +53,13 @@ func Smooth(dst, p []float64, eps float64, how Smoothing) ([]float64, error) {
 	for j, v := range p {
 		switch how {
 		case Additive:
-			dst[j] = (v + eps) / (1 + c*eps)
+			if eps > 1 {
+				// Divided through by eps, so that a huge eps does not
+				// overflow 1 + c·eps (the row tends to uniform).
+				dst[j] = (v/eps + 1) / (1/eps + c)
+			} else {
+				dst[j] = (v + eps) / (1 + c*eps)
+			}
 		case Label:
 			dst[j] = (1-eps)*v + eps/c
 		default:

@@ -94,6 +94,7 @@ type config struct {
 	shrink        float64
 	draws         int
 	skipFinal     bool
+	avgFrac       float64 // Average (average.go)
 }
 
 // MaxSteps sets the step budget (default 10,000).
@@ -167,6 +168,7 @@ type fitState struct {
 	PrevMean  float64
 	HavePrev  bool
 	Run       *runState
+	Avg       *averager
 }
 
 // Fit optimizes the guide's parameters for the objective on the model and
@@ -211,6 +213,11 @@ func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt optim
 			return nil, err
 		}
 		st = loaded
+	}
+	if st.Avg == nil {
+		if st.Avg, err = newAverager(c.avgFrac, c.maxSteps); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Model: model, Guide: guide, Params: env.Params}
 	params := env.Params.Params()
@@ -294,6 +301,7 @@ func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt optim
 			rep.kn++
 		}
 		st.Step++
+		st.Avg.observe(st.Step, env.Params)
 		if st.Step%c.evalEvery == 0 && winN > 0 {
 			m := winELBO / float64(winN)
 			if m > st.BestELBO || st.Best == nil {
@@ -348,6 +356,7 @@ func Fit(ctx context.Context, model Model, guide Guide, obj Objective, opt optim
 			return res, err
 		}
 	}
+	res.AveragedSteps = st.Avg.apply(env.Params)
 	res.fill(st, env, c, stop)
 	if !c.skipFinal {
 		if err := res.evaluate(env, c.draws); err != nil {

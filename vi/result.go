@@ -23,6 +23,9 @@ type Result struct {
 	StopReason string
 	// History holds the per-step ELBO estimates of the objective.
 	History []float64
+	// AveragedSteps is the number of iterates averaged into the final
+	// parameters by Average (0 without it).
+	AveragedSteps int
 	// ELBO is the final estimate of the evidence lower bound,
 	// mean of log p(x, z) - log q(z) over the posterior draws, with its
 	// Monte Carlo standard error.

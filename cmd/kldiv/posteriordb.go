@@ -11,8 +11,9 @@ import (
 )
 
 // runPosteriordb implements `kldiv posteriordb`: fit the ten reference
-// posteriors with the full-rank and the mean-field guide and print how
-// each compares with the reference draws.
+// posteriors with the mean-field, full-rank and flow guides, mark the one
+// posteriordb.ChooseGuide picks, and print how each compares with the
+// reference draws.
 func runPosteriordb(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("posteriordb", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -20,7 +21,7 @@ func runPosteriordb(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random seed")
 	markdown := fs.Bool("markdown", false, "print a Markdown table")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: kldiv posteriordb [--steps N] [--seed S] [--markdown] [name ...]\n\nFits the posteriordb reference posteriors (all ten by default) with the full-rank\nand mean-field guides and compares with the reference draws.\n")
+		fmt.Fprintf(stderr, "usage: kldiv posteriordb [--steps N] [--seed S] [--markdown] [name ...]\n\nFits the posteriordb reference posteriors (all ten by default) with the mean-field,\nfull-rank and flow guides, marks the guide chosen automatically (by ELBO) and\ncompares with the reference draws.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -31,8 +32,8 @@ func runPosteriordb(args []string, stdout, stderr io.Writer) int {
 		names = posteriordb.Names()
 	}
 	if *markdown {
-		fmt.Fprintln(stdout, "| posterior | guide | k-hat | worst \\|Δmean\\|/sd | worst \\|sd/ref − 1\\| | pass | PSIS-corrected: worst mean / sd | pass |")
-		fmt.Fprintln(stdout, "| --- | --- | ---: | ---: | ---: | :---: | ---: | :---: |")
+		fmt.Fprintln(stdout, "| posterior | indep. | guide | picked | ELBO | k-hat | worst \\|Δmean\\|/sd | worst \\|sd/ref − 1\\| | pass | PSIS-corrected: worst mean / sd | pass |")
+		fmt.Fprintln(stdout, "| --- | ---: | --- | :---: | ---: | ---: | ---: | ---: | :---: | ---: | :---: |")
 	}
 	for _, name := range names {
 		p, err := posteriordb.Load(name)
@@ -40,28 +41,44 @@ func runPosteriordb(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kldiv posteriordb: %v\n", err)
 			return 2
 		}
-		for _, g := range []posteriordb.Guide{posteriordb.FullRank, posteriordb.MeanField} {
-			t0 := time.Now()
-			res, guide, err := posteriordb.Fit(context.Background(), p, g, posteriordb.FitOptions{Steps: *steps, Seed: *seed})
-			if err != nil {
-				fmt.Fprintf(stderr, "kldiv posteriordb: %s (%s): %v\n", name, g, err)
-				return 1
+		t0 := time.Now()
+		c, err := posteriordb.ChooseGuide(context.Background(), p.Model.Model(), posteriordb.FitOptions{Steps: *steps, Seed: *seed})
+		if err != nil {
+			fmt.Fprintf(stderr, "kldiv posteriordb: %s: %v\n", name, err)
+			return 1
+		}
+		ind := "—"
+		for _, cd := range c.Candidates {
+			if cd.Guide == posteriordb.FullRank && cd.Err == nil {
+				ind = fmt.Sprintf("%.2f", posteriordb.Independence(cd.Result))
 			}
-			a := posteriordb.Assess(p, res, guide)
+		}
+		for i, cd := range c.Candidates {
+			if cd.Err != nil {
+				fmt.Fprintf(stderr, "kldiv posteriordb: %s (%s): %v\n", name, cd.Guide, cd.Err)
+				continue
+			}
+			a := posteriordb.Assess(p, cd.Result, cd.Name)
 			m, s := posteriordb.Worst(a.Plain)
-			corr := "—"
-			passC := "—"
+			corr, passC := "—", "—"
 			if a.Corrected != nil {
 				cm, cs := posteriordb.Worst(a.Corrected)
 				corr = fmt.Sprintf("%.3f / %.3f", cm, cs)
 				passC = yes(a.PassCorrected(0.2, 0.25))
 			}
-			if *markdown {
-				fmt.Fprintf(stdout, "| %s | %s | %.2f | %.3f | %.3f | %s | %s | %s |\n", name, guide, a.KHat, m, s, yes(a.Pass(0.2, 0.25)), corr, passC)
-			} else {
-				fmt.Fprintf(stdout, "%-40s %-24s k-hat %.2f  worst mean %.3f  sd %.3f  pass %-3s  PSIS %s %s  (%.1f s)\n",
-					name, guide, a.KHat, m, s, yes(a.Pass(0.2, 0.25)), corr, passC, time.Since(t0).Seconds())
+			picked := ""
+			if i == c.Picked {
+				picked = "✓"
 			}
+			if *markdown {
+				fmt.Fprintf(stdout, "| %s | %s | %s | %s | %.2f | %.2f | %.3f | %.3f | %s | %s | %s |\n", name, ind, cd.Name, picked, a.ELBO, a.KHat, m, s, yes(a.Pass(0.2, 0.25)), corr, passC)
+			} else {
+				fmt.Fprintf(stdout, "%-40s %-26s %-6s ELBO %10.2f  k-hat %.2f  worst mean %.3f  sd %.3f  pass %-3s  PSIS %s %s\n",
+					name, cd.Name, picked, a.ELBO, a.KHat, m, s, yes(a.Pass(0.2, 0.25)), corr, passC)
+			}
+		}
+		if !*markdown {
+			fmt.Fprintf(stdout, "%-40s independence %s  (%.1f s)\n", name, ind, time.Since(t0).Seconds())
 		}
 	}
 	return 0

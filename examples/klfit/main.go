@@ -35,7 +35,6 @@ import (
 	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
-	"github.com/kldiv/kldiv/estimators"
 	"github.com/kldiv/kldiv/internal/bench"
 	"github.com/kldiv/kldiv/internal/examplekit"
 	"github.com/kldiv/kldiv/optim"
@@ -238,92 +237,14 @@ func (tg target) model() vi.Model {
 	}
 }
 
-// fullRank returns the full-rank Gaussian guide, written by hand because its
-// parameters are needed afterwards to evaluate q anywhere: location m and
-// the Cholesky factor L = [[e^a, 0], [c, e^d]] of the covariance, started as
-// W6 is, at (1, 0.5) with standard deviation 0.5: off the symmetric centre,
-// so that mode-seeking fits have a mode to fall into. Every run of the guide
-// appends (m, a, c, d) to trail, so that the fit can be reported as the
-// average of the last iterates (Polyak averaging, as W6 reports its fits):
-// Monte Carlo gradients leave the last iterate jittering around the optimum.
-func fullRank(trail *[][5]float64) vi.GuideFunc {
-	return func(p *vi.Program) {
-		m := p.Param("m", 1, 2, []float64{1, 0.5}, nil)
-		l := p.Param("l", 1, 3, []float64{math.Log(0.5), 0, math.Log(0.5)}, nil) // a, c, d
-		mv, lv := m.Value(), l.Value()
-		*trail = append(*trail, [5]float64{mv[0], mv[1], lv[0], lv[1], lv[2]})
-		tril := ad.ConcatCols(ad.Exp(ad.SliceCols(l, 0, 1)), ad.Scalar(0), ad.SliceCols(l, 1, 2), ad.Exp(ad.SliceCols(l, 2, 3)))
-		p.Sample("z", dist.MultivariateNormal{Loc: m, ScaleTril: tril})
-	}
-}
+// density is a fitted q that can be evaluated and sampled: a mixture of
+// 2-D Gaussians (one component for the full-rank fits).
+type density = examplekit.Mix2
 
-// averaged returns the Gaussian at the average of the last quarter of the
-// iterates in trail.
-func averaged(trail [][5]float64) density {
-	last := trail[len(trail)-max(len(trail)/4, 1):]
-	var v [5]float64
-	for _, t := range last {
-		for i := range v {
-			v[i] += t[i] / float64(len(last))
-		}
-	}
-	a, c, d := math.Exp(v[2]), v[3], math.Exp(v[4])
-	// Σ = L Lᵀ with L = [[a, 0], [c, d]].
-	return density{w: []float64{1}, mean: [][2]float64{{v[0], v[1]}}, cov: [][3]float64{{a * a, a * c, c*c + d*d}}}
-}
-
-// density is a fitted q we can evaluate: a mixture of Gaussians (one
-// component for the full-rank fits).
-type density struct {
-	w    []float64
-	mean [][2]float64
-	cov  [][3]float64
-}
-
-func (d density) logPdf(x, y float64) float64 {
-	terms := make([]float64, len(d.w))
-	for i := range d.w {
-		c := d.cov[i]
-		det := c[0]*c[2] - c[1]*c[1]
-		dx, dy := x-d.mean[i][0], y-d.mean[i][1]
-		q := (c[2]*dx*dx - 2*c[1]*dx*dy + c[0]*dy*dy) / det
-		terms[i] = math.Log(d.w[i]) - 0.5*q - math.Log(2*math.Pi) - 0.5*math.Log(det)
-	}
-	return logSumExp(terms)
-}
-
-// sample draws one point of q: a component by its weight, then the
-// component's Gaussian through its Cholesky factor.
-func (d density) sample(rng *rand.Rand) (x, y float64) {
-	i, u := len(d.w)-1, rng.Float64()
-	for j, wj := range d.w {
-		if u < wj {
-			i = j
-			break
-		}
-		u -= wj
-	}
-	c := d.cov[i]
-	l11 := math.Sqrt(c[0])
-	l21 := c[1] / l11
-	l22 := math.Sqrt(c[2] - l21*l21)
-	e1, e2 := rng.NormFloat64(), rng.NormFloat64()
-	return d.mean[i][0] + l11*e1, d.mean[i][1] + l21*e1 + l22*e2
-}
-
-func mixtureDensity(st *vi.ParamStore) density {
-	locs, _ := st.Value("auto.locs")
-	raw, _ := st.Value("auto.scales")
-	logits, _ := st.Value("auto.logits")
-	k := logits.Cols
-	d := density{w: softmax(logits.Data)}
-	for c := range k {
-		sx, sy := softplus(raw.Data[2*c]), softplus(raw.Data[2*c+1])
-		d.mean = append(d.mean, [2]float64{locs.Data[2*c], locs.Data[2*c+1]})
-		d.cov = append(d.cov, [3]float64{sx * sx, 0, sy * sy})
-	}
-	return d
-}
+// LogPdf and Sample make a target an examplekit.Density2, so that
+// examplekit.MeasureKL can measure fits against it.
+func (tg target) LogPdf(x, y float64) float64          { return tg.logPdf(x, y) }
+func (tg target) Sample(rng *rand.Rand) (x, y float64) { return tg.sample(rng) }
 
 // method is one way of fitting.
 type method struct {
@@ -337,12 +258,17 @@ func methods() []method {
 	fitFull := func(lr float64, obj func(tg target) vi.Objective) func(target, int, uint64) (density, error) {
 		return func(tg target, steps int, seed uint64) (density, error) {
 			var trail [][5]float64
-			_, err := vi.Fit(context.Background(), tg.model(), fullRank(&trail), obj(tg),
+			// The full-rank guide is written by hand (its site carries its
+			// distribution, which the forward objective needs), started as
+			// W6 is at (1, 0.5) with sd 0.5: off the symmetric centre, so
+			// that mode-seeking fits have a mode to fall into. The fit is
+			// the average of the last quarter of the iterates.
+			_, err := vi.Fit(context.Background(), tg.model(), examplekit.FullRank2([2]float64{1, 0.5}, 0.5, &trail), obj(tg),
 				optim.NewAdam(lr), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
 			if err != nil {
 				return density{}, err
 			}
-			return averaged(trail), nil
+			return examplekit.Averaged(trail), nil
 		}
 	}
 	return []method{
@@ -382,8 +308,11 @@ func methods() []method {
 				if err != nil {
 					return density{}, err
 				}
-				q := mixtureDensity(res.Params)
-				if kl, _ := klQP(tg, q, 4000, rand.New(rand.NewPCG(seed, r))); kl < bestKL {
+				q, err := examplekit.AutoMixture2(res.Params, "auto")
+				if err != nil {
+					return density{}, err
+				}
+				if kl := examplekit.MeasureKL(tg, q, 4000, rand.New(rand.NewPCG(seed, r))).QP; kl < bestKL {
 					best, bestKL = q, kl
 				}
 			}
@@ -454,8 +383,8 @@ func part2(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) error {
 			}
 			if m.short == "forward" {
 				// The forward fit should have matched the target's moments.
-				sum.Set(key+"mean", []float64{q.mean[0][0], q.mean[0][1]})
-				sum.Set(key+"cov", []float64{q.cov[0][0], q.cov[0][1], q.cov[0][2]})
+				sum.Set(key+"mean", []float64{q.Mean[0][0], q.Mean[0][1]})
+				sum.Set(key+"cov", []float64{q.Cov[0][0], q.Cov[0][1], q.Cov[0][2]})
 				sum.Set(slug(tg.name)+"_exact_cov", []float64{tg.cov[0], tg.cov[1], tg.cov[2]})
 			}
 
@@ -465,7 +394,7 @@ func part2(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) error {
 			if err := examplekit.ContoursAt(fp, grid, plev, examplekit.Fade(examplekit.Color(0), 0.3), ""); err != nil {
 				return err
 			}
-			qg, qlev := contourGrid(tg, q.logPdf)
+			qg, qlev := contourGrid(tg, q.LogPdf)
 			if err := examplekit.ContoursAt(fp, qg, qlev, examplekit.Color(m.colour), ""); err != nil {
 				return err
 			}
@@ -507,37 +436,16 @@ func part2(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) error {
 }
 
 // measure estimates both divergences of a fit by Monte Carlo with n draws
-// each: KL(q || p) = E_q[log q - log p] with draws of q, KL(p || q) =
-// E_p[log p - log q] with draws of p (both densities are normalized). The
-// PSIS k-hat of the log-weights log p - log q at draws of q (Yao et al.
-// 2018) says whether q could serve as an importance sampler for p: below 0.5
-// well, above 0.7 not at all.
+// each, and the PSIS k-hat of q as a proposal for p (examplekit.MeasureKL),
+// and counts the modes q covers.
 func measure(tg target, q density, n int, rng *rand.Rand) measured {
-	var r measured
-	logw := make([]float64, n)
-	var zs [][2]float64
-	for i := range logw {
-		x, y := q.sample(rng)
-		logw[i] = tg.logPdf(x, y) - q.logPdf(x, y)
-		zs = append(zs, [2]float64{x, y})
-	}
-	r.klQP, r.klQPse = meanSE(logw)
-	r.klQP = -r.klQP
-	r.khat = math.NaN()
-	if _, k, err := estimators.PSIS(logw); err == nil {
-		r.khat = k
-	}
-	f := make([]float64, n)
-	for i := range f {
-		x, y := tg.sample(rng)
-		f[i] = tg.logPdf(x, y) - q.logPdf(x, y)
-	}
-	r.klPQ, r.klPQse = meanSE(f)
+	k := examplekit.MeasureKL(tg, q, n, rng)
+	r := measured{klQP: k.QP, klQPse: k.QPSE, klPQ: k.PQ, klPQse: k.PQSE, khat: k.KHat}
 	// Mode coverage: a mode counts as covered when at least 5% of q's draws
 	// fall within 1.5 of its centre (2.5 sd of a mode).
 	for _, c := range tg.modes {
 		in := 0
-		for _, z := range zs {
+		for _, z := range k.QDraws {
 			if sq(z[0]-c[0])+sq(z[1]-c[1]) < 1.5*1.5 {
 				in++
 			}
@@ -549,26 +457,10 @@ func measure(tg target, q density, n int, rng *rand.Rand) measured {
 	return r
 }
 
-// klQP estimates KL(q || p) with n draws of q.
-func klQP(tg target, q density, n int, rng *rand.Rand) (kl, se float64) {
-	f := make([]float64, n)
-	for i := range f {
-		x, y := q.sample(rng)
-		f[i] = q.logPdf(x, y) - tg.logPdf(x, y)
-	}
-	return meanSE(f)
-}
-
-// contourGrid samples the density exp(logPdf) on the target's window and
-// returns the levels enclosing 50, 90 and 99% of its mass. The levels come
-// from a grid three times as wide and tall, so that mass outside the window
-// (a wide forward-KL fit has plenty) still counts.
+// contourGrid samples the density exp(logPdf) on the target's window with
+// the levels enclosing 50, 90 and 99% of its mass (counted on a wider grid).
 func contourGrid(tg target, logPdf func(x, y float64) float64) (*examplekit.Grid, []float64) {
-	f := func(x, y float64) float64 { return math.Exp(logPdf(x, y)) }
-	b := tg.box
-	wx, wy := b[1]-b[0], b[3]-b[2]
-	big := examplekit.SampleGrid(f, b[0]-wx, b[1]+wx, b[2]-wy, b[3]+wy, 361, 361)
-	return examplekit.SampleGrid(f, b[0], b[1], b[2], b[3], 161, 161), examplekit.MassLevels(big, []float64{0.5, 0.9, 0.99})
+	return examplekit.DensityGrid(logPdf, tg.box, []float64{0.5, 0.9, 0.99})
 }
 
 // panel returns an empty square panel over the target's window.
@@ -599,18 +491,6 @@ func pm(v, se float64) string {
 	return fmt.Sprintf("%.2f±%.2f", v, se)
 }
 
-func meanSE(x []float64) (mean, se float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += sq(v - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))
-}
-
 func logSumExp(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
@@ -625,17 +505,6 @@ func logSumExp(x []float64) float64 {
 	}
 	return m + math.Log(s)
 }
-
-func softmax(x []float64) []float64 {
-	l := logSumExp(x)
-	out := make([]float64, len(x))
-	for i, v := range x {
-		out[i] = math.Exp(v - l)
-	}
-	return out
-}
-
-func softplus(x float64) float64 { return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
 
 func sq(x float64) float64 { return x * x }
 

@@ -29,6 +29,3 @@ func micros() []micro {
 	}
 	return ms
 }
-
-// logVec reports whether Log uses the AVX-512 kernel.
-var logVec = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ

@@ -22,3 +22,38 @@ func gemmKernel4x12AVX2(k int, a *float64, b *float64, c *float64, ldc int, alph
 //
 //go:noescape
 func logAVX512(dst *float64, x *float64, n int)
+
+// logAVX2 sets dst[i] = log(x[i]) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func logAVX2(dst *float64, x *float64, n int)
+
+// expAVX512 sets dst[i] = exp(x[i]) for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func expAVX512(dst *float64, x *float64, n int)
+
+// expm1AVX512 sets dst[i] = expm1(x[i]) for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func expm1AVX512(dst *float64, x *float64, n int)
+
+// log1pAVX512 sets dst[i] = log1p(x[i]) for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func log1pAVX512(dst *float64, x *float64, n int)
+
+// expAVX2 sets dst[i] = exp(x[i]) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func expAVX2(dst *float64, x *float64, n int)
+
+// expm1AVX2 sets dst[i] = expm1(x[i]) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func expm1AVX2(dst *float64, x *float64, n int)
+
+// log1pAVX2 sets dst[i] = log1p(x[i]) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func log1pAVX2(dst *float64, x *float64, n int)

@@ -72,7 +72,7 @@ func TestLogAgainstMath(t *testing.T) {
 			require.LessOrEqual(t, u, tol, "Log(%v) = %v, reference %v", v, dst[i], want)
 		}
 	}
-	t.Logf("max ulp vs math.Log over %d points (vector path %v): %v", len(x), logVec, worst)
+	t.Logf("max ulp vs math.Log over %d points (lanes %d): %v", len(x), vecLanes, worst)
 	for _, v := range special {
 		got := Log(make([]float64, 1), []float64{v})[0]
 		want, tol := refLog(v)

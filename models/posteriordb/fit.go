@@ -54,18 +54,44 @@ const (
 	// MeanField is a mean-field normal in unconstrained space
 	// (autoguide.Normal), started at the mode when there is one.
 	MeanField Guide = "mean-field"
+	// Flow is autoguide.Flow: affine coupling layers on top of the Laplace
+	// approximation, for funnels, curved valleys and skewed scales.
+	Flow Guide = "flow"
+	// Auto fits MeanField, FullRank and Flow and keeps the one ChooseGuide
+	// picks.
+	Auto Guide = "auto"
 )
+
+// averageFrac is the fraction of the steps at the end of a fit whose
+// iterates are averaged (vi.Average, Polyak and Juditsky 1992).
+const averageFrac = 0.2
+
+// flowHidden is the number of hidden units of each coupling layer of the
+// Flow guide.
+const flowHidden = 16
 
 // Fit fits the posterior with the given guide by the trace ELBO with
 // sticking-the-landing gradients and returns the result, and the name of
 // the guide actually used.
 func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, string, error) {
+	if g == Auto {
+		c, err := ChooseGuide(ctx, p.Model.Model(), o)
+		if err != nil {
+			return nil, "", err
+		}
+		b := c.Best()
+		return b.Result, "auto: " + b.Name, nil
+	}
+	return fitModel(ctx, p.Model.Model(), g, o)
+}
+
+// fitModel is Fit for any model.
+func fitModel(ctx context.Context, model vi.Model, g Guide, o FitOptions) (*vi.Result, string, error) {
 	o = o.withDefaults()
-	model := p.Model.Model()
 	run := func(guide vi.Guide) (*vi.Result, error) {
 		opt := optim.NewExponentialDecay(optim.NewAdam(0.01), math.Pow(0.1, 1/float64(o.Steps)))
 		return vi.Fit(ctx, model, guide, elbo.Trace{Particles: o.Particles, STL: true}, opt,
-			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws))
+			vi.MaxSteps(o.Steps), vi.Seed(o.Seed), vi.Draws(o.Draws), vi.Average(averageFrac))
 	}
 	switch g {
 	case FullRank:
@@ -78,13 +104,16 @@ func Fit(ctx context.Context, p *Posterior, g Guide, o FitOptions) (*vi.Result, 
 		}
 		res, err = run(autoguide.MultivariateNormal())
 		return res, "MultivariateNormal", err
+	case Flow:
+		res, err := run(autoguide.Flow(flowHidden))
+		return res, "Flow", err
 	case MeanField:
-		res, err := run(autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP())))
+		res, err := run(autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP()), autoguide.WithLaplaceScales()))
 		if err == nil {
-			return res, "Normal (MAP start)", nil
+			return res, "Normal (Laplace start)", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "Normal (MAP start)", err
+			return res, "Normal (Laplace start)", err
 		}
 		res, err = run(autoguide.Normal())
 		return res, "Normal", err

@@ -133,7 +133,6 @@ type VAE struct {
 	LogScale *ad.Param // Gaussian decoder: log of the pixel standard deviation, 1x1
 	params   []*ad.Param
 	prior    dist.Normal
-	priorD   dist.Distribution // prior, boxed once: dist.KL takes interfaces
 	zeroL    []float64
 	oneL     []float64
 }
@@ -176,7 +175,6 @@ func New(cfg Config, rng *rand.Rand) (*VAE, error) {
 		v.oneL[i] = 1
 	}
 	v.prior = dist.Normal{Loc: ad.Row(v.zeroL), Scale: ad.Row(v.oneL)}
-	v.priorD = v.prior
 	return v, nil
 }
 
@@ -258,7 +256,7 @@ func (v *VAE) objective(b nn.Binder, x ad.Var, rng *rand.Rand, beta float64, k i
 	if k <= 1 {
 		z := q.Rsample(rng, 1)
 		ll := v.logLik(b, z, x)
-		klv, err := dist.KL(q, v.priorD)
+		klv, err := dist.KLOf(q, v.prior)
 		if err != nil {
 			panic("vae: " + err.Error()) // Normal-Normal is registered
 		}

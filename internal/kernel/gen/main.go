@@ -22,6 +22,7 @@ func main() {
 	// AVX2 + FMA: 4 rows x 12 columns (3 ymm), 12 accumulators of the 16 ymm.
 	gemmKernel("gemmKernel4x12AVX2", 4, 3, 4)
 	logKernel()
+	vecMath()
 	Generate()
 }
 
