@@ -85,7 +85,7 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		for _, gs := range gt.Latents() {
 			switch {
 			case gs.Forced:
-				v := perParticle(gs.LogProb, s, gs.Value.Rows())
+				v := vi.ParticleLayout{S: s}.Sum(gs.LogProb, gs.Value.Rows())
 				if logqd == (ad.Var{}) {
 					logqd = v
 				} else {

@@ -52,7 +52,7 @@ func (o ForwardKL) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		if s.Dist == nil {
 			return ad.Var{}, stats, fmt.Errorf("elbo: ForwardKL: guide site %q carries no distribution", s.Name)
 		}
-		v := perParticle(s.Dist.LogProb(ad.Detach(s.Value)), k, s.Value.Rows())
+		v := vi.ParticleLayout{S: k}.Sum(s.Dist.LogProb(ad.Detach(s.Value)), s.Value.Rows())
 		if lq == (ad.Var{}) {
 			lq = v
 		} else {

@@ -125,7 +125,7 @@ func (t *Trace) LogJoint(particles int) ad.Var {
 		if s.Kind == Deterministic {
 			continue
 		}
-		v := perParticle(s.ScaledLogProb(), particles)
+		v := ParticleLayout{S: particles}.Sum(s.ScaledLogProb(), 0)
 		if sum == (ad.Var{}) {
 			sum = v
 		} else {

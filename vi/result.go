@@ -114,21 +114,6 @@ func (r *Result) evaluate(env *Env, n int) error {
 	return nil
 }
 
-// perParticle sums an R x 1 value over the batch rows of each of s
-// particles (rows s*B..s*B+B-1), giving s x 1. A 1x1 value is broadcast.
-func perParticle(v ad.Var, s int) ad.Var {
-	r := v.Rows()
-	switch {
-	case r == s:
-		return v
-	case r == 1:
-		return ad.TileRows(v, s)
-	case r%s == 0:
-		return ad.SumCols(ad.Reshape(v, s, r/s))
-	}
-	panic(fmt.Sprintf("vi: %d log-density rows for %d particles", r, s))
-}
-
 // SiteSummary summarizes one element of a site's posterior draws.
 type SiteSummary struct {
 	Name          string // site name with the element index, e.g. "theta[3]"
