@@ -66,14 +66,13 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 	idx := make([]int, len(sites))
 	var total ad.Var
 	force := map[string]ad.Matrix{}
-	e.Force = force
-	defer func() { e.Force = nil }()
+	sub := vi.Substitute(force)
 	for c := 0; c < combos; c++ {
 		for i, st := range sites {
 			force[st.name] = st.values[idx[i]]
 		}
 		e.Particles = s
-		gt, err := e.RunGuide(guide, s)
+		gt, err := e.RunGuideWith(guide, s, sub)
 		if err != nil {
 			return ad.Var{}, stats, err
 		}

@@ -19,11 +19,7 @@ type Env struct {
 	Step int
 	// Drawing is set while drawing from a fitted guide (Program.Drawing).
 	Drawing bool
-	// Force fixes the values of named latent sites in guide runs (one row,
-	// repeated for every particle): objectives that enumerate discrete
-	// sites set it.
-	Force map[string]ad.Matrix
-	state *runState
+	state   *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -32,32 +28,38 @@ func NewEnv(rng *rand.Rand, particles int) *Env {
 	return &Env{Tape: ad.NewTape(), Rand: rng, Params: NewParamStore(), Particles: particles, state: newRunState()}
 }
 
-func (e *Env) program(m mode, particles int, replay *Trace) *Program {
+func (e *Env) program(rsample bool, particles int, handlers ...Handler) *Program {
 	if e.state == nil {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing, force: e.Force}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, handlers: handlers, trace: &Trace{}, state: e.state, drawing: e.Drawing}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch
 // row) and returns its trace: latent values drawn with Rsample where the
 // site's distribution allows it.
 func (e *Env) RunGuide(g Guide, particles int) (*Trace, error) {
+	return e.RunGuideWith(g, particles)
+}
+
+// RunGuideWith is RunGuide with the handlers pushed on the run's stack
+// (outermost first): Substitute fixes the values of enumerated sites.
+func (e *Env) RunGuideWith(g Guide, particles int, handlers ...Handler) (*Trace, error) {
 	if particles < 1 {
 		return nil, fmt.Errorf("vi: %d particles", particles)
 	}
-	p := e.program(modeGuide, particles, nil)
+	p := e.program(true, particles, handlers...)
 	err := p.run(g.Guide)
 	return p.trace, err
 }
 
 // RunModel runs the model with every latent site's value replayed from the
-// guide trace, and returns the model's trace (log-densities of latent,
+// guide trace (the Replay handler), and returns the model's trace (log-densities of latent,
 // observed and factor sites).
 func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
 	particles := e.Particles
-	p := e.program(modeModel, particles, guide)
+	p := e.program(false, particles, Replay(guide))
 	err := p.run(m)
 	if err == nil {
 		for _, gs := range guide.Latents() {
@@ -75,7 +77,7 @@ func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
 // draws, and the prototype from which autoguides learn the model's latent
 // sites.
 func (e *Env) RunPrior(m Model, particles int) (*Trace, error) {
-	p := e.program(modePrior, particles, nil)
+	p := e.program(false, particles)
 	err := p.run(m)
 	return p.trace, err
 }

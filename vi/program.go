@@ -177,15 +177,6 @@ func (t *Trace) LogJointRows() (v ad.Var, ok bool) {
 	return sum, true
 }
 
-// mode says how a program run treats Sample.
-type mode uint8
-
-const (
-	modePrior mode = iota // draw latent values from their distributions
-	modeGuide             // draw with Rsample where possible: the guide
-	modeModel             // replay latent values from a guide trace
-)
-
 // Program is the handle a Model or guide function receives. It records
 // sites on a Trace and holds the run's tape, random source, parameters and
 // particle count. A Program is used by one goroutine.
@@ -194,13 +185,14 @@ type Program struct {
 	rng       *rand.Rand
 	params    *ParamStore
 	particles int
-	mode      mode
-	replay    *Trace
-	trace     *Trace
-	site      string // the site being processed, for error messages
-	state     *runState
-	drawing   bool
-	force     map[string]ad.Matrix
+	// rsample draws latent values with Rsample where the distribution
+	// allows it (guide runs); prior runs draw with Sample.
+	rsample  bool
+	handlers []Handler // innermost last
+	trace    *Trace
+	site     string // the site being processed, for error messages
+	state    *runState
+	drawing  bool
 }
 
 // Drawing reports whether the guide is run to draw from the approximation
@@ -277,38 +269,24 @@ func (p *Program) sample(name string, d dist.Distribution, scale float64, plate 
 	if d == nil {
 		p.fail("vi: site %q: nil distribution", name)
 	}
+	// A site that a handler takes over (a reparameterization) is not
+	// validated: its distribution is only read for its parameters.
+	m := Message{Name: name, Dist: d, Scale: scale, Plate: plate}
+	for i := len(p.handlers) - 1; i >= 0; i-- {
+		if v, done := p.handlers[i].Sample(p, &m); done {
+			return v
+		}
+	}
 	if err := d.Validate(); err != nil {
 		p.fail("vi: site %q: %w", name, err)
 	}
-	s := Site{Name: name, Kind: Latent, Dist: d, Scale: scale, Plate: plate, Support: d.Support()}
-	switch p.mode {
-	case modeModel:
-		g := p.replay.Site(name)
-		if g == nil {
-			p.fail("vi: model site %q has no counterpart in the guide", name)
-		}
-		s.Value = g.Value
-		s.Reparameterized = g.Reparameterized
-	case modeGuide:
-		if v, ok := p.force[name]; ok {
-			b, _ := d.Shape()
-			if v.Rows != 1 || b != 1 {
-				p.fail("vi: site %q: a forced value is one row for a distribution with batch 1 (got %d rows, batch %d)", name, v.Rows, b)
-			}
-			buf := p.tape.Buffer(p.particles * v.Cols)
-			for i := 0; i < p.particles; i++ {
-				copy(buf[i*v.Cols:], v.Data)
-			}
-			s.Value = p.tape.Const(p.particles, v.Cols, buf)
-			s.Forced = true
-			break
-		}
-		if dist.Provides[dist.Reparameterized](d) {
-			s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
-			s.Reparameterized = true
-		} else {
-			s.Value = p.tape.Lift(d.Sample(p.rng, p.particles))
-		}
+	s := Site{Name: name, Kind: Latent, Dist: d, Scale: m.Scale, Plate: m.Plate, Support: d.Support(),
+		Value: m.Value, Reparameterized: m.Reparameterized, Forced: m.Forced}
+	switch {
+	case s.Value != (ad.Var{}):
+	case p.rsample && dist.Provides[dist.Reparameterized](d):
+		s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
+		s.Reparameterized = true
 	default:
 		s.Value = p.tape.Lift(d.Sample(p.rng, p.particles))
 	}
