@@ -190,3 +190,35 @@ func TestFlowRejectsHidden(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "hidden = 0")
 }
+
+// TestFlowWithoutMode: on a density without a maximum (a centered
+// hierarchy with a flat prior on the log scale: it grows without bound as
+// the scale goes to 0 with the group means at 0) the mode search fails and
+// Flow whitens by the init scale around the init point instead.
+func TestFlowWithoutMode(t *testing.T) {
+	model := vi.LogDensity{Dim: 3, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
+		u := ad.ColOf(z, 2)
+		th := ad.SliceCols(z, 0, 2)
+		// Σ_j log N(θ_j; 0, e^u) + log N(1; θ_j, 1), constants dropped.
+		prior := ad.Sub(ad.Scale(ad.Mul(ad.SumCols(ad.Square(th)), ad.Exp(ad.Scale(u, -2))), -0.5), ad.Scale(u, 2))
+		lik := ad.Scale(ad.SumCols(ad.Square(ad.Shift(th, -1))), -0.5)
+		return ad.Add(prior, lik)
+	}}.Model()
+	rng := rand.New(rand.NewPCG(3, 4))
+	env := vi.NewEnv(rng, 1)
+	proto, err := env.RunPrior(model, 1)
+	require.NoError(t, err)
+	g := Flow(4, WithInitScale(0.2)).(*flow)
+	require.NoError(t, g.Setup(&vi.Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			want := 0.0
+			if i == j {
+				want = 0.2
+			}
+			assert.Equal(t, want, g.base.l0[i*3+j], "L0[%d][%d]", i, j)
+		}
+	}
+	assert.InDelta(t, 3*math.Log(0.2), g.base.logDetL0, 1e-12, "log|L0|")
+	require.Len(t, g.layers, 4, "two index bits: four layers")
+}

@@ -8,7 +8,8 @@
 // quantities (Deterministic), creates parameters (Param) and subsamples
 // data (Plate, whose sites are scaled by size/minibatch). A guide is
 // written the same way (GuideFunc) or built automatically by package
-// autoguide (mean-field, full-rank, low-rank, Delta, Laplace, mixture),
+// autoguide (mean-field, full-rank, low-rank, Delta, Laplace, mixture,
+// flow),
 // which reads the model's latent sites from a prototype trace (Setup) and
 // records its draws with Program.Record.
 //
@@ -32,7 +33,9 @@
 // ADVI's relative-ELBO rule (Converge) or a step budget, skips non-finite
 // steps (shrinking the step size and restoring the best parameters) and
 // after repeated failures returns an error naming the site, and checkpoints
-// to a file from which Resume continues to the same bits. The Result holds
+// to a file from which Resume continues to the same bits. Average ends a
+// fit with Polyak–Ruppert iterate averaging over a tail window it picks
+// so as to skip the transient. The Result holds
 // posterior draws and summaries in constrained space, the ELBO with its
 // Monte Carlo standard error, and the PSIS k-hat of the fitted guide, with
 // PSIS-corrected summaries when k-hat < 0.7.

@@ -16,7 +16,7 @@ import (
 )
 
 // TestWithLaplaceScales: on the Gaussian log-density with precision
-// P = [[2, 0.6], [0.6, 1]] and mean (1, -2), AutoNormal with InitToMAP and
+// P = [[2, 0.6], [0.6, 1]] and mean (1, -2), autoguide.Normal with InitToMAP and
 // WithLaplaceScales starts at the mean-field optimum: locations at the
 // mean and scales at the conditional sds 1/√P_ii; and further steps keep
 // it there (the ELBO gradient vanishes in expectation).

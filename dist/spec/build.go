@@ -608,3 +608,20 @@ func wrapErr(family string, pos int, refs map[string]laid, err error) error {
 	}
 	return &BuildError{Family: family, Pos: pos, Msg: strings.TrimPrefix(err.Error(), "dist: "), Err: err}
 }
+
+// bindRequired binds s's arguments to names (bindArgs) and returns, in the
+// order asked, the values of the required arguments, or an error naming the
+// first one missing.
+func bindRequired(s *Spec, names []string, required ...string) (map[string]Value, []Value, error) {
+	vals, err := bindArgs(s, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	req := make([]Value, len(required))
+	for i, name := range required {
+		if req[i], err = requireArg(s, vals, names, name); err != nil {
+			return nil, nil, err
+		}
+	}
+	return vals, req, nil
+}

@@ -29,18 +29,11 @@ func init() {
 func buildIndependent(s *Spec, depth int) (*node, error) {
 	const fam = "Independent"
 	names := []string{"base_distribution", "reinterpreted_batch_ndims", "validate_args"}
-	vals, err := bindArgs(s, names)
+	_, req, err := bindRequired(s, names, "base_distribution", "reinterpreted_batch_ndims")
 	if err != nil {
 		return nil, err
 	}
-	bv, err := requireArg(s, vals, names, "base_distribution")
-	if err != nil {
-		return nil, err
-	}
-	nv, err := requireArg(s, vals, names, "reinterpreted_batch_ndims")
-	if err != nil {
-		return nil, err
-	}
+	bv, nv := req[0], req[1]
 	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err
@@ -74,18 +67,11 @@ func buildIndependent(s *Spec, depth int) (*node, error) {
 func buildExpanded(s *Spec, depth int) (*node, error) {
 	const fam = "Expanded"
 	names := []string{"base_distribution", "batch_shape"}
-	vals, err := bindArgs(s, names)
+	_, req, err := bindRequired(s, names, "base_distribution", "batch_shape")
 	if err != nil {
 		return nil, err
 	}
-	bv, err := requireArg(s, vals, names, "base_distribution")
-	if err != nil {
-		return nil, err
-	}
-	sv, err := requireArg(s, vals, names, "batch_shape")
-	if err != nil {
-		return nil, err
-	}
+	bv, sv := req[0], req[1]
 	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err
@@ -144,14 +130,11 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 func buildDelta(s *Spec, _ int) (*node, error) {
 	const fam = "Delta"
 	names := []string{"v", "log_density", "event_dim", "validate_args"}
-	vals, err := bindArgs(s, names)
+	vals, req, err := bindRequired(s, names, "v")
 	if err != nil {
 		return nil, err
 	}
-	vv, err := requireArg(s, vals, names, "v")
-	if err != nil {
-		return nil, err
-	}
+	vv := req[0]
 	v, err := toTensor(fam, "v", vv)
 	if err != nil {
 		return nil, err
@@ -228,18 +211,11 @@ func buildDelta(s *Spec, _ int) (*node, error) {
 func buildMixture(s *Spec, depth int) (*node, error) {
 	const fam = "MixtureSameFamily"
 	names := []string{"mixture_distribution", "component_distribution", "validate_args"}
-	vals, err := bindArgs(s, names)
+	_, req, err := bindRequired(s, names, "mixture_distribution", "component_distribution")
 	if err != nil {
 		return nil, err
 	}
-	mv, err := requireArg(s, vals, names, "mixture_distribution")
-	if err != nil {
-		return nil, err
-	}
-	cv, err := requireArg(s, vals, names, "component_distribution")
-	if err != nil {
-		return nil, err
-	}
+	mv, cv := req[0], req[1]
 	ms, err := specArg(fam, "mixture_distribution", mv, "Categorical(probs=...) or Categorical(logits=...)")
 	if err != nil {
 		return nil, err
@@ -400,14 +376,11 @@ func buildTransform(v Value, depth int) (*tnode, error) {
 		}
 	case tCompose:
 		names := []string{"parts", "cache_size"}
-		vals, err := bindArgs(s, names)
+		_, req, err := bindRequired(s, names, "parts")
 		if err != nil {
 			return nil, err
 		}
-		pv, err := requireArg(s, vals, names, "parts")
-		if err != nil {
-			return nil, err
-		}
+		pv := req[0]
 		if t.parts, err = transformList(pv, depth+1); err != nil {
 			return nil, err
 		}
@@ -589,18 +562,11 @@ func (t *tnode) bijector(shape []int, cd int, name string, refs map[string]laid)
 func buildTransformed(s *Spec, depth int) (*node, error) {
 	const fam = "TransformedDistribution"
 	names := []string{"base_distribution", "transforms", "validate_args"}
-	vals, err := bindArgs(s, names)
+	_, req, err := bindRequired(s, names, "base_distribution", "transforms")
 	if err != nil {
 		return nil, err
 	}
-	bv, err := requireArg(s, vals, names, "base_distribution")
-	if err != nil {
-		return nil, err
-	}
-	tv, err := requireArg(s, vals, names, "transforms")
-	if err != nil {
-		return nil, err
-	}
+	bv, tv := req[0], req[1]
 	base, err := buildDistArg(fam, "base_distribution", bv, depth)
 	if err != nil {
 		return nil, err

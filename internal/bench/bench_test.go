@@ -132,7 +132,7 @@ func TestW4Lines(t *testing.T) {
 	assert.Less(t, elbo, -150.0, "test ELBO after 20 steps (nats)")
 	nll := got["test_nll_iwae20_nats"]
 	require.NotNil(t, nll, "IWAE line")
-	assert.EqualValues(t, 50, nll["iwae_n"])
+	assert.EqualValues(t, 50, nll["iwae_images"])
 	assert.Less(t, nll["value"].(float64), -elbo+15, "IWAE-20 NLL against -ELBO (nats)")
 	assert.Greater(t, nll["value"].(float64), 60.0, "IWAE-20 NLL is a plausible MNIST value")
 }

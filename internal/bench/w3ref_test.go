@@ -20,7 +20,7 @@ import (
 // TestLogRegSNISAgreesWithFullRankFit: on a small logistic regression
 // (N = 400, D = 3, seeded, true weights (1, -2, 0.5), prior N(0, 1)) whose
 // posterior is close to Gaussian, the importance-sampled reference and a
-// long full-rank VI fit (AutoLaplace, 4,000 steps, averaged end) agree:
+// long full-rank VI fit (autoguide.Laplace, 4,000 steps, averaged end) agree:
 // means within 0.05 posterior sd, sds within 5%; the reference's k-hat is
 // below 0.5 and its effective sample size above half the draws.
 func TestLogRegSNISAgreesWithFullRankFit(t *testing.T) {

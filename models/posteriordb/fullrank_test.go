@@ -51,11 +51,11 @@ func TestFullRankAllTen(t *testing.T) {
 // hyperparameter valley), and that the mean-field fit passes where the
 // posterior is close to independent (Independence >= 0.75) and normal
 // enough for the full-rank fit to pass plainly by a margin (worst mean
-// and sd errors below half the tolerances). About 80 s on 2 cores;
-// skipped with -short.
+// and sd errors below half the tolerances). About 80 s on 2 idle cores
+// (255 s measured on a loaded machine); skipped with -short.
 func TestAutoAllTen(t *testing.T) {
 	if testing.Short() {
-		t.Skip("thirty fits (about 80 s); run without -short")
+		t.Skip("thirty fits (80 s and more); run without -short")
 	}
 	plain, either := 0, 0
 	for _, name := range Names() {
