@@ -16,10 +16,8 @@ type Env struct {
 	Params    *ParamStore
 	Particles int
 	// Step counts optimizer steps from 0.
-	Step int
-	// Drawing is set while drawing from a fitted guide (Program.Drawing).
-	Drawing bool
-	state   *runState
+	Step  int
+	state *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -33,7 +31,7 @@ func (e *Env) program(rsample bool, particles int, handlers ...Handler) *Program
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, handlers: handlers, trace: &Trace{}, state: e.state, drawing: e.Drawing}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, handlers: handlers, trace: &Trace{}, state: e.state}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch

@@ -1,6 +1,9 @@
 package vi
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
 )
@@ -160,3 +163,44 @@ func NonCentered(model Model, sites ...string) Model {
 	}
 	return Reparam(model, config)
 }
+
+// Scale returns model with the log-density of every site it declares
+// (latent, observed and factor) multiplied by f > 0, on top of plate
+// scaling: NumPyro's scale handler, for annealing a part of a model or
+// weighting a likelihood. It panics if f is not positive and finite.
+func Scale(model Model, f float64) Model {
+	if !(f > 0) || math.IsInf(f, 0) {
+		panic(fmt.Sprintf("vi: Scale: factor %v, want a positive finite number", f))
+	}
+	return Handle(model, scale{f})
+}
+
+type scale struct{ f float64 }
+
+func (h scale) Sample(_ *Program, m *Message) (ad.Var, bool) {
+	m.Scale *= h.f
+	return ad.Var{}, false
+}
+
+// scaleOf returns the product of the Scale handlers on the stack, for
+// observed and factor sites (latent sites are scaled through their
+// message).
+func (p *Program) scaleOf() float64 {
+	f := 1.0
+	for _, h := range p.handlers {
+		if s, ok := h.(scale); ok {
+			f *= s.f
+		}
+	}
+	return f
+}
+
+// Draw returns the handler of runs that draw from a fitted guide (the
+// final evaluation and posterior draws) rather than estimate an objective:
+// under it Program.Drawing reports true, and a stratified guide draws
+// ancestrally.
+func Draw() Handler { return draw{} }
+
+type draw struct{}
+
+func (draw) Sample(*Program, *Message) (ad.Var, bool) { return ad.Var{}, false }

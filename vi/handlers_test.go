@@ -60,3 +60,44 @@ func TestSubstitute(t *testing.T) {
 		assert.InDelta(t, 2*1.0986122886681098-3-0.6931471805599453, v, 1e-14, "log Poisson(2; 3)")
 	}
 }
+
+// TestScale: Scale multiplies the scale of every site kind declared inside
+// it, on top of an enclosing Scale, and leaves sites outside it alone;
+// LogJoint sums the scaled log-densities.
+func TestScale(t *testing.T) {
+	inner := vi.Scale(func(p *vi.Program) {
+		mu := p.Sample("mu", dist.Must(dist.NewNormal(0, 1)))
+		p.Observe("y", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, ad.Scalar(0.5))
+		p.Factor("f", ad.Scalar(-1))
+	}, 0.25)
+	model := vi.Scale(func(p *vi.Program) {
+		inner(p)
+		p.Factor("g", ad.Scalar(-2))
+	}, 2)
+	env := vi.NewEnv(rand.New(rand.NewPCG(1, 2)), 1)
+	tr, err := env.RunPrior(model, 1)
+	require.NoError(t, err)
+	for name, want := range map[string]float64{"mu": 0.5, "y": 0.5, "f": 0.5, "g": 2} {
+		assert.Equal(t, want, tr.Site(name).Scale, "scale of %s", name)
+	}
+	mu := tr.Site("mu").Value.Scalar()
+	lp := func(x, m float64) float64 { return -0.5*(x-m)*(x-m) - 0.9189385332046727 }
+	want := 0.5*lp(mu, 0) + 0.5*lp(0.5, mu) + 0.5*(-1) + 2*(-2)
+	assert.InDelta(t, want, tr.LogJoint(1).Scalar(), 1e-13, "scaled log joint")
+	assert.Panics(t, func() { vi.Scale(model, 0) }, "a zero factor is a programmer error")
+}
+
+// TestDrawHandler: Program.Drawing is true exactly in runs under Draw.
+func TestDrawHandler(t *testing.T) {
+	var seen []bool
+	g := vi.GuideFunc(func(p *vi.Program) {
+		seen = append(seen, p.Drawing())
+		p.Sample("x", dist.Must(dist.NewNormal(0, 1)))
+	})
+	env := vi.NewEnv(rand.New(rand.NewPCG(1, 2)), 1)
+	_, err := env.RunGuide(g, 1)
+	require.NoError(t, err)
+	_, err = env.RunGuideWith(g, 1, vi.Draw())
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, true}, seen)
+}

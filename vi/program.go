@@ -192,13 +192,20 @@ type Program struct {
 	trace    *Trace
 	site     string // the site being processed, for error messages
 	state    *runState
-	drawing  bool
 }
 
 // Drawing reports whether the guide is run to draw from the approximation
 // (final evaluation and posterior draws) rather than to estimate an
-// objective: a stratified guide must then draw ancestrally.
-func (p *Program) Drawing() bool { return p.drawing }
+// objective: a stratified guide must then draw ancestrally. The Draw
+// handler sets it.
+func (p *Program) Drawing() bool {
+	for _, h := range p.handlers {
+		if _, ok := h.(draw); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // SetParticleWeights sets the S x 1 weights with which the objective
 // averages over particles (they must sum to 1); guides that stratify their
@@ -345,7 +352,7 @@ func (p *Program) observe(name string, d dist.Distribution, data ad.Var, scale f
 		}
 	}
 	lp := d.LogProb(data)
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale, Plate: plate})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale * p.scaleOf(), Plate: plate})
 }
 
 // Factor adds logp (R x 1, or 1 x 1) to the log-density of the model: a
@@ -355,7 +362,7 @@ func (p *Program) Factor(name string, logp ad.Var) {
 	if logp.Cols() != 1 {
 		p.fail("vi: factor %q is %dx%d, want a column", name, logp.Rows(), logp.Cols())
 	}
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: 1})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: p.scaleOf()})
 }
 
 // Deterministic records value under name for summaries (a transformed

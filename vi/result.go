@@ -59,10 +59,8 @@ func (r *Result) evaluate(env *Env, n int) error {
 		return nil
 	}
 	const chunk = 1000
-	env.Drawing = true
 	env.Tape.SetNoGrad(true)
 	defer func() {
-		env.Drawing = false
 		env.Tape.SetNoGrad(false)
 		env.Particles = 1
 		env.Tape.Reset()
@@ -74,7 +72,7 @@ func (r *Result) evaluate(env *Env, n int) error {
 		k := min(chunk, n-done)
 		env.Tape.Reset()
 		env.Particles = k
-		gt, err := env.RunGuide(r.Guide, k)
+		gt, err := env.RunGuideWith(r.Guide, k, Draw())
 		if err != nil {
 			return err
 		}
