@@ -2,13 +2,16 @@ package vi_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/autoguide"
+	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -52,4 +55,28 @@ func TestFitterStepMatchesFit(t *testing.T) {
 	assert.Equal(t, n, res.Steps)
 	assert.Equal(t, "max steps", res.StopReason)
 	assert.Len(t, res.History, n)
+}
+
+// ExampleFitter drives a fit by hand, one Step at a time, here stopping
+// at the first step whose ELBO estimate reaches a target.
+func ExampleFitter() {
+	model := func(p *vi.Program) {
+		mu := p.Sample("mu", dist.Must(dist.NewNormal(0, 10)))
+		p.Observe("y", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, ad.Row([]float64{1.2, 0.4, 2.2}))
+	}
+	f, err := vi.NewFitter(model, autoguide.Normal(), elbo.MeanField{Particles: 8}, optim.NewAdam(0.05), vi.Seed(1))
+	if err != nil {
+		panic(err)
+	}
+	for f.Steps() < 2000 {
+		rep, err := f.Step()
+		if err != nil {
+			panic(err)
+		}
+		if rep.OK && rep.Stats.ELBO > -6 {
+			break
+		}
+	}
+	fmt.Println(f.Steps() < 2000)
+	// Output: true
 }
