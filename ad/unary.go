@@ -3,6 +3,7 @@ package ad
 import (
 	"math"
 
+	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -115,26 +116,12 @@ func unaryForward(op opcode, k float64, o, a []float64) {
 			o[i] = math.Expm1(x)
 		}
 	case opSoftplus:
-		// Two passes (exp, then log1p) keep each bound by throughput
-		// rather than by the latency of exp feeding log1p:
-		// softplus(x) = max(x, 0) + log1p(exp(-|x|)).
-		for i, x := range a {
-			o[i] = math.Exp(-math.Abs(x))
-		}
-		for i, x := range a {
-			o[i] = max(x, 0) + math.Log1p(o[i])
-			if x != x {
-				o[i] = x
-			}
-		}
+		// max(x, 0) + log1p(exp(-|x|)) through the vector exp and log1p.
+		kernel.Softplus(o, a)
 	case opSigmoid:
-		for i, x := range a {
-			o[i] = special.Sigmoid(x)
-		}
+		kernel.Sigmoid(o, a)
 	case opLogSigmoid:
-		for i, x := range a {
-			o[i] = -special.Softplus(-x)
-		}
+		kernel.LogSigmoid(o, a)
 	case opTanh:
 		for i, x := range a {
 			o[i] = math.Tanh(x)
@@ -215,17 +202,13 @@ func (t *Tape) unaryBackward(n *node) {
 			da[i] += gi * (o[i] + 1)
 		}
 	case opSoftplus:
-		for i, gi := range g {
-			da[i] += gi * special.Sigmoid(a[i])
-		}
+		sigmoidAccum(da, g, a, false)
 	case opSigmoid:
 		for i, gi := range g {
 			da[i] += gi * o[i] * (1 - o[i])
 		}
 	case opLogSigmoid:
-		for i, gi := range g {
-			da[i] += gi * special.Sigmoid(-a[i])
-		}
+		sigmoidAccum(da, g, a, true)
 	case opTanh:
 		for i, gi := range g {
 			da[i] += gi * (1 - o[i]*o[i])
@@ -267,6 +250,26 @@ func (t *Tape) unaryBackward(n *node) {
 	case opDigamma:
 		for i, gi := range g {
 			da[i] += gi * special.Trigamma(a[i])
+		}
+	}
+}
+
+// sigmoidAccum adds g[i] σ(a[i]) (σ(-a[i]) if neg) to da[i], through the
+// vector sigmoid in blocks on the stack.
+func sigmoidAccum(da, g, a []float64, neg bool) {
+	var buf [512]float64
+	for lo := 0; lo < len(g); lo += len(buf) {
+		hi := min(lo+len(buf), len(g))
+		b := buf[:hi-lo]
+		copy(b, a[lo:hi])
+		if neg {
+			for i := range b {
+				b[i] = -b[i]
+			}
+		}
+		kernel.Sigmoid(b, b)
+		for i, gi := range g[lo:hi] {
+			da[lo+i] += gi * b[i]
 		}
 	}
 }

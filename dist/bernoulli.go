@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/par"
 )
 
@@ -154,7 +155,8 @@ func (d Bernoulli) Enumerate(b, j int) iter.Seq[MassPoint] {
 // bernoulliLogitsLogProb is the log-likelihood Σ_j x log σ(l) + (1-x)
 // log σ(-l) = Σ_j x l - softplus(l) of logits l, the hot loop of logistic
 // regressions and Bernoulli decoders, as one fused node with a direct loop
-// (one exp and one log1p per element, ∂/∂l = x - σ(l)), parallel over rows
+// (the vector exp and log1p per element, bernoulliLogitsRow; ∂/∂l = x -
+// σ(l)), parallel over rows
 // for large grids (internal/par: each row is computed by one worker, so the
 // result does not depend on the number of workers). Values other than 0
 // and 1 give -Inf.
@@ -172,7 +174,7 @@ func bernoulliLogitsLogProb(x, logits ad.Var) ad.Var {
 }
 
 // bernoulliJob holds the operands of one bernoulliLogitsLogProb call; jobs
-// are pooled, with the row kernel bound once as fn, so that the parallel
+// are pooled, with the row loop bound once as fn, so that the parallel
 // loop allocates nothing per call.
 type bernoulliJob struct {
 	xv, lv  view
@@ -187,55 +189,58 @@ var bernoulliJobs = par.Pool[bernoulliJob]{New: func() *bernoulliJob {
 	return j
 }}
 
-// bernoulliBlock is the number of columns whose exp(-|l|) a row kernel
-// holds at once (on the stack).
-const bernoulliBlock = 256
-
-// rows computes rows [lo, hi) of the log-likelihood and its partials.
 func (k *bernoulliJob) rows(lo, hi int) {
-	xv, lv, out, pl, c := k.xv, k.lv, k.out, k.pl, k.c
-	// Two passes per block of a row, exp then log1p, so that each pass is
-	// bound by throughput rather than by the latency of exp feeding log1p.
-	var ebuf [bernoulliBlock]float64
 	for i := lo; i < hi; i++ {
-		xo, lo2 := xv.row(i), lv.row(i)
-		var acc float64
-		bad := false
-		for j0 := 0; j0 < c; j0 += bernoulliBlock {
-			j1 := min(j0+bernoulliBlock, c)
-			for j := j0; j < j1; j++ {
-				ebuf[j-j0] = math.Exp(-math.Abs(lv.v[lo2+j*lv.cs]))
-			}
-			for j := j0; j < j1; j++ {
-				y := xv.v[xo+j*xv.cs]
-				l := lv.v[lo2+j*lv.cs]
-				e := ebuf[j-j0]
-				sp := math.Log1p(e) // softplus(l) = max(l, 0) + sp
-				switch y {
-				case 1:
-					acc += min(l, 0) - sp
-				case 0:
-					acc -= max(l, 0) + sp
-				default:
-					bad = true
-				}
-				if pl != nil {
-					sig := 1 / (1 + e) // σ(|l|)
-					if l < 0 {
-						sig = e / (1 + e)
-					}
-					pl[i*c+j] = y - sig
-				}
-			}
+		k.out[i] = bernoulliLogitsRow(k.pl, k.xv, k.lv, k.c, i)
+	}
+}
+
+// bernoulliLogitsRow returns Σ_j x l - softplus(l) over row i of the grid
+// (-Inf if a value is not 0 or 1) and writes x - σ(l) into pl if it is not
+// nil (zeros for a row that is -Inf or NaN). In blocks of 512 columns on
+// the stack: exp(-|l|) by kernel.Exp, then log1p of it by kernel.Log1p
+// (softplus(l) = max(l, 0) + log1p(exp(-|l|))), then one plain loop.
+func bernoulliLogitsRow(pl []float64, xv, lv view, c, i int) float64 {
+	var eb, sb [512]float64
+	xo, lo2 := xv.row(i), lv.row(i)
+	var acc float64
+	bad := false
+	for j0 := 0; j0 < c; j0 += len(eb) {
+		j1 := min(j0+len(eb), c)
+		e, sps := eb[:j1-j0], sb[:j1-j0]
+		for j := range e {
+			e[j] = -math.Abs(lv.v[lo2+(j0+j)*lv.cs])
 		}
-		if bad || math.IsNaN(acc) {
-			if bad {
-				acc = math.Inf(-1)
+		kernel.Exp(e, e)
+		kernel.Log1p(sps, e)
+		for j := j0; j < j1; j++ {
+			y := xv.v[xo+j*xv.cs]
+			l := lv.v[lo2+j*lv.cs]
+			ej, sp := e[j-j0], sps[j-j0]
+			switch y {
+			case 1:
+				acc += min(l, 0) - sp
+			case 0:
+				acc -= max(l, 0) + sp
+			default:
+				bad = true
 			}
 			if pl != nil {
-				clear(pl[i*c : (i+1)*c])
+				sig := 1 / (1 + ej) // σ(|l|)
+				if l < 0 {
+					sig = ej / (1 + ej)
+				}
+				pl[i*c+j] = y - sig
 			}
 		}
-		out[i] = acc
 	}
+	if bad || math.IsNaN(acc) {
+		if bad {
+			acc = math.Inf(-1)
+		}
+		if pl != nil {
+			clear(pl[i*c : (i+1)*c])
+		}
+	}
+	return acc
 }

@@ -176,7 +176,9 @@ func (d Binomial) Enumerate(b, j int) iter.Seq[MassPoint] {
 
 // Entropy returns Σ_j H(Binomial(n, p)) for each batch row, by the exact
 // series -Σ_k p_k log p_k over the k that carry the mass (see
-// entropySeries; O(√(np(1-p))) terms), with partial with respect to p
+// entropySeries; O(√(np(1-p))) terms, masses in the saddle-point form,
+// so that the relative accuracy holds for large n), with partial with
+// respect to p
 // -Σ_k p_k log p_k (k - np)/(p(1-p)) (times p(1-p) for logits) and 0 for
 // the total count.
 func (d Binomial) Entropy() ad.Var {
@@ -191,7 +193,7 @@ func (d Binomial) Entropy() ad.Var {
 		lo, up := seriesWindow(n*b.p, math.Sqrt(n*b.p*b.q), n)
 		h, dh := entropySeries(lo, up, func(k float64) (float64, float64) {
 			// Score in the logit: k - np; in p it is that over p(1-p).
-			return lchoose(n, k) + b.lin(k, n-k), k - n*b.p
+			return binomialLogPMFSaddle(k, n, b.p, b.q, b.lp, b.lq), k - n*b.p
 		})
 		if lg {
 			g[1] = dh

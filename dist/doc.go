@@ -53,6 +53,12 @@
 // JensenShannon is exact for enumerable discrete families; CrossEntropy and
 // SymmetricKL build on KL.
 //
+// Entropy is closed-form for the families that have one and an exact
+// series for Poisson, Binomial, NegativeBinomial and Multinomial (summed
+// over the mass window with saddle-point masses, Loader 2000; see
+// entropy_series.go), accurate to 1e-12 relative against mpmath for
+// counts and rates up to 1e6 (dist/testdata/entropy_*.py).
+//
 // # Supports and bijectors
 //
 // Every distribution reports its Support; each continuous support maps to a

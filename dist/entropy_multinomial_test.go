@@ -28,6 +28,20 @@ type multinomialRef struct {
 		P       float64 `json:"probs"`
 		Entropy float64 `json:"entropy"`
 	} `json:"bernoulli"`
+	BinomialLarge []struct {
+		N       float64 `json:"total_count"`
+		P       float64 `json:"probs"`
+		Entropy float64 `json:"entropy"`
+	} `json:"binomial_large"`
+	PoissonLarge []struct {
+		Rate    float64 `json:"rate"`
+		Entropy float64 `json:"entropy"`
+	} `json:"poisson_large"`
+	NegBinLarge []struct {
+		R       float64 `json:"total_count"`
+		P       float64 `json:"probs"`
+		Entropy float64 `json:"entropy"`
+	} `json:"negative_binomial_large"`
 }
 
 func loadMultinomialRef(t *testing.T) multinomialRef {
@@ -116,4 +130,27 @@ func TestGeometricBernoulliEntropyMpmath(t *testing.T) {
 	for _, c := range r.Bernoulli {
 		assert.InEpsilon(t, c.Entropy, Must(NewBernoulli(c.P)).Entropy().Scalar(), 1e-12, "Bernoulli(%v)", c.P)
 	}
+}
+
+// TestLargeCountEntropyMpmath: the Binomial, Poisson and NegativeBinomial
+// entropies keep 1e-12 relative accuracy for n, rate and r up to 1e6, where log n! is 1e6
+// times the entropy (the saddle-point masses of entropySeries).
+func TestLargeCountEntropyMpmath(t *testing.T) {
+	r := loadMultinomialRef(t)
+	require.NotEmpty(t, r.BinomialLarge)
+	require.NotEmpty(t, r.PoissonLarge)
+	for _, c := range r.BinomialLarge {
+		assert.InEpsilon(t, c.Entropy, Must(NewBinomial(c.N, c.P)).Entropy().Scalar(), 1e-12, "Binomial(%v, %v)", c.N, c.P)
+		assert.InEpsilon(t, c.Entropy, Must(NewMultinomial(c.N, c.P, 1-c.P)).Entropy().Scalar(), 1e-12, "Multinomial(%v, [%v, 1-p])", c.N, c.P)
+	}
+	for _, c := range r.PoissonLarge {
+		assert.InEpsilon(t, c.Entropy, Must(NewPoisson(c.Rate)).Entropy().Scalar(), 1e-12, "Poisson(%v)", c.Rate)
+	}
+	require.NotEmpty(t, r.NegBinLarge)
+	for _, c := range r.NegBinLarge {
+		assert.InEpsilon(t, c.Entropy, Must(NewNegativeBinomial(c.R, c.P)).Entropy().Scalar(), 1e-12, "NegativeBinomial(%v, %v)", c.R, c.P)
+	}
+	// The rate partial at a large rate against finite differences.
+	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return Poisson{Rate: v[0]}.Entropy() }, []ad.Matrix{row(2e5)}, nil)
+	assert.NoError(t, err, "Poisson entropy gradient at rate 2e5")
 }

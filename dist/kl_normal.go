@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
@@ -17,7 +18,9 @@ func init() {
 // s1 = s2, r² - 1 - log r² is evaluated as expm1(d) - d with
 // d = 2 log1p((s1-s2)/s2) (special.LogRatioM1), which keeps full relative
 // accuracy where the naive form cancels; farther away the naive form is
-// accurate and costs one logarithm.
+// accurate and costs one logarithm. When every parameter is a full grid
+// (the batched case W1 times) the terms come from kernel.NormalKL, the
+// vectorized form of the same computation (series within 50% of s1 = s2).
 func klNormalNormal(p, q Normal) (ad.Var, error) {
 	b, c := paramShape("KL(Normal || Normal)", p.Loc, p.Scale, q.Loc, q.Scale)
 	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
@@ -28,14 +31,18 @@ func klNormalNormal(p, q Normal) (ad.Var, error) {
 	// full: every parameter is B x C, so element (i, j) is at i*C + j.
 	j.full = j.m1.rows == b && j.m1.cols == c && j.s1.rows == b && j.s1.cols == c &&
 		j.m2.rows == b && j.m2.cols == c && j.s2.rows == b && j.s2.cols == c
-	par.For(b, 1<<13, j.fn)
+	if j.full {
+		par.For(b, (1<<13)/c+1, j.fn)
+	} else {
+		par.For(b, 1<<13, j.fn)
+	}
 	*j = normalKLJob{fn: j.fn}
 	normalKLJobs.Put(j)
 	return f.Var(), nil
 }
 
 // normalKLJob holds the operands of one klNormalNormal call; jobs are
-// pooled, with the row kernel bound once as fn, so that the call allocates
+// pooled, with the row loop bound once as fn, so that the call allocates
 // nothing in steady state.
 type normalKLJob struct {
 	m1, s1, m2, s2     view
@@ -52,53 +59,110 @@ var normalKLJobs = par.Pool[normalKLJob]{New: func() *normalKLJob {
 	return j
 }}
 
-// rows computes rows [lo, hi) of the divergence and its partials.
+// rows computes rows [lo, hi): through the vector kernel when every
+// parameter is a full grid, cell by cell (broadcast parameters) otherwise.
 func (k *normalKLJob) rows(lo, hi int) {
-	m1, s1, m2, s2, out, c, full := k.m1, k.s1, k.m2, k.s2, k.out, k.c, k.full
+	m1, s1, m2, s2, c := k.m1, k.s1, k.m2, k.s2, k.c
 	dm1, ds1, dm2, ds2 := k.dm1, k.ds1, k.dm2, k.ds2
+	if k.full {
+		klNormalRows(k.out, dm1, ds1, dm2, ds2, m1.v, s1.v, m2.v, s2.v, c, lo, hi)
+		return
+	}
 	for i := lo; i < hi; i++ {
 		var acc float64
 		for j := 0; j < c; j++ {
-			var a, sa, bb, sb float64
-			if full {
-				k := i*c + j
-				a, sa, bb, sb = m1.v[k], s1.v[k], m2.v[k], s2.v[k]
-			} else {
-				a, sa, bb, sb = m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
+			acc += klNormalCell(m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j), i*c+j, dm1, ds1, dm2, ds2)
+		}
+		k.out[i] = acc
+	}
+}
+
+// klNormalRows computes rows lo..hi-1 of klNormalNormal when every
+// parameter is a full B x C grid (element (i, j) at i*C + j): the terms
+// come from the vector kernel kernel.NormalKL in blocks of klBlock
+// elements, summed per row in column order like klNormalCell's loop.
+func klNormalRows(out, dm1, ds1, dm2, ds2, m1, s1, m2, s2 []float64, c, lo, hi int) {
+	const klBlock = 512
+	var term, eb [klBlock]float64
+	var e []float64
+	if ds1 != nil || ds2 != nil {
+		e = eb[:]
+	}
+	for i := lo; i < hi; i++ {
+		out[i] = 0
+	}
+	for k0 := lo * c; k0 < hi*c; k0 += klBlock {
+		k1 := min(k0+klBlock, hi*c)
+		t := term[:k1-k0]
+		var es []float64
+		if e != nil {
+			es = e[:k1-k0]
+		}
+		kernel.NormalKL(t, es, m1[k0:k1], s1[k0:k1], m2[k0:k1], s2[k0:k1])
+		if c == 1 {
+			copy(out[k0:k1], t)
+		} else {
+			for k := k0; k < k1; k++ {
+				out[k/c] += t[k-k0]
 			}
-			// Near sa = sb: d = 2 log(sa/sb) as 2 log1p((sa-sb)/sb)
-			// (sa-sb is exact there) and r² - 1 - d by LogRatioM1,
-			// which keep full relative accuracy. Away from it nothing
-			// cancels: r² - 1 directly, one log and no exp.
-			var d, e, lr float64
-			if diff := sa - sb; math.Abs(diff) < 0.25*sb {
-				d = 2 * math.Log1p(diff/sb)
-				lr = special.LogRatioM1(d)
-				if ds1 != nil || ds2 != nil {
-					e = math.Expm1(d)
-				}
-			} else {
-				ratio := sa / sb
-				d = 2 * math.Log(ratio)
-				e = ratio*ratio - 1
-				lr = e - d
-			}
-			delta := (a - bb) / sb
-			acc += 0.5 * (lr + delta*delta)
-			k := i*c + j
+		}
+		if dm1 == nil && dm2 == nil && e == nil {
+			continue
+		}
+		for k := k0; k < k1; k++ {
+			sb := s2[k]
+			delta := (m1[k] - m2[k]) / sb
 			if dm1 != nil {
 				dm1[k] = delta / sb
 			}
 			if dm2 != nil {
 				dm2[k] = -delta / sb
 			}
-			if ds1 != nil {
-				ds1[k] = e / sa // (r² - 1)/s1
-			}
-			if ds2 != nil {
-				ds2[k] = -(e + delta*delta) / sb
+			if e != nil {
+				ek := es[k-k0]
+				if ds1 != nil {
+					ds1[k] = ek / s1[k] // (r² - 1)/s1
+				}
+				if ds2 != nil {
+					ds2[k] = -(ek + delta*delta) / sb
+				}
 			}
 		}
-		out[i] = acc
 	}
+}
+
+// klNormalCell returns the KL term of one grid cell (a, sa) || (bb, sb)
+// and writes its partials at index k of the partial slices that are not
+// nil. Near sa = sb: d = 2 log(sa/sb) as 2 log1p((sa-sb)/sb) (sa-sb is
+// exact there) and r² - 1 - d by LogRatioM1, which keep full relative
+// accuracy. Away from it nothing cancels: r² - 1 directly, one log and no
+// exp.
+func klNormalCell(a, sa, bb, sb float64, k int, dm1, ds1, dm2, ds2 []float64) float64 {
+	var d, e, lr float64
+	if diff := sa - sb; math.Abs(diff) < 0.25*sb {
+		d = 2 * math.Log1p(diff/sb)
+		lr = special.LogRatioM1(d)
+		if ds1 != nil || ds2 != nil {
+			e = math.Expm1(d)
+		}
+	} else {
+		ratio := sa / sb
+		d = 2 * math.Log(ratio)
+		e = ratio*ratio - 1
+		lr = e - d
+	}
+	delta := (a - bb) / sb
+	if dm1 != nil {
+		dm1[k] = delta / sb
+	}
+	if dm2 != nil {
+		dm2[k] = -delta / sb
+	}
+	if ds1 != nil {
+		ds1[k] = e / sa // (r² - 1)/s1
+	}
+	if ds2 != nil {
+		ds2[k] = -(e + delta*delta) / sb
+	}
+	return 0.5 * (lr + delta*delta)
 }

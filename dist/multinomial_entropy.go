@@ -15,9 +15,8 @@ import (
 // exact series over the k that carry the mass (see entropySeries; O(K√n)
 // terms in all). To keep the relative accuracy for large n, where log n!
 // and the E[log x_j!] are of size n log n but H only of size K log n, it
-// is evaluated in Loader's (2000) saddle-point form: with Binet's function
-// μ (the Stirling remainder, internal/special) and
-// bd0(x, m) = x log(x/m) + m - x,
+// is evaluated in Loader's (2000) saddle-point form (see entropySeries):
+// with Binet's function μ and bd0(x, m) = x log(x/m) + m - x,
 //
 //	H = -μ(n) - ½ log 2πn + Σ_j E[μ(x_j) + ½ log 2πx_j + bd0(x_j, n p_j)]
 //
@@ -114,21 +113,14 @@ func binomialLogFactorialTerm(n, p, q float64, top bool) (e, grad float64) {
 		}
 		return special.Binet(n) + 0.5*math.Log(2*math.Pi*n), 0
 	}
-	np, nq := n*p, n*q
+	np := n * p
 	lo, up := seriesWindow(np, math.Sqrt(np*q), n)
-	base := special.Binet(n)
+	lp, lq := math.Log(p), math.Log(q)
 	var de float64
 	for x := lo; x <= up; x++ {
-		var lpmf, gx float64
-		switch x {
-		case 0:
-			lpmf = n * math.Log(q)
-			gx = np
-		case n:
-			lpmf = n * math.Log(p)
-			gx = special.Binet(x) + 0.5*math.Log(2*math.Pi*x) + bd0(x, np)
-		default:
-			lpmf = base - special.Binet(x) - special.Binet(n-x) - bd0(x, np) - bd0(n-x, nq) - 0.5*math.Log(2*math.Pi*x*(n-x)/n)
+		lpmf := binomialLogPMFSaddle(x, n, p, q, lp, lq)
+		gx := np
+		if x > 0 {
 			gx = special.Binet(x) + 0.5*math.Log(2*math.Pi*x) + bd0(x, np)
 		}
 		if top {
@@ -143,26 +135,4 @@ func binomialLogFactorialTerm(n, p, q float64, top bool) (e, grad float64) {
 		de += w * gx * (x - np)
 	}
 	return e, de / (p * q)
-}
-
-// bd0 returns x log(x/m) + m - x ≥ 0 with relative accuracy (Loader 2000):
-// near x = m by the series (x-m) v + 2x Σ_{j≥1} v^(2j+1)/(2j+1) in
-// v = (x-m)/(x+m), where the direct form would cancel.
-func bd0(x, m float64) float64 {
-	if math.Abs(x-m) < 0.1*(x+m) {
-		v := (x - m) / (x + m)
-		s := (x - m) * v
-		ej := 2 * x * v
-		v2 := v * v
-		for j := 1; j < 1000; j++ {
-			ej *= v2
-			s1 := s + ej/float64(2*j+1)
-			if s1 == s {
-				return s1
-			}
-			s = s1
-		}
-		return s
-	}
-	return x*math.Log(x/m) + m - x
 }

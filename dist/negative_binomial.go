@@ -102,6 +102,20 @@ func nbLogPMF(k, r float64, b prob2) float64 {
 	return special.Lgamma(k+r) - special.Lgamma(r) - special.Lgamma(k+1) + v
 }
 
+// nbLogPMFSaddle is nbLogPMF in the saddle-point form of entropySeries,
+// through P(k) = r/(k+r) · Binomial(k; k+r, p) (C(k+r-1, k) =
+// r/(k+r) · C(k+r, k)), so that it keeps its absolute accuracy for
+// large r and k.
+func nbLogPMFSaddle(k, r float64, b prob2) float64 {
+	if k == 0 {
+		return r * b.lq
+	}
+	if b.p == 0 {
+		return math.Inf(-1)
+	}
+	return -math.Log1p(k/r) + binomialLogPMFSaddle(k, k+r, b.p, b.q, b.lp, b.lq)
+}
+
 // LogProb returns Σ_j log P(X = k_j) for each row (-Inf for a value that is
 // not a non-negative integer), one fused node with partials
 // ψ(k+r) - ψ(r) + log(1-p) for the total count and k/p - r/(1-p) (probs) or
@@ -264,6 +278,8 @@ func (d NegativeBinomial) Enumerate(b, j int) iter.Seq[MassPoint] {
 // entropySeries; the window is widened by 60/(-log p) for the geometric
 // tail), with partials -Σ_k p_k log p_k ∂ log p_k: ψ(k+r) - ψ(r) + log(1-p)
 // for the total count and k/p - r/(1-p) for probs (times p(1-p) for logits).
+// The masses are in the saddle-point form (nbLogPMFSaddle), so the relative
+// accuracy holds for large r (checked against mpmath to r = 2.5e5).
 func (d NegativeBinomial) Entropy() ad.Var {
 	th, lg := d.param()
 	rv, tv := viewOf(d.TotalCount), viewOf(th)
@@ -279,7 +295,7 @@ func (d NegativeBinomial) Entropy() ad.Var {
 		var h, dr, dp float64
 		psi := digammaDiff(r, lo) // ψ(k+r) - ψ(r), stepped with k
 		for k := lo; k <= up; k++ {
-			lp := nbLogPMF(k, r, b)
+			lp := nbLogPMFSaddle(k, r, b)
 			if !math.IsInf(lp, -1) {
 				t := math.Exp(lp) * lp
 				h -= t

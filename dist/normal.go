@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/kernel"
+	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/reparam"
 )
 
@@ -40,15 +42,63 @@ func (d Normal) Shape() (int, int) { return paramShape("Normal", d.Loc, d.Scale)
 func (Normal) Support() Support { return Real{} }
 
 // LogProb returns Σ_j log N(x_ij | loc, scale) for each row, as one fused
-// node with analytic partials for x, loc and scale.
+// node with analytic partials for x, loc and scale. The loop is written
+// out for Normal (normalLogProbRows) instead of going through fusedCells'
+// per-cell closure: log(scale) once per row when the scale is one value
+// per row, else through the vector kernel.Log over the row.
 func (d Normal) LogProb(x ad.Var) ad.Var {
-	return fusedCells("Normal", "LogProb", ad.ReduceCols, x, []ad.Var{d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
-		xv := v[0]
-		s := v[2]
-		z := (xv - v[1]) / s
-		g[0], g[1], g[2] = -z/s, z/s, (z*z-1)/s
-		return -0.5*z*z - math.Log(s) - logSqrt2Pi
+	b, c := paramShape("Normal", d.Loc, d.Scale)
+	r, c := grid("Normal", "LogProb", x, b, c)
+	f := ad.NewFused(r, c, ad.ReduceCols, x, d.Loc, d.Scale)
+	out := f.Out()
+	vx, vm, vs := viewOf(x), viewOf(d.Loc), viewOf(d.Scale)
+	gx, gm, gs := f.Partial(0), f.Partial(1), f.Partial(2)
+	par.For(r, (1<<13)/c+1, func(lo, hi int) {
+		normalLogProbRows(out, gx, gm, gs, vx, vm, vs, c, lo, hi)
 	})
+	return f.Var()
+}
+
+// normalLogProbRows computes rows lo..hi-1 of Normal.LogProb on the
+// broadcast grid of c columns: the row sums into out and the partials
+// -z/s, z/s and (z² - 1)/s into the slices that are not nil.
+func normalLogProbRows(out, gx, gm, gs []float64, vx, vm, vs view, c, lo, hi int) {
+	var lbuf [512]float64
+	for i := lo; i < hi; i++ {
+		bx, bm, bs := vx.row(i), vm.row(i), vs.row(i)
+		var acc float64
+		for j0 := 0; j0 < c; j0 += len(lbuf) {
+			j1 := min(j0+len(lbuf), c)
+			var ls []float64 // log(scale) at the columns, nil if one per row
+			var l float64
+			if vs.cs == 0 {
+				l = math.Log(vs.v[bs])
+			} else {
+				ls = kernel.Log(lbuf[:j1-j0], vs.v[bs+j0:bs+j1])
+			}
+			for j := j0; j < j1; j++ {
+				s := vs.v[bs+j*vs.cs]
+				z := (vx.v[bx+j*vx.cs] - vm.v[bm+j*vm.cs]) / s
+				lv := l
+				if ls != nil {
+					lv = ls[j-j0]
+				}
+				acc += -0.5*z*z - lv - logSqrt2Pi
+				if k := i*c + j; gx != nil || gm != nil || gs != nil {
+					if gx != nil {
+						gx[k] = -z / s
+					}
+					if gm != nil {
+						gm[k] = z / s
+					}
+					if gs != nil {
+						gs[k] = (z*z - 1) / s
+					}
+				}
+			}
+		}
+		out[i] = acc
+	}
 }
 
 // Sample draws n values per batch row as a free constant.

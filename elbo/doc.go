@@ -15,6 +15,12 @@
 //   - Renyi: the Rényi-α bound of Li and Turner (2016).
 //   - ForwardKL: the inclusive KL(p || q), by self-normalized importance
 //     sampling with draws from q, or from draws of the target.
+//   - TraceEnum: the ELBO with discrete sites summed out exactly: the
+//     guide's discrete sites outside plates jointly (every combination,
+//     weighted by q), and the model's discrete sites inside a plate that
+//     the guide leaves out (mixture assignments) in parallel, K values
+//     broadcast over the plate and a log-sum-exp per plate element
+//     (Obermeyer et al. 2019), at the cost of K plate passes.
 //
 // Trace and MeanField take a KL weight (Beta) and a linear warm-up, and
 // sticking-the-landing gradients (Roeder, Wu and Duvenaud 2017).

@@ -22,6 +22,21 @@ import (
 // Monte Carlo noise in d, so its gradients have far lower variance than
 // score-function estimates. MaxCombinations (default 1024) bounds the
 // product of the support sizes; larger products return an error.
+//
+// Model latent sites declared inside a plate that have no counterpart in
+// the guide and a scalar enumerable distribution (one discrete variable
+// per plate element, conditionally independent given the globals: mixture
+// assignments) are enumerated in parallel instead: the model sees all K
+// values at once, broadcast over the plate (vi.Site.Enumerated), and each
+// plate element's K terms are summed out with a log-sum-exp,
+//
+//	log p(x_i | globals) = log Σ_k p(z_i = k | globals) p(x_i | z_i = k, globals),
+//
+// so the cost is K times one plate pass, not K^N (Pyro's parallel
+// enumeration; Obermeyer et al. 2019, "Tensor variable elimination for
+// plated factor graphs"). Subsampled plates are scaled by N/M after the
+// sum. Every site whose log-density depends on the enumerated value must
+// be in the same plate; one enumerated site per plate is supported.
 type TraceEnum struct {
 	Particles       int
 	MaxCombinations int
@@ -76,7 +91,7 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		if err != nil {
 			return ad.Var{}, stats, err
 		}
-		mt, err := e.RunModel(model, gt)
+		mt, err := e.RunModelWith(model, gt, vi.Enumerate())
 		if err != nil {
 			return ad.Var{}, stats, err
 		}
@@ -97,7 +112,11 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 				stats.Paths[gs.Name] = vi.PathMonteCarlo
 			}
 		}
-		f := ad.Sub(mt.LogJoint(s), gt.LogJoint(s))
+		mlj, mbad, err := plateLogJoint(mt, s)
+		if err != nil {
+			return ad.Var{}, stats, err
+		}
+		f := ad.Sub(mlj, gt.LogJoint(s))
 		var term ad.Var
 		if logqd == (ad.Var{}) {
 			term = ad.Mean(f)
@@ -111,8 +130,11 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 			}
 			term = ad.Mean(ad.Mul(w, f))
 		}
-		if bad := badSite(gt, mt); bad != "" && stats.BadSite == "" {
+		if bad := badSite(gt); bad != "" && stats.BadSite == "" {
 			stats.BadSite = bad
+		}
+		if mbad != "" && stats.BadSite == "" {
+			stats.BadSite = mbad
 		}
 		if total == (ad.Var{}) {
 			total = term

@@ -55,6 +55,7 @@ type Mixture struct {
 	// log ρ_nk = c_k - |U_k^T (x - m_k)|²/2.
 	logConst []float64
 	logDetU  []float64 // Σ log diag U_k
+	e2       []float64 // d = 2: the E step's parameters, packed (packE2)
 }
 
 // priors are the resolved prior parameters of a fit.
@@ -97,6 +98,7 @@ func Fit(ctx context.Context, x []float64, d int, cfg Config) (*Mixture, error) 
 	var best *Mixture
 	for run := 0; run < runs; run++ {
 		m := newMixture(cfg.Components, d, cfg.Covariance, cfg.WeightPrior)
+		m.LowerBounds = make([]float64, 0, min(cfg.MaxIter, 1<<12)) // no growth in the loop
 		lower := math.Inf(-1)
 		if w := cfg.WarmStart; w != nil {
 			m.copyParams(w)
@@ -218,6 +220,9 @@ func newMixture(k, d int, ct CovarianceType, wp WeightPrior) *Mixture {
 	m.DegreesOfFreedom = make([]float64, k)
 	m.logConst = make([]float64, k)
 	m.logDetU = make([]float64, k)
+	if d == 2 {
+		m.e2 = make([]float64, e2Stride*k)
+	}
 	return m
 }
 
@@ -387,6 +392,9 @@ func (m *Mixture) prepareEStep() {
 			logLambda += special.Digamma(0.5 * (nu - float64(i)))
 		}
 		m.logConst[j] += m.logDetU[j] - 0.5*d*math.Log(nu) - 0.5*d*math.Log(2*math.Pi) + 0.5*(logLambda-d/m.MeanPrecision[j])
+	}
+	if m.D == 2 {
+		m.packE2()
 	}
 }
 

@@ -24,7 +24,12 @@ type engine struct {
 	// The job of the current pass.
 	m    *Mixture
 	resp func(i int, r []float64) // nil: the E step under m
-	next atomic.Int64
+	job  func(c int, w *scratch)  // the work of one chunk in this pass
+	// statsJob is e.chunk as a func value, made once.
+	statsJob func(c int, w *scratch)
+	kmJob    func(c int, w *scratch) // e.kmChunk
+	km       kmState
+	next     atomic.Int64
 
 	workers int
 	start   []chan struct{}
@@ -42,6 +47,8 @@ type engine struct {
 type chunkStats struct {
 	r, m, q []float64
 	ent     float64
+	pot     float64 // k-means++: the chunk's potential
+	changed int     // k-means: labels changed in the chunk
 }
 
 func newEngine(x []float64, n, d, k int, ct CovarianceType) *engine {
@@ -83,6 +90,8 @@ func newEngine(x []float64, n, d, k int, ct CovarianceType) *engine {
 	case Spherical:
 		e.sk = make([]float64, k)
 	}
+	e.statsJob, e.kmJob = e.chunk, e.kmChunk
+	e.job = e.statsJob
 	e.workers = min(runtime.GOMAXPROCS(0), nc)
 	e.start = make([]chan struct{}, e.workers)
 	for w := range e.workers {
@@ -100,12 +109,30 @@ func (e *engine) close() {
 	}
 }
 
+// scratch is one worker's buffers.
+type scratch struct {
+	y    []float64 // d
+	r    []float64 // K x chunkSize: e_pk, or given responsibilities
+	t    []float64 // K x chunkSize: t_pk of the E step
+	s, a []float64 // chunkSize: s_p (then 1/s_p) and a_p of the E step
+	lg   []float64 // chunkSize: log s_p
+	mx   []float64 // chunkSize: max_k l_pk
+	lp   []float64 // K
+}
+
 // work is one goroutine of the pool: it waits for a pass, takes chunks
 // until none is left, and reports.
 func (e *engine) work(id int) {
-	lp := make([]float64, 2*e.k)
-	y := make([]float64, e.d)
-	rbuf := make([]float64, chunkSize*e.k)
+	w := &scratch{
+		y:  make([]float64, e.d),
+		r:  make([]float64, chunkSize*e.k),
+		t:  make([]float64, chunkSize*e.k),
+		s:  make([]float64, chunkSize),
+		a:  make([]float64, chunkSize),
+		lg: make([]float64, chunkSize),
+		lp: make([]float64, e.k),
+		mx: make([]float64, chunkSize),
+	}
 	for range e.start[id] {
 		if e.quit.Load() {
 			return
@@ -115,7 +142,7 @@ func (e *engine) work(id int) {
 			if c >= len(e.chunks) {
 				break
 			}
-			e.chunk(c, lp, y, rbuf)
+			e.job(c, w)
 		}
 		e.wg.Done()
 	}
@@ -131,33 +158,46 @@ func (e *engine) run() {
 	e.wg.Wait()
 }
 
-// chunk accumulates the statistics of chunk c.
-func (e *engine) chunk(c int, lp, y, rbuf []float64) {
+// chunk accumulates the statistics of chunk c: the E step under e.m (or
+// the responsibilities e.resp gives) and the weighted sums, in one pass
+// over the chunk's points while they are in cache.
+func (e *engine) chunk(c int, w *scratch) {
 	st := &e.chunks[c]
 	clear(st.r)
 	clear(st.m)
 	clear(st.q)
-	var ent float64 // local: chunkStats of neighbouring chunks share cache lines
 	d, k := e.d, e.k
 	lo, hi := c*chunkSize, min((c+1)*chunkSize, e.n)
-	// First the responsibilities of every point of the chunk (rows of rbuf),
-	// then the sums per component over the points, in registers.
-	for i := lo; i < hi; i++ {
-		r := rbuf[(i-lo)*k : (i-lo+1)*k]
-		if e.resp != nil {
-			e.resp(i, r)
-		} else {
-			ent += e.m.responsibilities(r, lp[:k], e.x[i*d:(i+1)*d], y)
+	np := hi - lo
+	rbuf, inv := w.r[:np*k], w.s[:np]
+	xs := e.x[d*lo : d*hi]
+	// First the (unnormalized) responsibilities of every point of the
+	// chunk (rbuf, component-major: r_pk at k*np + p) with their factors
+	// 1/s_p, then the sums per component over the points, in registers.
+	switch {
+	case e.resp != nil:
+		for p := range np {
+			e.resp(lo+p, w.lp)
+			for j, v := range w.lp {
+				rbuf[j*np+p] = v
+			}
+			inv[p] = 1
 		}
+		st.ent = 0
+	case d == 2:
+		eStep2(e.m.e2, xs, rbuf, inv, w.a[:np], w.t, k)
+		st.ent = finishE(inv, w.a[:np], w.lg[:np])
+	default:
+		e.m.eStepGeneral(xs, rbuf, inv, w.a[:np], w.t, w.mx, w.y, w.lp)
+		st.ent = finishE(inv, w.a[:np], w.lg[:np])
 	}
-	st.ent = ent
 	if d == 2 {
 		s0, s1 := e.shift[0], e.shift[1]
-		xs := e.x[2*lo : 2*hi]
 		for j := range k {
 			var sr, m0, m1, q00, q01, q11 float64
-			for p := range hi - lo {
-				rj := rbuf[p*k+j]
+			rj := rbuf[j*np : (j+1)*np : (j+1)*np]
+			for p, ip := range inv {
+				rj := rj[p] * ip
 				y0, y1 := xs[2*p]-s0, xs[2*p+1]-s1
 				r0, r1 := rj*y0, rj*y1
 				sr += rj
@@ -172,12 +212,14 @@ func (e *engine) chunk(c int, lp, y, rbuf []float64) {
 		}
 		return
 	}
-	for i := lo; i < hi; i++ {
-		x := e.x[i*d : (i+1)*d]
+	y := w.y
+	for p, ip := range inv {
+		x := xs[p*d : (p+1)*d]
 		for a := range d {
 			y[a] = x[a] - e.shift[a]
 		}
-		for j, r := range rbuf[(i-lo)*k : (i-lo+1)*k] {
+		for j := range k {
+			r := rbuf[j*np+p] * ip
 			if r == 0 {
 				continue
 			}
@@ -199,7 +241,7 @@ func (e *engine) chunk(c int, lp, y, rbuf []float64) {
 // pass runs the E step under m over all points and accumulates the
 // statistics; it returns Σ r log r.
 func (e *engine) pass(m *Mixture) float64 {
-	e.m, e.resp = m, nil
+	e.m, e.resp, e.job = m, nil, e.statsJob
 	e.run()
 	var ent float64
 	for c := range e.chunks {
@@ -211,7 +253,7 @@ func (e *engine) pass(m *Mixture) float64 {
 // passResp accumulates the statistics of given responsibilities: resp
 // fills r (length K) for point i.
 func (e *engine) passResp(resp func(i int, r []float64)) {
-	e.m, e.resp = nil, resp
+	e.m, e.resp, e.job = nil, resp, e.statsJob
 	e.run()
 	e.resp = nil
 }
@@ -309,39 +351,6 @@ func (e *engine) gaussianStats(ct CovarianceType, reg float64) (nk, xk, sk []flo
 		}
 	}
 	return nk, xk, sk
-}
-
-// responsibilities writes the E step's responsibilities of x into r
-// (length K), using l (length K) and y (length d) as scratch, and returns
-// Σ_k r_k log r_k. One exponential per component: r_k = exp(l_k - max) / s.
-func (m *Mixture) responsibilities(r, l, x, y []float64) float64 {
-	mx := m.logRho(l, x, y, false)
-	if math.IsInf(mx, -1) {
-		// Every component has zero density here (cannot happen for finite
-		// data and parameters); spread the point evenly.
-		for j := range r {
-			r[j] = 1 / float64(len(r))
-		}
-		return -math.Log(float64(len(r)))
-	}
-	var s float64
-	for j, lj := range l {
-		e := expNonPos(lj - mx)
-		r[j] = e
-		s += e
-	}
-	lse := mx + math.Log(s)
-	inv := 1 / s
-	var ent float64
-	for j, e := range r {
-		if e == 0 {
-			continue
-		}
-		rj := e * inv
-		r[j] = rj
-		ent += rj * (l[j] - lse)
-	}
-	return ent
 }
 
 // logRho writes log ρ_k(x) (the E step's unnormalized log

@@ -11,10 +11,10 @@ import (
 // responsibilities cfg.Init asks for (scikit-learn's
 // _initialize_parameters and _initialize).
 func initialize(ctx context.Context, e *engine, m *Mixture, pr priors, cfg *Config, rng *rand.Rand) error {
-	n, d, k := e.n, e.d, e.k
+	n, k := e.n, e.k
 	switch cfg.Init {
 	case KMeans:
-		labels, err := kmeans(ctx, e.x, n, d, k, rng)
+		labels, err := e.kmeans(ctx, rng)
 		if err != nil {
 			return err
 		}
@@ -24,7 +24,7 @@ func initialize(ctx context.Context, e *engine, m *Mixture, pr priors, cfg *Conf
 	case KMeansPlusPlus, RandomFromData:
 		var idx []int
 		if cfg.Init == KMeansPlusPlus {
-			_, idx = kmeansPlusPlus(e.x, n, d, k, rng)
+			_, idx = e.kmeansPlusPlus(rng)
 		} else {
 			idx = rng.Perm(n)[:k]
 		}
@@ -64,29 +64,122 @@ func hard(labels []int) func(i int, r []float64) {
 	}
 }
 
+// kmState is the k-means state of an engine, allocated at the first
+// k-means of a fit and reused by the next restarts.
+type kmState struct {
+	mode    int       // kmUpdate, kmPot, kmAssign or kmLabel
+	xc      []float64 // the candidate centre of kmUpdate and kmPot
+	centers []float64 // k x d
+	closest []float64 // n: squared distance to the nearest chosen centre
+	cum     []float64 // n: cumulative sums of closest
+	dist    []float64 // n: squared distance to the assigned centre
+	labels  []int     // n
+}
+
+// The passes of k-means, one chunk at a time (engine.kmChunk).
+const (
+	kmUpdate = iota // closest = min(closest, |x - xc|²)
+	kmPot           // chunk potential Σ min(closest, |x - xc|²)
+	kmAssign        // labels, dist, and per-chunk cluster sums and counts
+	kmLabel         // labels only
+)
+
+// kmInit allocates the k-means state once per engine.
+func (e *engine) kmInit() *kmState {
+	km := &e.km
+	if km.labels == nil {
+		km.centers = make([]float64, e.k*e.d)
+		km.closest = make([]float64, e.n)
+		km.cum = make([]float64, e.n)
+		km.dist = make([]float64, e.n)
+		km.labels = make([]int, e.n)
+	}
+	return km
+}
+
+// kmRun runs one k-means pass over all chunks on the pool.
+func (e *engine) kmRun(mode int) {
+	e.km.mode, e.job = mode, e.kmJob
+	e.run()
+	e.job = e.statsJob
+}
+
+// kmChunk is the k-means pass e.km.mode over chunk c. Chunk results go to
+// the chunk's statistics (pot and changed; cluster counts in r, sums in
+// m), reduced by the caller in chunk order: the bits do not depend on the
+// number of goroutines.
+func (e *engine) kmChunk(c int, _ *scratch) {
+	st := &e.chunks[c]
+	km := &e.km
+	d, k := e.d, e.k
+	lo, hi := c*chunkSize, min((c+1)*chunkSize, e.n)
+	switch km.mode {
+	case kmUpdate:
+		for i := lo; i < hi; i++ {
+			km.closest[i] = math.Min(km.closest[i], sqDist(e.x[i*d:(i+1)*d], km.xc))
+		}
+	case kmPot:
+		var p float64
+		for i := lo; i < hi; i++ {
+			p += math.Min(km.closest[i], sqDist(e.x[i*d:(i+1)*d], km.xc))
+		}
+		st.pot = p
+	case kmAssign, kmLabel:
+		sums, counts := st.m[:k*d], st.r[:k]
+		clear(sums)
+		clear(counts)
+		changed := 0
+		for i := lo; i < hi; i++ {
+			xi := e.x[i*d : (i+1)*d]
+			best, bd := 0, math.Inf(1)
+			for j := range k {
+				if v := sqDist(xi, km.centers[j*d:(j+1)*d]); v < bd {
+					best, bd = j, v
+				}
+			}
+			if km.labels[i] != best {
+				changed++
+				km.labels[i] = best
+			}
+			if km.mode == kmLabel {
+				continue
+			}
+			km.dist[i] = bd
+			counts[best]++
+			sb := sums[best*d : (best+1)*d]
+			for a, v := range xi {
+				sb[a] += v
+			}
+		}
+		st.changed = changed
+	}
+}
+
 // kmeansPlusPlus chooses k centres by greedy k-means++ seeding (Arthur and
 // Vassilvitskii 2007, with 2 + ⌊ln k⌋ candidates per step and the one that
 // lowers the potential most kept, as scikit-learn does) and returns them
-// (k x d) with the indices of the chosen points.
-func kmeansPlusPlus(x []float64, n, d, k int, rng *rand.Rand) ([]float64, []int) {
-	centers := make([]float64, k*d)
+// (k x d, the engine's buffer) with the indices of the chosen points. The
+// potentials of the candidates are computed in parallel over chunks; the
+// chosen centre is then folded into the nearest distances in a second
+// pass, so no per-candidate copy of the n distances is kept.
+func (e *engine) kmeansPlusPlus(rng *rand.Rand) ([]float64, []int) {
+	x, n, d, k := e.x, e.n, e.d, e.k
+	km := e.kmInit()
+	centers := km.centers
 	idx := make([]int, 0, k)
 	trials := 2 + int(math.Log(float64(k)))
 	first := rng.IntN(n)
 	idx = append(idx, first)
 	copy(centers, x[first*d:(first+1)*d])
-	closest := make([]float64, n)
-	pot := 0.0
-	for i := range n {
-		closest[i] = sqDist(x[i*d:(i+1)*d], centers[:d])
-		pot += closest[i]
+	for i := range km.closest {
+		km.closest[i] = math.Inf(1)
 	}
-	cum := make([]float64, n)
-	cand := make([]float64, n)
-	bestD := make([]float64, n)
+	km.xc = x[first*d : (first+1)*d]
+	e.kmRun(kmUpdate)
+	cum := km.cum
 	for c := 1; c < k; c++ {
 		s := 0.0
-		for i, v := range closest {
+		for i, v := range km.closest {
 			s += v
 			cum[i] = s
 		}
@@ -99,21 +192,22 @@ func kmeansPlusPlus(x []float64, n, d, k int, rng *rand.Rand) ([]float64, []int)
 			} else {
 				ci = rng.IntN(n)
 			}
+			km.xc = x[ci*d : (ci+1)*d]
+			e.kmRun(kmPot)
 			p := 0.0
-			xc := x[ci*d : (ci+1)*d]
-			for i := range n {
-				cand[i] = math.Min(closest[i], sqDist(x[i*d:(i+1)*d], xc))
-				p += cand[i]
+			for i := range e.chunks {
+				p += e.chunks[i].pot
 			}
 			if p < bestPot || bestIdx < 0 { // p is +Inf when squared distances overflow
 				bestPot, bestIdx = p, ci
-				copy(bestD, cand)
 			}
 		}
 		idx = append(idx, bestIdx)
 		copy(centers[c*d:(c+1)*d], x[bestIdx*d:(bestIdx+1)*d])
-		copy(closest, bestD)
+		km.xc = x[bestIdx*d : (bestIdx+1)*d]
+		e.kmRun(kmUpdate)
 	}
+	km.xc = nil
 	return centers, idx
 }
 
@@ -121,12 +215,17 @@ func kmeansPlusPlus(x []float64, n, d, k int, rng *rand.Rand) ([]float64, []int)
 // changes or the total squared centre shift falls below 1e-4 times the
 // mean variance of the coordinates (scikit-learn's tol), at most 300
 // iterations; an empty cluster is moved to the point farthest from its
-// centre. It returns the labels.
-func kmeans(ctx context.Context, x []float64, n, d, k int, rng *rand.Rand) ([]int, error) {
-	centers, _ := kmeansPlusPlus(x, n, d, k, rng)
+// centre. The assignment step and the cluster sums run in parallel over
+// chunks, reduced in chunk order. It returns the labels (the engine's
+// buffer, valid until the next k-means).
+func (e *engine) kmeans(ctx context.Context, rng *rand.Rand) ([]int, error) {
+	x, n, d, k := e.x, e.n, e.d, e.k
+	centers, _ := e.kmeansPlusPlus(rng)
+	km := &e.km
 	var tol float64
 	{
-		mean := make([]float64, d)
+		mean := e.xk[:d] // scratch: the M step overwrites it
+		clear(mean)
 		for i := range n {
 			for a := range d {
 				mean[a] += x[i*d+a] / float64(n)
@@ -140,42 +239,29 @@ func kmeans(ctx context.Context, x []float64, n, d, k int, rng *rand.Rand) ([]in
 		}
 		tol = tol / float64(n) / float64(d) * 1e-4
 	}
-	labels := make([]int, n)
+	labels := km.labels
 	for i := range labels {
 		labels[i] = -1
 	}
-	dist := make([]float64, n)
-	sums := make([]float64, k*d)
-	counts := make([]int, k)
+	sums, counts := e.chunks[0].m[:k*d], e.chunks[0].r[:k] // reduced into chunk 0
 	for it := 0; it < 300; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		changed := 0
-		for i := range n {
-			xi := x[i*d : (i+1)*d]
-			best, bd := 0, math.Inf(1)
-			for j := range k {
-				if v := sqDist(xi, centers[j*d:(j+1)*d]); v < bd {
-					best, bd = j, v
-				}
+		e.kmRun(kmAssign)
+		changed := e.chunks[0].changed
+		for c := 1; c < len(e.chunks); c++ {
+			st := &e.chunks[c]
+			changed += st.changed
+			for j, v := range st.r[:k] {
+				counts[j] += v
 			}
-			if labels[i] != best {
-				changed++
-				labels[i] = best
+			for i, v := range st.m[:k*d] {
+				sums[i] += v
 			}
-			dist[i] = bd
 		}
 		if changed == 0 {
 			break
-		}
-		clear(sums)
-		clear(counts)
-		for i, l := range labels {
-			counts[l]++
-			for a := range d {
-				sums[l*d+a] += x[i*d+a]
-			}
 		}
 		shift := 0.0
 		for j := range k {
@@ -183,34 +269,25 @@ func kmeans(ctx context.Context, x []float64, n, d, k int, rng *rand.Rand) ([]in
 			if counts[j] == 0 {
 				// Relocate to the point farthest from its centre.
 				far := 0
-				for i := range dist {
-					if dist[i] > dist[far] {
+				for i := range km.dist {
+					if km.dist[i] > km.dist[far] {
 						far = i
 					}
 				}
-				dist[far] = 0
+				km.dist[far] = 0
 				shift += sqDist(c, x[far*d:(far+1)*d])
 				copy(c, x[far*d:(far+1)*d])
 				continue
 			}
 			for a := range d {
-				v := sums[j*d+a] / float64(counts[j])
+				v := sums[j*d+a] / counts[j]
 				shift += (v - c[a]) * (v - c[a])
 				c[a] = v
 			}
 		}
 		if shift <= tol {
 			// One more assignment to the final centres.
-			for i := range n {
-				xi := x[i*d : (i+1)*d]
-				best, bd := 0, math.Inf(1)
-				for j := range k {
-					if v := sqDist(xi, centers[j*d:(j+1)*d]); v < bd {
-						best, bd = j, v
-					}
-				}
-				labels[i] = best
-			}
+			e.kmRun(kmLabel)
 			break
 		}
 	}

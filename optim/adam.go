@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/kernel"
 )
 
 // Adam is Adam (Kingma and Ba, 2015) with bias correction, as
@@ -41,12 +42,10 @@ func adamStep(b *base, params []*ad.Param, b1, b2, eps, lr, clip float64) {
 				scale = clip / n
 			}
 		}
-		for i, g := range p.Grad {
-			g *= scale
-			m[i] = b1*m[i] + (1-b1)*g
-			v[i] = b2*v[i] + (1-b2)*g*g
-			p.Val[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
-		}
+		// m = b1 m + (1-b1) g, v = b2 v + (1-b2) g², p -= lr (m/c1) /
+		// (sqrt(v/c2) + eps) with g scaled by the clip factor: the vector
+		// kernel gives the bits of this scalar loop.
+		kernel.Adam(p.Val, m, v, p.Grad, scale, b1, b2, c1, c2, lr, eps)
 	}
 }
 

@@ -56,8 +56,19 @@ func (e *Env) RunGuideWith(g Guide, particles int, handlers ...Handler) (*Trace,
 // guide trace (the Replay handler), and returns the model's trace (log-densities of latent,
 // observed and factor sites).
 func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
+	return e.RunModelWith(m, guide)
+}
+
+// RunModelWith is RunModel with the handlers pushed on the run's stack
+// inside Replay (outermost first): Enumerate sums out plate sites the
+// guide does not draw.
+func (e *Env) RunModelWith(m Model, guide *Trace, handlers ...Handler) (*Trace, error) {
 	particles := e.Particles
-	p := e.program(false, particles, Replay(guide))
+	stack := []Handler{Replay(guide)}
+	if len(handlers) > 0 {
+		stack = append(stack, handlers...)
+	}
+	p := e.program(false, particles, stack...)
 	err := p.run(m)
 	if err == nil {
 		for _, gs := range guide.Latents() {

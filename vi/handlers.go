@@ -35,6 +35,9 @@ type Message struct {
 	// the site's plate ("" for none).
 	Scale float64
 	Plate string
+	// plateLen is the number of plate elements at this step (0 outside
+	// plates), for parallel enumeration.
+	plateLen int
 	// Value, once set by a handler, is the site's value (S*B x C).
 	Value ad.Var
 	// Reparameterized and Forced are recorded on the site (see Site).
@@ -150,7 +153,7 @@ func (r LocScale) Reparam(p *Program, m *Message) ad.Var {
 	if err != nil {
 		p.fail("vi: LocScale reparam of site %q: %w", m.Name, err)
 	}
-	z := p.sample(aux, std, m.Scale, m.Plate)
+	z := p.sample(aux, std, m.Scale, m.Plate, m.plateLen)
 	return p.Deterministic(m.Name, ad.Add(n.Loc, ad.Mul(n.Scale, z)))
 }
 
@@ -204,3 +207,28 @@ func Draw() Handler { return draw{} }
 type draw struct{}
 
 func (draw) Sample(*Program, *Message) (ad.Var, bool) { return ad.Var{}, false }
+
+// Enumerate returns the handler of model runs that enumerate, in
+// parallel, every latent site declared inside a plate that has no
+// counterpart in the replayed guide trace and an enumerable scalar
+// distribution (Site.Enumerated): objectives that sum such sites out per
+// plate element use it (elbo.TraceEnum, through RunModelWith).
+func Enumerate() Handler { return enumerate{} }
+
+type enumerate struct{}
+
+func (enumerate) Sample(p *Program, m *Message) (ad.Var, bool) {
+	if m.Plate == "" || m.Value != (ad.Var{}) {
+		return ad.Var{}, false
+	}
+	for _, h := range p.handlers {
+		if r, ok := h.(replay); ok && r.tr.Site(m.Name) != nil {
+			return ad.Var{}, false
+		}
+	}
+	if err := m.Dist.Validate(); err != nil {
+		p.fail("vi: site %q: %w", m.Name, err)
+	}
+	s := Site{Name: m.Name, Kind: Latent, Dist: m.Dist, Scale: m.Scale, Plate: m.Plate, Support: m.Dist.Support()}
+	return p.enumerateSite(s, m.plateLen), true
+}

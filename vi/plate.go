@@ -130,9 +130,12 @@ func (pl *Plate) Cols(data []float64) ad.Var {
 }
 
 // Sample declares a local latent site inside the plate (its log-density is
-// scaled by Scale).
+// scaled by Scale). A discrete site that the guide leaves out is summed out
+// by objectives that enumerate (elbo.TraceEnum): the model then sees all K
+// values at once, K blocks of rows (Site.Enumerated), and picks
+// per-value parameters with ad.GatherRows.
 func (pl *Plate) Sample(name string, d dist.Distribution) ad.Var {
-	return pl.p.sample(name, d, pl.scale, pl.name)
+	return pl.p.sample(name, d, pl.scale, pl.name, pl.Len())
 }
 
 // Observe conditions on data inside the plate (its log-density is scaled

@@ -70,6 +70,12 @@ type Site struct {
 	// sticking-the-landing estimators. Autoguides fill it; objectives
 	// compute it from Dist otherwise.
 	DetachedLogProb ad.Var
+	// Enumerated is the number K of values of a model site that the
+	// objective enumerates in parallel inside its plate (the Enumerate handler): 0
+	// for every other site. Value then has K*R rows, block k (rows k*R to
+	// (k+1)*R-1) holding the k-th value of the support at each of the R
+	// rows the site would otherwise have, and LogProb is K*R x 1.
+	Enumerated int
 }
 
 // ScaledLogProb returns Scale*LogProb.
@@ -268,17 +274,19 @@ func (p *Program) checkName(name string) {
 // the draws are reparameterized when d supports it; in the model the value
 // is replayed from the guide. It records d's log-density at the value.
 func (p *Program) Sample(name string, d dist.Distribution) ad.Var {
-	return p.sample(name, d, 1, "")
+	return p.sample(name, d, 1, "", 0)
 }
 
-func (p *Program) sample(name string, d dist.Distribution, scale float64, plate string) ad.Var {
+// sample records a latent site; plateLen is the number of plate elements
+// used at this step (0 outside plates), for parallel enumeration.
+func (p *Program) sample(name string, d dist.Distribution, scale float64, plate string, plateLen int) ad.Var {
 	p.checkName(name)
 	if d == nil {
 		p.fail("vi: site %q: nil distribution", name)
 	}
 	// A site that a handler takes over (a reparameterization) is not
 	// validated: its distribution is only read for its parameters.
-	m := Message{Name: name, Dist: d, Scale: scale, Plate: plate}
+	m := Message{Name: name, Dist: d, Scale: scale, Plate: plate, plateLen: plateLen}
 	for i := len(p.handlers) - 1; i >= 0; i-- {
 		if v, done := p.handlers[i].Sample(p, &m); done {
 			return v

@@ -9,6 +9,9 @@ the binomial-marginal identity. The parameters are the float64 values the
 test passes (probs normalized in mpmath).
 Geometric(p) (failures before the first success): H = -(p log p + q log q)/p.
 Bernoulli(p): H = -(p log p + q log q).
+Binomial(n, p), Poisson(rate) and NegativeBinomial(r, p) for large n, rate
+and r ("binomial_large", "poisson_large", "negative_binomial_large"), where the entropy is small next to log n!: the exact
+sum -sum_k p_k log p_k over k in mean +- 60 sd (tail mass below 1e-700).
 
 Run: /usr/bin/python3 dist/testdata/entropy_multinomial.py > dist/testdata/entropy_multinomial.json
 """
@@ -63,7 +66,46 @@ def multinomial_brute(n, ps):
     return h
 
 
-out = {"multinomial": [], "geometric": [], "bernoulli": []}
+def binomial_window(n, p):
+    p = mpf(float(p))
+    q = 1 - p
+    sd = (n * p * q) ** 0.5
+    lo, up = max(0, int(n * p - 60 * sd)), min(n, int(n * p + 60 * sd) + 1)
+    h = mpf(0)
+    for k in range(lo, up + 1):
+        lp = loggamma(n + 1) - loggamma(k + 1) - loggamma(n - k + 1) + k * log(p) + (n - k) * log(q)
+        h -= exp(lp) * lp
+    return h
+
+
+def poisson_window(lam):
+    lam = mpf(lam)
+    sd = lam ** 0.5
+    h = mpf(0)
+    for k in range(max(0, int(lam - 60 * sd)), int(lam + 60 * sd) + 1):
+        lp = k * log(lam) - lam - loggamma(k + 1)
+        h -= exp(lp) * lp
+    return h
+
+
+def negbin_window(r, p):
+    r, p = mpf(r), mpf(float(p))
+    q = 1 - p
+    mean, sd = r * p / q, (r * p) ** 0.5 / q
+    h = mpf(0)
+    for k in range(max(0, int(mean - 60 * sd)), int(mean + 60 * sd) + 1):
+        lp = loggamma(k + r) - loggamma(r) - loggamma(k + 1) + r * log(q) + k * log(p)
+        h -= exp(lp) * lp
+    return h
+
+
+out = {"multinomial": [], "geometric": [], "bernoulli": [], "binomial_large": [], "poisson_large": [], "negative_binomial_large": []}
+for r, p in [("1e4", "0.5"), ("1e5", "0.3"), ("2.5e5", "0.01")]:
+    out["negative_binomial_large"].append({"total_count": float(mpf(r)), "probs": float(mpf(p)), "entropy": float(negbin_window(r, p))})
+for n, p in [(10000, "0.3"), (100000, "0.3"), (1000000, "0.01")]:
+    out["binomial_large"].append({"total_count": n, "probs": float(mpf(p)), "entropy": float(binomial_window(n, p))})
+for lam in ["1e4", "1e5", "1e6"]:
+    out["poisson_large"].append({"rate": float(mpf(lam)), "entropy": float(poisson_window(lam))})
 cases = [
     (1, ["0.3", "0.7"]),
     (4, ["0.2", "0.5", "0.3"]),

@@ -11,12 +11,21 @@
 // 2-sigma ellipses, drawn more strongly the more weight the component has),
 // bound.png (the lower bound per iteration) and weights.png (the posterior
 // mean weights), plus summary.json.
+//
+// With -svi the same model is also fitted as a probabilistic program
+// (mixture.FitSVI: package vi's Sample, Observe and Plate, the assignments
+// summed out per point by elbo.TraceEnum, minibatch SVI), its ellipses are
+// overlaid dashed on fit.png, svi_elbo.png shows its ELBO per step, and both
+// held-out log densities and their gap are printed:
+//
+//	go run ./examples/gmm -svi
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -25,6 +34,7 @@ import (
 	"time"
 
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/kldiv/kldiv/internal/benchdata"
 	"github.com/kldiv/kldiv/internal/examplekit"
@@ -37,6 +47,8 @@ type options struct {
 	Covariance   string
 	Prior        string
 	MaxIter      int
+	SVI          bool
+	SVISteps     int
 }
 
 func main() {
@@ -48,6 +60,8 @@ func main() {
 		fs.StringVar(&o.Covariance, "covariance", "full", "covariance type: full, tied, diag or spherical")
 		fs.StringVar(&o.Prior, "prior", "dirichlet_distribution", "weight prior: dirichlet_distribution or dirichlet_process")
 		fs.IntVar(&o.MaxIter, "max-iter", 500, "CAVI iterations at most")
+		fs.BoolVar(&o.SVI, "svi", false, "also fit the model as a program by minibatch SVI (full covariances, Dirichlet prior) and overlay both fits")
+		fs.IntVar(&o.SVISteps, "svi-steps", 4000, "SVI steps (-quick: at most 800)")
 	})
 	if err := run(cfg, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gmm:", err)
@@ -111,7 +125,41 @@ func run(cfg examplekit.Config, o options, out io.Writer) error {
 	sum.Set("weights", m.Weights)
 	sum.Set("fit_ms", float64(elapsed.Microseconds())/1000)
 
-	files, err := pictures(cfg, m, train)
+	// The same model as a program, fitted by stochastic VI on minibatches
+	// of 500 points: the assignments are not sampled but summed out per
+	// point, so the only noise is the minibatch and the one draw of the
+	// global latents per step.
+	var sv *mixture.SVIResult
+	if o.SVI {
+		steps := o.SVISteps
+		if cfg.Quick {
+			steps = min(steps, 800)
+		}
+		bar := cfg.Progress("SVI", steps)
+		t1 := time.Now()
+		sv, err = mixture.FitSVI(context.Background(), train, 2, mc, mixture.SVIOptions{
+			Steps:    steps,
+			Progress: func(step int, _ float64) { bar.Set(step) },
+		})
+		bar.Finish()
+		if err != nil {
+			return err
+		}
+		sviMS := float64(time.Since(t1).Microseconds()) / 1000
+		sh := sv.Mixture.MeanLogDensity(test)
+		se := sv.Mixture.EffectiveComponents(0.01)
+		fmt.Fprintf(out, "SVI: %d steps in %.0f ms, final ELBO estimate %.3f\n", steps, sviMS, sv.ELBO[len(sv.ELBO)-1])
+		fmt.Fprintf(out, "held-out mean log density: CAVI %.5f, SVI %.5f, gap (SVI - CAVI) %+.5f nats; SVI has %d effective components\n",
+			held, sh, sh-held, se)
+		sum.Set("svi_steps", steps)
+		sum.Set("svi_ms", sviMS)
+		sum.Set("svi_heldout_mean_loglik", sh)
+		sum.Set("svi_gap", sh-held)
+		sum.Set("svi_effective_components", se)
+		sum.Set("svi_weights", sv.Mixture.Weights)
+	}
+
+	files, err := pictures(cfg, m, sv, train)
 	if err != nil {
 		return err
 	}
@@ -192,10 +240,14 @@ func simulate(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-func pictures(cfg examplekit.Config, m *mixture.Mixture, x []float64) ([]string, error) {
+func pictures(cfg examplekit.Config, m *mixture.Mixture, sv *mixture.SVIResult, x []float64) ([]string, error) {
 	var files []string
 	// The points (at most 4,000, in light grey) and the ellipses.
-	p := examplekit.NewPlot("Bayesian Gaussian mixture (CAVI): 1- and 2-sigma ellipses", "x0", "x1")
+	title := "Bayesian Gaussian mixture (CAVI): 1- and 2-sigma ellipses"
+	if sv != nil {
+		title = "CAVI (solid) and SVI (dashed): 1- and 2-sigma ellipses"
+	}
+	p := examplekit.NewPlot(title, "x0", "x1")
 	n := len(x) / 2
 	step := max(1, n/4000)
 	var pts plotter.XYs
@@ -229,8 +281,40 @@ func pictures(cfg examplekit.Config, m *mixture.Mixture, x []float64) ([]string,
 		}
 		ci++
 	}
-	// The legend goes in the corner farthest from the data's centre of mass.
+	// The SVI fit: the same ellipses, dashed and black, so that where the
+	// two fits agree the dashes lie on the coloured lines.
+	if sv != nil {
+		sm := sv.Mixture
+		first := true
+		for k := range sm.K {
+			if sm.Weights[k] <= 0.01 {
+				continue
+			}
+			c := sm.Covariances[k]
+			for _, s := range []float64{1, 2} {
+				lab := ""
+				if first {
+					lab = "SVI fit (dashed), all components"
+					first = false
+				}
+				// Thin dashes, so the CAVI colours show between them.
+				l, err := plotter.NewLine(examplekit.EllipsePoints([2]float64{sm.Means[k][0], sm.Means[k][1]}, c[0], c[1], c[3], s))
+				if err != nil {
+					return nil, err
+				}
+				l.Color, l.Width = color.Black, vg.Points(1)
+				l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+				p.Add(l)
+				if lab != "" {
+					p.Legend.Add(lab, l)
+				}
+			}
+		}
+	}
+	// The legend goes in the bottom-right corner, with the x axis widened
+	// by a third so that it sits clear of the data.
 	p.Legend.Top, p.Legend.Left = false, false
+	p.X.Max += (p.X.Max - p.X.Min) / 3
 	f, err := examplekit.Save(p, cfg.Out, "fit.png", 7, 6)
 	if err != nil {
 		return nil, err
@@ -257,6 +341,40 @@ func pictures(cfg examplekit.Config, m *mixture.Mixture, x []float64) ([]string,
 		return nil, err
 	}
 	files = append(files, f)
+
+	if sv != nil {
+		// The SVI objective per step: a minibatch estimate of the ELBO of
+		// the whole data set, noisy but rising to a plateau.
+		steps := make([]float64, len(sv.ELBO))
+		for i := range steps {
+			steps[i] = float64(i + 1)
+		}
+		p = examplekit.NewPlot("SVI: ELBO estimate per step (minibatch, assignments enumerated)", "step", "ELBO (nats, whole data set)")
+		from := len(steps) / 10 // the first steps dwarf the plateau
+		if err := examplekit.Line(p, examplekit.XYs(steps[from:], sv.ELBO[from:]), "per step", examplekit.Fade(examplekit.Color(5), 0.35), false); err != nil {
+			return nil, err
+		}
+		// A trailing mean over 50 steps shows the trend through the noise.
+		avg := make([]float64, len(sv.ELBO))
+		var run float64
+		for i, v := range sv.ELBO {
+			run += v
+			if i >= 50 {
+				run -= sv.ELBO[i-50]
+			}
+			avg[i] = run / float64(min(i+1, 50))
+		}
+		if err := examplekit.Line(p, examplekit.XYs(steps[from:], avg[from:]), "mean of the last 50 steps", color.Black, false); err != nil {
+			return nil, err
+		}
+		// Room below the curve for the legend.
+		p.Legend.Top, p.Legend.Left = false, false
+		p.Y.Min -= (p.Y.Max - p.Y.Min) / 4
+		if f, err = examplekit.Save(p, cfg.Out, "svi_elbo.png", 6, 4); err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
 
 	names := make([]string, m.K)
 	for k := range names {

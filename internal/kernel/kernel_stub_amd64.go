@@ -43,6 +43,17 @@ func expm1AVX512(dst *float64, x *float64, n int)
 //go:noescape
 func log1pAVX512(dst *float64, x *float64, n int)
 
+// adamAVX512 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 8,
+// with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.
+//
+//go:noescape
+func adamAVX512(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
+
+// normalKLAVX512 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 8.
+//
+//go:noescape
+func normalKLAVX512(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+
 // expAVX2 sets dst[i] = exp(x[i]) for i < n, n a positive multiple of 4.
 //
 //go:noescape
@@ -57,3 +68,14 @@ func expm1AVX2(dst *float64, x *float64, n int)
 //
 //go:noescape
 func log1pAVX2(dst *float64, x *float64, n int)
+
+// adamAVX2 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 4,
+// with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.
+//
+//go:noescape
+func adamAVX2(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
+
+// normalKLAVX2 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 4.
+//
+//go:noescape
+func normalKLAVX2(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)

@@ -2,22 +2,29 @@ package kernel
 
 import "math"
 
-// vecFunc is an assembly elementwise kernel: dst[i] = f(x[i]) for i < n,
-// n a positive multiple of the kernel's lane count.
-type vecFunc func(dst, x *float64, n int)
+// vecOp names an elementwise kernel; callVec runs the active one
+// (a direct call, so that stack buffers passed to it do not escape).
+type vecOp int
+
+const (
+	opLog vecOp = iota
+	opExp
+	opExpm1
+	opLog1p
+)
 
 // vecLanes is the lane count of the active elementwise kernels (8 with
 // AVX-512, 4 with AVX2+FMA), 0 when they are pure Go.
 var vecLanes int
 
-// apply sets dst[i] = f(x[i]) through the kernel k (nil: the scalar f),
-// the tail shorter than the lane count padded with pad.
-func apply(name string, dst, x []float64, k vecFunc, f func(float64) float64, pad float64) []float64 {
+// apply sets dst[i] = f(x[i]) through the kernel op (the scalar f when
+// vecLanes is 0), the tail shorter than the lane count padded with pad.
+func apply(name string, dst, x []float64, op vecOp, f func(float64) float64, pad float64) []float64 {
 	if len(dst) < len(x) {
 		panic("kernel: " + name + ": dst shorter than x")
 	}
 	dst = dst[:len(x)]
-	if k == nil {
+	if vecLanes == 0 {
 		for i, v := range x {
 			dst[i] = f(v)
 		}
@@ -25,7 +32,7 @@ func apply(name string, dst, x []float64, k vecFunc, f func(float64) float64, pa
 	}
 	n := len(x) - len(x)%vecLanes
 	if n > 0 {
-		k(&dst[0], &x[0], n)
+		callVec(op, &dst[0], &x[0], n)
 	}
 	if n < len(x) {
 		var in, out [8]float64
@@ -33,7 +40,7 @@ func apply(name string, dst, x []float64, k vecFunc, f func(float64) float64, pa
 			in[i] = pad
 		}
 		copy(in[:], x[n:])
-		k(&out[0], &in[0], vecLanes)
+		callVec(op, &out[0], &in[0], vecLanes)
 		copy(dst[n:], out[:len(x)-n])
 	}
 	return dst
@@ -57,7 +64,7 @@ func apply(name string, dst, x []float64, k vecFunc, f func(float64) float64, pa
 // pure-Go path is a scalar port of the same algorithm (math.Exp on amd64
 // overflows too early, see vecmath_go.go).
 func Exp(dst, x []float64) []float64 {
-	return apply("Exp", dst, x, expVec, expGo, 0)
+	return apply("Exp", dst, x, opExp, expGo, 0)
 }
 
 // Expm1 sets dst[i] = exp(x[i]) - 1 for every i < len(x), accurate also
@@ -72,7 +79,7 @@ func Exp(dst, x []float64) []float64 {
 // ln2/2 where the FMA cancels (TestVecMathAgainstMath). The pure-Go path
 // is a scalar port of the same algorithm (math.Expm1 overflows too early).
 func Expm1(dst, x []float64) []float64 {
-	return apply("Expm1", dst, x, expm1Vec, expm1Go, 0)
+	return apply("Expm1", dst, x, opExpm1, expm1Go, 0)
 }
 
 // Log1p sets dst[i] = log(1 + x[i]) for every i < len(x), accurate also
@@ -87,7 +94,7 @@ func Expm1(dst, x []float64) []float64 {
 // math.Log1p: at most 1 ulp (TestVecMathAgainstMath, which allows 2).
 // The pure-Go path is math.Log1p.
 func Log1p(dst, x []float64) []float64 {
-	return apply("Log1p", dst, x, log1pVec, math.Log1p, 0)
+	return apply("Log1p", dst, x, opLog1p, math.Log1p, 0)
 }
 
 // Log sets dst[i] = log(x[i]) for every i < len(x) and returns dst[:len(x)].
@@ -106,7 +113,7 @@ func Log1p(dst, x []float64) []float64 {
 // (log(7.35e-310) gives -709.06 instead of -711.81), so they are scaled
 // by 2^54 first.
 func Log(dst, x []float64) []float64 {
-	return apply("Log", dst, x, logVecK, logGo, 1)
+	return apply("Log", dst, x, opLog, logGo, 1)
 }
 
 // logGo is math.Log with positive subnormals scaled into the normal range.

@@ -4,24 +4,64 @@ package kernel
 
 import "golang.org/x/sys/cpu"
 
-// The elementwise kernels of the CPU, nil for pure Go.
-var logVecK, expVec, expm1Vec, log1pVec vecFunc
-
-func init() { selectVec(cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ, cpu.X86.HasAVX2 && cpu.X86.HasFMA) }
+func init() { resetVec() }
 
 // selectVec installs the AVX-512 kernels if avx512, else the AVX2 ones if
-// avx2, else none. Tests call it to run every path the CPU supports.
+// avx2, else none (vecLanes 0: pure Go). Tests call it to run every path
+// the CPU supports.
 func selectVec(avx512, avx2 bool) {
 	switch {
 	case avx512:
 		vecLanes = 8
-		logVecK, expVec, expm1Vec, log1pVec = logAVX512, expAVX512, expm1AVX512, log1pAVX512
 	case avx2:
 		vecLanes = 4
-		logVecK, expVec, expm1Vec, log1pVec = logAVX2, expAVX2, expm1AVX2, log1pAVX2
 	default:
 		vecLanes = 0
-		logVecK, expVec, expm1Vec, log1pVec = nil, nil, nil, nil
+	}
+}
+
+// callVec runs the kernel op of the active instruction set.
+func callVec(op vecOp, dst, x *float64, n int) {
+	if vecLanes == 8 {
+		switch op {
+		case opLog:
+			logAVX512(dst, x, n)
+		case opExp:
+			expAVX512(dst, x, n)
+		case opExpm1:
+			expm1AVX512(dst, x, n)
+		case opLog1p:
+			log1pAVX512(dst, x, n)
+		}
+		return
+	}
+	switch op {
+	case opLog:
+		logAVX2(dst, x, n)
+	case opExp:
+		expAVX2(dst, x, n)
+	case opExpm1:
+		expm1AVX2(dst, x, n)
+	case opLog1p:
+		log1pAVX2(dst, x, n)
+	}
+}
+
+// adamVec runs the Adam kernel of the active instruction set.
+func adamVec(p, m, v, g *float64, n int, c *[9]float64) {
+	if vecLanes == 8 {
+		adamAVX512(p, m, v, g, n, c)
+	} else {
+		adamAVX2(p, m, v, g, n, c)
+	}
+}
+
+// normalKLVec runs the NormalKL kernel of the active instruction set.
+func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
+	if vecLanes == 8 {
+		normalKLAVX512(dst, e, m1, s1, m2, s2, n)
+	} else {
+		normalKLAVX2(dst, e, m1, s1, m2, s2, n)
 	}
 }
 

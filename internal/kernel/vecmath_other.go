@@ -2,8 +2,16 @@
 
 package kernel
 
-// The elementwise kernels: always pure Go in this build.
-var logVecK, expVec, expm1Vec, log1pVec vecFunc
+// In this build the elementwise kernels are pure Go (vecLanes stays 0),
+// so callVec and adamVec are never called.
+
+func callVec(op vecOp, dst, x *float64, n int) { panic("kernel: callVec without assembly") }
+
+func adamVec(p, m, v, g *float64, n int, c *[9]float64) { panic("kernel: adamVec without assembly") }
+
+func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
+	panic("kernel: normalKLVec without assembly")
+}
 
 func vecPaths() map[string]func() { return map[string]func(){"go": func() {}} }
 

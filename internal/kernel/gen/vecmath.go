@@ -352,5 +352,149 @@ func vecMath() {
 		s.loop("exp"+s.name, "exp(x[i])", s.expBody)
 		s.loop("expm1"+s.name, "expm1(x[i])", s.expm1Body)
 		s.loop("log1p"+s.name, "log1p(x[i])", s.log1pBody)
+		s.adamKernel()
+		s.normalKLKernel()
 	}
+}
+
+// adamKernel emits func adamNAME(p, m, v, g *float64, n int, c *[9]float64),
+// n a positive multiple of s.lanes: Adam's update (Kingma and Ba 2015)
+// with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}, by the operations
+// of the scalar loop in the same order without fusing (so the bits are
+// the scalar loop's):
+//
+//	g' = scale g; m = b1 m + (1-b1) g'; v = b2 v + ((1-b2) g') g'
+//	p -= (lr (m/c1)) / (sqrt(v/c2) + eps)
+func (s isa) adamKernel() {
+	name := "adam" + s.name
+	TEXT(name, NOSPLIT, "func(p, m, v, grad *float64, n int, c *[9]float64)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of %d,", name, s.lanes),
+		"with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.")
+	pp := Load(Param("p"), GP64())
+	pm := Load(Param("m"), GP64())
+	pv := Load(Param("v"), GP64())
+	pg := Load(Param("grad"), GP64())
+	n := Load(Param("n"), GP64())
+	pc := Load(Param("c"), GP64())
+	cs := make([]VecVirtual, 9)
+	for i := range cs {
+		cs[i] = s.vec()
+		VBROADCASTSD(Mem{Base: pc, Disp: 8 * i}, cs[i])
+	}
+	scale, b1, omb1, b2, omb2, c1, c2, lr, eps := cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6], cs[7], cs[8]
+	off := GP64()
+	XORQ(off, off)
+	Label(name + "_loop")
+	g, m, v, t, p := s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	at := func(b Register) Mem { return Mem{Base: b, Index: off, Scale: 1} }
+	VMULPD(at(pg), scale, g)
+	VMULPD(at(pm), b1, m)
+	VMULPD(g, omb1, t)
+	VADDPD(t, m, m)
+	VMOVUPD(m, at(pm))
+	VMULPD(at(pv), b2, v)
+	VMULPD(g, omb2, t)
+	VMULPD(g, t, t)
+	VADDPD(t, v, v)
+	VMOVUPD(v, at(pv))
+	VDIVPD(c1, m, m)
+	VMULPD(m, lr, m)
+	VDIVPD(c2, v, v)
+	VSQRTPD(v, v)
+	VADDPD(eps, v, v)
+	VDIVPD(v, m, m)
+	VMOVUPD(at(pp), p)
+	VSUBPD(m, p, p)
+	VMOVUPD(p, at(pp))
+	ADDQ(U32(8*s.lanes), off)
+	SUBQ(U32(s.lanes), n)
+	JNZ(LabelRef(name + "_loop"))
+	VZEROUPPER()
+	RET()
+}
+
+// normalKLKernel emits func normalKLNAME(dst, e, m1, s1, m2, s2 *float64,
+// n int), n a positive multiple of s.lanes: the closed-form
+// KL(N(m1, s1) || N(m2, s2)) = ½(r² - 1 - d + δ²), d = log r² =
+// 2 log1p((s1 - s2)/s2), δ = (m1 - m2)/s2, into dst and r² - 1 into e.
+// Within 50% of s1 = s2, r² - 1 - d = expm1(d) - d is the Taylor series
+// d² Σ_{n>=2} d^(n-2)/n! to degree 24 (no cancellation); elsewhere
+// r² - 1 - d directly. Both are computed and blended, without branches.
+// The quotients by s2 are products with 1/s2 (one division instead of
+// three, an extra rounding of at most half an ulp in each).
+func (s isa) normalKLKernel() {
+	name := "normalKL" + s.name
+	TEXT(name, NOSPLIT, "func(dst, e, m1, s1, m2, s2 *float64, n int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of %d.", name, s.lanes))
+	pd := Load(Param("dst"), GP64())
+	pe := Load(Param("e"), GP64())
+	pm1 := Load(Param("m1"), GP64())
+	ps1 := Load(Param("s1"), GP64())
+	pm2 := Load(Param("m2"), GP64())
+	ps2 := Load(Param("s2"), GP64())
+	n := Load(Param("n"), GP64())
+	off := GP64()
+	XORQ(off, off)
+	at := func(b Register) Mem { return Mem{Base: b, Index: off, Scale: 1} }
+	coef := make([]float64, 23)
+	f := 1.0
+	for k := 2; k <= 24; k++ {
+		f *= float64(k)
+		coef[k-2] = 1 / f
+	}
+	Label(name + "_loop")
+	sa, sb, diff, y, inv := s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	VMOVUPD(at(ps1), sa)
+	VMOVUPD(at(ps2), sb)
+	VSUBPD(sb, sa, diff)
+	VDIVPD(sb, s.c(1), inv) // one division: 1/s2
+	VMULPD(inv, diff, y)
+	d := s.log1pBody(y)
+	VADDPD(d, d, d)
+	// Two Horner chains in d² (even and odd coefficients), half the
+	// latency of one: p = E(d²) + d O(d²).
+	d2 := s.vec()
+	VMULPD(d, d, d2)
+	var ev, od []float64
+	for i, c := range coef {
+		if i%2 == 0 {
+			ev = append(ev, c)
+		} else {
+			od = append(od, c)
+		}
+	}
+	p := s.horner(d2, ev)
+	q := s.horner(d2, od)
+	VFMADD213PD(p, d, q) // q = d q + p
+	p = q
+	VMULPD(d2, p, p) // near: expm1(d) - d
+	r, ee := s.vec(), s.vec()
+	VMULPD(inv, sa, r)
+	VMULPD(r, r, ee)
+	VSUBPD(s.c(1), ee, ee) // far: r² - 1
+	lr := s.vec()
+	VSUBPD(d, ee, lr) // far: r² - 1 - d
+	ad, h := s.vec(), s.vec()
+	s.pand(diff, s.cb(absMask), ad)
+	VMULPD(s.c(0.5), sb, h)
+	near := s.cmp(cmpLT, ad, h)
+	en := s.vec()
+	VADDPD(d, p, en)
+	s.sel(near, p, lr)
+	s.sel(near, en, ee)
+	VMOVUPD(ee, at(pe))
+	delta := s.vec()
+	VMOVUPD(at(pm1), delta)
+	VSUBPD(at(pm2), delta, delta)
+	VMULPD(inv, delta, delta)
+	VFMADD213PD(lr, delta, delta) // δ² + lr
+	VMULPD(s.c(0.5), delta, delta)
+	VMOVUPD(delta, at(pd))
+	ADDQ(U32(8*s.lanes), off)
+	SUBQ(U32(s.lanes), n)
+	JNZ(LabelRef(name + "_loop"))
+	VZEROUPPER()
+	RET()
 }
