@@ -176,7 +176,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return NormalOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Normal)
-				return []ad.Var{x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Scale}, true
 			}},
 		{Name: "Cauchy", Params: []ParamDecl{
 			{Name: "loc", Constraint: ConstraintReal, Doc: "median"},
@@ -185,7 +188,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return CauchyOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Cauchy)
-				return []ad.Var{x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Scale}, true
 			}},
 		{Name: "Laplace", Params: []ParamDecl{
 			{Name: "loc", Constraint: ConstraintReal, Doc: "mean"},
@@ -194,7 +200,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return LaplaceOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Laplace)
-				return []ad.Var{x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Scale}, true
 			}},
 		{Name: "Gumbel", Params: []ParamDecl{
 			{Name: "loc", Constraint: ConstraintReal, Doc: "mode"},
@@ -203,7 +212,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return GumbelOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Gumbel)
-				return []ad.Var{x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Scale}, true
 			}},
 		{Name: "LogNormal", Params: []ParamDecl{
 			{Name: "loc", Constraint: ConstraintReal, Doc: "mean of log x"},
@@ -212,7 +224,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return LogNormalOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(LogNormal)
-				return []ad.Var{x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Scale}, true
 			}},
 		{Name: "Beta", Params: []ParamDecl{
 			{Name: "concentration1", Constraint: ConstraintPositive, Doc: "α, exponent of x"},
@@ -221,7 +236,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return BetaOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Beta)
-				return []ad.Var{x.Concentration1, x.Concentration0}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Concentration1, x.Concentration0}, true
 			}},
 		{Name: "Gamma", Params: []ParamDecl{
 			{Name: "concentration", Constraint: ConstraintPositive, Doc: "shape α"},
@@ -230,7 +248,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return GammaOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Gamma)
-				return []ad.Var{x.Concentration, x.Rate}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Concentration, x.Rate}, true
 			}},
 		{Name: "InverseGamma", Params: []ParamDecl{
 			{Name: "concentration", Constraint: ConstraintPositive, Doc: "shape α"},
@@ -239,7 +260,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return InverseGammaOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(InverseGamma)
-				return []ad.Var{x.Concentration, x.Rate}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Concentration, x.Rate}, true
 			}},
 		{Name: "Uniform", Params: []ParamDecl{
 			{Name: "low", Constraint: ConstraintReal, Doc: "lower end"},
@@ -248,7 +272,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return UniformOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Uniform)
-				return []ad.Var{x.Low, x.High}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Low, x.High}, true
 			}},
 		{Name: "Pareto", Params: []ParamDecl{
 			{Name: "scale", Constraint: ConstraintPositive, Doc: "minimum x_m"},
@@ -257,7 +284,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return ParetoOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Pareto)
-				return []ad.Var{x.Scale, x.Alpha}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Scale, x.Alpha}, true
 			}},
 		{Name: "Weibull", Params: []ParamDecl{
 			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale λ"},
@@ -266,7 +296,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return WeibullOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Weibull)
-				return []ad.Var{x.Scale, x.Concentration}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Scale, x.Concentration}, true
 			}},
 		{Name: "Kumaraswamy", Params: []ParamDecl{
 			{Name: "concentration1", Constraint: ConstraintPositive, Doc: "a, exponent of x"},
@@ -275,7 +308,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return KumaraswamyOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Kumaraswamy)
-				return []ad.Var{x.Concentration1, x.Concentration0}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Concentration1, x.Concentration0}, true
 			}},
 		{Name: "VonMises", Params: []ParamDecl{
 			{Name: "loc", Constraint: ConstraintReal, Doc: "mean direction (radians)"},
@@ -284,7 +320,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return VonMisesOf(v[0], v[1]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(VonMises)
-				return []ad.Var{x.Loc, x.Concentration}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Loc, x.Concentration}, true
 			}},
 		{Name: "Chi2", Params: []ParamDecl{
 			{Name: "df", Constraint: ConstraintPositive, Doc: "degrees of freedom"},
@@ -292,7 +331,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return Chi2Of(v[0]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Chi2)
-				return []ad.Var{x.Df}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Df}, true
 			}},
 		{Name: "Exponential", Params: []ParamDecl{
 			{Name: "rate", Constraint: ConstraintPositive, Doc: "rate λ (1/mean)"},
@@ -300,7 +342,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return ExponentialOf(v[0]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Exponential)
-				return []ad.Var{x.Rate}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Rate}, true
 			}},
 		{Name: "HalfNormal", Params: []ParamDecl{
 			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale of the folded normal"},
@@ -308,7 +353,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return HalfNormalOf(v[0]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(HalfNormal)
-				return []ad.Var{x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Scale}, true
 			}},
 		{Name: "HalfCauchy", Params: []ParamDecl{
 			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale of the folded Cauchy"},
@@ -316,7 +364,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return HalfCauchyOf(v[0]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(HalfCauchy)
-				return []ad.Var{x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Scale}, true
 			}},
 		{Name: "Poisson", Params: []ParamDecl{
 			{Name: "rate", Constraint: ConstraintNonNegative, Doc: "mean λ"},
@@ -324,7 +375,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return PoissonOf(v[0]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(Poisson)
-				return []ad.Var{x.Rate}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Rate}, true
 			}},
 		{Name: "StudentT", Params: []ParamDecl{
 			{Name: "df", Constraint: ConstraintPositive, Doc: "degrees of freedom ν"},
@@ -334,7 +388,10 @@ func declarations() []FamilyDecl {
 			New: func(v []ad.Var) (Distribution, error) { return StudentTOf(v[0], v[1], v[2]) },
 			of: func(d Distribution) ([]ad.Var, bool) {
 				x, ok := d.(StudentT)
-				return []ad.Var{x.Df, x.Loc, x.Scale}, ok
+				if !ok {
+					return nil, false
+				}
+				return []ad.Var{x.Df, x.Loc, x.Scale}, true
 			}},
 	}
 }

@@ -1,7 +1,6 @@
 package elbo
 
 import (
-	"fmt"
 	"math"
 	"reflect"
 
@@ -29,27 +28,7 @@ func badSite(traces ...*vi.Trace) string {
 	return ""
 }
 
-// perParticle reduces a site's R x 1 log-density (or KL) to one value per
-// particle, S x 1, for a site whose value has siteRows = S*B rows
-// (particle-major). R = S*B: the B rows of each particle are summed; R = 1
-// or R = B (the same for every particle, e.g. a KL between parameters that
-// do not depend on the particles): the total is given to every particle.
-func perParticle(v ad.Var, s, siteRows int) ad.Var {
-	r := v.Rows()
-	switch {
-	case r == s:
-		return v
-	case r == siteRows && r%s == 0:
-		return ad.SumCols(ad.Reshape(v, s, r/s))
-	case r == 1:
-		return ad.TileRows(v, s)
-	case r*s == siteRows:
-		return ad.TileRows(ad.Sum(v), s)
-	}
-	panic(fmt.Sprintf("elbo: %d log-density rows for %d particles of a site with %d rows", r, s, siteRows))
-}
-
-// guideLogQ returns the guide's log-density at its own draws, per site as
+// siteLogQ returns the guide's log-density at its own draws, per site as
 // R x 1 values, with the guide's parameters held constant when stl is set
 // (sticking the landing).
 func siteLogQ(s *vi.Site, stl bool) ad.Var {
@@ -65,10 +44,20 @@ func siteLogQ(s *vi.Site, stl bool) ad.Var {
 	return detachParams(s.Dist).LogProb(s.Value)
 }
 
-// detachParams returns a copy of d whose ad.Var fields (recursively, in
-// nested distributions and bijectors) are detached: the same values with
-// no gradient.
+// detachParams returns d with its parameters detached (the same values
+// with no gradient): by its family declaration (dist.Detach) when it has
+// one, else by walking its ad.Var fields with reflection (recursively, in
+// nested distributions and bijectors).
 func detachParams(d dist.Distribution) dist.Distribution {
+	if out, ok := dist.Detach(d); ok {
+		return out
+	}
+	return detachReflect(d)
+}
+
+// detachReflect is the reflection fallback of detachParams for
+// distributions without a family declaration.
+func detachReflect(d dist.Distribution) dist.Distribution {
 	v := reflect.ValueOf(d)
 	out := detachValue(v)
 	if r, ok := out.Interface().(dist.Distribution); ok {

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models"
@@ -146,7 +147,7 @@ func logMarginal(m models.LinearRegression) float64 {
 func TestIWAERisesWithK(t *testing.T) {
 	m := linreg(5, 30, 3)
 	want := logMarginal(m)
-	guide := vi.AutoNormal()
+	guide := autoguide.Normal()
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.MeanField{Particles: 8},
 		optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000)), vi.MaxSteps(3000), vi.Seed(2), vi.Draws(0))
 	require.NoError(t, err)
@@ -227,7 +228,7 @@ func TestMeanFieldAgreesWithTrace(t *testing.T) {
 	// the gradient noise.
 	m := linreg(6, 1, 3)
 	m.NoiseScale = 5
-	guide := vi.AutoNormal(vi.WithInitScale(0.5))
+	guide := autoguide.Normal(autoguide.WithInitScale(0.5))
 	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
 	proto, err := env.RunPrior(m.Model(), 1)
 	require.NoError(t, err)
@@ -249,12 +250,12 @@ func TestMeanFieldAgreesWithTrace(t *testing.T) {
 	assert.Equal(t, vi.PathMonteCarlo, st.Paths["w"])
 }
 
-// TestAutoMixtureRecoversBothModes: a two-component mixture guide fitted
+// TestMixtureGuideRecoversBothModes: a two-component mixture guide fitted
 // to the bimodal target 0.5 N(-3,1) + 0.5 N(3,1) (which it contains)
 // finds both modes with equal weights, and its ELBO reaches the log
 // normalizer 0 of the target.
-func TestAutoMixtureRecoversBothModes(t *testing.T) {
-	guide := vi.AutoMixture(2, vi.WithInitScale(1), vi.WithInit(vi.InitToValues(map[string][]float64{"z": {0}}, nil)))
+func TestMixtureGuideRecoversBothModes(t *testing.T) {
+	guide := autoguide.Mixture(2, autoguide.WithInitScale(1), autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"z": {0}}, nil)))
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.05, 1.0/3000))
 	res, err := vi.Fit(context.Background(), bimodal, guide, elbo.Trace{Particles: 64}, opt, vi.MaxSteps(3000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
@@ -286,7 +287,7 @@ func TestAutoMixtureRecoversBothModes(t *testing.T) {
 // the unweighted one.
 func TestBetaAndWarmUp(t *testing.T) {
 	m := linreg(8, 10, 2)
-	guide := vi.AutoNormal(vi.WithInitScale(0.3))
+	guide := autoguide.Normal(autoguide.WithInitScale(0.3))
 	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
 	proto, err := env.RunPrior(m.Model(), 1)
 	require.NoError(t, err)
@@ -319,7 +320,7 @@ func TestBetaAndWarmUp(t *testing.T) {
 // reparameterization gradient is not (Roeder, Wu and Duvenaud 2017).
 func TestStickingTheLanding(t *testing.T) {
 	m := linreg(9, 15, 3)
-	guide := vi.AutoLaplace()
+	guide := autoguide.Laplace()
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
 	require.NoError(t, err)
 	_, _, stlVar := gradStats(t, elbo.Trace{Particles: 2, STL: true}, m.Model(), guide, res.Params, 200, 1)

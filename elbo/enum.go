@@ -81,19 +81,17 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 	idx := make([]int, len(sites))
 	var total ad.Var
 	force := map[string]ad.Matrix{}
-	e.Force = force
-	e.Enumerate = true
-	defer func() { e.Force, e.Enumerate = nil, false }()
+	sub := vi.Substitute(force)
 	for c := 0; c < combos; c++ {
 		for i, st := range sites {
 			force[st.name] = st.values[idx[i]]
 		}
 		e.Particles = s
-		gt, err := e.RunGuide(guide, s)
+		gt, err := e.RunGuideWith(guide, s, sub)
 		if err != nil {
 			return ad.Var{}, stats, err
 		}
-		mt, err := e.RunModel(model, gt)
+		mt, err := e.RunModelWith(model, gt, vi.Enumerate())
 		if err != nil {
 			return ad.Var{}, stats, err
 		}
@@ -101,7 +99,7 @@ func (o TraceEnum) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		for _, gs := range gt.Latents() {
 			switch {
 			case gs.Forced:
-				v := perParticle(gs.LogProb, s, gs.Value.Rows())
+				v := vi.ParticleLayout{S: s}.Sum(gs.LogProb, gs.Value.Rows())
 				if logqd == (ad.Var{}) {
 					logqd = v
 				} else {

@@ -72,7 +72,7 @@ func plateLogJoint(mt *vi.Trace, s int) (lj ad.Var, bad string, err error) {
 		if bad == "" && !allFinite(st.LogProb.Value()) {
 			bad = st.Name
 		}
-		add(perParticle(st.ScaledLogProb(), s, rows))
+		add(vi.ParticleLayout{S: s}.Sum(st.ScaledLogProb(), rows))
 	}
 	for _, g := range groups {
 		var lp ad.Var
@@ -91,7 +91,7 @@ func plateLogJoint(mt *vi.Trace, s int) (lj ad.Var, bad string, err error) {
 		if g.site.Scale != 1 {
 			v = ad.Scale(v, g.site.Scale)
 		}
-		add(perParticle(v, s, g.r))
+		add(vi.ParticleLayout{S: s}.Sum(v, g.r))
 	}
 	if sum == (ad.Var{}) {
 		sum = ad.Full(s, 1, 0)

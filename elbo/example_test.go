@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -23,7 +24,7 @@ func ExampleMeanField() {
 		p.Observe("y", dist.Normal{Loc: mu, Scale: sigma}, ad.Row([]float64{1.5, 2.5, 0.5, 2.0}))
 	}
 	var paths map[string]vi.Path
-	_, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.MeanField{Particles: 4}, optim.NewAdam(0.05),
+	_, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.MeanField{Particles: 4}, optim.NewAdam(0.05),
 		vi.MaxSteps(100), vi.Seed(1), vi.Draws(0), vi.OnProgress(func(p vi.Progress) { paths = p.Paths }))
 	if err != nil {
 		panic(err)

@@ -20,7 +20,7 @@ import (
 // finite K and degrades when q misses mass of p (check the effective
 // sample size, StepStats in the progress). StepStats.ELBO reports the IWAE
 // bound of the same draws. Every guide site must carry its distribution
-// (Site.Dist), as hand-written guides and AutoNormal do.
+// (Site.Dist), as hand-written guides and autoguide.Normal do.
 type ForwardKL struct {
 	K int
 }
@@ -52,7 +52,7 @@ func (o ForwardKL) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.S
 		if s.Dist == nil {
 			return ad.Var{}, stats, fmt.Errorf("elbo: ForwardKL: guide site %q carries no distribution", s.Name)
 		}
-		v := perParticle(s.Dist.LogProb(ad.Detach(s.Value)), k, s.Value.Rows())
+		v := vi.ParticleLayout{S: k}.Sum(s.Dist.LogProb(ad.Detach(s.Value)), s.Value.Rows())
 		if lq == (ad.Var{}) {
 			lq = v
 		} else {

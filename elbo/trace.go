@@ -35,7 +35,7 @@ type Trace struct {
 
 // Loss implements vi.Objective.
 func (o Trace) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.StepStats, error) {
-	return traceLoss(e, model, guide, o.Particles, o.Beta, o.WarmUp, o.STL, false)
+	return traceLoss(e, model, guide, traceConfig{particles: o.Particles, beta: o.Beta, warmUp: o.WarmUp, stl: o.STL, latentKL: monteCarloKL{}})
 }
 
 // MeanField is Trace with the closed-form KL(q || p) of every latent site
@@ -54,11 +54,52 @@ type MeanField struct {
 
 // Loss implements vi.Objective.
 func (o MeanField) Loss(e *vi.Env, model vi.Model, guide vi.Guide) (ad.Var, vi.StepStats, error) {
-	return traceLoss(e, model, guide, o.Particles, o.Beta, o.WarmUp, o.STL, true)
+	return traceLoss(e, model, guide, traceConfig{particles: o.Particles, beta: o.Beta, warmUp: o.WarmUp, stl: o.STL, latentKL: closedFormKL{}})
 }
 
-func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, warmUp int, stl, meanField bool) (ad.Var, vi.StepStats, error) {
-	s := particles(np)
+// traceConfig is what Trace and MeanField share: the number of particles,
+// the KL weight and its warm-up, sticking-the-landing, and the rule for a
+// latent site's KL term.
+type traceConfig struct {
+	particles int
+	beta      float64
+	warmUp    int
+	stl       bool
+	latentKL  latentKL
+}
+
+// latentKL computes the KL part of one latent site, per particle (S x 1,
+// before the site's scale), when it has a rule for the pair; ok false
+// leaves the site to the Monte Carlo term log q - log p.
+type latentKL interface {
+	kl(guide, model *vi.Site, l vi.ParticleLayout) (v ad.Var, ok bool)
+}
+
+// monteCarloKL has no rule: every latent site takes log q - log p at its
+// draws (Trace).
+type monteCarloKL struct{}
+
+func (monteCarloKL) kl(*vi.Site, *vi.Site, vi.ParticleLayout) (ad.Var, bool) { return ad.Var{}, false }
+
+// closedFormKL uses the closed-form KL(q || p) of every reparameterized
+// site whose (guide distribution, prior) pair is registered in package
+// dist (MeanField).
+type closedFormKL struct{}
+
+func (closedFormKL) kl(gs, ms *vi.Site, l vi.ParticleLayout) (ad.Var, bool) {
+	if !gs.Reparameterized || gs.Dist == nil || ms.Dist == nil || !dist.HasKL(gs.Dist, ms.Dist) {
+		return ad.Var{}, false
+	}
+	klv, err := dist.KL(gs.Dist, ms.Dist)
+	if err != nil {
+		return ad.Var{}, false
+	}
+	return l.Sum(klv, gs.Value.Rows()), true
+}
+
+func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, c traceConfig) (ad.Var, vi.StepStats, error) {
+	s := particles(c.particles)
+	pl := vi.ParticleLayout{S: s}
 	e.Particles = s
 	gt, err := e.RunGuide(guide, s)
 	if err != nil {
@@ -69,7 +110,7 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 		return ad.Var{}, vi.StepStats{}, err
 	}
 	stats := vi.StepStats{Paths: map[string]vi.Path{}, BadSite: badSite(gt, mt)}
-	b := betaAt(beta, warmUp, e.Step)
+	b := betaAt(c.beta, c.warmUp, e.Step)
 	t := e.Tape
 
 	var like, kl, klTrue ad.Var // S x 1: log-likelihood part, KL part (for the loss), KL part (true values)
@@ -87,7 +128,7 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 		case vi.Deterministic:
 			continue
 		case vi.Observed, vi.Factor:
-			add(&like, perParticle(ms.ScaledLogProb(), s, ms.LogProb.Rows()))
+			add(&like, pl.Sum(ms.ScaledLogProb(), ms.LogProb.Rows()))
 			continue
 		}
 		gs := gt.Site(ms.Name)
@@ -95,20 +136,16 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 		if !gs.Reparameterized {
 			nonReparam = append(nonReparam, gs)
 		}
-		if meanField && gs.Reparameterized && gs.Dist != nil && ms.Dist != nil && dist.HasKL(gs.Dist, ms.Dist) {
-			klv, err := dist.KL(gs.Dist, ms.Dist)
-			if err == nil {
-				v := perParticle(klv, s, rows)
-				if ms.Scale != 1 {
-					v = ad.Scale(v, ms.Scale)
-				}
-				add(&kl, v)
-				stats.Paths[ms.Name] = vi.PathAnalytic
-				continue
+		if v, ok := c.latentKL.kl(gs, ms, pl); ok {
+			if ms.Scale != 1 {
+				v = ad.Scale(v, ms.Scale)
 			}
+			add(&kl, v)
+			stats.Paths[ms.Name] = vi.PathAnalytic
+			continue
 		}
-		lq := perParticle(siteLogQ(gs, stl), s, rows)
-		lp := perParticle(ms.LogProb, s, rows)
+		lq := pl.Sum(siteLogQ(gs, c.stl), rows)
+		lp := pl.Sum(ms.LogProb, rows)
 		term := ad.Sub(lq, lp)
 		if ms.Scale != 1 {
 			term = ad.Scale(term, ms.Scale)
@@ -125,7 +162,7 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 	for i := range gt.Sites {
 		gs := &gt.Sites[i]
 		if gs.Kind == vi.Factor {
-			add(&kl, perParticle(siteLogQ(gs, stl), s, gs.LogProb.Rows()))
+			add(&kl, pl.Sum(siteLogQ(gs, c.stl), gs.LogProb.Rows()))
 		}
 	}
 	klTrue = kl
@@ -141,14 +178,10 @@ func traceLoss(e *vi.Env, model vi.Model, guide vi.Guide, np int, beta float64, 
 	if b != 1 {
 		obj = ad.Sub(like, ad.Scale(kl, b))
 	}
-	avg := ad.Mean
-	if gt.Weights != (ad.Var{}) {
-		if len(nonReparam) > 0 {
-			return ad.Var{}, stats, fmt.Errorf("elbo: a guide with particle weights cannot have sites that are not reparameterized (%q)", nonReparam[0].Name)
-		}
-		w := gt.Weights
-		avg = func(v ad.Var) ad.Var { return ad.Sum(ad.Mul(w, v)) }
+	if gt.Weights != (ad.Var{}) && len(nonReparam) > 0 {
+		return ad.Var{}, stats, fmt.Errorf("elbo: a guide with particle weights cannot have sites that are not reparameterized (%q)", nonReparam[0].Name)
 	}
+	avg := func(v ad.Var) ad.Var { return pl.Mean(v, gt.Weights) }
 	loss := ad.Neg(avg(obj))
 	if len(nonReparam) > 0 {
 		loss = ad.Add(loss, scoreSurrogate(t, nonReparam, ad.Detach(obj), s))
@@ -182,7 +215,7 @@ func scoreSurrogate(t *ad.Tape, sites []*vi.Site, f ad.Var, s int) ad.Var {
 	w := t.Const(s, 1, adv)
 	var lq ad.Var
 	for _, gs := range sites {
-		v := perParticle(gs.LogProb, s, gs.Value.Rows())
+		v := vi.ParticleLayout{S: s}.Sum(gs.LogProb, gs.Value.Rows())
 		if lq == (ad.Var{}) {
 			lq = v
 		} else {

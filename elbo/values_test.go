@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -228,7 +229,7 @@ func TestForwardKLMomentMatches(t *testing.T) {
 	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
 	proto, err := env.RunPrior(gaussModel, 1)
 	require.NoError(t, err)
-	mvn := vi.AutoMultivariateNormal()
+	mvn := autoguide.MultivariateNormal()
 	require.NoError(t, mvn.Setup(&vi.Setup{Model: gaussModel, Proto: proto, Params: env.Params, Rand: env.Rand}))
 	_, _, err = elbo.ForwardKL{K: 4}.Loss(env, gaussModel, mvn)
 	require.Error(t, err)

@@ -49,25 +49,25 @@ func (m EightSchools) Validate() error {
 }
 
 // Model returns the program. The latents are global: with S particles,
-// mu and tau are S x 1 and theta (or eta) S x J.
+// mu and tau are S x 1 and theta (or eta) S x J. The non-centered form is
+// the centered program under vi.Reparam with vi.LocScale on theta.
 func (m EightSchools) Model() vi.Model {
 	j := len(m.Y)
 	muPrior := dist.Must(dist.NewNormal(0, 5))
 	tauPrior := dist.Must(dist.NewHalfCauchy(5))
-	etaPrior := dist.Must(dist.Expand(dist.Must(dist.NewNormal(0, 1)), 1, j))
 	sigma := ad.Row(m.Sigma)
 	y := ad.Row(m.Y)
-	return func(p *vi.Program) {
+	centered := func(p *vi.Program) {
 		mu := p.Sample("mu", muPrior)
 		tau := p.Sample("tau", tauPrior)
-		var theta ad.Var
-		if m.Centered {
-			prior := dist.Must(dist.Expand(dist.Normal{Loc: mu, Scale: tau}, mu.Rows(), j))
-			theta = p.Sample("theta", prior)
-		} else {
-			eta := p.Sample("eta", etaPrior)
-			theta = p.Deterministic("theta", ad.Add(mu, ad.Mul(tau, eta)))
-		}
+		prior := dist.Expanded{Base: dist.Normal{Loc: mu, Scale: tau}, Batch: mu.Rows(), Event: j}
+		theta := p.Sample("theta", prior)
 		p.Observe("y", dist.Normal{Loc: theta, Scale: sigma}, y)
 	}
+	if m.Centered {
+		return centered
+	}
+	// Non-centering is a configuration of the same program: theta becomes
+	// the deterministic mu + tau*eta with eta ~ N(0, 1).
+	return vi.Reparam(centered, map[string]vi.Reparameterizer{"theta": vi.LocScale{Aux: "eta"}})
 }

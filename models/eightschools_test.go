@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -54,7 +55,7 @@ func TestEightSchoolsNonCentered(t *testing.T) {
 	m := EightSchoolsData(false)
 	require.NoError(t, m.Validate())
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/20000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 16, STL: true}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(20000), vi.Seed(2), vi.Draws(20000))
 	require.NoError(t, err)
 	got := map[string]vi.SiteSummary{}

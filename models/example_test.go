@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models"
 	"github.com/kldiv/kldiv/optim"
@@ -25,7 +26,7 @@ func ExampleLinearRegression() {
 		panic(err)
 	}
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt,
 		vi.MaxSteps(3000), vi.Seed(1), vi.Draws(20000))
 	if err != nil {
 		panic(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -46,7 +47,7 @@ func TestLinearRegressionMeanField(t *testing.T) {
 	// The step size decays from 0.05 to 5e-4, so that Adam's stationary
 	// noise ends well below the tolerance.
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/4000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(), elbo.MeanField{Particles: 16}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.Normal(), elbo.MeanField{Particles: 16}, opt,
 		vi.MaxSteps(4000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
 	loc, ok := res.Params.Value("auto.w.loc")
@@ -86,7 +87,7 @@ func TestLinearRegressionFullRank(t *testing.T) {
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/5000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 16, STL: true}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(5000), vi.Seed(5), vi.Draws(20000))
 	require.NoError(t, err)
 	w := res.Draws["w"]
@@ -126,14 +127,14 @@ func TestLinearRegressionLaplace(t *testing.T) {
 	m := synthLinReg(3, 25, 3)
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	guide := vi.AutoLaplace()
+	guide := autoguide.Laplace()
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(2))
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	d := 3
 	// The guide's distribution (MaxSteps(0): the Laplace approximation
 	// itself), from a large number of draws: mean and covariance.
-	res2, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(200000))
+	res2, err := vi.Fit(context.Background(), m.Model(), autoguide.Laplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(200000))
 	require.NoError(t, err)
 	w := res2.Draws["w"]
 	n := w.Rows
@@ -181,7 +182,7 @@ func TestLowRankGuide(t *testing.T) {
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/6000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoLowRankMultivariateNormal(1), elbo.Trace{Particles: 16, STL: true}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.LowRank(1), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(6000), vi.Seed(3), vi.Draws(20000))
 	require.NoError(t, err)
 	w := res.Draws["w"]
@@ -213,7 +214,7 @@ func TestInitToMAP(t *testing.T) {
 	m := synthLinReg(5, 20, 3)
 	mean, cov, err := m.Posterior()
 	require.NoError(t, err)
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(vi.WithInit(vi.InitToMAP())), elbo.Trace{}, optim.NewAdam(0.01),
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP())), elbo.Trace{}, optim.NewAdam(0.01),
 		vi.MaxSteps(0), vi.Seed(1), vi.Draws(0))
 	require.NoError(t, err)
 	loc, _ := res.Params.Value("auto.w.loc")

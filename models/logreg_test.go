@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -62,7 +63,7 @@ func TestLogisticRegressionLogLik(t *testing.T) {
 }
 
 // TestLogisticRegressionFit: on synthetic data the full-rank fit's means
-// recover the true weights within a few posterior sds, and AutoLaplace and
+// recover the true weights within a few posterior sds, and autoguide.Laplace and
 // full-rank VI agree (the posterior is close to Gaussian with this much
 // data: the mode, which the Laplace approximation is centred on, sits
 // about 0.15 sd from the mean because of the slight skew).
@@ -83,10 +84,10 @@ func TestLogisticRegressionFit(t *testing.T) {
 		}
 	}
 	m := LogisticRegression{X: ad.Matrix{Rows: n, Cols: d, Data: x}, Y: y, PriorScale: 5}
-	lap, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(20000))
+	lap, err := vi.Fit(context.Background(), m.Model(), autoguide.Laplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(20000))
 	require.NoError(t, err)
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/2000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt, vi.MaxSteps(2000), vi.Seed(2), vi.Draws(20000))
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 8, STL: true}, opt, vi.MaxSteps(2000), vi.Seed(2), vi.Draws(20000))
 	require.NoError(t, err)
 	ls, vs := lap.Summaries(), res.Summaries()
 	for j := 0; j < d; j++ {

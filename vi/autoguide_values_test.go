@@ -20,6 +20,7 @@ import (
 	"gonum.org/v1/gonum/stat/distmv"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -198,7 +199,7 @@ func checkCov(t *testing.T, want, got mat.Symmetric, relTol, corrTol float64, wh
 func TestAutoMultivariateNormalIsExact(t *testing.T) {
 	c := newConjModel()
 	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 4, STL: true},
+	res, err := vi.Fit(context.Background(), c.model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true},
 		decayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(3), vi.Draws(2000))
 	require.NoError(t, err)
 	loc := paramData(t, res.Params, "auto.loc")
@@ -227,7 +228,7 @@ func TestAutoMultivariateNormalIsExact(t *testing.T) {
 func TestAutoLowRankReachesFullRank(t *testing.T) {
 	c := newConjModel()
 	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), vi.AutoLowRankMultivariateNormal(1), elbo.Trace{Particles: 4, STL: true},
+	res, err := vi.Fit(context.Background(), c.model(), autoguide.LowRank(1), elbo.Trace{Particles: 4, STL: true},
 		decayingAdam(0.03, 4000), vi.MaxSteps(4000), vi.Seed(5), vi.Draws(1000))
 	require.NoError(t, err)
 	loc := paramData(t, res.Params, "auto.loc")
@@ -249,7 +250,7 @@ func TestAutoLowRankReachesFullRank(t *testing.T) {
 	checkCov(t, cov, got, 2e-2, 1e-2, "low-rank")
 	assert.InDelta(t, c.logEvidence(), res.ELBO, 1e-2, "ELBO reaches the log evidence")
 
-	_, err = vi.Fit(context.Background(), c.model(), vi.AutoLowRankMultivariateNormal(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(1))
+	_, err = vi.Fit(context.Background(), c.model(), autoguide.LowRank(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(1))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rank 0")
 }
@@ -262,7 +263,7 @@ func TestAutoNormalMeanFieldOptimum(t *testing.T) {
 	c := newConjModel()
 	mean, cov, prec := c.posterior()
 	const steps = 4000
-	res, err := vi.Fit(context.Background(), c.model(), vi.AutoNormal(), elbo.Trace{Particles: 16},
+	res, err := vi.Fit(context.Background(), c.model(), autoguide.Normal(), elbo.Trace{Particles: 16},
 		decayingAdam(0.03, steps), vi.MaxSteps(steps), vi.Seed(2), vi.Draws(4000))
 	require.NoError(t, err)
 	uloc := paramData(t, res.Params, "auto.theta.loc")
@@ -301,7 +302,7 @@ func TestAutoNormalMeanFieldOptimum(t *testing.T) {
 func TestAutoDeltaIsMAP(t *testing.T) {
 	c := newConjModel()
 	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), vi.AutoDelta(), elbo.Trace{Particles: 3},
+	res, err := vi.Fit(context.Background(), c.model(), autoguide.Delta(), elbo.Trace{Particles: 3},
 		decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(5))
 	require.NoError(t, err)
 	u := paramData(t, res.Params, "auto.theta.value")
@@ -322,7 +323,7 @@ func TestAutoDeltaIsMAP(t *testing.T) {
 		r := p.Sample("rate", dist.Must(dist.NewGamma(2, 0.5)))
 		p.Observe("n", dist.Poisson{Rate: r}, p.Const(1, len(counts), counts))
 	}
-	res, err = vi.Fit(context.Background(), gp, vi.AutoDelta(vi.WithPrefix("map")), elbo.Trace{},
+	res, err = vi.Fit(context.Background(), gp, autoguide.Delta(autoguide.WithPrefix("map")), elbo.Trace{},
 		decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(1))
 	require.NoError(t, err)
 	r := math.Exp(paramData(t, res.Params, "map.rate.value")[0])
@@ -336,7 +337,7 @@ func TestAutoDeltaIsMAP(t *testing.T) {
 func TestAutoLaplace(t *testing.T) {
 	c := newConjModel()
 	mean, cov, _ := c.posterior()
-	g := vi.AutoLaplace()
+	g := autoguide.Laplace()
 	const n = 20000
 	res, err := vi.Fit(context.Background(), c.model(), g, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(n))
 	require.NoError(t, err)
@@ -366,7 +367,7 @@ func TestAutoLaplace(t *testing.T) {
 		r := p.Sample("rate", dist.Must(dist.NewGamma(2, 0.5)))
 		p.Observe("n", dist.Poisson{Rate: r}, p.Const(1, len(counts), counts))
 	}
-	g = vi.AutoLaplace()
+	g = autoguide.Laplace()
 	res, err = vi.Fit(context.Background(), gp, g, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(2), vi.Draws(n))
 	require.NoError(t, err)
 	alpha, beta := 2.0+21, 0.5+5
@@ -381,7 +382,7 @@ func TestAutoLaplace(t *testing.T) {
 	// coordinates: it starts at the exact answer and stays there (up to
 	// Adam's steps of about the step size 0.01 on the rounding-level
 	// gradients, in whitened units of one posterior sd).
-	g = vi.AutoLaplace()
+	g = autoguide.Laplace()
 	res, err = vi.Fit(context.Background(), c.model(), g, elbo.Trace{Particles: 4, STL: true}, optim.NewAdam(0.01), vi.MaxSteps(200), vi.Seed(1), vi.Draws(500))
 	require.NoError(t, err)
 	assert.InDelta(t, c.logEvidence(), res.ELBO, 1e-3, "refined Laplace stays exact")
@@ -391,9 +392,9 @@ func TestAutoLaplace(t *testing.T) {
 
 	// No strict maximum: a flat density.
 	flat := vi.LogDensity{Dim: 2, LogJoint: func(tp *ad.Tape, z ad.Var) ad.Var { return tp.Full(z.Rows(), 1, 0) }}
-	_, err = vi.Fit(context.Background(), flat.Model(), vi.AutoLaplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
+	_, err = vi.Fit(context.Background(), flat.Model(), autoguide.Laplace(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "AutoLaplace")
+	assert.Contains(t, err.Error(), "autoguide: Laplace")
 }
 
 // mixtureTarget is the normalized density 0.3 N(-2, 0.5²) + 0.7 N(1.5, 0.8²).
@@ -416,7 +417,7 @@ func mixtureLogDensity() vi.LogDensity {
 // locations and scales; at the exact answer log p - log q = 0 at every draw.
 func TestAutoMixtureMatchesMixtureTarget(t *testing.T) {
 	mt := mixtureTarget
-	res, err := vi.Fit(context.Background(), mixtureLogDensity().Model(), vi.AutoMixture(2, vi.WithInitScale(1)),
+	res, err := vi.Fit(context.Background(), mixtureLogDensity().Model(), autoguide.Mixture(2, autoguide.WithInitScale(1)),
 		elbo.Trace{Particles: 8, STL: true}, decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
 	require.NoError(t, err)
 	locs := paramData(t, res.Params, "auto.locs")
@@ -445,10 +446,10 @@ func TestAutoMixtureMatchesMixtureTarget(t *testing.T) {
 	assert.InDelta(t, mt.w[0], left/n, 4*math.Sqrt(0.3*0.7/n)+1e-3, "left-mode share of the draws")
 
 	// Stratified particles need a multiple of k.
-	_, err = vi.Fit(context.Background(), mixtureLogDensity().Model(), vi.AutoMixture(3), elbo.Trace{Particles: 4}, optim.NewAdam(0.01), vi.MaxSteps(2))
+	_, err = vi.Fit(context.Background(), mixtureLogDensity().Model(), autoguide.Mixture(3), elbo.Trace{Particles: 4}, optim.NewAdam(0.01), vi.MaxSteps(2))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "multiple of 3")
-	_, err = vi.Fit(context.Background(), mixtureLogDensity().Model(), vi.AutoMixture(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(2))
+	_, err = vi.Fit(context.Background(), mixtureLogDensity().Model(), autoguide.Mixture(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(2))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "0 components")
 }
@@ -460,8 +461,8 @@ func TestAutoMixtureMatchesMixtureTarget(t *testing.T) {
 func TestAutoGuideOptions(t *testing.T) {
 	c := newConjModel()
 	mean, _, _ := c.posterior()
-	init := vi.InitToValues(map[string][]float64{"theta": {2.5}, "beta": {0.1, -0.2}}, nil)
-	res, err := vi.Fit(context.Background(), c.model(), vi.AutoNormal(vi.WithPrefix("q"), vi.WithInit(init), vi.WithInitScale(0.3)),
+	init := autoguide.InitToValues(map[string][]float64{"theta": {2.5}, "beta": {0.1, -0.2}}, nil)
+	res, err := vi.Fit(context.Background(), c.model(), autoguide.Normal(autoguide.WithPrefix("q"), autoguide.WithInit(init), autoguide.WithInitScale(0.3)),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
 	assert.InDelta(t, math.Log(2.5), paramData(t, res.Params, "q.theta.loc")[0], 1e-15, "unconstrained start is log of the value")
@@ -474,7 +475,7 @@ func TestAutoGuideOptions(t *testing.T) {
 
 	// Fallback: only theta given, beta from the prior median (0 for a
 	// centred normal, up to the median of 15 draws).
-	res, err = vi.Fit(context.Background(), c.model(), vi.AutoDelta(vi.WithInit(vi.InitToValues(map[string][]float64{"theta": {1}}, vi.InitToMedian(401)))),
+	res, err = vi.Fit(context.Background(), c.model(), autoguide.Delta(autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"theta": {1}}, autoguide.InitToMedian(401)))),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
 	assert.Equal(t, 0.0, paramData(t, res.Params, "auto.theta.value")[0])
@@ -483,7 +484,7 @@ func TestAutoGuideOptions(t *testing.T) {
 		assert.InDelta(t, 0, v, 4*2*1.2533/math.Sqrt(401), "prior median within 4 se")
 	}
 
-	res, err = vi.Fit(context.Background(), c.model(), vi.AutoMultivariateNormal(vi.WithInit(vi.InitToMAP())),
+	res, err = vi.Fit(context.Background(), c.model(), autoguide.MultivariateNormal(autoguide.WithInit(autoguide.InitToMAP())),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
 	loc := paramData(t, res.Params, "auto.loc")
@@ -499,7 +500,7 @@ func TestAutoGuideOptions(t *testing.T) {
 		{map[string][]float64{"beta": {1}}, `initial value of "beta" has 1 elements, the site has 2`},
 		{map[string][]float64{"theta": {-1}}, `initial value of "theta"`},
 	} {
-		_, err = vi.Fit(context.Background(), c.model(), vi.AutoNormal(vi.WithInit(vi.InitToValues(tc.vals, nil))), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
+		_, err = vi.Fit(context.Background(), c.model(), autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(tc.vals, nil))), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), tc.msg)
 	}
@@ -515,12 +516,12 @@ func TestAutoGuideErrors(t *testing.T) {
 		p.Observe("y", dist.Must(dist.NewNormal(0, 1)), ad.Scalar(0.5))
 	}
 	guides := map[string]func() vi.Guide{
-		"AutoNormal":                    func() vi.Guide { return vi.AutoNormal() },
-		"AutoDelta":                     func() vi.Guide { return vi.AutoDelta() },
-		"AutoMultivariateNormal":        func() vi.Guide { return vi.AutoMultivariateNormal() },
-		"AutoLowRankMultivariateNormal": func() vi.Guide { return vi.AutoLowRankMultivariateNormal(2) },
-		"AutoMixture":                   func() vi.Guide { return vi.AutoMixture(2) },
-		"AutoLaplace":                   func() vi.Guide { return vi.AutoLaplace() },
+		"Normal":             func() vi.Guide { return autoguide.Normal() },
+		"Delta":              func() vi.Guide { return autoguide.Delta() },
+		"MultivariateNormal": func() vi.Guide { return autoguide.MultivariateNormal() },
+		"LowRank":            func() vi.Guide { return autoguide.LowRank(2) },
+		"Mixture":            func() vi.Guide { return autoguide.Mixture(2) },
+		"Laplace":            func() vi.Guide { return autoguide.Laplace() },
 	}
 	for name, mk := range guides {
 		_, err := vi.Fit(context.Background(), discrete, mk(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(1))
@@ -532,6 +533,6 @@ func TestAutoGuideErrors(t *testing.T) {
 		env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
 		_, err = env.RunGuide(mk(), 1)
 		require.Error(t, err, name)
-		assert.Contains(t, err.Error(), name+" used before Setup")
+		assert.Contains(t, err.Error(), "autoguide: "+name+" used before Setup")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -23,7 +24,7 @@ func ExampleAverage() {
 	exact := 6.5 / 5.01
 	for _, opts := range [][]vi.Option{nil, {vi.Average(0.5)}} {
 		opts = append(opts, vi.MaxSteps(2000), vi.Seed(1), vi.Draws(0))
-		res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), opts...)
+		res, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), opts...)
 		if err != nil {
 			panic(err)
 		}

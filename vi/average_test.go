@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -35,7 +36,7 @@ func TestAverageReducesMeanError(t *testing.T) {
 	for seed := uint64(1); seed <= seeds; seed++ {
 		fit := func(opts ...vi.Option) float64 {
 			opts = append(opts, vi.MaxSteps(1000), vi.Seed(seed), vi.Draws(0))
-			res, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), opts...)
+			res, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), opts...)
 			require.NoError(t, err)
 			loc, ok := res.Params.Value("auto.mu.loc")
 			require.True(t, ok)
@@ -55,7 +56,7 @@ func TestAverageReducesMeanError(t *testing.T) {
 // naming the option and the value.
 func TestAverageRejectsBadFraction(t *testing.T) {
 	for _, f := range []float64{-0.1, 1.5, math.NaN()} {
-		_, err := vi.Fit(context.Background(), normalMean([]float64{1}), vi.AutoNormal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), vi.MaxSteps(10), vi.Average(f))
+		_, err := vi.Fit(context.Background(), normalMean([]float64{1}), autoguide.Normal(), elbo.Trace{Particles: 1}, optim.NewAdam(0.05), vi.MaxSteps(10), vi.Average(f))
 		require.Error(t, err, "frac %v", f)
 		assert.Contains(t, err.Error(), "Average", "frac %v", f)
 	}
@@ -64,11 +65,11 @@ func TestAverageRejectsBadFraction(t *testing.T) {
 // TestAverageOfConstantIterates: averaging keeps parameters that
 // do not move (step size 0) exactly, and frac 1 averages every step.
 func TestAverageOfConstantIterates(t *testing.T) {
-	res, err := vi.Fit(context.Background(), normalMean([]float64{1, 2}), vi.AutoNormal(), elbo.Trace{Particles: 1}, optim.NewAdam(0), vi.MaxSteps(50), vi.Average(1), vi.Draws(0))
+	res, err := vi.Fit(context.Background(), normalMean([]float64{1, 2}), autoguide.Normal(), elbo.Trace{Particles: 1}, optim.NewAdam(0), vi.MaxSteps(50), vi.Average(1), vi.Draws(0))
 	require.NoError(t, err)
 	loc, ok := res.Params.Value("auto.mu.loc")
 	require.True(t, ok)
-	ref, err := vi.Fit(context.Background(), normalMean([]float64{1, 2}), vi.AutoNormal(), elbo.Trace{Particles: 1}, optim.NewAdam(0), vi.MaxSteps(50), vi.Draws(0))
+	ref, err := vi.Fit(context.Background(), normalMean([]float64{1, 2}), autoguide.Normal(), elbo.Trace{Particles: 1}, optim.NewAdam(0), vi.MaxSteps(50), vi.Draws(0))
 	require.NoError(t, err)
 	want, _ := ref.Params.Value("auto.mu.loc")
 	assert.InDelta(t, want.Data[0], loc.Data[0], 1e-15, "mean of constant iterates")
@@ -82,7 +83,7 @@ func TestAverageResumes(t *testing.T) {
 	ck := filepath.Join(t.TempDir(), "ck.gob")
 	run := func(steps int, opts ...vi.Option) *vi.Result {
 		opts = append(opts, vi.Seed(3), vi.Draws(0))
-		res, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), append(opts, vi.MaxSteps(steps))...)
+		res, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), append(opts, vi.MaxSteps(steps))...)
 		require.NoError(t, err)
 		return res
 	}
@@ -90,7 +91,7 @@ func TestAverageResumes(t *testing.T) {
 	// The interrupted fit must have the same window: same MaxSteps, stopped by a cancelled context instead.
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	_, err := vi.Fit(ctx, normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(400), vi.Seed(3), vi.Draws(0),
+	_, err := vi.Fit(ctx, normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(400), vi.Seed(3), vi.Draws(0),
 		vi.Average(0.5), vi.Checkpoint(ck, 300), vi.ProgressEvery(1), vi.OnProgress(func(vi.Progress) {
 			if n++; n == 300 {
 				cancel()
@@ -116,9 +117,9 @@ func TestAverageSkipsTheTransient(t *testing.T) {
 		sum += v
 	}
 	exact := sum / (float64(len(y)) + 0.01)
-	start := vi.InitToValues(map[string][]float64{"mu": {30}}, nil)
+	start := autoguide.InitToValues(map[string][]float64{"mu": {30}}, nil)
 	for seed := uint64(1); seed <= 5; seed++ {
-		res, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(vi.WithInit(start)), elbo.Trace{Particles: 1}, optim.NewAdam(0.05),
+		res, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(autoguide.WithInit(start)), elbo.Trace{Particles: 1}, optim.NewAdam(0.05),
 			vi.MaxSteps(2000), vi.Seed(seed), vi.Draws(0), vi.Average(1))
 		require.NoError(t, err)
 		loc, ok := res.Params.Value("auto.mu.loc")

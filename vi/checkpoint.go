@@ -102,3 +102,21 @@ func applyCheckpoint(path string, st *fitState, env *Env, opt optim.Optimizer, p
 	}
 	return nil
 }
+
+// checkpointer writes the fit's state to path every `every` steps (when
+// both are set) and at the end (when path is set): the Checkpoint option.
+type checkpointer struct {
+	path  string
+	every int
+}
+
+// due reports whether a checkpoint is due after step.
+func (c checkpointer) due(step int) bool { return c.path != "" && c.every > 0 && step%c.every == 0 }
+
+// save writes the checkpoint, if a path is set.
+func (c checkpointer) save(st *fitState, env *Env, opt optim.Optimizer, pcg *rand.PCG) error {
+	if c.path == "" {
+		return nil
+	}
+	return saveCheckpoint(c.path, st, env, opt, pcg)
+}

@@ -1,5 +1,5 @@
 // Package vi runs variational inference: probabilistic programs written as
-// Go functions, automatic guides and the Fit loop.
+// Go functions, the Guide interface and the Fit loop.
 //
 // # Programs
 //
@@ -7,26 +7,16 @@
 // variables (Sample), conditions on data (Observe, Factor), records derived
 // quantities (Deterministic), creates parameters (Param) and subsamples
 // data (Plate, whose sites are scaled by size/minibatch). A guide is
-// written the same way (GuideFunc) or built automatically:
-//
-//   - AutoNormal: mean-field normal in unconstrained space.
-//   - AutoMultivariateNormal: full-rank normal (Cholesky).
-//   - AutoLowRankMultivariateNormal: low-rank plus diagonal.
-//   - AutoDelta: point mass (MAP).
-//   - AutoLaplace: the Laplace approximation at the L-BFGS mode, refined as
-//     full-rank VI in whitened coordinates.
-//   - AutoMixture: a mixture of mean-field normals with learned weights.
-//   - AutoFlow: Real NVP affine couplings on the Laplace-whitened
-//     full-rank normal, for funnels, curved valleys and skewed scales.
-//
-// WithLaplaceScales starts AutoNormal's scales at the conditional sds of
-// the Laplace approximation (with InitToMAP: the mean-field optimum for a
-// Gaussian posterior).
+// written the same way (GuideFunc) or built automatically by package
+// autoguide (mean-field, full-rank, low-rank, Delta, Laplace, mixture,
+// flow),
+// which reads the model's latent sites from a prototype trace (Setup) and
+// records its draws with Program.Record.
 //
 // Constrained latents (positive, interval, simplex, ...) are handled
-// through the bijectors of package dist. Initialization: InitToMedian,
-// InitToValues, InitToMAP. A model written Stan-style as a log-density over
-// an unconstrained vector is LogDensity.
+// through the bijectors of package dist. A model written Stan-style as a
+// log-density over an unconstrained vector is LogDensity (its latent has
+// the improper prior Flat).
 //
 // Particles share the row dimension. A latent site draws S particles per
 // batch row: with global latents its value is S x C, and data go in columns

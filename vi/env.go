@@ -16,19 +16,8 @@ type Env struct {
 	Params    *ParamStore
 	Particles int
 	// Step counts optimizer steps from 0.
-	Step int
-	// Drawing is set while drawing from a fitted guide (Program.Drawing).
-	Drawing bool
-	// Force fixes the values of named latent sites in guide runs (one row,
-	// repeated for every particle): objectives that enumerate discrete
-	// sites set it.
-	Force map[string]ad.Matrix
-	// Enumerate makes model runs enumerate, in parallel, every latent site
-	// declared inside a plate that has no counterpart in the guide and an
-	// enumerable scalar distribution (Site.Enumerated): objectives that
-	// sum such sites out per plate element set it (elbo.TraceEnum).
-	Enumerate bool
-	state     *runState
+	Step  int
+	state *runState
 }
 
 // NewEnv returns an Env with a fresh tape and parameter store, for running
@@ -37,32 +26,49 @@ func NewEnv(rng *rand.Rand, particles int) *Env {
 	return &Env{Tape: ad.NewTape(), Rand: rng, Params: NewParamStore(), Particles: particles, state: newRunState()}
 }
 
-func (e *Env) program(m mode, particles int, replay *Trace) *Program {
+func (e *Env) program(rsample bool, particles int, handlers ...Handler) *Program {
 	if e.state == nil {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, mode: m, replay: replay, trace: &Trace{}, state: e.state, drawing: e.Drawing, force: e.Force, enumerate: e.Enumerate}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, handlers: handlers, trace: &Trace{}, state: e.state}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch
 // row) and returns its trace: latent values drawn with Rsample where the
 // site's distribution allows it.
 func (e *Env) RunGuide(g Guide, particles int) (*Trace, error) {
+	return e.RunGuideWith(g, particles)
+}
+
+// RunGuideWith is RunGuide with the handlers pushed on the run's stack
+// (outermost first): Substitute fixes the values of enumerated sites.
+func (e *Env) RunGuideWith(g Guide, particles int, handlers ...Handler) (*Trace, error) {
 	if particles < 1 {
 		return nil, fmt.Errorf("vi: %d particles", particles)
 	}
-	p := e.program(modeGuide, particles, nil)
+	p := e.program(true, particles, handlers...)
 	err := p.run(g.Guide)
 	return p.trace, err
 }
 
 // RunModel runs the model with every latent site's value replayed from the
-// guide trace, and returns the model's trace (log-densities of latent,
+// guide trace (the Replay handler), and returns the model's trace (log-densities of latent,
 // observed and factor sites).
 func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
+	return e.RunModelWith(m, guide)
+}
+
+// RunModelWith is RunModel with the handlers pushed on the run's stack
+// inside Replay (outermost first): Enumerate sums out plate sites the
+// guide does not draw.
+func (e *Env) RunModelWith(m Model, guide *Trace, handlers ...Handler) (*Trace, error) {
 	particles := e.Particles
-	p := e.program(modeModel, particles, guide)
+	stack := []Handler{Replay(guide)}
+	if len(handlers) > 0 {
+		stack = append(stack, handlers...)
+	}
+	p := e.program(false, particles, stack...)
 	err := p.run(m)
 	if err == nil {
 		for _, gs := range guide.Latents() {
@@ -80,7 +86,7 @@ func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
 // draws, and the prototype from which autoguides learn the model's latent
 // sites.
 func (e *Env) RunPrior(m Model, particles int) (*Trace, error) {
-	p := e.program(modePrior, particles, nil)
+	p := e.program(false, particles)
 	err := p.run(m)
 	return p.trace, err
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -21,7 +22,7 @@ func Example() {
 		p.Observe("y", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, ad.Row(y))
 	}
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/3000))
-	res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.MeanField{Particles: 8}, opt,
+	res, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.MeanField{Particles: 8}, opt,
 		vi.MaxSteps(3000), vi.Seed(1), vi.Draws(20000))
 	if err != nil {
 		panic(err)

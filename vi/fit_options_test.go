@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -35,7 +36,7 @@ var ctx = context.Background()
 func TestProgressAndSchedule(t *testing.T) {
 	const lr0, gamma, steps, every = 0.05, 0.995, 230, 50
 	var reps []vi.Progress
-	res, err := vi.Fit(ctx, normalMean([]float64{1, 2, 3}), vi.AutoNormal(), elbo.MeanField{Particles: 2},
+	res, err := vi.Fit(ctx, normalMean([]float64{1, 2, 3}), autoguide.Normal(), elbo.MeanField{Particles: 2},
 		optim.NewExponentialDecay(optim.NewAdam(lr0), gamma), vi.MaxSteps(steps), vi.Seed(3),
 		vi.OnProgress(func(p vi.Progress) { reps = append(reps, p) }), vi.ProgressEvery(every), vi.Draws(0))
 	require.NoError(t, err)
@@ -55,7 +56,7 @@ func TestProgressAndSchedule(t *testing.T) {
 	assert.Len(t, res.History, steps)
 
 	var buf bytes.Buffer
-	_, err = vi.Fit(ctx, normalMean([]float64{1}), vi.AutoNormal(), elbo.IWAE{K: 2}, optim.NewAdam(0.01), vi.MaxSteps(30),
+	_, err = vi.Fit(ctx, normalMean([]float64{1}), autoguide.Normal(), elbo.IWAE{K: 2}, optim.NewAdam(0.01), vi.MaxSteps(30),
 		vi.OnProgress(vi.PrintProgress(&buf)), vi.ProgressEvery(10), vi.Draws(0))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -72,7 +73,7 @@ func TestReduceOnPlateauSeesTheLoss(t *testing.T) {
 	opt.Patience = 5
 	opt.MinLR = 1e-4
 	var lrs []float64
-	_, err := vi.Fit(ctx, normalMean([]float64{1, 2, 3}), vi.AutoDelta(), elbo.Trace{}, opt, vi.MaxSteps(400),
+	_, err := vi.Fit(ctx, normalMean([]float64{1, 2, 3}), autoguide.Delta(), elbo.Trace{}, opt, vi.MaxSteps(400),
 		vi.OnProgress(func(p vi.Progress) { lrs = append(lrs, p.LR) }), vi.ProgressEvery(1), vi.Draws(0))
 	require.NoError(t, err)
 	assert.Equal(t, 0.1, lrs[0])
@@ -119,7 +120,7 @@ func TestConvergenceWindow(t *testing.T) {
 		tol           float64
 		every, window int
 	}{{0.01, 50, 3}, {0.002, 20, 5}, {0.005, 100, 0}} {
-		res, err := vi.Fit(ctx, normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.02),
+		res, err := vi.Fit(ctx, normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.02),
 			vi.MaxSteps(20000), vi.Seed(2), vi.Converge(tc.tol, tc.every, tc.window), vi.Draws(0))
 		require.NoError(t, err)
 		require.Equal(t, "converged", res.StopReason, "%+v", tc)
@@ -128,7 +129,7 @@ func TestConvergenceWindow(t *testing.T) {
 			w = max(int(0.1*20000/float64(tc.every)), 2)
 		}
 		// Run again with the rule off, long enough to see the stopping step.
-		full, err := vi.Fit(ctx, normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.02),
+		full, err := vi.Fit(ctx, normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.02),
 			vi.MaxSteps(res.Steps+tc.every), vi.Seed(2), vi.Draws(0))
 		require.NoError(t, err)
 		assert.Equal(t, res.History, full.History[:res.Steps], "the rule does not change the steps before it stops")
@@ -149,7 +150,7 @@ func TestCheckpointCadence(t *testing.T) {
 	model := normalMean(y)
 	c, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_, err := vi.Fit(c, model, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9),
+	_, err := vi.Fit(c, model, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9),
 		vi.Checkpoint(ck, 40), vi.ProgressEvery(1), vi.OnProgress(func(p vi.Progress) {
 			if p.Step == 95 {
 				cancel()
@@ -158,31 +159,31 @@ func TestCheckpointCadence(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	// Resuming with a budget of 80 steps takes no step: the checkpoint is
 	// at step 80.
-	at, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(80), vi.Seed(9), vi.Resume(ck), vi.Draws(0))
+	at, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(80), vi.Seed(9), vi.Resume(ck), vi.Draws(0))
 	require.NoError(t, err)
 	assert.Equal(t, 80, at.Steps)
 	assert.Len(t, at.History, 80, "checkpoint taken at step 80 (every 40)")
-	full, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9), vi.Draws(50))
+	full, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9), vi.Draws(50))
 	require.NoError(t, err)
-	resumed, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9), vi.Resume(ck), vi.Draws(50))
+	resumed, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(9), vi.Resume(ck), vi.Draws(50))
 	require.NoError(t, err)
 	assert.Equal(t, paramValues(full.Params), paramValues(resumed.Params))
 	assert.Equal(t, full.History, resumed.History)
 	assert.Equal(t, full.ELBO, resumed.ELBO)
 
 	// Resume errors name the problem.
-	_, err = vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(filepath.Join(dir, "missing")))
+	_, err = vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(filepath.Join(dir, "missing")))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vi: resume")
 	junk := filepath.Join(dir, "junk")
 	require.NoError(t, os.WriteFile(junk, []byte("not gob"), 0o644))
-	_, err = vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(junk))
+	_, err = vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(junk))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a checkpoint")
-	_, err = vi.Fit(ctx, model, vi.AutoMultivariateNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(ck))
+	_, err = vi.Fit(ctx, model, autoguide.MultivariateNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(ck))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `parameter 0 is "auto.mu.loc" in the checkpoint, "auto.loc" now`)
-	_, err = vi.Fit(ctx, model, vi.AutoMixture(1), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(ck))
+	_, err = vi.Fit(ctx, model, autoguide.Mixture(1), elbo.Trace{}, optim.NewAdam(0.05), vi.Resume(ck))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "checkpoint has 2 parameters, the guide and model have 3")
 }
@@ -191,7 +192,7 @@ func TestCheckpointCadence(t *testing.T) {
 // fit with an error naming it.
 func TestCheckpointWriteError(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "ck")
-	res, err := vi.Fit(ctx, normalMean([]float64{1}), vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(20), vi.Checkpoint(bad, 10))
+	res, err := vi.Fit(ctx, normalMean([]float64{1}), autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(20), vi.Checkpoint(bad, 10))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vi: checkpoint")
 	assert.Equal(t, "error", res.StopReason)
@@ -220,7 +221,7 @@ func TestDivergenceKeepsBestState(t *testing.T) {
 			p.Factor("bad", ad.Scale(ad.SumCols(mu), f))
 		}
 	}
-	res, err := vi.Fit(ctx, mk(breakAt), vi.AutoNormal(), elbo.Trace{Particles: 3}, optim.NewAdam(0.1), vi.MaxSteps(2000), vi.Seed(5),
+	res, err := vi.Fit(ctx, mk(breakAt), autoguide.Normal(), elbo.Trace{Particles: 3}, optim.NewAdam(0.1), vi.MaxSteps(2000), vi.Seed(5),
 		vi.NonFinite(4, 0.25), vi.Converge(0, 50, 0), vi.Draws(0))
 	require.ErrorIs(t, err, vi.ErrDiverged)
 	assert.Contains(t, err.Error(), "after 4 non-finite steps")
@@ -237,7 +238,7 @@ func TestDivergenceKeepsBestState(t *testing.T) {
 			best, bestEnd = m, end
 		}
 	}
-	clean, err := vi.Fit(ctx, mk(0), vi.AutoNormal(), elbo.Trace{Particles: 3}, optim.NewAdam(0.1), vi.MaxSteps(bestEnd), vi.Seed(5), vi.NoFinalEvaluation())
+	clean, err := vi.Fit(ctx, mk(0), autoguide.Normal(), elbo.Trace{Particles: 3}, optim.NewAdam(0.1), vi.MaxSteps(bestEnd), vi.Seed(5), vi.NoFinalEvaluation())
 	require.NoError(t, err)
 	assert.Equal(t, paramValues(clean.Params), paramValues(res.Params), "parameters of the best evaluation step %d", bestEnd)
 
@@ -254,7 +255,7 @@ func TestDivergenceKeepsBestState(t *testing.T) {
 		p.Factor("spike", ad.Scale(ad.SumCols(mu), f))
 	}
 	var lrs []float64
-	res, err = vi.Fit(ctx, flaky, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(150), vi.NonFinite(3, 0.5),
+	res, err = vi.Fit(ctx, flaky, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(150), vi.NonFinite(3, 0.5),
 		vi.OnProgress(func(p vi.Progress) { lrs = append(lrs, p.LR) }), vi.ProgressEvery(1), vi.Draws(0))
 	require.NoError(t, err)
 	assert.Equal(t, 150, res.Steps)
@@ -272,7 +273,7 @@ func TestNonFiniteGradientNamesTheParameter(t *testing.T) {
 		// sqrt(w) at w = 0: value 0, derivative infinite.
 		p.Factor("f", ad.Add(ad.Scale(ad.SumCols(mu), 0), ad.Sqrt(w)))
 	}
-	_, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(100), vi.NonFinite(2, 0.5))
+	_, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(100), vi.NonFinite(2, 0.5))
 	require.ErrorIs(t, err, vi.ErrDiverged)
 	assert.Contains(t, err.Error(), `parameter "w"[0] has gradient`)
 }
@@ -283,7 +284,7 @@ func TestNonFiniteGradientNamesTheParameter(t *testing.T) {
 func TestSeedsAndGOMAXPROCS(t *testing.T) {
 	c := newConjModel()
 	fit := func() *vi.Result {
-		res, err := vi.Fit(ctx, c.model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 64}, optim.NewAdam(0.02), vi.MaxSteps(100), vi.Seed(42), vi.Draws(300))
+		res, err := vi.Fit(ctx, c.model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 64}, optim.NewAdam(0.02), vi.MaxSteps(100), vi.Seed(42), vi.Draws(300))
 		require.NoError(t, err)
 		return res
 	}
@@ -307,7 +308,7 @@ func TestDrawsAndSummaries(t *testing.T) {
 		mu := p.Trace().Site("mu").Value
 		p.Deterministic("twice", ad.Scale(mu, 2))
 	}
-	res, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.MeanField{Particles: 8}, decayingAdam(0.05, 2000), vi.MaxSteps(2000), vi.Seed(1), vi.Draws(2500))
+	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.MeanField{Particles: 8}, decayingAdam(0.05, 2000), vi.MaxSteps(2000), vi.Seed(1), vi.Draws(2500))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"mu", "twice"}, res.Order)
 	mu := res.Draws["mu"]
@@ -341,7 +342,7 @@ func TestDrawsAndSummaries(t *testing.T) {
 	assert.Contains(t, txt, "(2500 draws)")
 	assert.Contains(t, txt, "2000 steps (max steps)")
 
-	res, err = vi.Fit(ctx, normalMean(y), vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(10), vi.NoFinalEvaluation())
+	res, err = vi.Fit(ctx, normalMean(y), autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(10), vi.NoFinalEvaluation())
 	require.NoError(t, err)
 	assert.Nil(t, res.Draws)
 	assert.True(t, math.IsNaN(res.ELBO) && math.IsNaN(res.KHat))
@@ -351,7 +352,7 @@ func TestDrawsAndSummaries(t *testing.T) {
 
 	// A guide far too narrow for the posterior: k-hat above 0.7 and
 	// PSISSummaries says the correction is unreliable.
-	res, err = vi.Fit(ctx, normalMean(y), vi.AutoNormal(vi.WithInitScale(0.02), vi.WithInit(vi.InitToValues(map[string][]float64{"mu": {-1}}, nil))),
+	res, err = vi.Fit(ctx, normalMean(y), autoguide.Normal(autoguide.WithInitScale(0.02), autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"mu": {-1}}, nil))),
 		elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(0), vi.Draws(2000))
 	require.NoError(t, err)
 	_, err = res.PSISSummaries()
@@ -421,7 +422,7 @@ func TestProgramMisuse(t *testing.T) {
 			p.SetParticleWeights(ad.Full(5, 1, 0.2))
 		}, "particle weights are 5x1"},
 	} {
-		_, err := vi.Fit(ctx, tc.model, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(2))
+		_, err := vi.Fit(ctx, tc.model, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(2))
 		require.Error(t, err, tc.name)
 		assert.Contains(t, err.Error(), tc.msg, tc.name)
 	}
@@ -444,7 +445,7 @@ func TestProgramMisuse(t *testing.T) {
 		p.Plate("data", size, 2)
 		size++
 	}
-	_, err = vi.Fit(ctx, grow, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(3))
+	_, err = vi.Fit(ctx, grow, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(3))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `plate "data": size changed from`)
 
@@ -453,7 +454,7 @@ func TestProgramMisuse(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "0 particles")
 	_, err = vi.Fit(ctx, func(p *vi.Program) { p.Sample("a", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(0)}) },
-		vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1))
+		autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "running the model from its prior")
 }
@@ -537,7 +538,7 @@ func TestLogDensityAndFlat(t *testing.T) {
 	}, Constrain: func(p *vi.Program, z ad.Var) {
 		p.Deterministic("sum", ad.SumCols(z))
 	}}
-	res, err := vi.Fit(ctx, ld.Model(), vi.AutoMultivariateNormal(), elbo.Trace{Particles: 4, STL: true}, decayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
+	res, err := vi.Fit(ctx, ld.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true}, decayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
 	require.NoError(t, err)
 	loc := paramData(t, res.Params, "auto.loc")
 	assert.InDelta(t, m[0], loc[0], 1e-3)
@@ -576,7 +577,7 @@ func TestBindAdoptsCallerParams(t *testing.T) {
 		p.Sample("a", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 		p.Observe("y", dist.Normal{Loc: p.Bind(w), Scale: ad.Scalar(1)}, p.Const(1, 3, y))
 	}
-	res, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{}, decayingAdam(0.1, 2000), vi.MaxSteps(2000), vi.Draws(0))
+	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, decayingAdam(0.1, 2000), vi.MaxSteps(2000), vi.Draws(0))
 	require.NoError(t, err)
 	assert.InDelta(t, 7.0/3, w.Val[0], 1e-3, "the bound parameter is updated in place")
 	assert.Same(t, w, res.Params.Get("w").Raw)
@@ -587,7 +588,7 @@ func TestBindAdoptsCallerParams(t *testing.T) {
 		p.Bind(w)
 		p.Bind(other)
 	}
-	_, err = vi.Fit(ctx, dup, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(2))
+	_, err = vi.Fit(ctx, dup, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(2))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `param "w": another parameter is already stored as w`)
 }

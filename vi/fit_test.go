@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -51,7 +52,7 @@ func TestResumeIsBitExact(t *testing.T) {
 	})
 	for name, mk := range map[string]func() vi.Guide{
 		"hand":     func() vi.Guide { return handGuide },
-		"autonorm": func() vi.Guide { return vi.AutoNormal() },
+		"autonorm": func() vi.Guide { return autoguide.Normal() },
 	} {
 		dir := t.TempDir()
 		ck := filepath.Join(dir, "ck.gob")
@@ -85,7 +86,7 @@ func TestNaNMidwayReturnsBestParams(t *testing.T) {
 		}
 		p.Observe("y", dist.Normal{Loc: mu, Scale: scale}, p.Const(1, 2, y))
 	}
-	res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.05), vi.MaxSteps(2000), vi.Seed(1))
+	res, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.Trace{Particles: 4}, optim.NewAdam(0.05), vi.MaxSteps(2000), vi.Seed(1))
 	require.Error(t, err)
 	require.NotNil(t, res)
 	assert.Contains(t, err.Error(), `"y"`, "the error names the site")
@@ -109,7 +110,7 @@ func TestNonFiniteGuard(t *testing.T) {
 		}
 		p.Observe("y", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, p.Const(1, 1, []float64{2}))
 	}
-	res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(300), vi.Seed(1), vi.Draws(0))
+	res, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(300), vi.Seed(1), vi.Draws(0))
 	require.NoError(t, err, "isolated non-finite steps are skipped")
 	assert.Equal(t, 300, res.Steps)
 
@@ -117,7 +118,7 @@ func TestNonFiniteGuard(t *testing.T) {
 		mu := p.Sample("mu", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(10)})
 		p.Factor("bad", ad.Log(ad.Scale(ad.SumCols(mu), 0)))
 	}
-	_, err = vi.Fit(context.Background(), always, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(300), vi.Seed(1))
+	_, err = vi.Fit(context.Background(), always, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.05), vi.MaxSteps(300), vi.Seed(1))
 	require.ErrorIs(t, err, vi.ErrDiverged)
 	assert.Contains(t, err.Error(), `"bad"`)
 }
@@ -134,7 +135,7 @@ func TestCancelStopsWithinOneStep(t *testing.T) {
 		}
 		normalMean([]float64{1})(p)
 	}
-	res, err := vi.Fit(ctx, model, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(100000), vi.Seed(1))
+	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(100000), vi.Seed(1))
 	require.ErrorIs(t, err, context.Canceled)
 	assert.LessOrEqual(t, res.Steps, 50, "stopped within one step of the cancellation")
 	assert.Equal(t, "cancelled", res.StopReason)
@@ -144,7 +145,7 @@ func TestCancelStopsWithinOneStep(t *testing.T) {
 // budget once the ELBO is flat, and the answer is right.
 func TestConvergenceRule(t *testing.T) {
 	y := []float64{1, 2, 3}
-	res, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.MeanField{Particles: 4}, optim.NewAdam(0.02),
+	res, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.MeanField{Particles: 4}, optim.NewAdam(0.02),
 		vi.MaxSteps(50000), vi.Seed(1), vi.Converge(0.01, 100, 0))
 	require.NoError(t, err)
 	assert.Equal(t, "converged", res.StopReason)
@@ -159,13 +160,13 @@ func TestConvergenceRule(t *testing.T) {
 // TestDeterminism: a seed reproduces a fit exactly.
 func TestDeterminism(t *testing.T) {
 	y := []float64{1, 2, 3}
-	a, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(7))
+	a, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(7))
 	require.NoError(t, err)
-	b, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(7))
+	b, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(7))
 	require.NoError(t, err)
 	assert.Equal(t, paramValues(a.Params), paramValues(b.Params))
 	assert.Equal(t, a.ELBO, b.ELBO)
-	c, err := vi.Fit(context.Background(), normalMean(y), vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(8))
+	c, err := vi.Fit(context.Background(), normalMean(y), autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.05), vi.MaxSteps(200), vi.Seed(8))
 	require.NoError(t, err)
 	assert.NotEqual(t, paramValues(a.Params), paramValues(c.Params), "another seed gives another run")
 }
@@ -176,7 +177,7 @@ func TestModelErrors(t *testing.T) {
 	bad := func(p *vi.Program) {
 		p.Sample("s", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(-1)})
 	}
-	_, err := vi.Fit(context.Background(), bad, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
+	_, err := vi.Fit(context.Background(), bad, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"s"`)
 	assert.Contains(t, err.Error(), "scale[0] = -1")
@@ -184,7 +185,7 @@ func TestModelErrors(t *testing.T) {
 		mu := p.Sample("mu", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 		p.Observe("obs", dist.Normal{Loc: mu, Scale: ad.Scalar(1)}, p.Const(1, 2, []float64{1, math.NaN()}))
 	}
-	_, err = vi.Fit(context.Background(), nanData, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
+	_, err = vi.Fit(context.Background(), nanData, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"obs"`)
 	assert.Contains(t, err.Error(), "data[1] is NaN")
@@ -192,14 +193,14 @@ func TestModelErrors(t *testing.T) {
 		mu := p.Sample("mu", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 		_ = ad.Add(mu, ad.Full(3, 3, 0)) // shape mismatch: S x 1 with 3 x 3
 	}
-	_, err = vi.Fit(context.Background(), panics, vi.AutoNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.1), vi.MaxSteps(10))
+	_, err = vi.Fit(context.Background(), panics, autoguide.Normal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.1), vi.MaxSteps(10))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ad: Add")
 	dup := func(p *vi.Program) {
 		p.Sample("a", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 		p.Sample("a", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 	}
-	_, err = vi.Fit(context.Background(), dup, vi.AutoNormal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
+	_, err = vi.Fit(context.Background(), dup, autoguide.Normal(), elbo.Trace{}, optim.NewAdam(0.1), vi.MaxSteps(10))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"a" declared twice`)
 }

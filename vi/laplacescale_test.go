@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
 // TestWithLaplaceScales: on the Gaussian log-density with precision
-// P = [[2, 0.6], [0.6, 1]] and mean (1, -2), AutoNormal with InitToMAP and
+// P = [[2, 0.6], [0.6, 1]] and mean (1, -2), autoguide.Normal with InitToMAP and
 // WithLaplaceScales starts at the mean-field optimum: locations at the
 // mean and scales at the conditional sds 1/√P_ii; and further steps keep
 // it there (the ELBO gradient vanishes in expectation).
@@ -26,7 +27,7 @@ func TestWithLaplaceScales(t *testing.T) {
 		return ad.Scale(q, -0.5)
 	}}.Model()
 	for _, steps := range []int{0, 2000} {
-		res, err := vi.Fit(context.Background(), model, vi.AutoNormal(vi.WithInit(vi.InitToMAP()), vi.WithLaplaceScales()),
+		res, err := vi.Fit(context.Background(), model, autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP()), autoguide.WithLaplaceScales()),
 			elbo.Trace{Particles: 8, STL: true}, optim.NewAdam(0.002), vi.MaxSteps(steps), vi.Draws(0), vi.Average(0.5))
 		require.NoError(t, err)
 		loc, ok := res.Params.Value("auto.z.loc")

@@ -71,7 +71,7 @@ type Site struct {
 	// compute it from Dist otherwise.
 	DetachedLogProb ad.Var
 	// Enumerated is the number K of values of a model site that the
-	// objective enumerates in parallel inside its plate (Env.Enumerate): 0
+	// objective enumerates in parallel inside its plate (the Enumerate handler): 0
 	// for every other site. Value then has K*R rows, block k (rows k*R to
 	// (k+1)*R-1) holding the k-th value of the support at each of the R
 	// rows the site would otherwise have, and LogProb is K*R x 1.
@@ -131,7 +131,7 @@ func (t *Trace) LogJoint(particles int) ad.Var {
 		if s.Kind == Deterministic {
 			continue
 		}
-		v := perParticle(s.ScaledLogProb(), particles)
+		v := ParticleLayout{S: particles}.Sum(s.ScaledLogProb(), 0)
 		if sum == (ad.Var{}) {
 			sum = v
 		} else {
@@ -183,15 +183,6 @@ func (t *Trace) LogJointRows() (v ad.Var, ok bool) {
 	return sum, true
 }
 
-// mode says how a program run treats Sample.
-type mode uint8
-
-const (
-	modePrior mode = iota // draw latent values from their distributions
-	modeGuide             // draw with Rsample where possible: the guide
-	modeModel             // replay latent values from a guide trace
-)
-
 // Program is the handle a Model or guide function receives. It records
 // sites on a Trace and holds the run's tape, random source, parameters and
 // particle count. A Program is used by one goroutine.
@@ -200,20 +191,27 @@ type Program struct {
 	rng       *rand.Rand
 	params    *ParamStore
 	particles int
-	mode      mode
-	replay    *Trace
-	trace     *Trace
-	site      string // the site being processed, for error messages
-	state     *runState
-	drawing   bool
-	force     map[string]ad.Matrix
-	enumerate bool
+	// rsample draws latent values with Rsample where the distribution
+	// allows it (guide runs); prior runs draw with Sample.
+	rsample  bool
+	handlers []Handler // innermost last
+	trace    *Trace
+	site     string // the site being processed, for error messages
+	state    *runState
 }
 
 // Drawing reports whether the guide is run to draw from the approximation
 // (final evaluation and posterior draws) rather than to estimate an
-// objective: a stratified guide must then draw ancestrally.
-func (p *Program) Drawing() bool { return p.drawing }
+// objective: a stratified guide must then draw ancestrally. The Draw
+// handler sets it.
+func (p *Program) Drawing() bool {
+	for _, h := range p.handlers {
+		if _, ok := h.(draw); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // SetParticleWeights sets the S x 1 weights with which the objective
 // averages over particles (they must sum to 1); guides that stratify their
@@ -256,6 +254,11 @@ func (p *Program) fail(format string, args ...any) {
 	panic(siteError{fmt.Errorf(format, args...)})
 }
 
+// Fail aborts the program run: the function running the program (Fit,
+// Env.RunGuide, ...) returns the formatted error. Guides and models call it
+// on misuse they detect themselves (an automatic guide used before Setup).
+func (p *Program) Fail(format string, args ...any) { p.fail(format, args...) }
+
 func (p *Program) checkName(name string) {
 	if name == "" {
 		p.fail("vi: a site needs a name")
@@ -281,41 +284,24 @@ func (p *Program) sample(name string, d dist.Distribution, scale float64, plate 
 	if d == nil {
 		p.fail("vi: site %q: nil distribution", name)
 	}
+	// A site that a handler takes over (a reparameterization) is not
+	// validated: its distribution is only read for its parameters.
+	m := Message{Name: name, Dist: d, Scale: scale, Plate: plate, plateLen: plateLen}
+	for i := len(p.handlers) - 1; i >= 0; i-- {
+		if v, done := p.handlers[i].Sample(p, &m); done {
+			return v
+		}
+	}
 	if err := d.Validate(); err != nil {
 		p.fail("vi: site %q: %w", name, err)
 	}
-	s := Site{Name: name, Kind: Latent, Dist: d, Scale: scale, Plate: plate, Support: d.Support()}
-	switch p.mode {
-	case modeModel:
-		g := p.replay.Site(name)
-		if g == nil && p.enumerate && plate != "" {
-			return p.enumerateSite(s, plateLen)
-		}
-		if g == nil {
-			p.fail("vi: model site %q has no counterpart in the guide", name)
-		}
-		s.Value = g.Value
-		s.Reparameterized = g.Reparameterized
-	case modeGuide:
-		if v, ok := p.force[name]; ok {
-			b, _ := d.Shape()
-			if v.Rows != 1 || b != 1 {
-				p.fail("vi: site %q: a forced value is one row for a distribution with batch 1 (got %d rows, batch %d)", name, v.Rows, b)
-			}
-			buf := p.tape.Buffer(p.particles * v.Cols)
-			for i := 0; i < p.particles; i++ {
-				copy(buf[i*v.Cols:], v.Data)
-			}
-			s.Value = p.tape.Const(p.particles, v.Cols, buf)
-			s.Forced = true
-			break
-		}
-		if dist.Provides[dist.Reparameterized](d) {
-			s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
-			s.Reparameterized = true
-		} else {
-			s.Value = p.tape.Lift(d.Sample(p.rng, p.particles))
-		}
+	s := Site{Name: name, Kind: Latent, Dist: d, Scale: m.Scale, Plate: m.Plate, Support: d.Support(),
+		Value: m.Value, Reparameterized: m.Reparameterized, Forced: m.Forced}
+	switch {
+	case s.Value != (ad.Var{}):
+	case p.rsample && dist.Provides[dist.Reparameterized](d):
+		s.Value = d.(dist.Reparameterized).Rsample(p.rng, p.particles)
+		s.Reparameterized = true
 	default:
 		s.Value = p.tape.Lift(d.Sample(p.rng, p.particles))
 	}
@@ -336,6 +322,20 @@ func (p *Program) SampleValue(name string, d dist.Distribution, value, unconstra
 		Reparameterized: true, Support: support, Unconstrained: unconstrained,
 	})
 	return value
+}
+
+// Record appends a site that the caller computed in full, after checking
+// its name as Sample does, and returns its value. Automatic guides use it
+// to record a latent site drawn in unconstrained space (with Unconstrained
+// and DetachedLogProb set) and the guide factor that carries a joint
+// log-density. A Scale of 0 is taken as 1.
+func (p *Program) Record(s Site) ad.Var {
+	p.checkName(s.Name)
+	if s.Scale == 0 {
+		s.Scale = 1
+	}
+	p.trace.Sites = append(p.trace.Sites, s)
+	return s.Value
 }
 
 // Observe conditions on data at the site name: it records d's
@@ -360,7 +360,7 @@ func (p *Program) observe(name string, d dist.Distribution, data ad.Var, scale f
 		}
 	}
 	lp := d.LogProb(data)
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale, Plate: plate})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale * p.scaleOf(), Plate: plate})
 }
 
 // Factor adds logp (R x 1, or 1 x 1) to the log-density of the model: a
@@ -370,7 +370,7 @@ func (p *Program) Factor(name string, logp ad.Var) {
 	if logp.Cols() != 1 {
 		p.fail("vi: factor %q is %dx%d, want a column", name, logp.Rows(), logp.Cols())
 	}
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: 1})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: p.scaleOf()})
 }
 
 // Deterministic records value under name for summaries (a transformed

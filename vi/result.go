@@ -59,10 +59,8 @@ func (r *Result) evaluate(env *Env, n int) error {
 		return nil
 	}
 	const chunk = 1000
-	env.Drawing = true
 	env.Tape.SetNoGrad(true)
 	defer func() {
-		env.Drawing = false
 		env.Tape.SetNoGrad(false)
 		env.Particles = 1
 		env.Tape.Reset()
@@ -74,7 +72,7 @@ func (r *Result) evaluate(env *Env, n int) error {
 		k := min(chunk, n-done)
 		env.Tape.Reset()
 		env.Particles = k
-		gt, err := env.RunGuide(r.Guide, k)
+		gt, err := env.RunGuideWith(r.Guide, k, Draw())
 		if err != nil {
 			return err
 		}
@@ -112,21 +110,6 @@ func (r *Result) evaluate(env *Env, n int) error {
 	r.KHat = paretoKHat(lw)
 	r.LogWeights = lw
 	return nil
-}
-
-// perParticle sums an R x 1 value over the batch rows of each of s
-// particles (rows s*B..s*B+B-1), giving s x 1. A 1x1 value is broadcast.
-func perParticle(v ad.Var, s int) ad.Var {
-	r := v.Rows()
-	switch {
-	case r == s:
-		return v
-	case r == 1:
-		return ad.TileRows(v, s)
-	case r%s == 0:
-		return ad.SumCols(ad.Reshape(v, s, r/s))
-	}
-	panic(fmt.Sprintf("vi: %d log-density rows for %d particles", r, s))
 }
 
 // SiteSummary summarizes one element of a site's posterior draws.

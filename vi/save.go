@@ -193,7 +193,7 @@ func SetParams(store *ParamStore, saved []SavedParam) error {
 // draws.
 //
 // Only what the guide keeps in its ParamStore is saved. A guide with state
-// computed at Setup outside the store (AutoLaplace's mode and Hessian
+// computed at Setup outside the store (autoguide.Laplace's mode and Hessian
 // factor) recomputes it, and is restored exactly only if that computation
 // gives the same result again.
 func Restore(model Model, guide Guide, path string, n int, seed uint64) (*Result, error) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -25,7 +26,7 @@ func ExampleRestore() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "guide.json")
 
-	res, err := vi.Fit(context.Background(), model, vi.AutoNormal(), elbo.Trace{Particles: 8}, optim.NewAdam(0.05),
+	res, err := vi.Fit(context.Background(), model, autoguide.Normal(), elbo.Trace{Particles: 8}, optim.NewAdam(0.05),
 		vi.MaxSteps(1000), vi.Draws(0))
 	if err != nil {
 		fmt.Println(err)
@@ -37,7 +38,7 @@ func ExampleRestore() {
 	}
 
 	// Later: the same model and guide family, the saved parameters.
-	back, err := vi.Restore(model, vi.AutoNormal(), path, 4000, 1)
+	back, err := vi.Restore(model, autoguide.Normal(), path, 4000, 1)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
@@ -57,8 +58,8 @@ func TestSaveRestoreRoundTrip(t *testing.T) {
 		p.Sample("s", dist.LogNormal{Loc: ls, Scale: lsd})
 	})
 	for name, mk := range map[string]func() vi.Guide{
-		"autonormal": func() vi.Guide { return vi.AutoNormal() },
-		"fullrank":   func() vi.Guide { return vi.AutoMultivariateNormal() },
+		"autonormal": func() vi.Guide { return autoguide.Normal() },
+		"fullrank":   func() vi.Guide { return autoguide.MultivariateNormal() },
 		"hand":       func() vi.Guide { return hand },
 	} {
 		path := filepath.Join(t.TempDir(), "guide.json")
@@ -97,10 +98,10 @@ func TestRestoreMismatch(t *testing.T) {
 	y := []float64{1, 2, 3}
 	model := scaleModel(y)
 	path := filepath.Join(t.TempDir(), "guide.json")
-	res, err := vi.Fit(context.Background(), model, vi.AutoMultivariateNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.03), vi.MaxSteps(5), vi.Draws(0))
+	res, err := vi.Fit(context.Background(), model, autoguide.MultivariateNormal(), elbo.Trace{Particles: 2}, optim.NewAdam(0.03), vi.MaxSteps(5), vi.Draws(0))
 	require.NoError(t, err)
 	require.NoError(t, vi.SaveParams(path, res.Params))
-	_, err = vi.Restore(model, vi.AutoNormal(), path, 10, 1)
+	_, err = vi.Restore(model, autoguide.Normal(), path, 10, 1)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "parameter \"")
 

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/estimators"
@@ -174,7 +175,7 @@ func demoEightSchools(w io.Writer, seed uint64) error {
 	section(w, "3. Eight schools (non-centered): mean-field normal guide, mean-field objective")
 	m := models.EightSchoolsData(false)
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.02, 1.0/20000))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoNormal(), elbo.MeanField{Particles: 16}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.Normal(), elbo.MeanField{Particles: 16}, opt,
 		vi.MaxSteps(20000), vi.Seed(seed), vi.Draws(10000), vi.ProgressEvery(2500), vi.OnProgress(func(p vi.Progress) {
 			paths := ""
 			for _, name := range []string{"mu", "tau", "eta"} {

@@ -35,6 +35,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/examplekit"
@@ -131,9 +132,9 @@ func (d Data) model() vi.Model {
 // family and parameter names; how it was initialized does not matter (the
 // saved values replace the initial ones), so restoring uses the plain
 // constructor and skips the MAP search.
-func guide() vi.Guide { return vi.AutoMultivariateNormal(vi.WithInit(vi.InitToMAP())) }
+func guide() vi.Guide { return autoguide.MultivariateNormal(autoguide.WithInit(autoguide.InitToMAP())) }
 
-func restoredGuide() vi.Guide { return vi.AutoMultivariateNormal() }
+func restoredGuide() vi.Guide { return autoguide.MultivariateNormal() }
 
 func run(cfg examplekit.Config, guidePath string, w io.Writer) (*examplekit.Summary, error) {
 	sum := examplekit.NewSummary("custom-model", cfg)

@@ -28,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/examplekit"
 	"github.com/kldiv/kldiv/models/posteriordb"
@@ -78,9 +79,9 @@ func run(cfg examplekit.Config, w io.Writer) (*examplekit.Summary, error) {
 		make       func() vi.Guide
 		steps      bool
 	}{
-		{"meanfield", "mean-field", func() vi.Guide { return vi.AutoNormal() }, true},
-		{"fullrank", "full-rank", func() vi.Guide { return vi.AutoMultivariateNormal() }, true},
-		{"laplace", "Laplace", func() vi.Guide { return vi.AutoLaplace() }, false},
+		{"meanfield", "mean-field", func() vi.Guide { return autoguide.Normal() }, true},
+		{"fullrank", "full-rank", func() vi.Guide { return autoguide.MultivariateNormal() }, true},
+		{"laplace", "Laplace", func() vi.Guide { return autoguide.Laplace() }, false},
 	}
 
 	fmt.Fprintf(w, "Eight schools: %d Adam steps (0.01 decaying to 0.001), 16 particles, STL gradients, %d draws\n\n", steps, draws)

@@ -32,6 +32,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/bench"
@@ -302,7 +303,7 @@ func methods() []method {
 			var best density
 			bestKL := math.Inf(1)
 			for r := range uint64(3) {
-				res, err := vi.Fit(context.Background(), tg.model(), vi.AutoMixture(8, vi.WithInitScale(1)), elbo.Trace{Particles: 48},
+				res, err := vi.Fit(context.Background(), tg.model(), autoguide.Mixture(8, autoguide.WithInitScale(1)), elbo.Trace{Particles: 48},
 					optim.NewAdam(0.02), vi.MaxSteps(steps), vi.Seed(seed+1000*r), vi.Draws(0))
 				if err != nil {
 					return density{}, err

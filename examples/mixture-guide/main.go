@@ -11,7 +11,7 @@
 //   - a full-rank Gaussian under forward KL(p || q) (-E_p[log q] with exact
 //     draws of p): mass covering, its optimum is the target's mean and
 //     covariance, and it puts its mass in the empty middle;
-//   - a mixture of K mean-field Gaussians (vi.AutoMixture) under reverse KL;
+//   - a mixture of K mean-field Gaussians (autoguide.Mixture) under reverse KL;
 //   - the same mixture family under forward KL.
 //
 // The target lies in the mixture family (its components are axis-aligned),
@@ -39,6 +39,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/examplekit"
@@ -122,12 +123,12 @@ func forwardKL(tg examplekit.Mix2) vi.Objective {
 	}}
 }
 
-// mixtureGuide is AutoMixture's family written by hand: k axis-aligned
+// mixtureGuide is autoguide.Mixture's family written by hand: k axis-aligned
 // Gaussians with locations, softplus scales and softmax weights. The
 // forward-KL objectives score target draws under the guide site's
-// distribution, and AutoMixture's sites do not carry one (it records its
+// distribution, and autoguide.Mixture's sites do not carry one (it records its
 // density as a joint factor), so for forward KL the same family is written
-// as a dist.MixtureSameFamily. It starts as AutoMixture does: locations at
+// as a dist.MixtureSameFamily. It starts as autoguide.Mixture does: locations at
 // 0 plus N(0, (3·scale)²) jitter, scales at scale, equal weights.
 func mixtureGuide(k int, scale float64, rng *rand.Rand) vi.GuideFunc {
 	locs := make([]float64, 2*k)
@@ -212,16 +213,16 @@ func fitAll(cfg config, tg examplekit.Mix2, steps, restarts int, bar *examplekit
 }
 
 // fitMixture fits a mixture of k axis-aligned Gaussians to the target from
-// one seed, under reverse KL (vi.AutoMixture with the ELBO; its stratified
+// one seed, under reverse KL (autoguide.Mixture with the ELBO; its stratified
 // estimator draws 12 particles from each component) or forward KL (the same
 // family by hand, see mixtureGuide).
 func fitMixture(tg examplekit.Mix2, k int, reverse bool, steps int, seed uint64) (examplekit.Mix2, error) {
 	ctx := context.Background()
 	if reverse {
-		res, err := vi.Fit(ctx, model(tg), vi.AutoMixture(k, vi.WithInitScale(1)), elbo.Trace{Particles: 12 * k},
+		res, err := vi.Fit(ctx, model(tg), autoguide.Mixture(k, autoguide.WithInitScale(1)), elbo.Trace{Particles: 12 * k},
 			optim.NewAdam(0.02), vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(0))
 		if err != nil {
-			return examplekit.Mix2{}, fmt.Errorf("AutoMixture, reverse KL: %w", err)
+			return examplekit.Mix2{}, fmt.Errorf("autoguide.Mixture, reverse KL: %w", err)
 		}
 		return examplekit.AutoMixture2(res.Params, "auto")
 	}

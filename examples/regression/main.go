@@ -29,6 +29,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/benchdata"
 	"github.com/kldiv/kldiv/internal/examplekit"
@@ -103,11 +104,11 @@ func linear(cfg examplekit.Config, w io.Writer, sum *examplekit.Summary) (*plot.
 		return vi.Fit(context.Background(), m.Model(), g, elbo.Trace{Particles: 16, STL: true}, opt,
 			vi.MaxSteps(steps), vi.Seed(seed), vi.Draws(20000))
 	}
-	mf, err := fitWith(vi.AutoNormal(), cfg.Seed)
+	mf, err := fitWith(autoguide.Normal(), cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	fr, err := fitWith(vi.AutoMultivariateNormal(), cfg.Seed+1)
+	fr, err := fitWith(autoguide.MultivariateNormal(), cfg.Seed+1)
 	if err != nil {
 		return nil, err
 	}
@@ -225,8 +226,8 @@ func logistic(cfg examplekit.Config, data string, w io.Writer, sum *examplekit.S
 	// ELBO with the closed-form KL to the N(0, I) prior, 8 particles, Adam
 	// 0.01.
 	bar := cfg.Progress("logistic fit", steps)
-	guide := vi.AutoNormal(vi.WithInit(vi.InitToValues(map[string][]float64{"w": make([]float64, d)}, nil)),
-		vi.WithInitScale(math.Log1p(math.Exp(-2))))
+	guide := autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"w": make([]float64, d)}, nil)),
+		autoguide.WithInitScale(math.Log1p(math.Exp(-2))))
 	res, err := vi.Fit(context.Background(), m.Model(), guide, elbo.MeanField{Particles: 8}, optim.NewAdam(0.01),
 		vi.MaxSteps(steps), vi.Seed(cfg.Seed), vi.Draws(2000),
 		vi.ProgressEvery(20), vi.OnProgress(func(pr vi.Progress) { bar.Set(pr.Step); bar.Describe("ELBO %.1f", pr.ELBO) }))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/benchdata"
 	"github.com/kldiv/kldiv/models"
@@ -54,10 +55,10 @@ func runW3(w io.Writer, cfg Config) error {
 	model := m.Model()
 	zeros := map[string][]float64{"w": make([]float64, d)}
 	guide := func() vi.Guide {
-		// sigma = softplus(rho) with rho = -2: AutoNormal's scale is
+		// sigma = softplus(rho) with rho = -2: autoguide.Normal's scale is
 		// softplus of a free parameter initialized so that it equals the
 		// initial scale.
-		return vi.AutoNormal(vi.WithInit(vi.InitToValues(zeros, nil)), vi.WithInitScale(math.Log1p(math.Exp(-2))))
+		return autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(zeros, nil)), autoguide.WithInitScale(math.Log1p(math.Exp(-2))))
 	}
 	obj := elbo.MeanField{Particles: 8}
 	// Warm-up on a separate fit.

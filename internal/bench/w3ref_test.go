@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/special"
 	"github.com/kldiv/kldiv/models"
@@ -19,7 +20,7 @@ import (
 // TestLogRegSNISAgreesWithFullRankFit: on a small logistic regression
 // (N = 400, D = 3, seeded, true weights (1, -2, 0.5), prior N(0, 1)) whose
 // posterior is close to Gaussian, the importance-sampled reference and a
-// long full-rank VI fit (AutoLaplace, 4,000 steps, averaged end) agree:
+// long full-rank VI fit (autoguide.Laplace, 4,000 steps, averaged end) agree:
 // means within 0.05 posterior sd, sds within 5%; the reference's k-hat is
 // below 0.5 and its effective sample size above half the draws.
 func TestLogRegSNISAgreesWithFullRankFit(t *testing.T) {
@@ -48,7 +49,7 @@ func TestLogRegSNISAgreesWithFullRankFit(t *testing.T) {
 	require.NoError(t, m.Validate())
 	const steps = 4000
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.01), math.Pow(0.1, 1.0/steps))
-	res, err := vi.Fit(context.Background(), m.Model(), vi.AutoLaplace(), elbo.Trace{Particles: 16, STL: true}, opt,
+	res, err := vi.Fit(context.Background(), m.Model(), autoguide.Laplace(), elbo.Trace{Particles: 16, STL: true}, opt,
 		vi.MaxSteps(steps), vi.Draws(40000), vi.Average(0.5))
 	require.NoError(t, err)
 	for _, s := range res.Summaries() {

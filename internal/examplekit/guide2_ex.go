@@ -10,7 +10,7 @@ import (
 )
 
 // FullRank2 returns a full-rank Gaussian guide for a site "z" on R², written
-// by hand (rather than vi.AutoMultivariateNormal) for two reasons: its site
+// by hand (rather than autoguide.MultivariateNormal) for two reasons: its site
 // carries its distribution, which the forward-KL objectives need to score
 // target draws, and its parameters are easy to read back. It has location
 // m, started at start, and the Cholesky factor L = [[e^a, 0], [c, e^d]] of
@@ -44,7 +44,7 @@ func Averaged(trail [][5]float64) Mix2 {
 	return Gauss2([2]float64{v[0], v[1]}, a*a, a*c, c*c+d*d)
 }
 
-// AutoMixture2 reads a fitted vi.AutoMixture guide over one 2-D site back
+// AutoMixture2 reads a fitted autoguide.Mixture guide over one 2-D site back
 // from its parameters (prefix.locs, prefix.scales through softplus,
 // prefix.logits through softmax) as a Mix2 of axis-aligned Gaussians.
 func AutoMixture2(st *vi.ParamStore, prefix string) (Mix2, error) {

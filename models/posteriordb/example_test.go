@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/models/posteriordb"
 	"github.com/kldiv/kldiv/optim"
@@ -65,7 +66,7 @@ func ExampleCompare() {
 		return
 	}
 	opt := optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/3000))
-	res, err := vi.Fit(context.Background(), p.Model.Model(), vi.AutoNormal(), elbo.Trace{Particles: 8}, opt,
+	res, err := vi.Fit(context.Background(), p.Model.Model(), autoguide.Normal(), elbo.Trace{Particles: 8}, opt,
 		vi.MaxSteps(3000), vi.Seed(1))
 	if err != nil {
 		fmt.Println(err)

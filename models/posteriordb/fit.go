@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -45,15 +46,15 @@ type Guide string
 
 const (
 	// FullRank is a full-rank normal in unconstrained space. Fit starts it
-	// at the Laplace approximation (vi.AutoLaplace: L-BFGS mode, Hessian)
-	// and falls back to vi.AutoMultivariateNormal from the prior median
+	// at the Laplace approximation (autoguide.Laplace: L-BFGS mode, Hessian)
+	// and falls back to autoguide.MultivariateNormal from the prior median
 	// when the density has no mode (the funnel of the centered eight
 	// schools).
 	FullRank Guide = "full-rank"
 	// MeanField is a mean-field normal in unconstrained space
-	// (vi.AutoNormal), started at the mode when there is one.
+	// (autoguide.Normal), started at the mode when there is one.
 	MeanField Guide = "mean-field"
-	// Flow is vi.AutoFlow: affine coupling layers on top of the Laplace
+	// Flow is autoguide.Flow: affine coupling layers on top of the Laplace
 	// approximation, for funnels, curved valleys and skewed scales.
 	Flow Guide = "flow"
 	// Auto fits MeanField, FullRank and Flow and keeps the one ChooseGuide
@@ -94,28 +95,28 @@ func fitModel(ctx context.Context, model vi.Model, g Guide, o FitOptions) (*vi.R
 	}
 	switch g {
 	case FullRank:
-		res, err := run(vi.AutoLaplace())
+		res, err := run(autoguide.Laplace())
 		if err == nil {
-			return res, "AutoLaplace", nil
+			return res, "Laplace", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "AutoLaplace", err
+			return res, "Laplace", err
 		}
-		res, err = run(vi.AutoMultivariateNormal())
-		return res, "AutoMultivariateNormal", err
+		res, err = run(autoguide.MultivariateNormal())
+		return res, "MultivariateNormal", err
 	case Flow:
-		res, err := run(vi.AutoFlow(flowHidden))
-		return res, "AutoFlow", err
+		res, err := run(autoguide.Flow(flowHidden))
+		return res, "Flow", err
 	case MeanField:
-		res, err := run(vi.AutoNormal(vi.WithInit(vi.InitToMAP()), vi.WithLaplaceScales()))
+		res, err := run(autoguide.Normal(autoguide.WithInit(autoguide.InitToMAP()), autoguide.WithLaplaceScales()))
 		if err == nil {
-			return res, "AutoNormal (Laplace start)", nil
+			return res, "Normal (Laplace start)", nil
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return res, "AutoNormal (Laplace start)", err
+			return res, "Normal (Laplace start)", err
 		}
-		res, err = run(vi.AutoNormal())
-		return res, "AutoNormal", err
+		res, err = run(autoguide.Normal())
+		return res, "Normal", err
 	}
 	return nil, "", fmt.Errorf("posteriordb: unknown guide %q", g)
 }

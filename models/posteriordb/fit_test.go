@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
@@ -45,7 +46,7 @@ type fitCase struct {
 	sd []string
 }
 
-// TestQuickFits fits the mean-field normal guide (vi.AutoNormal, elbo.Trace
+// TestQuickFits fits the mean-field normal guide (autoguide.Normal, elbo.Trace
 // with 8 particles, seed 1) to eight posteriors and compares the fit's
 // draws with the reference: every mean within 0.3 reference sd, and the sd
 // of the parameters listed in the case within 25%.
@@ -100,12 +101,12 @@ func TestQuickFits(t *testing.T) {
 			if c.warm {
 				mode, _, err := p.Mode(nil, 0)
 				require.NoError(t, err)
-				guide = vi.AutoNormal(vi.WithInitScale(1e-4),
-					vi.WithInit(vi.InitToValues(map[string][]float64{"z": mode}, nil)))
+				guide = autoguide.Normal(autoguide.WithInitScale(1e-4),
+					autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"z": mode}, nil)))
 				steps = 6000
 				opt = &holdThenDecay{Optimizer: optim.NewAdam(1.5e-3), hold: 5000, gamma: math.Pow(0.003, 1.0/1000)}
 			} else {
-				guide = vi.AutoNormal()
+				guide = autoguide.Normal()
 				steps = 3000
 				opt = optim.NewExponentialDecay(optim.NewAdam(0.05), math.Pow(0.01, 1.0/3000))
 			}

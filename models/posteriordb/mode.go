@@ -20,7 +20,7 @@ import (
 //
 // Mode is a warm start for variational fits:
 //
-//	vi.WithInit(vi.InitToValues(map[string][]float64{"z": mode}, nil))
+//	autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"z": mode}, nil))
 //
 // Strongly correlated posteriors such as kilpisjarvi (correlation of α and
 // β about -1) and earnings put their mass in a long narrow valley, which a

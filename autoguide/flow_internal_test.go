@@ -1,4 +1,4 @@
-package vi
+package autoguide
 
 import (
 	"math"
@@ -10,12 +10,13 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/internal/special"
+	"github.com/kldiv/kldiv/vi"
 )
 
 // flowLogQ is an independent float64 evaluation of the flow's density at
 // z by the inverse map: w = L₀⁻¹(z - u*), the couplings undone from the
 // last, w₀ = B⁻¹(w - a); log q = log N(w₀) - log|B| - Σ s - log|L₀|.
-func flowLogQ(g *autoFlow, z []float64) float64 {
+func flowLogQ(g *flow, z []float64) float64 {
 	b := &g.base
 	d := b.lay.dim
 	val := func(p *ad.Param) []float64 { return p.Val }
@@ -67,21 +68,21 @@ func flowLogQ(g *autoFlow, z []float64) float64 {
 	return logq
 }
 
-// newTestFlow sets up AutoFlow on a correlated 2-D Gaussian log-density
+// newTestFlow sets up Flow on a correlated 2-D Gaussian log-density
 // and perturbs every parameter so that the couplings are far from the
 // identity.
-func newTestFlow(t *testing.T) (*autoFlow, *Env) {
-	model := LogDensity{Dim: 2, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
+func newTestFlow(t *testing.T) (*flow, *vi.Env) {
+	model := vi.LogDensity{Dim: 2, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
 		x, y := ad.ColOf(z, 0), ad.ColOf(z, 1)
 		q := ad.Add(ad.Square(x), ad.Square(ad.Sub(y, ad.Scale(x, 0.8))))
 		return ad.Scale(q, -0.5)
 	}}.Model()
 	rng := rand.New(rand.NewPCG(7, 8))
-	env := NewEnv(rng, 1)
+	env := vi.NewEnv(rng, 1)
 	proto, err := env.RunPrior(model, 1)
 	require.NoError(t, err)
-	g := AutoFlow(5).(*autoFlow)
-	require.NoError(t, g.Setup(&Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
+	g := Flow(5).(*flow)
+	require.NoError(t, g.Setup(&vi.Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
 	require.Len(t, g.layers, 2, "one index bit: two layers")
 	for _, p := range env.Params.Params() {
 		for i := range p.Val {
@@ -91,12 +92,12 @@ func newTestFlow(t *testing.T) (*autoFlow, *Env) {
 	return g, env
 }
 
-// TestAutoFlowDensity: the joint log q the guide records at its draws (and
+// TestFlowDensity: the joint log q the guide records at its draws (and
 // its detached copy for sticking-the-landing) equals an independent
 // float64 inversion of the flow; that density integrates to 1 on a grid
 // (midpoint rule); and the draws' mean matches the mean under the density
 // by quadrature within 4 Monte Carlo standard errors.
-func TestAutoFlowDensity(t *testing.T) {
+func TestFlowDensity(t *testing.T) {
 	g, env := newTestFlow(t)
 	const s = 20000
 	env.Tape.Reset()
@@ -149,21 +150,21 @@ func TestAutoFlowDensity(t *testing.T) {
 	assert.InDelta(t, m1, mean[1], 4*math.Sqrt(sd[1]/s), "mean of z[1]: draws vs quadrature")
 }
 
-// TestAutoFlowStartsAtLaplace: before any step the flow is the Laplace
+// TestFlowStartsAtLaplace: before any step the flow is the Laplace
 // approximation (zero output weights): on a Gaussian target its log q
 // equals the target's normalized log-density at every draw.
-func TestAutoFlowStartsAtLaplace(t *testing.T) {
-	model := LogDensity{Dim: 2, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
+func TestFlowStartsAtLaplace(t *testing.T) {
+	model := vi.LogDensity{Dim: 2, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
 		x, y := ad.ColOf(z, 0), ad.ColOf(z, 1)
 		q := ad.Add(ad.Square(x), ad.Square(ad.Sub(y, ad.Scale(x, 0.8))))
 		return ad.Shift(ad.Scale(q, -0.5), -math.Log(2*math.Pi))
 	}}.Model()
 	rng := rand.New(rand.NewPCG(1, 2))
-	env := NewEnv(rng, 1)
+	env := vi.NewEnv(rng, 1)
 	proto, err := env.RunPrior(model, 1)
 	require.NoError(t, err)
-	g := AutoFlow(4)
-	require.NoError(t, g.Setup(&Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
+	g := Flow(4)
+	require.NoError(t, g.Setup(&vi.Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
 	env.Tape.Reset()
 	tr, err := env.RunGuide(g, 50)
 	require.NoError(t, err)
@@ -183,19 +184,19 @@ func TestAutoFlowStartsAtLaplace(t *testing.T) {
 	}
 }
 
-// TestAutoFlowRejectsHidden: hidden units must be positive.
-func TestAutoFlowRejectsHidden(t *testing.T) {
-	err := AutoFlow(0).Setup(&Setup{})
+// TestFlowRejectsHidden: hidden units must be positive.
+func TestFlowRejectsHidden(t *testing.T) {
+	err := Flow(0).Setup(&vi.Setup{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "hidden = 0")
 }
 
-// TestAutoFlowWithoutMode: on a density without a maximum (a centered
+// TestFlowWithoutMode: on a density without a maximum (a centered
 // hierarchy with a flat prior on the log scale: it grows without bound as
 // the scale goes to 0 with the group means at 0) the mode search fails and
-// AutoFlow whitens by the init scale around the init point instead.
-func TestAutoFlowWithoutMode(t *testing.T) {
-	model := LogDensity{Dim: 3, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
+// Flow whitens by the init scale around the init point instead.
+func TestFlowWithoutMode(t *testing.T) {
+	model := vi.LogDensity{Dim: 3, LogJoint: func(_ *ad.Tape, z ad.Var) ad.Var {
 		u := ad.ColOf(z, 2)
 		th := ad.SliceCols(z, 0, 2)
 		// Σ_j log N(θ_j; 0, e^u) + log N(1; θ_j, 1), constants dropped.
@@ -204,11 +205,11 @@ func TestAutoFlowWithoutMode(t *testing.T) {
 		return ad.Add(prior, lik)
 	}}.Model()
 	rng := rand.New(rand.NewPCG(3, 4))
-	env := NewEnv(rng, 1)
+	env := vi.NewEnv(rng, 1)
 	proto, err := env.RunPrior(model, 1)
 	require.NoError(t, err)
-	g := AutoFlow(4, WithInitScale(0.2)).(*autoFlow)
-	require.NoError(t, g.Setup(&Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
+	g := Flow(4, WithInitScale(0.2)).(*flow)
+	require.NoError(t, g.Setup(&vi.Setup{Model: model, Proto: proto, Params: env.Params, Rand: rng}))
 	for i := 0; i < 3; i++ {
 		for j := 0; j < 3; j++ {
 			want := 0.0

@@ -1,4 +1,4 @@
-package vi
+package autoguide
 
 import (
 	"fmt"
@@ -6,42 +6,38 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/vi"
 )
 
-// AutoMixture returns a guide that is a mixture of k mean-field normals
-// over the flat unconstrained vector of all latent sites, with learned
-// weights. For objectives its particles are stratified: with S particles
-// (a multiple of k), S/k are drawn from each component and weighted by
+// Mixture returns a guide that is a mixture of k mean-field normals over
+// the flat unconstrained vector of all latent sites, with learned weights.
+// For objectives its particles are stratified: with S particles (a
+// multiple of k), S/k are drawn from each component and weighted by
 // k·w_c/S, so the ELBO Σ_c w_c E_{q_c}[log p - log q] is estimated with
 // reparameterized gradients for the weights as well as the components
 // (log q is the whole mixture's density). Draws from the fitted guide
-// choose components ancestrally. Components start at the initial point
-// plus independent N(0, init scale²) jitter, so that they can separate.
-func AutoMixture(k int, opts ...AutoOption) Guide {
-	return &autoMixture{cfg: newAutoConfig(opts), k: k}
+// (vi.Program.Drawing) choose components ancestrally. Components start at
+// the initial point plus independent N(0, (3·init scale)²) jitter, so that
+// they can separate. Setup returns an error when k < 1.
+func Mixture(k int, opts ...Option) vi.Guide {
+	return &mixture{base: base{cfg: newConfig(opts), name: "Mixture"}, k: k}
 }
 
-type autoMixture struct {
-	cfg                  autoConfig
+type mixture struct {
+	base
 	k                    int
-	lay                  layout
 	locs, scales, logits *ad.Param
 }
 
-func (g *autoMixture) Setup(s *Setup) error {
+func (g *mixture) Setup(s *vi.Setup) error {
 	if g.k < 1 {
-		return fmt.Errorf("vi: AutoMixture with %d components", g.k)
+		return fmt.Errorf("autoguide: Mixture with %d components, want >= 1", g.k)
 	}
-	l, err := layoutFrom(s.Proto)
+	init, err := g.setup(s)
 	if err != nil {
 		return err
 	}
-	init, err := initFlat(s, l, g.cfg.init)
-	if err != nil {
-		return err
-	}
-	g.lay = l
-	d, k := l.dim, g.k
+	d, k := g.lay.dim, g.k
 	locs := make([]float64, k*d)
 	raw := make([]float64, k*d)
 	for c := 0; c < k; c++ {
@@ -54,22 +50,21 @@ func (g *autoMixture) Setup(s *Setup) error {
 			raw[c*d+j] = softplusInv(g.cfg.initScale)
 		}
 	}
-	if g.locs, err = s.Params.Add(g.cfg.prefix+".locs", k, d, locs); err != nil {
+	if g.locs, err = s.Params.Add(g.param("locs"), k, d, locs); err != nil {
 		return err
 	}
-	if g.scales, err = s.Params.Add(g.cfg.prefix+".scales", k, d, raw); err != nil {
+	if g.scales, err = s.Params.Add(g.param("scales"), k, d, raw); err != nil {
 		return err
 	}
-	g.logits, err = s.Params.Add(g.cfg.prefix+".logits", 1, k, nil)
+	g.logits, err = s.Params.Add(g.param("logits"), 1, k, nil)
 	return err
 }
 
-func (g *autoMixture) Guide(p *Program) {
-	if g.locs == nil {
-		p.fail("vi: AutoMixture used before Setup")
-	}
+func (g *mixture) Guide(p *vi.Program) {
+	g.ready(p, g.locs != nil)
 	t := p.Tape()
-	s, k, d := p.particles, g.k, g.lay.dim
+	rng := p.Rand()
+	s, k, d := p.Particles(), g.k, g.lay.dim
 	locs := t.Param(g.locs)                  // k x d
 	scales := ad.Softplus(t.Param(g.scales)) // k x d
 	logits := t.Param(g.logits)              // 1 x k
@@ -78,10 +73,10 @@ func (g *autoMixture) Guide(p *Program) {
 	oh := t.Buffer(s * k)
 	clear(oh)
 	comp := make([]int, s)
-	if p.drawing {
+	if p.Drawing() {
 		w := logw.Value()
 		for i := range comp {
-			u, acc := p.rng.Float64(), 0.0
+			u, acc := rng.Float64(), 0.0
 			comp[i] = k - 1
 			for c := 0; c < k; c++ {
 				acc += math.Exp(w[c])
@@ -93,7 +88,7 @@ func (g *autoMixture) Guide(p *Program) {
 		}
 	} else {
 		if s%k != 0 {
-			p.fail("vi: AutoMixture with %d components needs a multiple of %d particles, got %d", k, k, s)
+			p.Fail("autoguide: Mixture with %d components needs a multiple of %d particles, got %d", k, k, s)
 		}
 		for i := range comp {
 			comp[i] = i / (s / k)
@@ -105,21 +100,21 @@ func (g *autoMixture) Guide(p *Program) {
 	onehot := t.Const(s, k, oh)
 	eps := t.Buffer(s * d)
 	for i := range eps {
-		eps[i] = p.rng.NormFloat64()
+		eps[i] = rng.NormFloat64()
 	}
 	z := ad.Add(ad.MatMul(onehot, locs), ad.Mul(ad.MatMul(onehot, scales), t.Const(s, d, eps)))
-	logq, detached := g.mixtureLogProb(z, locs, scales, logw)
-	recordJoint(p, g.lay, z, logq, detached)
-	if !p.drawing {
+	logq, detached := g.logProb(z, locs, scales, logw)
+	g.record(p, z, logq, detached)
+	if !p.Drawing() {
 		// w_s = k·softmax(logits)_{c(s)}/S
 		w := ad.Scale(ad.MatMulTrans(onehot, false, ad.Exp(logw), true), float64(k)/float64(s))
 		p.SetParticleWeights(w)
 	}
 }
 
-// mixtureLogProb returns log Σ_c w_c N(z | loc_c, scale_c) per row, with
-// live and with detached parameters.
-func (g *autoMixture) mixtureLogProb(z, locs, scales, logw ad.Var) (ad.Var, ad.Var) {
+// logProb returns log Σ_c w_c N(z | loc_c, scale_c) per row, with live and
+// with detached parameters.
+func (g *mixture) logProb(z, locs, scales, logw ad.Var) (ad.Var, ad.Var) {
 	comps := make([]ad.Var, g.k)
 	det := make([]ad.Var, g.k)
 	for c := 0; c < g.k; c++ {

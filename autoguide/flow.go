@@ -1,4 +1,4 @@
-package vi
+package autoguide
 
 import (
 	"fmt"
@@ -7,15 +7,16 @@ import (
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/dist"
+	"github.com/kldiv/kldiv/vi"
 )
 
-// AutoFlow returns a normalizing-flow guide for posteriors that no normal
+// Flow returns a normalizing-flow guide for posteriors that no normal
 // fits: funnels (centered hierarchies, where a group's spread scales with
 // a hyperparameter), curved valleys (a non-centered latent whose
 // conditional mean moves nonlinearly with a hyperparameter, as the GP
 // latent of gp_pois_regr), skewed scale parameters (eight schools' τ).
 //
-// The flow starts from the full-rank normal of AutoLaplace, in the
+// The flow starts from the full-rank normal of Laplace, in the
 // coordinates whitened by the Laplace approximation at the mode,
 //
 //	w₀ ~ N(0, I),  w = a + B w₀,  w ← c_K ∘ … ∘ c_1 (w),  z = u* + L₀ w,
@@ -34,18 +35,18 @@ import (
 // layer: K = 2⌈log₂ D⌉ layers. The output weights start at zero, so the
 // flow starts as the Laplace approximation and a fit only improves on it.
 // When the density has no mode (a funnel), w is whitened by the init
-// scale around the init point instead, as AutoMultivariateNormal.
+// scale around the init point instead, as MultivariateNormal.
 //
 // The sticking-the-landing estimator (elbo.Trace STL) is supported: the
 // detached log-density inverts the couplings in closed form.
-func AutoFlow(hidden int, opts ...AutoOption) Guide {
-	return &autoFlow{cfg: newAutoConfig(opts), hidden: hidden}
+func Flow(hidden int, opts ...Option) vi.Guide {
+	return &flow{cfg: newConfig(opts), hidden: hidden}
 }
 
-type autoFlow struct {
-	cfg    autoConfig
+type flow struct {
+	cfg    config
 	hidden int
-	base   autoLaplace
+	base   laplace
 	masks  [][]float64 // K masks, 1 x D: 1 where the layer keeps w
 	layers []couplingParams
 }
@@ -54,11 +55,11 @@ type couplingParams struct {
 	w1, b1, ws, bs, wt, bt *ad.Param
 }
 
-func (g *autoFlow) Setup(s *Setup) error {
+func (g *flow) Setup(s *vi.Setup) error {
 	if g.hidden < 1 {
-		return fmt.Errorf("vi: AutoFlow: hidden = %d, want at least 1", g.hidden)
+		return fmt.Errorf("autoguide: Flow: hidden = %d, want at least 1", g.hidden)
 	}
-	g.base = autoLaplace{cfg: g.cfg}
+	g.base = laplace{base: base{cfg: g.cfg, name: "Flow"}}
 	if err := g.base.Setup(s); err != nil {
 		if err := g.setupWithoutMode(s); err != nil {
 			return err
@@ -108,7 +109,7 @@ func (g *autoFlow) Setup(s *Setup) error {
 }
 
 // setupWithoutMode whitens by the init scale around the init point.
-func (g *autoFlow) setupWithoutMode(s *Setup) error {
+func (g *flow) setupWithoutMode(s *vi.Setup) error {
 	l, err := layoutFrom(s.Proto)
 	if err != nil {
 		return err
@@ -143,7 +144,7 @@ type coupling struct {
 	wt, bt         ad.Var
 }
 
-func (g *autoFlow) tapeLayers(t *ad.Tape, detach bool) []coupling {
+func (g *flow) tapeLayers(t *ad.Tape, detach bool) []coupling {
 	d := g.base.lay.dim
 	out := make([]coupling, len(g.layers))
 	for k, cp := range g.layers {
@@ -187,17 +188,15 @@ func (c coupling) inverse(y ad.Var) (ad.Var, ad.Var) {
 	return ad.Mul(ad.Sub(y, sh), ad.Exp(ad.Neg(s))), ad.SumCols(s)
 }
 
-func (g *autoFlow) Guide(p *Program) {
+func (g *flow) Guide(p *vi.Program) {
 	b := &g.base
-	if b.loc == nil {
-		p.fail("vi: AutoFlow used before Setup")
-	}
+	b.ready(p, b.loc != nil)
 	t := p.Tape()
 	n := b.lay.dim
 	a := t.Param(b.loc)
 	bt := trilFromRaw(t.Param(b.raw), n)
 	q := dist.MultivariateNormal{Loc: a, ScaleTril: bt}
-	w := q.Rsample(p.rng, p.particles)
+	w := q.Rsample(p.Rand(), p.Particles())
 	logq := q.LogProb(w)
 	for _, c := range g.tapeLayers(t, false) {
 		var ld ad.Var
@@ -221,5 +220,5 @@ func (g *autoFlow) Guide(p *Program) {
 	detached := ad.Sub(dist.MultivariateNormal{Loc: ad.Detach(a), ScaleTril: ad.Detach(bt)}.LogProb(v), sumLD)
 	z := ad.Add(ad.MatMulTrans(w, false, t.Const(n, n, b.l0), true), t.Const(1, n, b.mode))
 	shift := -b.logDetL0
-	recordJoint(p, b.lay, z, ad.Shift(logq, shift), ad.Shift(detached, shift))
+	b.record(p, z, ad.Shift(logq, shift), ad.Shift(detached, shift))
 }
