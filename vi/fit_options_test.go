@@ -24,6 +24,7 @@ import (
 	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/internal/testmodel"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
@@ -282,9 +283,9 @@ func TestNonFiniteGradientNamesTheParameter(t *testing.T) {
 // one thread instead of many and with the same guide run twice; draws are
 // reproduced too.
 func TestSeedsAndGOMAXPROCS(t *testing.T) {
-	c := newConjModel()
+	c := testmodel.NewConjugate()
 	fit := func() *vi.Result {
-		res, err := vi.Fit(ctx, c.model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 64}, optim.NewAdam(0.02), vi.MaxSteps(100), vi.Seed(42), vi.Draws(300))
+		res, err := vi.Fit(ctx, c.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 64}, optim.NewAdam(0.02), vi.MaxSteps(100), vi.Seed(42), vi.Draws(300))
 		require.NoError(t, err)
 		return res
 	}
@@ -308,7 +309,7 @@ func TestDrawsAndSummaries(t *testing.T) {
 		mu := p.Trace().Site("mu").Value
 		p.Deterministic("twice", ad.Scale(mu, 2))
 	}
-	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.MeanField{Particles: 8}, decayingAdam(0.05, 2000), vi.MaxSteps(2000), vi.Seed(1), vi.Draws(2500))
+	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.MeanField{Particles: 8}, testmodel.DecayingAdam(0.05, 2000), vi.MaxSteps(2000), vi.Seed(1), vi.Draws(2500))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"mu", "twice"}, res.Order)
 	mu := res.Draws["mu"]
@@ -538,12 +539,12 @@ func TestLogDensityAndFlat(t *testing.T) {
 	}, Constrain: func(p *vi.Program, z ad.Var) {
 		p.Deterministic("sum", ad.SumCols(z))
 	}}
-	res, err := vi.Fit(ctx, ld.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true}, decayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
+	res, err := vi.Fit(ctx, ld.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true}, testmodel.DecayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
 	require.NoError(t, err)
-	loc := paramData(t, res.Params, "auto.loc")
+	loc := testmodel.ParamData(t, res.Params, "auto.loc")
 	assert.InDelta(t, m[0], loc[0], 1e-3)
 	assert.InDelta(t, m[1], loc[1], 1e-3)
-	cov := fullCovFromTril(paramData(t, res.Params, "auto.scale_tril"), 2)
+	cov := testmodel.FullCovFromTril(testmodel.ParamData(t, res.Params, "auto.scale_tril"), 2)
 	det := 2*1 - 0.81
 	assert.InEpsilon(t, 1/det, cov.At(0, 0), 1e-3, "Σ = P⁻¹")
 	assert.InEpsilon(t, 2/det, cov.At(1, 1), 1e-3)
@@ -577,7 +578,7 @@ func TestBindAdoptsCallerParams(t *testing.T) {
 		p.Sample("a", dist.Normal{Loc: ad.Scalar(0), Scale: ad.Scalar(1)})
 		p.Observe("y", dist.Normal{Loc: p.Bind(w), Scale: ad.Scalar(1)}, p.Const(1, 3, y))
 	}
-	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, decayingAdam(0.1, 2000), vi.MaxSteps(2000), vi.Draws(0))
+	res, err := vi.Fit(ctx, model, autoguide.Normal(), elbo.Trace{}, testmodel.DecayingAdam(0.1, 2000), vi.MaxSteps(2000), vi.Draws(0))
 	require.NoError(t, err)
 	assert.InDelta(t, 7.0/3, w.Val[0], 1e-3, "the bound parameter is updated in place")
 	assert.Same(t, w, res.Params.Get("w").Raw)

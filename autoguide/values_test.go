@@ -1,4 +1,4 @@
-package vi_test
+package autoguide_test
 
 // Value tests of the automatic guides: each guide is fitted to a model whose
 // answer is known in closed form (a conjugate posterior, its mode, the
@@ -17,165 +17,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distmv"
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/autoguide"
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
+	"github.com/kldiv/kldiv/internal/testmodel"
 	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
-
-// conjModel is a model with two latent sites whose posterior is Gaussian in
-// unconstrained space:
-//
-//	theta ~ LogNormal(mu0, s0),  yt_i ~ N(log theta, sigT)   (u = log theta)
-//	beta  ~ N(0, tau² I₂),       yb_i ~ N(x_i·beta, sigB)    (correlated x)
-//
-// so that u | y is the normal-normal posterior and beta | y the Bayesian
-// linear regression posterior, with the evidence in closed form.
-type conjModel struct {
-	mu0, s0, sigT float64
-	tau, sigB     float64
-	yt            []float64
-	x             []float64 // n x 2, row-major
-	yb            []float64
-}
-
-func newConjModel() conjModel {
-	c := conjModel{mu0: 0.5, s0: 0.8, sigT: 0.7, tau: 2, sigB: 0.5,
-		yt: []float64{1.3, 0.2, 0.9, 1.7, 0.4, 1.1}}
-	rng := rand.New(rand.NewPCG(11, 12))
-	n := 8
-	for i := 0; i < n; i++ {
-		x1 := rng.NormFloat64()
-		x2 := x1 + 0.6*rng.NormFloat64() // strongly correlated columns
-		c.x = append(c.x, x1, x2)
-		c.yb = append(c.yb, 0.8*x1-0.3*x2+c.sigB*rng.NormFloat64())
-	}
-	return c
-}
-
-func (c conjModel) model() vi.Model {
-	n := len(c.yb)
-	return func(p *vi.Program) {
-		theta := p.Sample("theta", dist.LogNormal{Loc: ad.Scalar(c.mu0), Scale: ad.Scalar(c.s0)})
-		p.Observe("yt", dist.Normal{Loc: ad.Log(theta), Scale: ad.Scalar(c.sigT)}, p.Const(1, len(c.yt), c.yt))
-		beta := p.Sample("beta", dist.Normal{Loc: ad.Row([]float64{0, 0}), Scale: ad.Row([]float64{c.tau, c.tau})})
-		pred := ad.MatMulTrans(beta, false, p.Const(n, 2, c.x), true) // S x n
-		p.Observe("yb", dist.Normal{Loc: pred, Scale: ad.Scalar(c.sigB)}, p.Const(1, n, c.yb))
-	}
-}
-
-// posterior returns the exact posterior of (log theta, beta₁, beta₂): mean,
-// covariance and precision (block diagonal).
-func (c conjModel) posterior() (mean []float64, cov, prec *mat.SymDense) {
-	prec = mat.NewSymDense(3, nil)
-	var sy float64
-	for _, v := range c.yt {
-		sy += v
-	}
-	lu := 1/(c.s0*c.s0) + float64(len(c.yt))/(c.sigT*c.sigT)
-	prec.SetSym(0, 0, lu)
-	x := mat.NewDense(len(c.yb), 2, c.x)
-	var xtx mat.Dense
-	xtx.Mul(x.T(), x)
-	for i := 0; i < 2; i++ {
-		for j := i; j < 2; j++ {
-			v := xtx.At(i, j) / (c.sigB * c.sigB)
-			if i == j {
-				v += 1 / (c.tau * c.tau)
-			}
-			prec.SetSym(1+i, 1+j, v)
-		}
-	}
-	var ch mat.Cholesky
-	if !ch.Factorize(prec) {
-		panic("posterior precision not positive definite")
-	}
-	cov = mat.NewSymDense(3, nil)
-	if err := ch.InverseTo(cov); err != nil {
-		panic(err)
-	}
-	var xty mat.VecDense
-	xty.MulVec(x.T(), mat.NewVecDense(len(c.yb), c.yb))
-	rhs := mat.NewVecDense(3, []float64{c.mu0/(c.s0*c.s0) + sy/(c.sigT*c.sigT), xty.AtVec(0) / (c.sigB * c.sigB), xty.AtVec(1) / (c.sigB * c.sigB)})
-	var m mat.VecDense
-	m.MulVec(cov, rhs)
-	return m.RawVector().Data, cov, prec
-}
-
-// logEvidence returns log p(yt) + log p(yb): yt ~ N(mu0·1, sigT² I + s0² 11ᵀ),
-// yb ~ N(0, sigB² I + tau² X Xᵀ).
-func (c conjModel) logEvidence() float64 {
-	nt, nb := len(c.yt), len(c.yb)
-	ct := mat.NewSymDense(nt, nil)
-	mt := make([]float64, nt)
-	for i := 0; i < nt; i++ {
-		mt[i] = c.mu0
-		for j := i; j < nt; j++ {
-			v := c.s0 * c.s0
-			if i == j {
-				v += c.sigT * c.sigT
-			}
-			ct.SetSym(i, j, v)
-		}
-	}
-	cb := mat.NewSymDense(nb, nil)
-	for i := 0; i < nb; i++ {
-		for j := i; j < nb; j++ {
-			v := c.tau * c.tau * (c.x[2*i]*c.x[2*j] + c.x[2*i+1]*c.x[2*j+1])
-			if i == j {
-				v += c.sigB * c.sigB
-			}
-			cb.SetSym(i, j, v)
-		}
-	}
-	nT, ok := distmv.NewNormal(mt, ct, nil)
-	if !ok {
-		panic("evidence covariance (yt)")
-	}
-	nB, ok := distmv.NewNormal(make([]float64, nb), cb, nil)
-	if !ok {
-		panic("evidence covariance (yb)")
-	}
-	return nT.LogProb(c.yt) + nB.LogProb(c.yb)
-}
-
-func softplus(x float64) float64 {
-	if x > 30 {
-		return x
-	}
-	return math.Log1p(math.Exp(x))
-}
-
-func paramData(t *testing.T, ps *vi.ParamStore, name string) []float64 {
-	t.Helper()
-	v, ok := ps.Value(name)
-	require.True(t, ok, "parameter %q exists", name)
-	return v.Data
-}
-
-// decayingAdam is Adam whose step size falls by a factor 100 over steps.
-func decayingAdam(lr float64, steps int) optim.Optimizer {
-	return optim.NewExponentialDecay(optim.NewAdam(lr), math.Pow(0.01, 1/float64(steps)))
-}
-
-// fullCovFromTril returns L Lᵀ for the guide's 1 x d² raw Cholesky
-// parameter (strict lower part as is, softplus on the diagonal).
-func fullCovFromTril(raw []float64, d int) *mat.SymDense {
-	l := mat.NewTriDense(d, mat.Lower, nil)
-	for i := 0; i < d; i++ {
-		for j := 0; j < i; j++ {
-			l.SetTri(i, j, raw[i*d+j])
-		}
-		l.SetTri(i, i, softplus(raw[i*d+i]))
-	}
-	var cov mat.SymDense
-	cov.SymOuterK(1, l)
-	return &cov
-}
 
 // checkCov asserts a fitted covariance against the exact one: variances
 // within relTol relative, correlations within corrTol.
@@ -197,17 +47,17 @@ func checkCov(t *testing.T, want, got mat.Symmetric, relTol, corrTol float64, wh
 // variance at the exact posterior) the fit reaches it, and log p - log q is
 // then the constant log evidence at every draw.
 func TestAutoMultivariateNormalIsExact(t *testing.T) {
-	c := newConjModel()
-	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true},
-		decayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(3), vi.Draws(2000))
+	c := testmodel.NewConjugate()
+	mean, cov, _ := c.Posterior()
+	res, err := vi.Fit(context.Background(), c.Model(), autoguide.MultivariateNormal(), elbo.Trace{Particles: 4, STL: true},
+		testmodel.DecayingAdam(0.03, 3000), vi.MaxSteps(3000), vi.Seed(3), vi.Draws(2000))
 	require.NoError(t, err)
-	loc := paramData(t, res.Params, "auto.loc")
+	loc := testmodel.ParamData(t, res.Params, "auto.loc")
 	for i := range mean {
 		assert.InDelta(t, mean[i], loc[i], 1e-3*math.Sqrt(cov.At(i, i)), "posterior mean %d (exact %v)", i, mean[i])
 	}
-	checkCov(t, cov, fullCovFromTril(paramData(t, res.Params, "auto.scale_tril"), 3), 1e-3, 1e-3, "full-rank")
-	ev := c.logEvidence()
+	checkCov(t, cov, testmodel.FullCovFromTril(testmodel.ParamData(t, res.Params, "auto.scale_tril"), 3), 1e-3, 1e-3, "full-rank")
+	ev := c.LogEvidence()
 	assert.InDelta(t, ev, res.ELBO, 1e-3, "ELBO at the exact posterior is the log evidence %v", ev)
 	assert.Less(t, res.ELBOStdErr, 1e-3, "log weights are constant at the exact posterior")
 	// The draws are in constrained space: log theta is the posterior of u.
@@ -226,31 +76,31 @@ func TestAutoMultivariateNormalIsExact(t *testing.T) {
 // covariance can represent this posterior (a 1x1 block and a 2x2 block),
 // so the low-rank guide reaches the exact (full-rank) answer.
 func TestAutoLowRankReachesFullRank(t *testing.T) {
-	c := newConjModel()
-	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), autoguide.LowRank(1), elbo.Trace{Particles: 4, STL: true},
-		decayingAdam(0.03, 4000), vi.MaxSteps(4000), vi.Seed(5), vi.Draws(1000))
+	c := testmodel.NewConjugate()
+	mean, cov, _ := c.Posterior()
+	res, err := vi.Fit(context.Background(), c.Model(), autoguide.LowRank(1), elbo.Trace{Particles: 4, STL: true},
+		testmodel.DecayingAdam(0.03, 4000), vi.MaxSteps(4000), vi.Seed(5), vi.Draws(1000))
 	require.NoError(t, err)
-	loc := paramData(t, res.Params, "auto.loc")
+	loc := testmodel.ParamData(t, res.Params, "auto.loc")
 	for i := range mean {
 		assert.InDelta(t, mean[i], loc[i], 1e-2*math.Sqrt(cov.At(i, i)), "posterior mean %d", i)
 	}
-	w := paramData(t, res.Params, "auto.cov_factor") // 1 x d*rank
-	dg := paramData(t, res.Params, "auto.scale")
+	w := testmodel.ParamData(t, res.Params, "auto.cov_factor") // 1 x d*rank
+	dg := testmodel.ParamData(t, res.Params, "auto.scale")
 	got := mat.NewSymDense(3, nil)
 	for i := 0; i < 3; i++ {
 		for j := i; j < 3; j++ {
 			v := w[i] * w[j]
 			if i == j {
-				v += softplus(dg[i]) * softplus(dg[i])
+				v += testmodel.Softplus(dg[i]) * testmodel.Softplus(dg[i])
 			}
 			got.SetSym(i, j, v)
 		}
 	}
 	checkCov(t, cov, got, 2e-2, 1e-2, "low-rank")
-	assert.InDelta(t, c.logEvidence(), res.ELBO, 1e-2, "ELBO reaches the log evidence")
+	assert.InDelta(t, c.LogEvidence(), res.ELBO, 1e-2, "ELBO reaches the log evidence")
 
-	_, err = vi.Fit(context.Background(), c.model(), autoguide.LowRank(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(1))
+	_, err = vi.Fit(context.Background(), c.Model(), autoguide.LowRank(0), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(1))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rank 0")
 }
@@ -260,16 +110,16 @@ func TestAutoLowRankReachesFullRank(t *testing.T) {
 // 1/Λ_ii (not the marginal variances). The independent site (log theta) is
 // fitted exactly; the correlated pair gets the mean-field answer.
 func TestAutoNormalMeanFieldOptimum(t *testing.T) {
-	c := newConjModel()
-	mean, cov, prec := c.posterior()
+	c := testmodel.NewConjugate()
+	mean, cov, prec := c.Posterior()
 	const steps = 4000
-	res, err := vi.Fit(context.Background(), c.model(), autoguide.Normal(), elbo.Trace{Particles: 16},
-		decayingAdam(0.03, steps), vi.MaxSteps(steps), vi.Seed(2), vi.Draws(4000))
+	res, err := vi.Fit(context.Background(), c.Model(), autoguide.Normal(), elbo.Trace{Particles: 16},
+		testmodel.DecayingAdam(0.03, steps), vi.MaxSteps(steps), vi.Seed(2), vi.Draws(4000))
 	require.NoError(t, err)
-	uloc := paramData(t, res.Params, "auto.theta.loc")
-	usc := softplus(paramData(t, res.Params, "auto.theta.scale")[0])
-	bloc := paramData(t, res.Params, "auto.beta.loc")
-	braw := paramData(t, res.Params, "auto.beta.scale")
+	uloc := testmodel.ParamData(t, res.Params, "auto.theta.loc")
+	usc := testmodel.Softplus(testmodel.ParamData(t, res.Params, "auto.theta.scale")[0])
+	bloc := testmodel.ParamData(t, res.Params, "auto.beta.loc")
+	braw := testmodel.ParamData(t, res.Params, "auto.beta.scale")
 	// The fitted values carry the noise of the last steps of Adam on a
 	// 16-particle gradient: over seeds 1-8 the errors of the means have an
 	// rms of 0.015 sd (max 0.034) and those of the sds 0.006 relative (max
@@ -281,7 +131,7 @@ func TestAutoNormalMeanFieldOptimum(t *testing.T) {
 		marginal := math.Sqrt(cov.At(1+i, 1+i))
 		require.Greater(t, marginal/mf, 1.3, "the test separates the mean-field sd from the marginal sd")
 		assert.InDelta(t, mean[1+i], bloc[i], 0.08*mf, "beta[%d] mean", i)
-		assert.InEpsilon(t, mf, softplus(braw[i]), 0.03, "beta[%d] mean-field sd 1/sqrt(Λ_ii) = %v (marginal %v)", i, mf, marginal)
+		assert.InEpsilon(t, mf, testmodel.Softplus(braw[i]), 0.03, "beta[%d] mean-field sd 1/sqrt(Λ_ii) = %v (marginal %v)", i, mf, marginal)
 	}
 	// The ELBO of the mean-field optimum q* = N(m, diag(1/Λ_ii)) is
 	// log Z - KL(q* || p), KL = ½(Σ_i log Λ_ii - log det Λ).
@@ -292,7 +142,7 @@ func TestAutoNormalMeanFieldOptimum(t *testing.T) {
 	var ch mat.Cholesky
 	require.True(t, ch.Factorize(prec))
 	kl := 0.5 * (lddet - ch.LogDet())
-	assert.InDelta(t, c.logEvidence()-kl, res.ELBO, 4*res.ELBOStdErr+0.01, "ELBO = log Z - KL(q*||p) = %v", c.logEvidence()-kl)
+	assert.InDelta(t, c.LogEvidence()-kl, res.ELBO, 4*res.ELBOStdErr+0.01, "ELBO = log Z - KL(q*||p) = %v", c.LogEvidence()-kl)
 	assert.Len(t, res.Draws["beta"].Data, 2*4000)
 }
 
@@ -300,14 +150,14 @@ func TestAutoNormalMeanFieldOptimum(t *testing.T) {
 // constrained space. For theta (log-normal posterior LogNormal(m, s)) the
 // mode is exp(m - s²), not exp(m); for beta it is the posterior mean.
 func TestAutoDeltaIsMAP(t *testing.T) {
-	c := newConjModel()
-	mean, cov, _ := c.posterior()
-	res, err := vi.Fit(context.Background(), c.model(), autoguide.Delta(), elbo.Trace{Particles: 3},
-		decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(5))
+	c := testmodel.NewConjugate()
+	mean, cov, _ := c.Posterior()
+	res, err := vi.Fit(context.Background(), c.Model(), autoguide.Delta(), elbo.Trace{Particles: 3},
+		testmodel.DecayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(5))
 	require.NoError(t, err)
-	u := paramData(t, res.Params, "auto.theta.value")
+	u := testmodel.ParamData(t, res.Params, "auto.theta.value")
 	assert.InDelta(t, mean[0]-cov.At(0, 0), u[0], 1e-4, "log theta at the constrained MAP: m - s²")
-	b := paramData(t, res.Params, "auto.beta.value")
+	b := testmodel.ParamData(t, res.Params, "auto.beta.value")
 	assert.InDelta(t, mean[1], b[0], 1e-4, "beta[0] MAP")
 	assert.InDelta(t, mean[2], b[1], 1e-4, "beta[1] MAP")
 	// Every draw of a point mass is the point.
@@ -324,9 +174,9 @@ func TestAutoDeltaIsMAP(t *testing.T) {
 		p.Observe("n", dist.Poisson{Rate: r}, p.Const(1, len(counts), counts))
 	}
 	res, err = vi.Fit(context.Background(), gp, autoguide.Delta(autoguide.WithPrefix("map")), elbo.Trace{},
-		decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(1))
+		testmodel.DecayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(1))
 	require.NoError(t, err)
-	r := math.Exp(paramData(t, res.Params, "map.rate.value")[0])
+	r := math.Exp(testmodel.ParamData(t, res.Params, "map.rate.value")[0])
 	assert.InDelta(t, (2+21-1)/(0.5+5), r, 1e-4, "Gamma-Poisson MAP")
 }
 
@@ -335,11 +185,11 @@ func TestAutoDeltaIsMAP(t *testing.T) {
 // posterior; on Gamma-Poisson in u = log rate, the density
 // rate^α e^{-β rate} has mode α/β and curvature α (α = a + Σn, β = b + N).
 func TestAutoLaplace(t *testing.T) {
-	c := newConjModel()
-	mean, cov, _ := c.posterior()
+	c := testmodel.NewConjugate()
+	mean, cov, _ := c.Posterior()
 	g := autoguide.Laplace()
 	const n = 20000
-	res, err := vi.Fit(context.Background(), c.model(), g, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(n))
+	res, err := vi.Fit(context.Background(), c.Model(), g, elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Seed(1), vi.Draws(n))
 	require.NoError(t, err)
 	moder, ok := g.(interface{ Mode() []float64 })
 	require.True(t, ok, "the Laplace guide reports its mode")
@@ -360,7 +210,7 @@ func TestAutoLaplace(t *testing.T) {
 	}
 	rho := cov.At(1, 2) / math.Sqrt(cov.At(1, 1)*cov.At(2, 2))
 	assert.InDelta(t, rho, stat.Correlation(cols[1], cols[2], nil), 4*(1-rho*rho)/math.Sqrt(n), "beta correlation %v within 4 se", rho)
-	assert.InDelta(t, c.logEvidence(), res.ELBO, 1e-4, "the Laplace approximation is exact here: ELBO = log evidence")
+	assert.InDelta(t, c.LogEvidence(), res.ELBO, 1e-4, "the Laplace approximation is exact here: ELBO = log evidence")
 
 	counts := []float64{3, 5, 4, 7, 2}
 	gp := func(p *vi.Program) {
@@ -383,10 +233,10 @@ func TestAutoLaplace(t *testing.T) {
 	// Adam's steps of about the step size 0.01 on the rounding-level
 	// gradients, in whitened units of one posterior sd).
 	g = autoguide.Laplace()
-	res, err = vi.Fit(context.Background(), c.model(), g, elbo.Trace{Particles: 4, STL: true}, optim.NewAdam(0.01), vi.MaxSteps(200), vi.Seed(1), vi.Draws(500))
+	res, err = vi.Fit(context.Background(), c.Model(), g, elbo.Trace{Particles: 4, STL: true}, optim.NewAdam(0.01), vi.MaxSteps(200), vi.Seed(1), vi.Draws(500))
 	require.NoError(t, err)
-	assert.InDelta(t, c.logEvidence(), res.ELBO, 1e-3, "refined Laplace stays exact")
-	for _, v := range paramData(t, res.Params, "auto.whitened_loc") {
+	assert.InDelta(t, c.LogEvidence(), res.ELBO, 1e-3, "refined Laplace stays exact")
+	for _, v := range testmodel.ParamData(t, res.Params, "auto.whitened_loc") {
 		assert.InDelta(t, 0, v, 0.05, "whitened location stays 0 (in posterior sds)")
 	}
 
@@ -418,14 +268,14 @@ func mixtureLogDensity() vi.LogDensity {
 func TestAutoMixtureMatchesMixtureTarget(t *testing.T) {
 	mt := mixtureTarget
 	res, err := vi.Fit(context.Background(), mixtureLogDensity().Model(), autoguide.Mixture(2, autoguide.WithInitScale(1)),
-		elbo.Trace{Particles: 8, STL: true}, decayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
+		elbo.Trace{Particles: 8, STL: true}, testmodel.DecayingAdam(0.05, 3000), vi.MaxSteps(3000), vi.Seed(1), vi.Draws(4000))
 	require.NoError(t, err)
-	locs := paramData(t, res.Params, "auto.locs")
-	raw := paramData(t, res.Params, "auto.scales")
-	logits := paramData(t, res.Params, "auto.logits")
+	locs := testmodel.ParamData(t, res.Params, "auto.locs")
+	raw := testmodel.ParamData(t, res.Params, "auto.scales")
+	logits := testmodel.ParamData(t, res.Params, "auto.logits")
 	w0 := 1 / (1 + math.Exp(logits[1]-logits[0]))
 	type comp struct{ w, loc, sd float64 }
-	got := []comp{{w0, locs[0], softplus(raw[0])}, {1 - w0, locs[1], softplus(raw[1])}}
+	got := []comp{{w0, locs[0], testmodel.Softplus(raw[0])}, {1 - w0, locs[1], testmodel.Softplus(raw[1])}}
 	sort.Slice(got, func(i, j int) bool { return got[i].loc < got[j].loc })
 	for c := 0; c < 2; c++ {
 		assert.InDelta(t, mt.w[c], got[c].w, 5e-3, "weight %d", c)
@@ -459,35 +309,35 @@ func TestAutoMixtureMatchesMixtureTarget(t *testing.T) {
 // the bijector), WithInitScale the starting scale; InitToMAP starts at the
 // mode; InitToMedian at the prior median.
 func TestAutoGuideOptions(t *testing.T) {
-	c := newConjModel()
-	mean, _, _ := c.posterior()
+	c := testmodel.NewConjugate()
+	mean, _, _ := c.Posterior()
 	init := autoguide.InitToValues(map[string][]float64{"theta": {2.5}, "beta": {0.1, -0.2}}, nil)
-	res, err := vi.Fit(context.Background(), c.model(), autoguide.Normal(autoguide.WithPrefix("q"), autoguide.WithInit(init), autoguide.WithInitScale(0.3)),
+	res, err := vi.Fit(context.Background(), c.Model(), autoguide.Normal(autoguide.WithPrefix("q"), autoguide.WithInit(init), autoguide.WithInitScale(0.3)),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
-	assert.InDelta(t, math.Log(2.5), paramData(t, res.Params, "q.theta.loc")[0], 1e-15, "unconstrained start is log of the value")
-	assert.Equal(t, []float64{0.1, -0.2}, paramData(t, res.Params, "q.beta.loc"))
-	for _, r := range paramData(t, res.Params, "q.beta.scale") {
-		assert.InDelta(t, 0.3, softplus(r), 1e-12, "initial scale")
+	assert.InDelta(t, math.Log(2.5), testmodel.ParamData(t, res.Params, "q.theta.loc")[0], 1e-15, "unconstrained start is log of the value")
+	assert.Equal(t, []float64{0.1, -0.2}, testmodel.ParamData(t, res.Params, "q.beta.loc"))
+	for _, r := range testmodel.ParamData(t, res.Params, "q.beta.scale") {
+		assert.InDelta(t, 0.3, testmodel.Softplus(r), 1e-12, "initial scale")
 	}
 	_, ok := res.Params.Value("auto.theta.loc")
 	assert.False(t, ok, "the prefix replaces auto")
 
 	// Fallback: only theta given, beta from the prior median (0 for a
 	// centred normal, up to the median of 15 draws).
-	res, err = vi.Fit(context.Background(), c.model(), autoguide.Delta(autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"theta": {1}}, autoguide.InitToMedian(401)))),
+	res, err = vi.Fit(context.Background(), c.Model(), autoguide.Delta(autoguide.WithInit(autoguide.InitToValues(map[string][]float64{"theta": {1}}, autoguide.InitToMedian(401)))),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
-	assert.Equal(t, 0.0, paramData(t, res.Params, "auto.theta.value")[0])
-	for _, v := range paramData(t, res.Params, "auto.beta.value") {
+	assert.Equal(t, 0.0, testmodel.ParamData(t, res.Params, "auto.theta.value")[0])
+	for _, v := range testmodel.ParamData(t, res.Params, "auto.beta.value") {
 		// The sample median of 401 N(0, 2²) draws has sd ≈ 2·1.2533/√401.
 		assert.InDelta(t, 0, v, 4*2*1.2533/math.Sqrt(401), "prior median within 4 se")
 	}
 
-	res, err = vi.Fit(context.Background(), c.model(), autoguide.MultivariateNormal(autoguide.WithInit(autoguide.InitToMAP())),
+	res, err = vi.Fit(context.Background(), c.Model(), autoguide.MultivariateNormal(autoguide.WithInit(autoguide.InitToMAP())),
 		elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0), vi.Draws(0))
 	require.NoError(t, err)
-	loc := paramData(t, res.Params, "auto.loc")
+	loc := testmodel.ParamData(t, res.Params, "auto.loc")
 	for i := range mean {
 		assert.InDelta(t, mean[i], loc[i], 1e-5, "InitToMAP starts at the unconstrained mode %d", i)
 	}
@@ -500,7 +350,7 @@ func TestAutoGuideOptions(t *testing.T) {
 		{map[string][]float64{"beta": {1}}, `initial value of "beta" has 1 elements, the site has 2`},
 		{map[string][]float64{"theta": {-1}}, `initial value of "theta"`},
 	} {
-		_, err = vi.Fit(context.Background(), c.model(), autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(tc.vals, nil))), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
+		_, err = vi.Fit(context.Background(), c.Model(), autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(tc.vals, nil))), elbo.Trace{}, optim.NewAdam(0.01), vi.MaxSteps(0))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), tc.msg)
 	}

@@ -1,4 +1,4 @@
-package vi_test
+package autoguide_test
 
 import (
 	"context"
