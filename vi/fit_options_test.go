@@ -228,9 +228,9 @@ func TestDivergenceKeepsBestState(t *testing.T) {
 	assert.Contains(t, err.Error(), "after 4 non-finite steps")
 	assert.Contains(t, err.Error(), `site "bad"`)
 	assert.Equal(t, "diverged", res.StopReason)
-	// The three skipped steps count in Steps; the fourth, which stops the
-	// fit, does not.
-	assert.Equal(t, breakAt+3, res.Steps, "failed steps after the break")
+	// The four failed steps count in Steps, the one that stops the fit
+	// included (Result.Steps: skipped non-finite steps included).
+	assert.Equal(t, breakAt+4, res.Steps, "failed steps after the break")
 	require.Len(t, res.History, breakAt, "failed steps record no ELBO")
 	// The best windowed mean (windows of 50 steps) of the history.
 	best, bestEnd := math.Inf(-1), 0

@@ -145,8 +145,10 @@ func (f *Fitter) Step() (StepReport, error) {
 	}
 	if !ok {
 		if f.guard.fail(st, env, f.opt) {
+			at := st.Step
+			st.Step++ // the failed step counts, as every skipped one does
 			f.finish("diverged")
-			return rep, fmt.Errorf("%w after %d non-finite steps at step %d: %s", ErrDiverged, st.Failures, st.Step, describeBad(stats, rep.Loss, f.params))
+			return rep, fmt.Errorf("%w after %d non-finite steps at step %d: %s", ErrDiverged, st.Failures, at, describeBad(stats, rep.Loss, f.params))
 		}
 		st.Step++
 		return rep, nil
