@@ -118,31 +118,59 @@ func unitClosed(x float64) bool {
 // parameters are scanned in parallel) and fall back to check for the
 // error.
 func checkReal(family, param string, v ad.Var) error {
-	if v != (ad.Var{}) && allPass(v.Value(), func(x []float64) bool {
-		for _, e := range x {
-			if e-e != 0 { // NaN or ±Inf
-				return false
-			}
-		}
-		return true
-	}) {
+	if v != (ad.Var{}) && allPass(v.Value(), allFinite) {
 		return nil
 	}
 	return check(family, param, v, "a finite number", finite)
 }
 
 func checkPositive(family, param string, v ad.Var) error {
-	if v != (ad.Var{}) && allPass(v.Value(), func(x []float64) bool {
-		for _, e := range x {
-			if !(e > 0 && e <= math.MaxFloat64) {
-				return false
-			}
-		}
-		return true
-	}) {
+	if v != (ad.Var{}) && allPass(v.Value(), allPositive) {
 		return nil
 	}
 	return check(family, param, v, "a finite number > 0", positive)
+}
+
+// allFinite reports whether every element of x is finite. It works on the
+// bits without a branch per element: with the sign cleared, a float64 is
+// finite exactly when its bits are below those of +Inf, so the running
+// maximum of the cleared bits decides (four accumulators, so that the
+// loop is bound by loads rather than by the max chain).
+func allFinite(x []float64) bool {
+	const inf = 0x7FF0000000000000
+	const abs = 1<<63 - 1
+	var m0, m1, m2, m3 uint64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		m0 = max(m0, math.Float64bits(x[i])&abs)
+		m1 = max(m1, math.Float64bits(x[i+1])&abs)
+		m2 = max(m2, math.Float64bits(x[i+2])&abs)
+		m3 = max(m3, math.Float64bits(x[i+3])&abs)
+	}
+	for ; i < len(x); i++ {
+		m0 = max(m0, math.Float64bits(x[i])&abs)
+	}
+	return max(m0, m1, m2, m3) < inf
+}
+
+// allPositive reports whether every element of x is finite and > 0. On
+// the bits: x is in (0, MaxFloat64] exactly when bits-1 (unsigned, so that
+// +0 wraps around) is below the bits of +Inf minus one; negative numbers
+// have the sign bit set and fail too.
+func allPositive(x []float64) bool {
+	const lim = 0x7FF0000000000000 - 1
+	var m0, m1, m2, m3 uint64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		m0 = max(m0, math.Float64bits(x[i])-1)
+		m1 = max(m1, math.Float64bits(x[i+1])-1)
+		m2 = max(m2, math.Float64bits(x[i+2])-1)
+		m3 = max(m3, math.Float64bits(x[i+3])-1)
+	}
+	for ; i < len(x); i++ {
+		m0 = max(m0, math.Float64bits(x[i])-1)
+	}
+	return max(m0, m1, m2, m3) < lim
 }
 
 // allPass reports whether ok holds on every chunk of x, scanning large
