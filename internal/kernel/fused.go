@@ -19,6 +19,16 @@ func checkLen(name string, n int, s ...[]float64) {
 	}
 }
 
+// log1pExpNegAbs sets b[i] = log1p(exp(-|x[i]|)), the term softplus and
+// log-sigmoid share, and returns b (len(b) == len(x)).
+func log1pExpNegAbs(b, x []float64) []float64 {
+	for i, v := range x {
+		b[i] = -math.Abs(v)
+	}
+	Exp(b, b)
+	return Log1p(b, b)
+}
+
 // Softplus sets dst[i] = log(1 + exp(x[i])) = max(x, 0) + log1p(exp(-|x|))
 // for i < len(x), without overflow; dst may be x. It panics if dst is
 // shorter than x. softplus(-Inf) = 0, softplus(+Inf) = +Inf, NaN gives
@@ -29,12 +39,7 @@ func Softplus(dst, x []float64) {
 	var buf [fusedBlock]float64
 	for lo := 0; lo < len(x); lo += fusedBlock {
 		xs := x[lo:min(lo+fusedBlock, len(x))]
-		b := buf[:len(xs)]
-		for i, v := range xs {
-			b[i] = -math.Abs(v)
-		}
-		Exp(b, b)
-		Log1p(b, b)
+		b := log1pExpNegAbs(buf[:len(xs)], xs)
 		d := dst[lo : lo+len(xs)]
 		for i, v := range xs {
 			if v < 0 {
@@ -54,12 +59,7 @@ func LogSigmoid(dst, x []float64) {
 	var buf [fusedBlock]float64
 	for lo := 0; lo < len(x); lo += fusedBlock {
 		xs := x[lo:min(lo+fusedBlock, len(x))]
-		b := buf[:len(xs)]
-		for i, v := range xs {
-			b[i] = -math.Abs(v)
-		}
-		Exp(b, b)
-		Log1p(b, b)
+		b := log1pExpNegAbs(buf[:len(xs)], xs)
 		d := dst[lo : lo+len(xs)]
 		for i, v := range xs {
 			if v > 0 {
