@@ -24,8 +24,9 @@ import (
 type cellTerm func(i, j int, xv float64, g []float64, need []bool) float64
 
 // cellFunc computes the term of one grid cell of a univariate family:
-// v[0] is the value and v[k] the k-th parameter at the cell; it returns
-// the term and writes its partial with respect to v[k] into g[k]. g is
+// v[k] is the k-th input at the cell (for fusedCells v[0] is the value
+// and v[k] the k-th parameter, for paramCells v[k] is params[k]); it
+// returns the term and writes its partial with respect to v[k] into g[k]. g is
 // zeroed before each call; need[k] says whether anyone reads g[k] (a term
 // may skip a costly partial that is not needed). A term must be safe for
 // concurrent calls on different rows.
@@ -42,13 +43,48 @@ type cellFunc func(v, g *[4]float64, need *[4]bool) float64
 // hoisted out of the column loop, so that a cheap kernel (Normal) costs
 // little more than the formula.
 func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.Var, term cellFunc) ad.Var {
-	n := len(params) + 1
-	if n > 4 {
+	if len(params) > 3 {
 		panic("dist: fusedCells: more than three parameters")
 	}
 	b, c := paramShape(family, params...)
 	r, c := grid(family, method, x, b, c)
-	ins := append([]ad.Var{x}, params...)
+	return cells(r, c, red, densityRows, append([]ad.Var{x}, params...), term)
+}
+
+// paramCells records one fused node over the broadcast B x C grid of at
+// most four params alone, named name in errors: a family's Mean,
+// Variance or Entropy, or the KL divergence between two families (for a
+// location-scale pair the params of p then those of q). v[k] is params[k]
+// at the cell and g[k] its partial. With ad.ReduceCols one sum of the
+// terms per row, reduced by rows (densityRows for an entropy,
+// divergenceRows for a KL pair); with ad.Elementwise the terms.
+func paramCells(name string, red ad.Reduction, rows rowRule, params []ad.Var, term cellFunc) ad.Var {
+	if len(params) > 4 {
+		panic("dist: paramCells: more than four parameters")
+	}
+	b, c := paramShape(name, params...)
+	return cells(b, c, red, rows, params, term)
+}
+
+// rowRule says how cells reduces a row (ad.ReduceCols) that holds an
+// infinite term.
+type rowRule uint8
+
+const (
+	// densityRows: a -Inf term (a value outside the support) makes the
+	// row -Inf even beside a +Inf one; the partials stay as written.
+	densityRows rowRule = iota
+	// divergenceRows: a +Inf term (p not absolutely continuous with
+	// respect to q) makes the row +Inf and all its partials 0, since
+	// the divergence does not depend on the parameters there.
+	divergenceRows
+)
+
+// cells is the loop of fusedCells and paramCells: one fused node over
+// the R x C grid of ins (at most four), term called on each cell with
+// v[k] = ins[k] at the cell. Rows are split across goroutines (par.For).
+func cells(r, c int, red ad.Reduction, rows rowRule, ins []ad.Var, term cellFunc) ad.Var {
+	n := len(ins)
 	f := ad.NewFused(r, c, red, ins...)
 	out := f.Out()
 	var parts [4][]float64
@@ -60,6 +96,10 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 		views[k] = viewOf(in)
 		need[k] = parts[k] != nil
 		any = any || need[k]
+	}
+	inf := math.Inf(-1) // the term that makes its row infinite
+	if rows == divergenceRows {
+		inf = math.Inf(1)
 	}
 	par.For(r, (1<<13)/c+1, func(lo, hi int) {
 		var v, g [4]float64
@@ -80,7 +120,7 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 				switch {
 				case red == ad.Elementwise:
 					out[kk] = t
-				case math.IsInf(t, -1):
+				case t == inf:
 					outside = true
 				default:
 					acc += t
@@ -93,11 +133,20 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 					}
 				}
 			}
-			if red != ad.Elementwise {
-				if outside {
-					acc = math.Inf(-1)
+			if red == ad.Elementwise {
+				continue
+			}
+			out[i] = acc
+			if !outside {
+				continue
+			}
+			out[i] = inf
+			if rows == divergenceRows {
+				for k := 0; k < n; k++ {
+					if parts[k] != nil {
+						clear(parts[k][i*c : (i+1)*c])
+					}
 				}
-				out[i] = acc
 			}
 		}
 	})
