@@ -48,7 +48,7 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 	}
 	b, c := paramShape(family, params...)
 	r, c := grid(family, method, x, b, c)
-	return cells(r, c, red, densityRows, append([]ad.Var{x}, params...), term)
+	return cells(r, c, red, densityRows, 0, append([]ad.Var{x}, params...), term)
 }
 
 // paramCells records one fused node over the broadcast B x C grid of at
@@ -57,13 +57,20 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 // location-scale pair the params of p then those of q). v[k] is params[k]
 // at the cell and g[k] its partial. With ad.ReduceCols one sum of the
 // terms per row, reduced by rows (densityRows for an entropy,
-// divergenceRows for a KL pair); with ad.Elementwise the terms.
+// divergenceRows for a KL pair); with ad.Elementwise the terms. Grids of
+// 8192 cells or more are split across goroutines.
 func paramCells(name string, red ad.Reduction, rows rowRule, params []ad.Var, term cellFunc) ad.Var {
+	return paramCellsPar(name, red, rows, 0, params, term)
+}
+
+// paramCellsPar is paramCells for a costly term: batches of minRows rows
+// or more are split across goroutines (minRows <= 0: paramCells' rule).
+func paramCellsPar(name string, red ad.Reduction, rows rowRule, minRows int, params []ad.Var, term cellFunc) ad.Var {
 	if len(params) > 4 {
 		panic("dist: paramCells: more than four parameters")
 	}
 	b, c := paramShape(name, params...)
-	return cells(b, c, red, rows, params, term)
+	return cells(b, c, red, rows, minRows, params, term)
 }
 
 // rowRule says how cells reduces a row (ad.ReduceCols) that holds an
@@ -82,8 +89,12 @@ const (
 
 // cells is the loop of fusedCells and paramCells: one fused node over
 // the R x C grid of ins (at most four), term called on each cell with
-// v[k] = ins[k] at the cell. Rows are split across goroutines (par.For).
-func cells(r, c int, red ad.Reduction, rows rowRule, ins []ad.Var, term cellFunc) ad.Var {
+// v[k] = ins[k] at the cell. Batches of minRows rows or more (minRows <=
+// 0: 8192 cells or more) are split across goroutines (par.For).
+func cells(r, c int, red ad.Reduction, rows rowRule, minRows int, ins []ad.Var, term cellFunc) ad.Var {
+	if minRows <= 0 {
+		minRows = (1<<13)/c + 1
+	}
 	n := len(ins)
 	f := ad.NewFused(r, c, red, ins...)
 	out := f.Out()
@@ -101,7 +112,7 @@ func cells(r, c int, red ad.Reduction, rows rowRule, ins []ad.Var, term cellFunc
 	if rows == divergenceRows {
 		inf = math.Inf(1)
 	}
-	par.For(r, (1<<13)/c+1, func(lo, hi int) {
+	par.For(r, minRows, func(lo, hi int) {
 		var v, g [4]float64
 		var base [4]int
 		for i := lo; i < hi; i++ {
