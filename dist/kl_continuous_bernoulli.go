@@ -42,7 +42,7 @@ func init() {
 func klContinuousBernoulli(p, q ContinuousBernoulli) (ad.Var, error) {
 	pp, pl := p.param()
 	qp, ql := q.param()
-	return paramCellsPar("KL(ContinuousBernoulli || ContinuousBernoulli)", ad.ReduceCols, divergenceRows, 1<<12, []ad.Var{pp, qp}, func(v, g *[4]float64, _ *[4]bool) float64 {
+	return paramCellsPar("KL(ContinuousBernoulli || ContinuousBernoulli)", ad.ReduceCols, divergenceRows, 1<<12, []ad.Var{pp, qp}, func(v, g *[4]float64, need *[4]bool) float64 {
 		lp, lq := v[0], v[1]
 		ep, dep := cbNatural(lp, pl)
 		eq, deq := cbNatural(lq, ql)
@@ -54,8 +54,12 @@ func klContinuousBernoulli(p, q ContinuousBernoulli) (ad.Var, error) {
 			// (the difference of the rounded η would not).
 			d = (math.Log1p((lq-lp)/lp) - math.Log1p((lp-lq)/(1-lp))) / 2
 		}
-		g[0] = -special.LangevinDeriv(sp) * (sq - sp) / 2 * dep
-		g[1] = (special.Langevin(sq) - special.Langevin(sp)) / 2 * deq
+		if need[0] {
+			g[0] = -special.LangevinDeriv(sp) * (sq - sp) / 2 * dep
+		}
+		if need[1] {
+			g[1] = (special.Langevin(sq) - special.Langevin(sp)) / 2 * deq
+		}
 		return cbBregman(sp, sq, d)
 	}), nil
 }
