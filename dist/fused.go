@@ -95,73 +95,99 @@ func cells(r, c int, red ad.Reduction, rows rowRule, minRows int, ins []ad.Var, 
 	if minRows <= 0 {
 		minRows = (1<<13)/c + 1
 	}
-	n := len(ins)
 	f := ad.NewFused(r, c, red, ins...)
-	out := f.Out()
-	var parts [4][]float64
-	var views [4]view
-	var need [4]bool
-	any := false
-	for k, in := range ins {
-		parts[k] = f.Partial(k)
-		views[k] = viewOf(in)
-		need[k] = parts[k] != nil
-		any = any || need[k]
-	}
-	inf := math.Inf(-1) // the term that makes its row infinite
+	l := cellLoop{c: c, n: len(ins), red: red, rows: rows, out: f.Out(), term: term, inf: math.Inf(-1)}
 	if rows == divergenceRows {
-		inf = math.Inf(1)
+		l.inf = math.Inf(1)
 	}
-	par.For(r, minRows, func(lo, hi int) {
-		var v, g [4]float64
-		var base [4]int
-		for i := lo; i < hi; i++ {
+	for k, in := range ins {
+		l.parts[k] = f.Partial(k)
+		l.views[k] = viewOf(in)
+		l.need[k] = l.parts[k] != nil
+		l.any = l.any || l.need[k]
+	}
+	if r < minRows || r < 2 {
+		l.run(0, r) // l stays on the stack
+	} else {
+		lp := new(cellLoop)
+		*lp = l
+		par.For(r, minRows, lp.run)
+	}
+	return f.Var()
+}
+
+// cellLoop holds what the rows of one cells call share.
+type cellLoop struct {
+	c, n  int
+	red   ad.Reduction
+	rows  rowRule
+	inf   float64 // the term that makes its row infinite
+	any   bool    // some partial is read
+	out   []float64
+	parts [4][]float64
+	views [4]view
+	need  [4]bool
+	term  cellFunc
+}
+
+// cellScratch is one goroutine's cell values and partials.
+type cellScratch struct {
+	v, g [4]float64
+	need [4]bool
+}
+
+// run evaluates rows lo to hi-1, reading the cell values with row offsets
+// hoisted out of the column loop.
+func (l *cellLoop) run(lo, hi int) {
+	c, n, red, inf, any, out, term := l.c, l.n, l.red, l.inf, l.any, l.out, l.term
+	parts, views := l.parts, l.views
+	sc := &cellScratch{need: l.need}
+	var base [4]int
+	for i := lo; i < hi; i++ {
+		for k := 0; k < n; k++ {
+			base[k] = views[k].row(i)
+		}
+		var acc float64
+		outside := false
+		for j := 0; j < c; j++ {
 			for k := 0; k < n; k++ {
-				base[k] = views[k].row(i)
+				sc.v[k] = views[k].v[base[k]+j*views[k].cs]
 			}
-			var acc float64
-			outside := false
-			for j := 0; j < c; j++ {
-				for k := 0; k < n; k++ {
-					v[k] = views[k].v[base[k]+j*views[k].cs]
-				}
-				g = [4]float64{}
-				t := term(&v, &g, &need)
-				kk := i*c + j
-				switch {
-				case red == ad.Elementwise:
-					out[kk] = t
-				case t == inf:
-					outside = true
-				default:
-					acc += t
-				}
-				if any {
-					for k := 0; k < n; k++ {
-						if parts[k] != nil {
-							parts[k][kk] = g[k]
-						}
-					}
-				}
+			sc.g = [4]float64{}
+			t := term(&sc.v, &sc.g, &sc.need)
+			kk := i*c + j
+			switch {
+			case red == ad.Elementwise:
+				out[kk] = t
+			case t == inf:
+				outside = true
+			default:
+				acc += t
 			}
-			if red == ad.Elementwise {
-				continue
-			}
-			out[i] = acc
-			if !outside {
-				continue
-			}
-			out[i] = inf
-			if rows == divergenceRows {
+			if any {
 				for k := 0; k < n; k++ {
 					if parts[k] != nil {
-						clear(parts[k][i*c : (i+1)*c])
+						parts[k][kk] = sc.g[k]
 					}
 				}
 			}
 		}
-	})
-	return f.Var()
+		if red == ad.Elementwise {
+			continue
+		}
+		out[i] = acc
+		if !outside {
+			continue
+		}
+		out[i] = inf
+		if l.rows == divergenceRows {
+			for k := 0; k < n; k++ {
+				if parts[k] != nil {
+					clear(parts[k][i*c : (i+1)*c])
+				}
+			}
+		}
+	}
 }
 
 // fusedTerms is fusedCells for terms that read the parameters themselves
