@@ -96,26 +96,12 @@ func TestBernoulliGradients(t *testing.T) {
 		[]ad.Matrix{{Rows: 2, Cols: 2, Data: []float64{0.2, 0.7, 0.45, 0.9}}}, x, nil)
 	checkLogProbGradDiscrete(t, func(ps []ad.Var) Distribution { return Bernoulli{Logits: ps[0]} },
 		[]ad.Matrix{col(-1.3, 2.2)}, x, nil)
-	for _, lg := range []bool{false, true} {
-		build := func(v ad.Var) Bernoulli {
-			if lg {
-				return Bernoulli{Logits: v}
-			}
-			return Bernoulli{Probs: v}
+	checkParamGradsDiscrete(t, func(v ad.Var, logits bool) Distribution {
+		if logits {
+			return Bernoulli{Logits: v}
 		}
-		in := row(0.3, 0.8)
-		if lg {
-			in = row(-0.4, 1.5)
-		}
-		err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v[0]).Entropy() }, []ad.Matrix{in}, nil)
-		assert.NoError(t, err, "entropy gradient (logits %v)", lg)
-		err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
-			return build(v[0]).CDF(ad.Const(2, 2, []float64{0.5, -1, 0, 1}))
-		}, []ad.Matrix{in}, nil)
-		assert.NoError(t, err, "CDF gradient (logits %v)", lg)
-		err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return ad.Add(build(v[0]).Mean(), build(v[0]).Variance()) }, []ad.Matrix{in}, nil)
-		assert.NoError(t, err, "moment gradients (logits %v)", lg)
-	}
+		return Bernoulli{Probs: v}
+	}, []float64{0.5, -1, 0, 1})
 }
 
 func TestBernoulliSampling(t *testing.T) {

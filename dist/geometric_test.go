@@ -75,24 +75,12 @@ func TestGeometricBatchAndGradients(t *testing.T) {
 	xm := x.Matrix()
 	checkLogProbGradDiscrete(t, func(ps []ad.Var) Distribution { return Geometric{Probs: ps[0]} }, []ad.Matrix{probs.Matrix()}, xm, nil)
 	checkLogProbGradDiscrete(t, func(ps []ad.Var) Distribution { return Geometric{Logits: ps[0]} }, []ad.Matrix{row(-1.2, 0.4)}, xm, nil)
-	for _, lg := range []bool{false, true} {
-		build := func(v ad.Var) Geometric {
-			if lg {
-				return Geometric{Logits: v}
-			}
-			return Geometric{Probs: v}
+	checkParamGradsDiscrete(t, func(v ad.Var, logits bool) Distribution {
+		if logits {
+			return Geometric{Logits: v}
 		}
-		in := row(0.3, 0.8)
-		if lg {
-			in = row(-0.4, 1.5)
-		}
-		err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v[0]).Entropy() }, []ad.Matrix{in}, nil)
-		assert.NoError(t, err, "entropy gradient (logits %v)", lg)
-		err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
-			return build(v[0]).CDF(ad.Const(2, 2, []float64{0.5, -1, 3, 7}))
-		}, []ad.Matrix{in}, nil)
-		assert.NoError(t, err, "CDF gradient (logits %v)", lg)
-	}
+		return Geometric{Probs: v}
+	}, []float64{0.5, -1, 3, 7})
 }
 
 func TestGeometricSampling(t *testing.T) {

@@ -495,3 +495,46 @@ func momentsByMassDiscrete(d Distribution, kmax int) (float64, float64) {
 	}
 	return m.sum(), s.sum()
 }
+
+// checkParamGradsDiscrete checks by finite differences the gradients of
+// Entropy, of the CDF at the 2 x 2 values cdfX and of Mean + Variance of
+// a family given by probs (0.3, 0.8) and by logits (-0.4, 1.5):
+// build(v, logits) returns it with parameter v.
+func checkParamGradsDiscrete(t *testing.T, build func(v ad.Var, logits bool) Distribution, cdfX []float64) {
+	t.Helper()
+	for _, lg := range []bool{false, true} {
+		in := row(0.3, 0.8)
+		if lg {
+			in = row(-0.4, 1.5)
+		}
+		err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v[0], lg).(Entropic).Entropy() }, []ad.Matrix{in}, nil)
+		assert.NoError(t, err, "entropy gradient (logits %v)", lg)
+		err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
+			return build(v[0], lg).(CDFer).CDF(ad.Const(2, 2, cdfX))
+		}, []ad.Matrix{in}, nil)
+		assert.NoError(t, err, "CDF gradient (logits %v)", lg)
+		err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var {
+			m := build(v[0], lg).(Moments)
+			return ad.Add(m.Mean(), m.Variance())
+		}, []ad.Matrix{in}, nil)
+		assert.NoError(t, err, "moment gradients (logits %v)", lg)
+	}
+}
+
+// eachForm calls f for p and q each given by probabilities and by
+// logits: a and b are p's and q's probabilities, passed to f converted by
+// logits where lp (lq) is set.
+func eachForm[T any](a, b T, logits func(T) T, f func(a, b T, lp, lq bool)) {
+	for _, lp := range []bool{false, true} {
+		for _, lq := range []bool{false, true} {
+			x, y := a, b
+			if lp {
+				x = logits(a)
+			}
+			if lq {
+				y = logits(b)
+			}
+			f(x, y, lp, lq)
+		}
+	}
+}

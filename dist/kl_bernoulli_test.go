@@ -23,20 +23,11 @@ func logitDiscrete(p float64) float64 { return math.Log(p) - math.Log1p(-p) }
 func TestKLBernoulliBernoulli(t *testing.T) {
 	cases := [][2]float64{{0.3, 0.6}, {0.01, 0.5}, {0.9, 0.2}, {0.5, 0.5001}, {1e-6, 0.3}, {0.999, 0.99}}
 	for _, c := range cases {
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				a, b := c[0], c[1]
-				if lp {
-					a = logitDiscrete(a)
-				}
-				if lq {
-					b = logitDiscrete(b)
-				}
-				want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, a, lp), binomialPMFBigDiscrete(1, b, lq))
-				got := klValueDiscrete(t, bernDiscrete(a, lp), bernDiscrete(b, lq))
-				assertRel(t, want, got, 1e-12, "KL(Bern %v || Bern %v) logits %v %v", c[0], c[1], lp, lq)
-			}
-		}
+		eachForm(c[0], c[1], logitDiscrete, func(a, b float64, lp, lq bool) {
+			want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, a, lp), binomialPMFBigDiscrete(1, b, lq))
+			got := klValueDiscrete(t, bernDiscrete(a, lp), bernDiscrete(b, lq))
+			assertRel(t, want, got, 1e-12, "KL(Bern %v || Bern %v) logits %v %v", c[0], c[1], lp, lq)
+		})
 	}
 	// Boundary probabilities: 0 log 0 = 0, and +Inf where p has mass q lacks.
 	assertRel(t, -math.Log1p(-0.3), klValueDiscrete(t, bernDiscrete(0, false), bernDiscrete(0.3, false)), 1e-15, "KL(δ0 || Bern)")

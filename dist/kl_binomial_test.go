@@ -24,20 +24,11 @@ func TestKLBinomialBinomial(t *testing.T) {
 		{12, 0.35, 15, 0.5}, {99, 0.5, 100, 0.5}, {1, 0.2, 30, 0.05}, {5, 0.7, 60, 0.08}, {200, 0.4, 230, 0.41},
 	}
 	for _, c := range cases {
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				a, b := c[1], c[3]
-				if lp {
-					a = logitDiscrete(a)
-				}
-				if lq {
-					b = logitDiscrete(b)
-				}
-				want, _ := klBigDiscrete(binomialPMFBigDiscrete(int(c[0]), a, lp), binomialPMFBigDiscrete(int(c[2]), b, lq))
-				got := klValueDiscrete(t, binDiscrete(c[0], a, lp), binDiscrete(c[2], b, lq))
-				assertRel(t, want, got, 1e-12, "KL(Bin%v || Bin%v) logits %v %v", c[:2], c[2:], lp, lq)
-			}
-		}
+		eachForm(c[1], c[3], logitDiscrete, func(a, b float64, lp, lq bool) {
+			want, _ := klBigDiscrete(binomialPMFBigDiscrete(int(c[0]), a, lp), binomialPMFBigDiscrete(int(c[2]), b, lq))
+			got := klValueDiscrete(t, binDiscrete(c[0], a, lp), binDiscrete(c[2], b, lq))
+			assertRel(t, want, got, 1e-12, "KL(Bin%v || Bin%v) logits %v %v", c[:2], c[2:], lp, lq)
+		})
 	}
 	// np > nq: +Inf, except for the point mass at 0 (a = 0).
 	assert.True(t, math.IsInf(klValueDiscrete(t, binDiscrete(5, 0.3, false), binDiscrete(4, 0.3, false)), 1))

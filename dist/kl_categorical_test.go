@@ -74,33 +74,24 @@ func TestKLCategorical(t *testing.T) {
 		{{2, 5, 3}, {1, 1, 1}}, // unnormalized probs
 	}
 	for _, c := range cases {
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				a, b := c[0], c[1]
-				if lp {
-					a = logsDiscrete(a)
-				}
-				if lq {
-					b = logsDiscrete(b)
-				}
-				want := klCatBigDiscrete(catBigDiscrete(a, lp), catBigDiscrete(b, lq))
-				got := klValueDiscrete(t, catDiscrete(a, lp), catDiscrete(b, lq))
-				assertRel(t, want, got, 1e-12, "KL(Cat %v || Cat %v) logits %v %v", c[0], c[1], lp, lq)
-				// OneHotCategorical has the same divergence.
-				var oa, ob OneHotCategorical
-				if lp {
-					oa = Must(OneHotCategoricalLogits(a...))
-				} else {
-					oa = Must(NewOneHotCategorical(a...))
-				}
-				if lq {
-					ob = Must(OneHotCategoricalLogits(b...))
-				} else {
-					ob = Must(NewOneHotCategorical(b...))
-				}
-				assertRel(t, want, klValueDiscrete(t, oa, ob), 1e-12, "one-hot")
+		eachForm(c[0], c[1], logsDiscrete, func(a, b []float64, lp, lq bool) {
+			want := klCatBigDiscrete(catBigDiscrete(a, lp), catBigDiscrete(b, lq))
+			got := klValueDiscrete(t, catDiscrete(a, lp), catDiscrete(b, lq))
+			assertRel(t, want, got, 1e-12, "KL(Cat %v || Cat %v) logits %v %v", c[0], c[1], lp, lq)
+			// OneHotCategorical has the same divergence.
+			var oa, ob OneHotCategorical
+			if lp {
+				oa = Must(OneHotCategoricalLogits(a...))
+			} else {
+				oa = Must(NewOneHotCategorical(a...))
 			}
-		}
+			if lq {
+				ob = Must(OneHotCategoricalLogits(b...))
+			} else {
+				ob = Must(NewOneHotCategorical(b...))
+			}
+			assertRel(t, want, klValueDiscrete(t, oa, ob), 1e-12, "one-hot")
+		})
 	}
 	assert.True(t, math.IsInf(klValueDiscrete(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{1, 0}, false)), 1))
 	assert.True(t, math.IsInf(klValueDiscrete(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{0, math.Inf(-1)}, true)), 1))

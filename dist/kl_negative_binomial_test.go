@@ -32,20 +32,11 @@ func TestKLNegativeBinomial(t *testing.T) {
 		{2.5, 0.45, 3.7, 0.6}, {0.3, 0.8, 1.7, 0.3}, {12, 0.9, 10, 0.85}, {5, 0.2, 5.5, 0.2}, {1, 0.5, 40, 0.02},
 	}
 	for _, c := range cases {
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				a, b := c[1], c[3]
-				if lp {
-					a = logitDiscrete(a)
-				}
-				if lq {
-					b = logitDiscrete(b)
-				}
-				want := klNegBinBigDiscrete(c[0], a, lp, c[2], b, lq, nbKmaxDiscrete(c[0], c[1]))
-				got := klValueDiscrete(t, nbDiscrete(c[0], a, lp), nbDiscrete(c[2], b, lq))
-				assertRel(t, want, got, 1e-12, "KL(NB%v || NB%v) logits %v %v", c[:2], c[2:], lp, lq)
-			}
-		}
+		eachForm(c[1], c[3], logitDiscrete, func(a, b float64, lp, lq bool) {
+			want := klNegBinBigDiscrete(c[0], a, lp, c[2], b, lq, nbKmaxDiscrete(c[0], c[1]))
+			got := klValueDiscrete(t, nbDiscrete(c[0], a, lp), nbDiscrete(c[2], b, lq))
+			assertRel(t, want, got, 1e-12, "KL(NB%v || NB%v) logits %v %v", c[:2], c[2:], lp, lq)
+		})
 	}
 	// Point masses at 0.
 	assertRel(t, -2.5*math.Log1p(-0.4), klValueDiscrete(t, nbDiscrete(1.5, 0, false), nbDiscrete(2.5, 0.4, false)), 1e-15, "δ0 || NB")
