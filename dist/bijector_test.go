@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -144,14 +142,12 @@ func TestSupportBijectorsMapOntoSupport(t *testing.T) {
 // torch 1.13's StickBreakingTransform and CorrCholeskyTransform
 // (testdata/bijectors_torch.py).
 func TestVectorBijectorsAgainstTorch(t *testing.T) {
-	raw, err := os.ReadFile("testdata/bijectors_torch.json")
-	require.NoError(t, err)
 	var cases []struct {
 		Name   string
 		X, Y   []float64
 		Logdet float64
 	}
-	require.NoError(t, json.Unmarshal(raw, &cases))
+	readRef(t, "bijectors_torch.json", &cases)
 	require.NotEmpty(t, cases)
 	for _, c := range cases {
 		var b Bijector

@@ -1,8 +1,6 @@
 package dist
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,10 +28,8 @@ type entropyRef struct {
 }
 
 func loadEntropyRef(t *testing.T) entropyRef {
-	b, err := os.ReadFile("testdata/entropy_discrete.json")
-	require.NoError(t, err)
 	var r entropyRef
-	require.NoError(t, json.Unmarshal(b, &r))
+	readRef(t, "entropy_discrete.json", &r)
 	require.NotEmpty(t, r.Poisson)
 	require.NotEmpty(t, r.Binomial)
 	return r

@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,10 +43,8 @@ type multinomialRef struct {
 }
 
 func loadMultinomialRef(t *testing.T) multinomialRef {
-	b, err := os.ReadFile("testdata/entropy_multinomial.json")
-	require.NoError(t, err)
 	var r multinomialRef
-	require.NoError(t, json.Unmarshal(b, &r))
+	readRef(t, "entropy_multinomial.json", &r)
 	require.NotEmpty(t, r.Multinomial)
 	require.NotEmpty(t, r.Geometric)
 	require.NotEmpty(t, r.Bernoulli)

@@ -1,11 +1,9 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"testing"
 
@@ -343,10 +341,8 @@ type refDiscrete struct {
 // loadRefsDiscrete reads testdata/discrete_ref.json, keyed by name.
 func loadRefsDiscrete(t *testing.T) map[string]refDiscrete {
 	t.Helper()
-	b, err := os.ReadFile("testdata/discrete_ref.json")
-	require.NoError(t, err)
 	var rs []refDiscrete
-	require.NoError(t, json.Unmarshal(b, &rs))
+	readRef(t, "discrete_ref.json", &rs)
 	m := map[string]refDiscrete{}
 	for _, r := range rs {
 		m[r.Name] = r

@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -67,10 +65,8 @@ type gammaRef struct {
 
 func loadGammaRef(t *testing.T) gammaRef {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/gamma_ref.json")
-	require.NoError(t, err)
 	var r gammaRef
-	require.NoError(t, json.Unmarshal(raw, &r))
+	readRef(t, "gamma_ref.json", &r)
 	require.NotEmpty(t, r.KLGamma)
 	return r
 }

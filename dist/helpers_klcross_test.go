@@ -1,11 +1,8 @@
 package dist
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -40,11 +37,6 @@ var crossRefOnce struct {
 func crossRefs(t *testing.T) ([]crossRefEntry, map[string]float64) {
 	t.Helper()
 	crossRefOnce.Do(func() {
-		raw, err := os.ReadFile("testdata/cross_ref.json")
-		if err != nil {
-			crossRefOnce.err = err
-			return
-		}
 		var doc struct {
 			KL []struct {
 				P, Q   string
@@ -54,20 +46,16 @@ func crossRefs(t *testing.T) ([]crossRefEntry, map[string]float64) {
 			}
 			Const map[string]string
 		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		if err := decodeRef("cross_ref.json", &doc); err != nil {
 			crossRefOnce.err = err
 			return
 		}
 		fl := func(ss ...string) []float64 {
-			out := make([]float64, len(ss))
-			for i, s := range ss {
-				v, err := strconv.ParseFloat(s, 64)
-				if err != nil && crossRefOnce.err == nil {
-					crossRefOnce.err = err
-				}
-				out[i] = v
+			v, err := parseFloats(ss)
+			if err != nil && crossRefOnce.err == nil {
+				crossRefOnce.err = err
 			}
-			return out
+			return v
 		}
 		for _, e := range doc.KL {
 			crossRefOnce.kls = append(crossRefOnce.kls, crossRefEntry{P: e.P, Q: e.Q, PP: fl(e.PP...), QP: fl(e.QP...), KL: fl(e.KL)[0], Near: e.Near})

@@ -1,10 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -43,27 +40,10 @@ var locRefOnce struct {
 	err  error
 }
 
-func parseFloats(ss []string) ([]float64, error) {
-	out := make([]float64, len(ss))
-	for i, s := range ss {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
 // locRefs loads the mpmath reference values.
 func locRefs(t *testing.T) ([]famRef, []klRef) {
 	t.Helper()
 	locRefOnce.Do(func() {
-		raw, err := os.ReadFile("testdata/locscale_ref.json")
-		if err != nil {
-			locRefOnce.err = err
-			return
-		}
 		var doc struct {
 			Families []struct {
 				Family                  string
@@ -77,7 +57,7 @@ func locRefs(t *testing.T) ([]famRef, []klRef) {
 				Near   bool
 			}
 		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		if err := decodeRef("locscale_ref.json", &doc); err != nil {
 			locRefOnce.err = err
 			return
 		}

@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,10 +42,8 @@ type miscRef struct {
 
 func loadMiscRef(t *testing.T) miscRef {
 	t.Helper()
-	b, err := os.ReadFile("testdata/unitcircle_ref.json")
-	require.NoError(t, err)
 	var r miscRef
-	require.NoError(t, json.Unmarshal(b, &r))
+	readRef(t, "unitcircle_ref.json", &r)
 	return r
 }
 
