@@ -25,7 +25,7 @@ func TestGammaLogProbAgainstGonum(t *testing.T) {
 		if c[0] >= 1 {
 			m := c[0] / c[1]
 			checkNormalized(t, d, 0, math.Inf(1), 1e-10, m/4, m, 4*m)
-			assertRel(t, entropyQuadGamma(d, 0, math.Inf(1), m/4, m, 4*m), d.Entropy().Scalar(), 1e-9, "entropy by quadrature %v", c)
+			assertRel(t, entropyQuad(d, 0, math.Inf(1), m/4, m, 4*m), d.Entropy().Scalar(), 1e-9, "entropy by quadrature %v", c)
 		}
 	}
 	d := Must(NewGamma(2, 1))

@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Test helpers of the VonMises, ContinuousBernoulli and Kumaraswamy tests
-// (names end in Misc).
+// Test helpers of the VonMises, ContinuousBernoulli and Kumaraswamy tests:
+// their mpmath references, a quadrature von Mises density and the
+// ContinuousBernoulli of a reference entry.
 
-// miscRef is testdata/unitcircle_ref.json, written by testdata/gen_unitcircle_ref.py
+// unitCircleRef is testdata/unitcircle_ref.json, written by testdata/gen_unitcircle_ref.py
 // with mpmath at 60 digits.
-type miscRef struct {
+type unitCircleRef struct {
 	VonMisesKL []struct {
 		P, Q []float64
 		KL   float64
@@ -40,9 +41,9 @@ type miscRef struct {
 	} `json:"kumaraswamy_beta"`
 }
 
-func loadMiscRef(t *testing.T) miscRef {
+func loadUnitCircleRef(t *testing.T) unitCircleRef {
 	t.Helper()
-	var r miscRef
+	var r unitCircleRef
 	readRef(t, "unitcircle_ref.json", &r)
 	return r
 }

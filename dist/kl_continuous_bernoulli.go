@@ -74,7 +74,7 @@ func cbBregman(sp, sq, d float64) float64 {
 		var s float64
 		h, mid := d/2, (sp+sq)/2
 		// L' has its singularities at ±iπ, ±2iπ, ...
-		xs, ws := miscGLRule(math.Hypot(mid, math.Pi) / math.Abs(h))
+		xs, ws := legendreRule(math.Hypot(mid, math.Pi) / math.Abs(h))
 		for j, x := range xs {
 			// sq - t = h(1 - x), exact in terms of d.
 			s += ws[j] * (1 - x) * special.LangevinDeriv(mid+h*x)

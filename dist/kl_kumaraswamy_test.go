@@ -42,7 +42,7 @@ func klKumaBeta(t *testing.T, a, b, al, be float64) float64 {
 }
 
 func TestKLKumaraswamyBeta(t *testing.T) {
-	ref := loadMiscRef(t)
+	ref := loadUnitCircleRef(t)
 	require.NotEmpty(t, ref.KumaraswamyBeta)
 	for _, c := range ref.KumaraswamyBeta {
 		got := klKumaBeta(t, c.A, c.B, c.Alpha, c.Beta)

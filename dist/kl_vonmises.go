@@ -57,7 +57,7 @@ func vonMisesBregman(k1, k2, r1 float64) float64 {
 	if math.Abs(d) <= 0.5*(1+math.Min(k1, k2)) {
 		h, mid := d/2, (k1+k2)/2
 		// A' has its singularities at the zeros of I₀, ±2.405i, ±5.520i, ...
-		xs, ws := miscGLRule(math.Hypot(mid, 2.4048) / math.Abs(h))
+		xs, ws := legendreRule(math.Hypot(mid, 2.4048) / math.Abs(h))
 		var s float64
 		for j, x := range xs {
 			// k2 - t = h(1 - x) exactly in terms of d; forming it from t
@@ -70,9 +70,9 @@ func vonMisesBregman(k1, k2, r1 float64) float64 {
 	return d*r1 + special.LogBesselI0e(k2) - special.LogBesselI0e(k1)
 }
 
-// miscGLRules are Gauss-Legendre rules on [-1, 1] with 3, 5, 8, 12 and 20
+// legendreRules are Gauss-Legendre rules on [-1, 1] with 3, 5, 8, 12 and 20
 // points.
-var miscGLRules = func() [][2][]float64 {
+var legendreRules = func() [][2][]float64 {
 	var rules [][2][]float64
 	for _, n := range []int{3, 5, 8, 12, 20} {
 		x, w := make([]float64, n), make([]float64, n)
@@ -82,22 +82,22 @@ var miscGLRules = func() [][2][]float64 {
 	return rules
 }()
 
-// miscGLRule returns the smallest of miscGLRules that integrates a function
+// legendreRule returns the smallest of legendreRules that integrates a function
 // analytic inside the Bernstein ellipse with parameter rho (the sum of its
 // semi-axes, here bounded below by the distance of the nearest
 // singularity from the centre in units of the half-width) to about 1e-19
 // relative accuracy: the n-point error falls like rho^{-2n}.
-func miscGLRule(rho float64) (x, w []float64) {
+func legendreRule(rho float64) (x, w []float64) {
 	need := 22 / math.Log(math.Max(rho, 1.0001)) // rho^{-2n} <= e^{-44} ≈ 1e-19
-	for _, r := range miscGLRules {
+	for _, r := range legendreRules {
 		if float64(len(r[0])) >= need {
 			return r[0], r[1]
 		}
 	}
-	r := miscGLRules[len(miscGLRules)-1]
+	r := legendreRules[len(legendreRules)-1]
 	return r[0], r[1]
 }
 
-// miscGL20x, miscGL20w are the 20-point Gauss-Legendre nodes and weights on
+// legendre20x, legendre20w are the 20-point Gauss-Legendre nodes and weights on
 // [-1, 1].
-var miscGL20x, miscGL20w = miscGLRules[4][0], miscGLRules[4][1]
+var legendre20x, legendre20w = legendreRules[4][0], legendreRules[4][1]

@@ -148,11 +148,11 @@ func kumaSecondDiff(a, b float64) float64 {
 		return kumaLgammaDiff(1+h, h) - l1 - (kumaLgammaDiff(1+b+h, h) - kumaLgammaDiff(1+b, h))
 	}
 	var s float64
-	for j, x := range miscGL20x {
+	for j, x := range legendre20x {
 		t := (1 + x) / 2 // on [0, 1]; 2 - t on [1, 2] has the same weight
 		g := special.Trigamma(1+t*h) - special.Trigamma(1+b+t*h)
 		g2 := special.Trigamma(1+(2-t)*h) - special.Trigamma(1+b+(2-t)*h)
-		s += miscGL20w[j] * t * (g + g2)
+		s += legendre20w[j] * t * (g + g2)
 	}
 	return s / 2 * h * h
 }

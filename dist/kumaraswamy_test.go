@@ -83,7 +83,7 @@ func TestKumaraswamyBatch(t *testing.T) {
 }
 
 func TestKumaraswamyMoments(t *testing.T) {
-	ref := loadMiscRef(t)
+	ref := loadUnitCircleRef(t)
 	require.NotEmpty(t, ref.Kumaraswamy)
 	for _, c := range ref.Kumaraswamy {
 		d := Must(NewKumaraswamy(c.A, c.B))

@@ -210,7 +210,7 @@ func TestVonMisesValidate(t *testing.T) {
 }
 
 func TestKLVonMises(t *testing.T) {
-	ref := loadMiscRef(t)
+	ref := loadUnitCircleRef(t)
 	require.NotEmpty(t, ref.VonMisesKL)
 	for _, c := range ref.VonMisesKL {
 		p, q := Must(NewVonMises(c.P[0], c.P[1])), Must(NewVonMises(c.Q[0], c.Q[1]))

@@ -1,14 +1,13 @@
 package dist
 
 import (
-	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// Test helpers of the gamma group (Gamma, Chi2, InverseGamma, Beta,
-// Dirichlet, StudentT and their KL pairs).
+// The mpmath references of the gamma group (Gamma, Chi2, InverseGamma,
+// Beta, Dirichlet, StudentT and their KL pairs).
 
 // gammaRef is testdata/gamma_ref.json, written by
 // testdata/gen_gamma_ref.py with mpmath at 50 digits.
@@ -69,16 +68,4 @@ func loadGammaRef(t *testing.T) gammaRef {
 	readRef(t, "gamma_ref.json", &r)
 	require.NotEmpty(t, r.KLGamma)
 	return r
-}
-
-// entropyQuadGamma returns -∫ p log p over [lo, hi] for a 1x1 univariate
-// distribution.
-func entropyQuadGamma(d Distribution, lo, hi float64, breaks ...float64) float64 {
-	return -integrate(func(x float64) float64 {
-		lp := logProbAt(d, x)
-		if math.IsInf(lp, -1) {
-			return 0
-		}
-		return math.Exp(lp) * lp
-	}, lo, hi, breaks...)
 }
