@@ -1,6 +1,7 @@
 package vi_test
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/kldiv/kldiv/dist"
 	"github.com/kldiv/kldiv/elbo"
 	"github.com/kldiv/kldiv/internal/testmodel"
+	"github.com/kldiv/kldiv/optim"
 	"github.com/kldiv/kldiv/vi"
 )
 
@@ -295,4 +297,27 @@ func TestBlockELBOExact(t *testing.T) {
 	_, _, err := elbo.Trace{Particles: 4}.Loss(env, c.Model(), blockedPosteriorGuide(m, &l, false))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `guide site "eps" is not a latent site of the model`)
+}
+
+// TestExactFitKHat: a fit whose guide is the exact posterior (through a
+// blocked auxiliary site) has log weights equal to the log evidence up to
+// rounding: the final ELBO is the log evidence with no spread, k-hat is
+// -Inf (estimators.PSIS's degenerate tail) and the PSIS-corrected
+// summaries are available.
+func TestExactFitKHat(t *testing.T) {
+	c := testmodel.NewConjugate()
+	m, cov, _ := c.Posterior()
+	var ch mat.Cholesky
+	require.True(t, ch.Factorize(cov))
+	var l mat.TriDense
+	ch.LTo(&l)
+	res, err := vi.Fit(context.Background(), c.Model(), blockedPosteriorGuide(m, &l, true), elbo.Trace{}, optim.NewAdam(0.01),
+		vi.MaxSteps(0), vi.Seed(3), vi.Draws(400))
+	require.NoError(t, err)
+	assert.InDelta(t, c.LogEvidence(), res.ELBO, 1e-9, "ELBO = log evidence")
+	assert.Less(t, res.ELBOStdErr, 1e-12, "no spread in the log weights but rounding")
+	assert.True(t, math.IsInf(res.KHat, -1), "k-hat of an exact fit: -Inf, got %v", res.KHat)
+	sums, err := res.PSISSummaries()
+	require.NoError(t, err)
+	require.NotEmpty(t, sums)
 }
