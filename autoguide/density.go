@@ -147,13 +147,15 @@ func (g *lowRank) LogDensity(t *ad.Tape, values map[string]ad.Var) (ad.Var, erro
 
 // whiten returns w = (u - mode) L0⁻ᵀ, the pre-image of the flat values
 // under the Laplace map u = w L0ᵀ + mode.
-func (g *laplace) whiten(t *ad.Tape, u ad.Var) ad.Var {
+func (g *laplace) whiten(t *ad.Tape, u ad.Var) (ad.Var, error) {
 	n := g.lay.dim
 	var linv mat.TriDense
-	// L0 is lower triangular with a positive diagonal (a Cholesky factor),
-	// so its inverse exists.
+	// L0 is a Cholesky factor (positive diagonal), so its inverse exists;
+	// a mat.Condition error only warns that it is ill-conditioned.
 	if err := linv.InverseTri(mat.NewTriDense(n, mat.Lower, g.l0)); err != nil {
-		panic(fmt.Sprintf("autoguide: Laplace: inverting the Cholesky factor: %v", err))
+		if _, ok := err.(mat.Condition); !ok {
+			return ad.Var{}, fmt.Errorf("autoguide: %s: inverting the Laplace factor: %w", g.name, err)
+		}
 	}
 	inv := make([]float64, n*n)
 	for i := 0; i < n; i++ {
@@ -161,7 +163,7 @@ func (g *laplace) whiten(t *ad.Tape, u ad.Var) ad.Var {
 			inv[i*n+j] = linv.At(i, j)
 		}
 	}
-	return ad.MatMulTrans(ad.Sub(u, t.Const(1, n, g.mode)), false, t.Const(n, n, inv), true)
+	return ad.MatMulTrans(ad.Sub(u, t.Const(1, n, g.mode)), false, t.Const(n, n, inv), true), nil
 }
 
 // LogDensity implements vi.GuideDensity.
@@ -173,8 +175,12 @@ func (g *laplace) LogDensity(t *ad.Tape, values map[string]ad.Var) (ad.Var, erro
 	if err != nil {
 		return ad.Var{}, err
 	}
+	w, err := g.whiten(t, u)
+	if err != nil {
+		return ad.Var{}, err
+	}
 	q := dist.MultivariateNormal{Loc: t.Param(g.loc), ScaleTril: trilFromRaw(t.Param(g.raw), g.lay.dim)}
-	return ad.Sub(ad.Shift(q.LogProb(g.whiten(t, u)), -g.logDetL0), ld), nil
+	return ad.Sub(ad.Shift(q.LogProb(w), -g.logDetL0), ld), nil
 }
 
 // LogDensity implements vi.GuideDensity: the couplings inverted in closed
@@ -188,7 +194,10 @@ func (g *flow) LogDensity(t *ad.Tape, values map[string]ad.Var) (ad.Var, error) 
 	if err != nil {
 		return ad.Var{}, err
 	}
-	w := b.whiten(t, u)
+	w, err := b.whiten(t, u)
+	if err != nil {
+		return ad.Var{}, err
+	}
 	layers := g.tapeLayers(t, false)
 	logq := ad.Shift(ad.Neg(ld), -b.logDetL0)
 	for k := len(layers) - 1; k >= 0; k-- {

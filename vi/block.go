@@ -95,8 +95,9 @@ func (s Selector) hides(name string, kind SiteKind) bool {
 // Substitute(va)) draws a (the Substitute outside does not see it), while
 // Handle(Handle(m, Substitute(va)), Block(Hide("a"))) fixes a to va and
 // then hides it; likewise a Scale inside the Block scales a hidden site as
-// seen inside, and one outside does not. Parameters (Program.Param) are not
-// sites and are not hidden. A Hide or Expose name that no site inside the
+// seen inside, and one outside does not. Parameters (Program.Param) and
+// particle weights (Program.SetParticleWeights) are not sites and are not
+// hidden. A Hide or Expose name that no site inside the
 // scope declares fails the run with an error naming it.
 func Block(sel Selector) Handler { return block{sel} }
 
