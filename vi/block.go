@@ -97,7 +97,7 @@ func (s Selector) hides(name string, kind SiteKind) bool {
 // then hides it; likewise a Scale inside the Block scales a hidden site as
 // seen inside, and one outside does not. Parameters (Program.Param) and
 // particle weights (Program.SetParticleWeights) are not sites and are not
-// hidden. A Hide or Expose name that no site inside the
+// hidden, and Program.Drawing (a property of the run) is unaffected. A Hide or Expose name that no site inside the
 // scope declares fails the run with an error naming it.
 func Block(sel Selector) Handler { return block{sel} }
 

@@ -321,3 +321,47 @@ func TestExactFitKHat(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, sums)
 }
+
+// TestBlockEnumerateDraw: an Enumerate outside a Block does not enumerate
+// the plate site the Block hides (it is drawn, one value per row), one
+// inside enumerates it before it is hidden; Drawing, a property of the
+// run rather than of a site, stays true inside a Block under Draw.
+func TestBlockEnumerateDraw(t *testing.T) {
+	var inside vi.Trace
+	model := probe(func(p *vi.Program) {
+		pl := p.Plate("data", 4, 0)
+		pl.Sample("k", dist.Categorical{Probs: ad.Row([]float64{0.2, 0.3, 0.5})})
+	}, &inside)
+	env := vi.NewEnv(rand.New(rand.NewPCG(1, 2)), 1)
+	gt, err := env.RunGuide(vi.GuideFunc(func(*vi.Program) {}), 1)
+	require.NoError(t, err)
+
+	mt, err := env.RunModelWith(model, gt, vi.Enumerate())
+	require.NoError(t, err)
+	require.NotNil(t, mt.Site("k"))
+	assert.Equal(t, 3, mt.Site("k").Enumerated, "without a Block: enumerated")
+
+	mt, err = env.RunModelWith(vi.Handle(model, vi.Block(vi.Hide("k"))), gt, vi.Enumerate())
+	require.NoError(t, err)
+	assert.Nil(t, mt.Site("k"))
+	k := inside.Site("k")
+	assert.Equal(t, 0, k.Enumerated, "Enumerate outside the Block: drawn")
+	require.Equal(t, 1, k.Value.Rows(), "one draw (batch 1, one particle), not the 3 x 4 enumerated values")
+	assert.Contains(t, []float64{0, 1, 2}, k.Value.Scalar(), "a draw from the support")
+
+	mt, err = env.RunModelWith(model, gt, vi.Block(vi.Hide("k")), vi.Enumerate())
+	require.NoError(t, err)
+	assert.Nil(t, mt.Site("k"))
+	assert.Equal(t, 3, inside.Site("k").Enumerated, "Enumerate inside the Block: enumerated, then hidden")
+
+	var drawing []bool
+	g := vi.GuideFunc(vi.Handle(func(p *vi.Program) {
+		drawing = append(drawing, p.Drawing())
+		p.Sample("x", dist.Must(dist.NewNormal(0, 1)))
+	}, vi.Block(vi.HideAll())))
+	_, err = env.RunGuideWith(g, 1, vi.Draw())
+	require.NoError(t, err)
+	_, err = env.RunGuide(g, 1)
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false}, drawing)
+}
