@@ -45,7 +45,7 @@ func BernoulliLogitsOf(logits ad.Var) (Bernoulli, error) {
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // lies in [0, 1] and that Logits is finite.
 func (d Bernoulli) Validate() error {
-	return validateProbParam("Bernoulli", d.Probs, d.Logits, unitClosed, "a number in [0, 1]", nil)
+	return validateDecl("Bernoulli", d.Probs, d.Logits)
 }
 
 func (d Bernoulli) param() (ad.Var, bool) { return pickParam("Bernoulli", d.Probs, d.Logits) }

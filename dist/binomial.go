@@ -53,10 +53,7 @@ func BinomialLogitsOf(totalCount, logits ad.Var) (Binomial, error) {
 // one of Probs and Logits is set with Probs in [0, 1] or Logits finite, and
 // that the shapes broadcast.
 func (d Binomial) Validate() error {
-	return firstErr(
-		validateProbParam("Binomial", d.Probs, d.Logits, unitClosed, "a number in [0, 1]", []string{"total_count"}, d.TotalCount),
-		check("Binomial", "total_count", d.TotalCount, "a non-negative integer", isCount),
-	)
+	return validateDecl("Binomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 func (d Binomial) param() (ad.Var, bool) { return pickParam("Binomial", d.Probs, d.Logits) }

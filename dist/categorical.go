@@ -56,7 +56,9 @@ func (Categorical) jointEvent() {}
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // rows are finite, non-negative and have a positive sum, and that Logits
 // has no NaN or +Inf and a finite entry in each row.
-func (d Categorical) Validate() error { return validateCatParam("Categorical", d.Probs, d.Logits) }
+func (d Categorical) Validate() error {
+	return validateDecl("Categorical", d.Probs, d.Logits)
+}
 
 // Shape returns the number of parameter rows and event width 1.
 func (d Categorical) Shape() (int, int) {

@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -67,16 +66,7 @@ func (d ContinuousBernoulli) param() (ad.Var, bool) {
 // Validate checks that exactly one of Probs and Logits is set, that probs
 // lie in (0, 1) or logits are finite.
 func (d ContinuousBernoulli) Validate() error {
-	hasP, hasL := d.Probs != (ad.Var{}), d.Logits != (ad.Var{})
-	switch {
-	case hasP && hasL:
-		return errors.New("dist: ContinuousBernoulli: set exactly one of probs and logits, not both")
-	case !hasP && !hasL:
-		return errors.New("dist: ContinuousBernoulli: parameter probs or logits is missing")
-	case hasL:
-		return checkReal("ContinuousBernoulli", "logits", d.Logits)
-	}
-	return check("ContinuousBernoulli", "probs", d.Probs, "a number in (0, 1)", unitOpen)
+	return validateDecl("ContinuousBernoulli", d.Probs, d.Logits)
 }
 
 // Shape returns the batch size and event width of the parameter.

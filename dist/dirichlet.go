@@ -33,13 +33,7 @@ func DirichletOf(concentration ad.Var) (Dirichlet, error) {
 // Validate checks that Concentration has at least one column and every
 // entry is positive.
 func (d Dirichlet) Validate() error {
-	if err := checkShapes("Dirichlet", []string{"concentration"}, d.Concentration); err != nil {
-		return err
-	}
-	if d.Concentration.Cols() < 1 {
-		return fmt.Errorf("dist: Dirichlet: concentration has no columns")
-	}
-	return checkPositive("Dirichlet", "concentration", d.Concentration)
+	return validateDecl("Dirichlet", d.Concentration)
 }
 
 // Shape returns the batch size B and the event width K.

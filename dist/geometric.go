@@ -45,7 +45,7 @@ func probOpenClosed(x float64) bool { return x > 0 && x <= 1 }
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // lies in (0, 1] and that Logits is finite.
 func (d Geometric) Validate() error {
-	return validateProbParam("Geometric", d.Probs, d.Logits, probOpenClosed, "a number in (0, 1]", nil)
+	return validateDecl("Geometric", d.Probs, d.Logits)
 }
 
 func (d Geometric) param() (ad.Var, bool) { return pickParam("Geometric", d.Probs, d.Logits) }

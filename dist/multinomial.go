@@ -57,14 +57,7 @@ func (Multinomial) jointEvent() {}
 // and that TotalCount is a column of non-negative integers whose rows
 // broadcast with it.
 func (d Multinomial) Validate() error {
-	if err := validateCatParam("Multinomial", d.Probs, d.Logits); err != nil {
-		return err
-	}
-	th, _ := pickParam("Multinomial", d.Probs, d.Logits)
-	return firstErr(
-		checkColumn("Multinomial", "total_count", d.TotalCount, th.Rows()),
-		check("Multinomial", "total_count", d.TotalCount, "a non-negative integer", isCount),
-	)
+	return validateDecl("Multinomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 // Shape returns the broadcast number of rows and the number of categories.

@@ -60,10 +60,7 @@ func probClosedOpen(x float64) bool { return x >= 0 && x < 1 }
 // of Probs and Logits is set with Probs in [0, 1) or Logits finite, and
 // that the shapes broadcast.
 func (d NegativeBinomial) Validate() error {
-	return firstErr(
-		validateProbParam("NegativeBinomial", d.Probs, d.Logits, probClosedOpen, "a number in [0, 1)", []string{"total_count"}, d.TotalCount),
-		checkPositive("NegativeBinomial", "total_count", d.TotalCount),
-	)
+	return validateDecl("NegativeBinomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 func (d NegativeBinomial) param() (ad.Var, bool) {

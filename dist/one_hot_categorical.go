@@ -51,7 +51,7 @@ func (OneHotCategorical) jointEvent() {}
 
 // Validate checks the parameter as Categorical.Validate does.
 func (d OneHotCategorical) Validate() error {
-	return validateCatParam("OneHotCategorical", d.Probs, d.Logits)
+	return validateDecl("OneHotCategorical", d.Probs, d.Logits)
 }
 
 // Shape returns the number of parameter rows and the number of categories.

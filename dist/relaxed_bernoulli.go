@@ -53,10 +53,7 @@ func RelaxedBernoulliLogitsOf(temperature, logits ad.Var) (RelaxedBernoulli, err
 // and Logits is set with Probs in (0, 1) or Logits finite, and that the
 // shapes broadcast.
 func (d RelaxedBernoulli) Validate() error {
-	return firstErr(
-		validateProbParam("RelaxedBernoulli", d.Probs, d.Logits, unitOpen, "a number in (0, 1)", []string{"temperature"}, d.Temperature),
-		checkPositive("RelaxedBernoulli", "temperature", d.Temperature),
-	)
+	return validateDecl("RelaxedBernoulli", d.Temperature, d.Probs, d.Logits)
 }
 
 func (d RelaxedBernoulli) param() (ad.Var, bool) {

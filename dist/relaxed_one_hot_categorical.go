@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -62,24 +61,7 @@ func (RelaxedOneHotCategorical) jointEvent() {}
 // positive and finite or Logits finite, and that Temperature is a positive
 // column whose rows broadcast with them.
 func (d RelaxedOneHotCategorical) Validate() error {
-	const fam = "RelaxedOneHotCategorical"
-	if err := checkOneOf(fam, d.Probs, d.Logits); err != nil {
-		return err
-	}
-	th, lg := pickParam(fam, d.Probs, d.Logits)
-	if th.Cols() < 1 {
-		return fmt.Errorf("dist: %s: parameter has no categories", fam)
-	}
-	var err error
-	if lg {
-		err = checkReal(fam, "logits", th)
-	} else {
-		err = checkPositive(fam, "probs", th)
-	}
-	return firstErr(err,
-		checkColumn(fam, "temperature", d.Temperature, th.Rows()),
-		checkPositive(fam, "temperature", d.Temperature),
-	)
+	return validateDecl("RelaxedOneHotCategorical", d.Temperature, d.Probs, d.Logits)
 }
 
 // Shape returns the broadcast number of rows and the number of categories.
