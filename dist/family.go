@@ -109,9 +109,11 @@ type FamilyDecl struct {
 	// of returns the parameters of d in Params order, or false when d is
 	// not of this family.
 	of func(d Distribution) ([]ad.Var, bool)
-	// names are the parameters' names; joint: some parameter is not
-	// scalar (the columns are not independent components).
+	// names are the parameters' names; alt marks the alternatives of
+	// OneOf; joint: some parameter is not scalar (the columns are not
+	// independent components).
 	names []string
+	alt   []bool
 	joint bool
 }
 
@@ -255,21 +257,28 @@ func validateDecl(name string, ps ...ad.Var) error {
 // checkOneOf returns an error unless exactly one of f's alternatives is
 // set, naming them all.
 func (f *FamilyDecl) checkOneOf(ps []ad.Var) error {
-	var got []string
-	for i, p := range f.Params {
-		if ps[i] != (ad.Var{}) && slices.Contains(f.OneOf, p.Name) {
-			got = append(got, p.Name)
+	n := 0
+	for i, a := range f.alt {
+		if a && ps[i] != (ad.Var{}) {
+			n++
 		}
 	}
-	switch {
-	case len(got) == 0:
-		return fmt.Errorf("dist: %s: parameter %s is missing: exactly one of %s must be set", f.Name, strings.Join(f.OneOf, " or "), andList(f.OneOf))
-	case len(got) > 1 && len(f.OneOf) == 2:
-		return fmt.Errorf("dist: %s: exactly one of %s must be set, not both", f.Name, andList(f.OneOf))
-	case len(got) > 1:
-		return fmt.Errorf("dist: %s: exactly one of %s must be set, got %s", f.Name, andList(f.OneOf), andList(got))
+	if n == 1 {
+		return nil
 	}
-	return nil
+	if n == 0 {
+		return fmt.Errorf("dist: %s: parameter %s is missing: exactly one of %s must be set", f.Name, joinList(f.OneOf, "or"), andList(f.OneOf))
+	}
+	if len(f.OneOf) == 2 {
+		return fmt.Errorf("dist: %s: exactly one of %s must be set, not both", f.Name, andList(f.OneOf))
+	}
+	var got []string
+	for i, a := range f.alt {
+		if a && ps[i] != (ad.Var{}) {
+			got = append(got, f.names[i])
+		}
+	}
+	return fmt.Errorf("dist: %s: exactly one of %s must be set, got %s", f.Name, andList(f.OneOf), andList(got))
 }
 
 // checkScalarShapes checks that the parameters of a univariate family
@@ -278,7 +287,7 @@ func (f *FamilyDecl) checkScalarShapes(ps []ad.Var) error {
 	b, c := 1, 1
 	for i, p := range ps {
 		if p == (ad.Var{}) {
-			if f.Params[i].Optional || len(f.OneOf) > 0 && slices.Contains(f.OneOf, f.names[i]) {
+			if f.Params[i].Optional || f.alt[i] {
 				continue
 			}
 			return fmt.Errorf("dist: %s: parameter %s is missing", f.Name, f.names[i])
@@ -303,7 +312,7 @@ func (f *FamilyDecl) checkJointShapes(ps []ad.Var) error {
 	for i, p := range f.Params {
 		v := ps[i]
 		if v == (ad.Var{}) {
-			if p.Optional || slices.Contains(f.OneOf, p.Name) {
+			if p.Optional || f.alt[i] {
 				continue
 			}
 			return fmt.Errorf("dist: %s: parameter %s is missing", f.Name, p.Name)
@@ -346,11 +355,14 @@ func (f *FamilyDecl) checkJointShapes(ps []ad.Var) error {
 }
 
 // andList joins names as "a and b", "a, b and c".
-func andList(names []string) string {
+func andList(names []string) string { return joinList(names, "and") }
+
+// joinList joins names as "a conj b", "a, b conj c".
+func joinList(names []string, conj string) string {
 	if len(names) <= 2 {
-		return strings.Join(names, " and ")
+		return strings.Join(names, " "+conj+" ")
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }
 
 var (
@@ -365,8 +377,10 @@ func init() {
 	for i := range declList {
 		f := &declList[i]
 		f.names = make([]string, len(f.Params))
+		f.alt = make([]bool, len(f.Params))
 		for k, p := range f.Params {
 			f.names[k] = p.Name
+			f.alt[k] = slices.Contains(f.OneOf, p.Name)
 			f.joint = f.joint || p.Shape != ShapeScalar
 		}
 		declIndex[f.Name] = f
