@@ -38,15 +38,13 @@ func BinomialLogits(totalCount, logits float64) (Binomial, error) {
 // BinomialOf returns Binomial(totalCount, probs) with ad-valued
 // parameters, or an error naming the first invalid element.
 func BinomialOf(totalCount, probs ad.Var) (Binomial, error) {
-	d := Binomial{TotalCount: totalCount, Probs: probs}
-	return d, d.Validate()
+	return checked(Binomial{TotalCount: totalCount, Probs: probs})
 }
 
 // BinomialLogitsOf returns the binomial distribution with ad-valued total
 // count and log-odds, or an error naming the first invalid element.
 func BinomialLogitsOf(totalCount, logits ad.Var) (Binomial, error) {
-	d := Binomial{TotalCount: totalCount, Logits: logits}
-	return d, d.Validate()
+	return checked(Binomial{TotalCount: totalCount, Logits: logits})
 }
 
 // Validate checks that TotalCount holds non-negative integers, that exactly

@@ -39,16 +39,14 @@ func CategoricalLogits(logits ...float64) (Categorical, error) {
 // probabilities given as an ad value, or an error naming the first invalid
 // element.
 func CategoricalOf(probs ad.Var) (Categorical, error) {
-	d := Categorical{Probs: probs}
-	return d, d.Validate()
+	return checked(Categorical{Probs: probs})
 }
 
 // CategoricalLogitsOf returns the categorical distribution with B x K
 // logits given as an ad value, or an error naming the first invalid
 // element.
 func CategoricalLogitsOf(logits ad.Var) (Categorical, error) {
-	d := Categorical{Logits: logits}
-	return d, d.Validate()
+	return checked(Categorical{Logits: logits})
 }
 
 func (Categorical) jointEvent() {}

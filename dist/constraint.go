@@ -52,63 +52,33 @@ const (
 	ConstraintPositiveDefinite
 )
 
-// String returns the constraint as an error message states it.
-func (c Constraint) String() string {
-	switch c {
-	case ConstraintReal:
-		return "a finite number"
-	case ConstraintPositive:
-		return "a finite number > 0"
-	case ConstraintNonNegative:
-		return "a finite number >= 0"
-	case ConstraintUnitInterval:
-		return "a number in [0, 1]"
-	case ConstraintOpenUnitInterval:
-		return "a number in (0, 1)"
-	case ConstraintUnitIntervalNoZero:
-		return "a number in (0, 1]"
-	case ConstraintUnitIntervalNoOne:
-		return "a number in [0, 1)"
-	case ConstraintCount:
-		return "a non-negative integer"
-	case ConstraintBelowInf:
-		return "a number < +Inf"
-	case ConstraintSimplex:
-		return "finite weights >= 0 with a positive sum in each row"
-	case ConstraintLogSimplex:
-		return "numbers or -Inf with a finite one in each row"
-	case ConstraintLowerCholesky:
-		return "a lower-triangular matrix with a positive diagonal"
-	case ConstraintPositiveDefinite:
-		return "a symmetric positive-definite matrix"
-	}
-	return fmt.Sprintf("Constraint(%d)", int(c))
+// constraintInfo is what an error message says of each constraint and
+// its element-wise test (nil for the row constraints).
+var constraintInfo = [...]struct {
+	want string
+	ok   func(float64) bool
+}{
+	ConstraintReal:               {"a finite number", finite},
+	ConstraintPositive:           {"a finite number > 0", positive},
+	ConstraintNonNegative:        {"a finite number >= 0", nonNegative},
+	ConstraintUnitInterval:       {"a number in [0, 1]", unitClosed},
+	ConstraintOpenUnitInterval:   {"a number in (0, 1)", unitOpen},
+	ConstraintUnitIntervalNoZero: {"a number in (0, 1]", probOpenClosed},
+	ConstraintUnitIntervalNoOne:  {"a number in [0, 1)", probClosedOpen},
+	ConstraintCount:              {"a non-negative integer", isCount},
+	ConstraintBelowInf:           {"a number < +Inf", belowInf},
+	ConstraintSimplex:            {"finite weights >= 0 with a positive sum in each row", nil},
+	ConstraintLogSimplex:         {"numbers or -Inf with a finite one in each row", nil},
+	ConstraintLowerCholesky:      {"a lower-triangular matrix with a positive diagonal", nil},
+	ConstraintPositiveDefinite:   {"a symmetric positive-definite matrix", nil},
 }
 
-// elementTest returns the element-wise test of c, or nil for the row
-// constraints.
-func (c Constraint) elementTest() func(float64) bool {
-	switch c {
-	case ConstraintReal:
-		return finite
-	case ConstraintPositive:
-		return positive
-	case ConstraintNonNegative:
-		return nonNegative
-	case ConstraintUnitInterval:
-		return unitClosed
-	case ConstraintOpenUnitInterval:
-		return unitOpen
-	case ConstraintUnitIntervalNoZero:
-		return probOpenClosed
-	case ConstraintUnitIntervalNoOne:
-		return probClosedOpen
-	case ConstraintCount:
-		return isCount
-	case ConstraintBelowInf:
-		return belowInf
+// String returns the constraint as an error message states it.
+func (c Constraint) String() string {
+	if c < 0 || int(c) >= len(constraintInfo) {
+		return fmt.Sprintf("Constraint(%d)", int(c))
 	}
-	return nil
+	return constraintInfo[c].want
 }
 
 func belowInf(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 1) }
@@ -131,8 +101,8 @@ func (c Constraint) check(family, param string, v ad.Var, d int) error {
 	case ConstraintPositiveDefinite:
 		return checkSymmetricRows(family, param, v, d)
 	}
-	if ok := c.elementTest(); ok != nil {
-		return check(family, param, v, c.String(), ok)
+	if c >= 0 && int(c) < len(constraintInfo) && constraintInfo[c].ok != nil {
+		return check(family, param, v, constraintInfo[c].want, constraintInfo[c].ok)
 	}
 	panic(fmt.Sprintf("dist: %s: parameter %s has the unknown %v", family, param, c))
 }
@@ -143,18 +113,13 @@ func checkSimplexRows(family, param string, v ad.Var) error {
 	if err := check(family, param, v, "a finite number >= 0", nonNegative); err != nil {
 		return err
 	}
-	r, k := v.Shape()
-	x := v.Value()
-	for i := 0; i < r; i++ {
+	return checkEachRow(family, param, v, "rows with a finite positive sum", func(row []float64) (float64, bool) {
 		var s float64
-		for _, w := range x[i*k : (i+1)*k] {
+		for _, w := range row {
 			s += w
 		}
-		if !(s > 0) || math.IsInf(s, 1) {
-			return &ParamError{Family: family, Param: param, Index: i * k, Value: s, Want: "rows with a finite positive sum"}
-		}
-	}
-	return nil
+		return s, s > 0 && !math.IsInf(s, 1)
+	})
 }
 
 // checkLogSimplexRows checks categorical log-weights: numbers or -Inf,
@@ -163,15 +128,24 @@ func checkLogSimplexRows(family, param string, v ad.Var) error {
 	if err := check(family, param, v, "a number or -Inf", belowInf); err != nil {
 		return err
 	}
+	return checkEachRow(family, param, v, "at least one finite logit in each row", func(row []float64) (float64, bool) {
+		for _, w := range row {
+			if !math.IsInf(w, -1) {
+				return w, true
+			}
+		}
+		return math.Inf(-1), false
+	})
+}
+
+// checkEachRow returns the ParamError (at the row's first element, with
+// the value ok returns) of the first row of v that fails ok.
+func checkEachRow(family, param string, v ad.Var, want string, ok func(row []float64) (float64, bool)) error {
 	r, k := v.Shape()
 	x := v.Value()
 	for i := 0; i < r; i++ {
-		ok := false
-		for _, w := range x[i*k : (i+1)*k] {
-			ok = ok || !math.IsInf(w, -1)
-		}
-		if !ok {
-			return &ParamError{Family: family, Param: param, Index: i * k, Value: math.Inf(-1), Want: "at least one finite logit in each row"}
+		if val, good := ok(x[i*k : (i+1)*k]); !good {
+			return &ParamError{Family: family, Param: param, Index: i * k, Value: val, Want: want}
 		}
 	}
 	return nil

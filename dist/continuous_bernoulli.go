@@ -43,16 +43,14 @@ func ContinuousBernoulliLogits(logits float64) (ContinuousBernoulli, error) {
 // ContinuousBernoulliOf returns ContinuousBernoulli(probs) with probs given
 // as an ad value, or an error naming the first invalid element.
 func ContinuousBernoulliOf(probs ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Probs: probs}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Probs: probs})
 }
 
 // ContinuousBernoulliLogitsOf returns ContinuousBernoulli(logits) with
 // logits given as an ad value, or an error naming the first invalid
 // element.
 func ContinuousBernoulliLogitsOf(logits ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Logits: logits}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Logits: logits})
 }
 
 // param returns the parameter that is set and whether it is Logits.

@@ -35,8 +35,7 @@ func NewDelta(v float64) (Delta, error) { return DeltaOf(scalar(v), ad.Var{}) }
 // log-density (the zero ad.Var for 0), or an error naming the first
 // invalid parameter.
 func DeltaOf(v, logDensity ad.Var) (Delta, error) {
-	d := Delta{V: v, LogDensity: logDensity}
-	return d, d.Validate()
+	return checked(Delta{V: v, LogDensity: logDensity})
 }
 
 func (d Delta) params() []ad.Var {

@@ -26,8 +26,7 @@ func NewDirichlet(concentration ...float64) (Dirichlet, error) {
 // DirichletOf returns Dirichlet(concentration) for a B x K ad value
 // (differentiable when recorded on a tape), or an error if it is invalid.
 func DirichletOf(concentration ad.Var) (Dirichlet, error) {
-	d := Dirichlet{Concentration: concentration}
-	return d, d.Validate()
+	return checked(Dirichlet{Concentration: concentration})
 }
 
 // Validate checks that Concentration has at least one column and every

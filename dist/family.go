@@ -127,6 +127,10 @@ type validated interface {
 	Validate() error
 }
 
+// checked returns d and the error of its Validate: the body of the
+// constructors that take a family's parameters as they are.
+func checked[D validated](d D) (D, error) { return d, d.Validate() }
+
 // declare returns the declaration of the family T, whose struct fields
 // (pointers into a T, in Params order; nil for a constructor-only
 // parameter, which then needs its own New) are given by fields. New sets

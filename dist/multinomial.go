@@ -39,16 +39,14 @@ func MultinomialLogits(totalCount float64, logits ...float64) (Multinomial, erro
 // counts (B x 1 or 1 x 1) and B x K probabilities, or an error naming the
 // first invalid element.
 func MultinomialOf(totalCount, probs ad.Var) (Multinomial, error) {
-	d := Multinomial{TotalCount: totalCount, Probs: probs}
-	return d, d.Validate()
+	return checked(Multinomial{TotalCount: totalCount, Probs: probs})
 }
 
 // MultinomialLogitsOf returns the multinomial distribution with ad-valued
 // total counts and B x K logits, or an error naming the first invalid
 // element.
 func MultinomialLogitsOf(totalCount, logits ad.Var) (Multinomial, error) {
-	d := Multinomial{TotalCount: totalCount, Logits: logits}
-	return d, d.Validate()
+	return checked(Multinomial{TotalCount: totalCount, Logits: logits})
 }
 
 func (Multinomial) jointEvent() {}

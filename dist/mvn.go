@@ -68,8 +68,7 @@ func MultivariateNormalPrecision(loc, precision ad.Var) (MultivariateNormal, err
 // and lower-triangular scale scaleTril (covariance scaleTril scaleTrilᵀ),
 // or an error naming the first invalid element (see Validate).
 func MultivariateNormalScaleTril(loc, scaleTril ad.Var) (MultivariateNormal, error) {
-	m := MultivariateNormal{Loc: loc, ScaleTril: scaleTril}
-	return m, m.Validate()
+	return checked(MultivariateNormal{Loc: loc, ScaleTril: scaleTril})
 }
 
 func mvnFromMatrix(loc, a ad.Var, param string, factor func(ad.Var, int) ad.Var) (MultivariateNormal, error) {

@@ -43,8 +43,7 @@ func NewLowRankMultivariateNormal(loc, covFactor, covDiag []float64) (LowRankMul
 // parameters given as ad values (differentiable when recorded on a tape),
 // or an error naming the first invalid parameter.
 func LowRankMultivariateNormalOf(loc, covFactor, covDiag ad.Var) (LowRankMultivariateNormal, error) {
-	m := LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag}
-	return m, m.Validate()
+	return checked(LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag})
 }
 
 // Validate checks the shapes (CovFactor has a positive multiple of D

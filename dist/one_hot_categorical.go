@@ -35,16 +35,14 @@ func OneHotCategoricalLogits(logits ...float64) (OneHotCategorical, error) {
 // B x K probabilities given as an ad value, or an error naming the first
 // invalid element.
 func OneHotCategoricalOf(probs ad.Var) (OneHotCategorical, error) {
-	d := OneHotCategorical{Probs: probs}
-	return d, d.Validate()
+	return checked(OneHotCategorical{Probs: probs})
 }
 
 // OneHotCategoricalLogitsOf returns the one-hot categorical distribution
 // with B x K logits given as an ad value, or an error naming the first
 // invalid element.
 func OneHotCategoricalLogitsOf(logits ad.Var) (OneHotCategorical, error) {
-	d := OneHotCategorical{Logits: logits}
-	return d, d.Validate()
+	return checked(OneHotCategorical{Logits: logits})
 }
 
 func (OneHotCategorical) jointEvent() {}

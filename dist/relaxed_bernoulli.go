@@ -37,16 +37,14 @@ func RelaxedBernoulliLogits(temperature, logits float64) (RelaxedBernoulli, erro
 // RelaxedBernoulliOf returns RelaxedBernoulli(temperature, probs) with
 // ad-valued parameters, or an error naming the first invalid element.
 func RelaxedBernoulliOf(temperature, probs ad.Var) (RelaxedBernoulli, error) {
-	d := RelaxedBernoulli{Temperature: temperature, Probs: probs}
-	return d, d.Validate()
+	return checked(RelaxedBernoulli{Temperature: temperature, Probs: probs})
 }
 
 // RelaxedBernoulliLogitsOf returns the relaxed Bernoulli distribution with
 // ad-valued temperature and log-odds, or an error naming the first invalid
 // element.
 func RelaxedBernoulliLogitsOf(temperature, logits ad.Var) (RelaxedBernoulli, error) {
-	d := RelaxedBernoulli{Temperature: temperature, Logits: logits}
-	return d, d.Validate()
+	return checked(RelaxedBernoulli{Temperature: temperature, Logits: logits})
 }
 
 // Validate checks that Temperature is positive, that exactly one of Probs

@@ -43,16 +43,14 @@ func RelaxedOneHotCategoricalLogits(temperature float64, logits ...float64) (Rel
 // ad-valued temperature (B x 1 or 1 x 1) and B x K probabilities, or an
 // error naming the first invalid element.
 func RelaxedOneHotCategoricalOf(temperature, probs ad.Var) (RelaxedOneHotCategorical, error) {
-	d := RelaxedOneHotCategorical{Temperature: temperature, Probs: probs}
-	return d, d.Validate()
+	return checked(RelaxedOneHotCategorical{Temperature: temperature, Probs: probs})
 }
 
 // RelaxedOneHotCategoricalLogitsOf returns the Concrete distribution with
 // ad-valued temperature and B x K logits, or an error naming the first
 // invalid element.
 func RelaxedOneHotCategoricalLogitsOf(temperature, logits ad.Var) (RelaxedOneHotCategorical, error) {
-	d := RelaxedOneHotCategorical{Temperature: temperature, Logits: logits}
-	return d, d.Validate()
+	return checked(RelaxedOneHotCategorical{Temperature: temperature, Logits: logits})
 }
 
 func (RelaxedOneHotCategorical) jointEvent() {}
