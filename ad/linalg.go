@@ -68,9 +68,9 @@ func checkSquareRows(op string, a Var, d int) int {
 func CholeskyRows(a Var, d int) Var {
 	r := checkSquareRows("CholeskyRows", a, d)
 	av := a.Value()
-	out, o, _ := linalgOut(r, d*d, a)
+	out, o, t := linalgOut(r, d*d, a)
 	dd := d * d
-	choleskyGroups(o, av, r, d)
+	choleskyGroups(o, av, r, d, t == nil)
 	setVJP(out, func(g []float64, in Adjoints) {
 		da := in.Of(0)
 		if da == nil {
@@ -91,8 +91,8 @@ func CholeskyRows(a Var, d int) Var {
 // for matrices that are not positive definite) by linalg.CholeskyGroup,
 // in groups of linalg.GroupLanes rows, parallel over groups. Each matrix
 // gets the same bits whatever its group, so the result does not depend
-// on GOMAXPROCS.
-func choleskyGroups(dst, src []float64, r, d int) {
+// on GOMAXPROCS. zeroed says that dst is zero on entry.
+func choleskyGroups(dst, src []float64, r, d int, zeroed bool) {
 	const w = linalg.GroupLanes
 	dd := d * d
 	ng := (r + w - 1) / w
@@ -106,7 +106,7 @@ func choleskyGroups(dst, src []float64, r, d int) {
 		for g := lo; g < hi; g++ {
 			i0 := g * w
 			n := min(w, r-i0)
-			linalg.CholeskyGroup(dst[i0*dd:(i0+n)*dd], src[i0*dd:(i0+n)*dd], n, d, ok[:], *work)
+			linalg.CholeskyGroup(dst[i0*dd:(i0+n)*dd], src[i0*dd:(i0+n)*dd], n, d, ok[:], nil, *work, zeroed)
 			for m := 0; m < n; m++ {
 				if !ok[m] {
 					fillNaN(dst[(i0+m)*dd : (i0+m+1)*dd])

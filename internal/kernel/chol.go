@@ -197,37 +197,66 @@ func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64) {
 // src[off[l]:], and buf[i*s+j*Lanes+l] = src[off[l]+i*d+j] for i < n,
 // j < d.
 func Interleave(buf, src []float64, off *[Lanes]int, d, n, s int) {
-	idx := checkInterleave("Interleave", buf, src, off, d, n, s)
-	j0 := 0
-	if cholAsm && d >= 8 && n > 0 {
-		interleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
-		j0 = d &^ 7
-	}
-	for l, o := range off {
-		for i := 0; i < n; i++ {
-			row, m := buf[i*s:], src[o+i*d:o+i*d+d]
-			for j := j0; j < d; j++ {
-				row[j*Lanes+l] = m[j]
-			}
-		}
-	}
+	interleave("Interleave", true, false, buf, src, off, d, n, s)
+}
+
+// InterleaveLower is Interleave for lower-triangular matrices: row i is
+// copied only up to column min(d, 8(⌊i/8⌋+1)) - 1, which includes the
+// diagonal; the rest of buf is not written.
+func InterleaveLower(buf, src []float64, off *[Lanes]int, d, n, s int) {
+	interleave("InterleaveLower", true, true, buf, src, off, d, n, s)
 }
 
 // Deinterleave is the inverse copy of Interleave: src[off[l]+i*d+j] =
 // buf[i*s+j*Lanes+l] for i < n, j < d. The offsets must not make the
 // matrices overlap.
 func Deinterleave(src []float64, off *[Lanes]int, buf []float64, d, n, s int) {
-	idx := checkInterleave("Deinterleave", buf, src, off, d, n, s)
-	j0 := 0
-	if cholAsm && d >= 8 && n > 0 {
-		deinterleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
-		j0 = d &^ 7
+	interleave("Deinterleave", false, false, buf, src, off, d, n, s)
+}
+
+// DeinterleaveLower is Deinterleave for the columns InterleaveLower
+// copies; the rest of src is not written.
+func DeinterleaveLower(src []float64, off *[Lanes]int, buf []float64, d, n, s int) {
+	interleave("DeinterleaveLower", false, true, buf, src, off, d, n, s)
+}
+
+func interleave(name string, in, lower bool, buf, src []float64, off *[Lanes]int, d, n, s int) {
+	idx := checkInterleave(name, buf, src, off, d, n, s)
+	asm := cholAsm && d >= 8 && n > 0
+	if asm {
+		switch {
+		case in && lower:
+			interleaveLowerAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		case in:
+			interleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		case lower:
+			deinterleaveLowerAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		default:
+			deinterleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		}
 	}
-	for l, o := range off {
-		for i := 0; i < n; i++ {
+	for i := 0; i < n; i++ {
+		lim := d
+		if lower {
+			lim = min(d, (i/8+1)*8)
+		}
+		j0 := 0
+		if asm {
+			j0 = min(d&^7, lim)
+		}
+		if j0 == lim {
+			continue
+		}
+		for l, o := range off {
 			row, m := buf[i*s:], src[o+i*d:o+i*d+d]
-			for j := j0; j < d; j++ {
-				m[j] = row[j*Lanes+l]
+			if in {
+				for j := j0; j < lim; j++ {
+					row[j*Lanes+l] = m[j]
+				}
+			} else {
+				for j := j0; j < lim; j++ {
+					m[j] = row[j*Lanes+l]
+				}
 			}
 		}
 	}
@@ -250,25 +279,35 @@ func checkInterleave(name string, buf, src []float64, off *[Lanes]int, d, n, s i
 // SymLower replaces the strictly lower part of the interleaved d x d
 // matrices in buf (row stride s) by their symmetric part,
 // buf_ij = 0.5*(buf_ij + buf_ji) for j < i, and sets the strictly upper
-// part to zero.
-func SymLower(buf []float64, d, s int) {
+// part to zero. sym[l] reports whether matrix l was exactly symmetric
+// with finite entries.
+func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
 	if d < 1 || s < d*Lanes || len(buf) < (d-1)*s+d*Lanes {
 		panic("kernel: SymLower: bad arguments")
 	}
+	var asym [Lanes]float64
 	if cholAsm {
-		if d > 1 {
-			symLowerAVX512(&buf[0], d, s)
-		}
-		return
-	}
-	for i := 1; i < d; i++ {
-		for j := 0; j < i; j++ {
-			x, y := buf[i*s+j*Lanes:i*s+j*Lanes+Lanes], buf[j*s+i*Lanes:j*s+i*Lanes+Lanes]
-			for l := range x {
-				x[l] = 0.5 * (x[l] + y[l])
-				y[l] = 0
+		symLowerAVX512(&buf[0], d, s, &asym[0])
+	} else {
+		for i := 0; i < d; i++ {
+			x := buf[i*s+i*Lanes : i*s+i*Lanes+Lanes]
+			for l, v := range x {
+				asym[l] += v - v
 			}
 		}
+		for i := 1; i < d; i++ {
+			for j := 0; j < i; j++ {
+				x, y := buf[i*s+j*Lanes:i*s+j*Lanes+Lanes], buf[j*s+i*Lanes:j*s+i*Lanes+Lanes]
+				for l := range x {
+					asym[l] += math.Abs(x[l] - y[l])
+					x[l] = 0.5 * (x[l] + y[l])
+					y[l] = 0
+				}
+			}
+		}
+	}
+	for l, a := range asym {
+		sym[l] = a == 0
 	}
 }
 

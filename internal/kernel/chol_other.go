@@ -24,7 +24,17 @@ func deinterleaveAVX512(buf, src *float64, off *int64, d, n, s int) {
 	panic("kernel: deinterleaveAVX512 without assembly")
 }
 
-func symLowerAVX512(buf *float64, d, s int) { panic("kernel: symLowerAVX512 without assembly") }
+func symLowerAVX512(buf *float64, d, s int, asym *float64) {
+	panic("kernel: symLowerAVX512 without assembly")
+}
+
+func interleaveLowerAVX512(buf, src *float64, off *int64, d, n, s int) {
+	panic("kernel: interleaveLowerAVX512 without assembly")
+}
+
+func deinterleaveLowerAVX512(buf, src *float64, off *int64, d, n, s int) {
+	panic("kernel: deinterleaveLowerAVX512 without assembly")
+}
 
 func subAVX512(dst, a, b *float64, n int) { panic("kernel: subAVX512 without assembly") }
 

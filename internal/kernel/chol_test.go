@@ -195,6 +195,49 @@ func TestInterleavePaths(t *testing.T) {
 		s := (d + rng.IntN(3)) * Lanes
 		for name, sel := range cholPaths() {
 			sel()
+			for _, lower := range []bool{false, true} {
+				lim := func(i int) int {
+					if lower {
+						return min(d, (i/8+1)*8)
+					}
+					return d
+				}
+				buf := randBuf(rng, d*s)
+				keep := slices.Clone(buf)
+				if lower {
+					InterleaveLower(buf, src, &off, d, n, s)
+				} else {
+					Interleave(buf, src, &off, d, n, s)
+				}
+				for k := range buf {
+					i, j, l := k/s, (k%s)/Lanes, k%Lanes
+					if i < n && j < lim(i) {
+						require.Equal(t, src[off[l]+i*d+j], buf[k], "%s d=%d lower=%v Interleave (%d,%d) lane %d", name, d, lower, i, j, l)
+					} else {
+						require.Equal(t, keep[k], buf[k], "%s d=%d lower=%v Interleave wrote outside", name, d, lower)
+					}
+				}
+				dst := randBuf(rng, Lanes*n*d+3)
+				var off2 [Lanes]int
+				for l := range off2 {
+					off2[l] = l*n*d + 1
+				}
+				keep = slices.Clone(dst)
+				if lower {
+					DeinterleaveLower(dst, &off2, buf, d, n, s)
+				} else {
+					Deinterleave(dst, &off2, buf, d, n, s)
+				}
+				for k := range dst {
+					l := (k - 1) / (n * d)
+					e := (k - 1) % (n * d)
+					if k >= 1 && l < Lanes && e%d < lim(e/d) {
+						require.Equal(t, buf[(e/d)*s+(e%d)*Lanes+l], dst[k], "%s d=%d lower=%v Deinterleave", name, d, lower)
+					} else {
+						require.Equal(t, keep[k], dst[k], "%s d=%d lower=%v Deinterleave wrote outside", name, d, lower)
+					}
+				}
+			}
 			buf := randBuf(rng, d*s)
 			keep := slices.Clone(buf)
 			Interleave(buf, src, &off, d, n, s)
@@ -224,8 +267,22 @@ func TestInterleavePaths(t *testing.T) {
 				}
 			}
 			buf = randBuf(rng, d*s)
+			for i := 0; i < d; i++ { // lane 1 symmetric, lane 2 also but with an Inf
+				for j := 0; j < i; j++ {
+					buf[j*s+i*Lanes+1] = buf[i*s+j*Lanes+1]
+					buf[j*s+i*Lanes+2] = buf[i*s+j*Lanes+2]
+				}
+			}
+			buf[(d-1)*s+2] = math.Inf(1)
+			if d > 1 {
+				buf[2*Lanes+2] = math.Inf(1)
+			}
 			sym := slices.Clone(buf)
-			SymLower(sym, d, s)
+			var isSym [Lanes]bool
+			SymLower(sym, d, s, &isSym)
+			require.Equal(t, true, isSym[1], "%s SymLower: lane 1 is symmetric", name)
+			require.Equal(t, false, isSym[2], "%s SymLower: lane 2 has an Inf", name)
+			require.Equal(t, d == 1, isSym[0], "%s SymLower: lane 0 is not symmetric", name)
 			for i := 0; i < d; i++ {
 				for j := 0; j < d; j++ {
 					for l := 0; l < Lanes; l++ {
@@ -256,7 +313,7 @@ func TestInterleavePaths(t *testing.T) {
 			diff := make([]float64, Lanes*d)
 			Sub(diff, buf, sym)
 			for k := range diff {
-				require.Equal(t, buf[k]-sym[k], diff[k], "%s Sub", name)
+				require.Equal(t, bits([]float64{buf[k] - sym[k]}), bits(diff[k:k+1]), "%s Sub", name)
 			}
 		}
 	}

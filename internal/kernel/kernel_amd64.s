@@ -2086,48 +2086,274 @@ deinterleaveAVX512_done:
 	VZEROUPPER
 	RET
 
-// func symLowerAVX512(buf *float64, d int, s int)
+// func interleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·interleaveLowerAVX512(SB), NOSPLIT, $0-48
+	MOVQ      buf+0(FP), AX
+	MOVQ      src+8(FP), CX
+	MOVQ      off+16(FP), DX
+	MOVQ      d+24(FP), BX
+	MOVQ      n+32(FP), SI
+	MOVQ      s+40(FP), DI
+	SHLQ      $0x03, DI
+	MOVQ      BX, R8
+	SHLQ      $0x03, R8
+	SHRQ      $0x03, BX
+	VMOVDQU64 chol_permA<>+0(SB), Z0
+	VMOVDQU64 chol_permB<>+0(SB), Z1
+	TESTQ     BX, BX
+	JZ        interleaveLowerAVX512_done
+	TESTQ     SI, SI
+	JZ        interleaveLowerAVX512_done
+	XORQ      R9, R9
+
+interleaveLowerAVX512_row:
+	MOVQ    CX, R10
+	MOVQ    AX, R11
+	MOVQ    BX, R12
+	MOVQ    R9, R13
+	SHRQ    $0x03, R13
+	INCQ    R13
+	CMPQ    R13, R12
+	CMOVQLT R13, R12
+	INCQ    R9
+
+interleaveLowerAVX512_chunk:
+	MOVQ       (DX), R13
+	VMOVUPD    (R10)(R13*1), Z2
+	MOVQ       8(DX), R13
+	VMOVUPD    (R10)(R13*1), Z3
+	MOVQ       16(DX), R13
+	VMOVUPD    (R10)(R13*1), Z4
+	MOVQ       24(DX), R13
+	VMOVUPD    (R10)(R13*1), Z5
+	MOVQ       32(DX), R13
+	VMOVUPD    (R10)(R13*1), Z6
+	MOVQ       40(DX), R13
+	VMOVUPD    (R10)(R13*1), Z7
+	MOVQ       48(DX), R13
+	VMOVUPD    (R10)(R13*1), Z8
+	MOVQ       56(DX), R13
+	VMOVUPD    (R10)(R13*1), Z9
+	VUNPCKLPD  Z3, Z2, Z10
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VUNPCKLPD  Z9, Z8, Z7
+	VUNPCKHPD  Z9, Z8, Z8
+	VMOVUPD    Z0, Z9
+	VPERMI2PD  Z3, Z10, Z9
+	VMOVUPD    Z1, Z11
+	VPERMI2PD  Z3, Z10, Z11
+	VMOVUPD    Z0, Z3
+	VPERMI2PD  Z4, Z2, Z3
+	VMOVUPD    Z1, Z10
+	VPERMI2PD  Z4, Z2, Z10
+	VMOVUPD    Z0, Z2
+	VPERMI2PD  Z7, Z5, Z2
+	VMOVUPD    Z1, Z4
+	VPERMI2PD  Z7, Z5, Z4
+	VMOVUPD    Z0, Z5
+	VPERMI2PD  Z8, Z6, Z5
+	VMOVUPD    Z1, Z7
+	VPERMI2PD  Z8, Z6, Z7
+	VSHUFF64X2 $0x44, Z2, Z9, Z6
+	VSHUFF64X2 $0xee, Z2, Z9, Z2
+	VSHUFF64X2 $0x44, Z5, Z3, Z8
+	VSHUFF64X2 $0xee, Z5, Z3, Z3
+	VSHUFF64X2 $0x44, Z4, Z11, Z5
+	VSHUFF64X2 $0xee, Z4, Z11, Z4
+	VSHUFF64X2 $0x44, Z7, Z10, Z9
+	VSHUFF64X2 $0xee, Z7, Z10, Z7
+	VMOVUPD    Z6, (R11)
+	VMOVUPD    Z8, 64(R11)
+	VMOVUPD    Z5, 128(R11)
+	VMOVUPD    Z9, 192(R11)
+	VMOVUPD    Z2, 256(R11)
+	VMOVUPD    Z3, 320(R11)
+	VMOVUPD    Z4, 384(R11)
+	VMOVUPD    Z7, 448(R11)
+	ADDQ       $0x00000040, R10
+	ADDQ       $0x00000200, R11
+	DECQ       R12
+	JNZ        interleaveLowerAVX512_chunk
+	ADDQ       R8, CX
+	ADDQ       DI, AX
+	DECQ       SI
+	JNZ        interleaveLowerAVX512_row
+
+interleaveLowerAVX512_done:
+	VZEROUPPER
+	RET
+
+// func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·deinterleaveLowerAVX512(SB), NOSPLIT, $0-48
+	MOVQ      buf+0(FP), AX
+	MOVQ      src+8(FP), CX
+	MOVQ      off+16(FP), DX
+	MOVQ      d+24(FP), BX
+	MOVQ      n+32(FP), SI
+	MOVQ      s+40(FP), DI
+	SHLQ      $0x03, DI
+	MOVQ      BX, R8
+	SHLQ      $0x03, R8
+	SHRQ      $0x03, BX
+	VMOVDQU64 chol_permA<>+0(SB), Z0
+	VMOVDQU64 chol_permB<>+0(SB), Z1
+	TESTQ     BX, BX
+	JZ        deinterleaveLowerAVX512_done
+	TESTQ     SI, SI
+	JZ        deinterleaveLowerAVX512_done
+	XORQ      R9, R9
+
+deinterleaveLowerAVX512_row:
+	MOVQ    CX, R10
+	MOVQ    AX, R11
+	MOVQ    BX, R12
+	MOVQ    R9, R13
+	SHRQ    $0x03, R13
+	INCQ    R13
+	CMPQ    R13, R12
+	CMOVQLT R13, R12
+	INCQ    R9
+
+deinterleaveLowerAVX512_chunk:
+	VMOVUPD    (R11), Z2
+	VMOVUPD    64(R11), Z3
+	VMOVUPD    128(R11), Z4
+	VMOVUPD    192(R11), Z5
+	VMOVUPD    256(R11), Z6
+	VMOVUPD    320(R11), Z7
+	VMOVUPD    384(R11), Z8
+	VMOVUPD    448(R11), Z9
+	VUNPCKLPD  Z3, Z2, Z10
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VUNPCKLPD  Z9, Z8, Z7
+	VUNPCKHPD  Z9, Z8, Z8
+	VMOVUPD    Z0, Z9
+	VPERMI2PD  Z3, Z10, Z9
+	VMOVUPD    Z1, Z11
+	VPERMI2PD  Z3, Z10, Z11
+	VMOVUPD    Z0, Z3
+	VPERMI2PD  Z4, Z2, Z3
+	VMOVUPD    Z1, Z10
+	VPERMI2PD  Z4, Z2, Z10
+	VMOVUPD    Z0, Z2
+	VPERMI2PD  Z7, Z5, Z2
+	VMOVUPD    Z1, Z4
+	VPERMI2PD  Z7, Z5, Z4
+	VMOVUPD    Z0, Z5
+	VPERMI2PD  Z8, Z6, Z5
+	VMOVUPD    Z1, Z7
+	VPERMI2PD  Z8, Z6, Z7
+	VSHUFF64X2 $0x44, Z2, Z9, Z6
+	VSHUFF64X2 $0xee, Z2, Z9, Z2
+	VSHUFF64X2 $0x44, Z5, Z3, Z8
+	VSHUFF64X2 $0xee, Z5, Z3, Z3
+	VSHUFF64X2 $0x44, Z4, Z11, Z5
+	VSHUFF64X2 $0xee, Z4, Z11, Z4
+	VSHUFF64X2 $0x44, Z7, Z10, Z9
+	VSHUFF64X2 $0xee, Z7, Z10, Z7
+	MOVQ       (DX), R13
+	VMOVUPD    Z6, (R10)(R13*1)
+	MOVQ       8(DX), R13
+	VMOVUPD    Z8, (R10)(R13*1)
+	MOVQ       16(DX), R13
+	VMOVUPD    Z5, (R10)(R13*1)
+	MOVQ       24(DX), R13
+	VMOVUPD    Z9, (R10)(R13*1)
+	MOVQ       32(DX), R13
+	VMOVUPD    Z2, (R10)(R13*1)
+	MOVQ       40(DX), R13
+	VMOVUPD    Z3, (R10)(R13*1)
+	MOVQ       48(DX), R13
+	VMOVUPD    Z4, (R10)(R13*1)
+	MOVQ       56(DX), R13
+	VMOVUPD    Z7, (R10)(R13*1)
+	ADDQ       $0x00000040, R10
+	ADDQ       $0x00000200, R11
+	DECQ       R12
+	JNZ        deinterleaveLowerAVX512_chunk
+	ADDQ       R8, CX
+	ADDQ       DI, AX
+	DECQ       SI
+	JNZ        deinterleaveLowerAVX512_row
+
+deinterleaveLowerAVX512_done:
+	VZEROUPPER
+	RET
+
+// func symLowerAVX512(buf *float64, d int, s int, asym *float64)
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·symLowerAVX512(SB), NOSPLIT, $0-24
+TEXT ·symLowerAVX512(SB), NOSPLIT, $0-32
 	MOVQ         buf+0(FP), AX
 	MOVQ         d+8(FP), CX
 	MOVQ         s+16(FP), DX
+	MOVQ         asym+24(FP), BX
 	SHLQ         $0x03, DX
 	VBROADCASTSD chol_half<>+0(SB), Z0
+	VBROADCASTSD chol_absmask<>+0(SB), Z2
 	VXORPD       Z1, Z1, Z1
-	MOVQ         $0x0000000000000001, BX
-	CMPQ         BX, CX
-	JGE          sym_done
+	VXORPD       Z3, Z3, Z3
+	MOVQ         CX, SI
+	MOVQ         AX, DI
+
+sym_diag:
+	VMOVUPD (DI), Z4
+	VSUBPD  Z4, Z4, Z4
+	VADDPD  Z4, Z3, Z3
+	ADDQ    DX, DI
+	ADDQ    $0x40, DI
+	DECQ    SI
+	JNZ     sym_diag
+	MOVQ    $0x0000000000000001, SI
+	CMPQ    SI, CX
+	JGE     sym_done
 
 sym_row:
-	MOVQ  BX, DI
-	IMULQ DX, DI
-	ADDQ  AX, DI
-	MOVQ  BX, R8
-	SHLQ  $0x06, R8
+	MOVQ  SI, R8
+	IMULQ DX, R8
 	ADDQ  AX, R8
-	MOVQ  BX, SI
+	MOVQ  SI, R9
+	SHLQ  $0x06, R9
+	ADDQ  AX, R9
+	MOVQ  SI, DI
 
 sym_col:
-	VMOVUPD (DI), Z2
-	VADDPD  (R8), Z2, Z2
-	VMULPD  Z0, Z2, Z2
-	VMOVUPD Z2, (DI)
-	VMOVUPD Z1, (R8)
-	ADDQ    $0x40, DI
-	ADDQ    DX, R8
-	DECQ    SI
+	VMOVUPD (R8), Z4
+	VMOVUPD (R9), Z5
+	VSUBPD  Z5, Z4, Z6
+	VANDPD  Z2, Z6, Z6
+	VADDPD  Z6, Z3, Z3
+	VADDPD  Z5, Z4, Z4
+	VMULPD  Z0, Z4, Z4
+	VMOVUPD Z4, (R8)
+	VMOVUPD Z1, (R9)
+	ADDQ    $0x40, R8
+	ADDQ    DX, R9
+	DECQ    DI
 	JNZ     sym_col
-	INCQ    BX
-	CMPQ    BX, CX
+	INCQ    SI
+	CMPQ    SI, CX
 	JL      sym_row
 
 sym_done:
+	VMOVUPD Z3, (BX)
 	VZEROUPPER
 	RET
 
 DATA chol_half<>+0(SB)/8, $0x3fe0000000000000
 GLOBL chol_half<>(SB), RODATA|NOPTR, $8
+
+DATA chol_absmask<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL chol_absmask<>(SB), RODATA|NOPTR, $8
 
 // func subAVX512(dst *float64, a *float64, b *float64, n int)
 // Requires: AVX, AVX512F

@@ -34,9 +34,14 @@ func CholeskyGroupWork(d int) int {
 // and finite; when it is not, its dst values are undefined). work must
 // hold CholeskyGroupWork(d) values. The result does not depend on n or on
 // a matrix's position in the group.
-func CholeskyGroup(dst, src []float64, n, d int, ok []bool, work []float64) {
+//
+// sym, when not nil, receives whether each matrix is exactly symmetric
+// with finite entries (the check costs nothing extra). zeroed says that
+// dst is zero on entry: then the strictly upper part is left as it is
+// beyond the 8-column chunk holding the diagonal, which saves writing it.
+func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64, zeroed bool) {
 	const w = GroupLanes
-	if n < 1 || n > w || len(src) < n*d*d || len(dst) < n*d*d || len(ok) < n {
+	if n < 1 || n > w || len(src) < n*d*d || len(dst) < n*d*d || len(ok) < n || (sym != nil && len(sym) < n) {
 		panic("linalg: CholeskyGroup: bad arguments")
 	}
 	dp := padOrder(d)
@@ -52,7 +57,11 @@ func CholeskyGroup(dst, src []float64, n, d int, ok []bool, work []float64) {
 		// same bits: the lanes are independent.
 	}
 	kernel.Interleave(buf, src, &off, d, d, s)
-	kernel.SymLower(buf, d, s)
+	var isSym [w]bool
+	kernel.SymLower(buf, d, s, &isSym)
+	if sym != nil {
+		copy(sym[:n], isSym[:n])
+	}
 	for i := d; i < dp; i++ {
 		row := buf[i*s : i*s+(i+1)*w]
 		clear(row)
@@ -75,5 +84,9 @@ func CholeskyGroup(dst, src []float64, n, d int, ok []bool, work []float64) {
 		}
 		ok[m] = good
 	}
-	kernel.Deinterleave(dst, &off, buf, d, d, s)
+	if zeroed {
+		kernel.DeinterleaveLower(dst, &off, buf, d, d, s)
+	} else {
+		kernel.Deinterleave(dst, &off, buf, d, d, s)
+	}
 }

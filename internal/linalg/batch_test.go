@@ -57,9 +57,15 @@ func TestCholeskyGroup(t *testing.T) {
 			copy(src[m*dd:], a)
 		}
 		dst := make([]float64, n*dd)
-		ok := make([]bool, n)
+		ok, isSym := make([]bool, n), make([]bool, n)
 		work := make([]float64, CholeskyGroupWork(d))
-		CholeskyGroup(dst, src, n, d, ok, work)
+		zeroed := trial%2 == 0
+		if !zeroed {
+			for k := range dst {
+				dst[k] = math.NaN()
+			}
+		}
+		CholeskyGroup(dst, src, n, d, ok, isSym, work, zeroed)
 		for m := 0; m < n; m++ {
 			a := src[m*dd : (m+1)*dd]
 			sym := mat.NewSymDense(d, nil)
@@ -68,10 +74,12 @@ func TestCholeskyGroup(t *testing.T) {
 					sym.SetSym(i, j, 0.5*(a[i*d+j]+a[j*d+i]))
 				}
 			}
-			finite := true
-			for _, v := range a {
+			finite, exact := true, true
+			for i, v := range a {
 				finite = finite && !math.IsNaN(v) && !math.IsInf(v, 0)
+				exact = exact && v == a[(i%d)*d+i/d]
 			}
+			require.Equal(t, finite && exact, isSym[m], "d=%d matrix %d: exactly symmetric and finite", d, m)
 			var ch mat.Cholesky
 			want := finite && ch.Factorize(sym)
 			require.Equal(t, want, ok[m], "d=%d matrix %d: positive definite", d, m)
@@ -94,7 +102,7 @@ func TestCholeskyGroup(t *testing.T) {
 			}
 			// Alone in a group of one, the same bits.
 			one := make([]float64, dd)
-			CholeskyGroup(one, a, 1, d, ok[:1], work)
+			CholeskyGroup(one, a, 1, d, ok[:1], nil, work, false)
 			require.True(t, ok[0])
 			for k := range one {
 				require.Equal(t, math.Float64bits(dst[m*dd+k]), math.Float64bits(one[k]), "d=%d: lane position changed bits", d)
@@ -125,7 +133,7 @@ func BenchmarkCholesky256x32(b *testing.B) {
 		var ok [GroupLanes]bool
 		for b.Loop() {
 			for m := 0; m < n; m += GroupLanes {
-				CholeskyGroup(dst[m*d*d:], src[m*d*d:], GroupLanes, d, ok[:], work)
+				CholeskyGroup(dst[m*d*d:], src[m*d*d:], GroupLanes, d, ok[:], nil, work, false)
 			}
 		}
 	})

@@ -223,16 +223,20 @@ func interleaveKernels() {
 		return col
 	}
 
-	for _, dir := range []string{"interleaveAVX512", "deinterleaveAVX512"} {
-		in := dir == "interleaveAVX512"
+	for _, dir := range []string{"interleaveAVX512", "deinterleaveAVX512", "interleaveLowerAVX512", "deinterleaveLowerAVX512"} {
+		in := dir == "interleaveAVX512" || dir == "interleaveLowerAVX512"
+		lower := dir == "interleaveLowerAVX512" || dir == "deinterleaveLowerAVX512"
+		TEXT(dir, NOSPLIT, "func(buf, src *float64, off *int64, d, n, s int)")
+		what := "the d/8 whole chunks of 8 columns"
+		if lower {
+			what = "the whole chunks of 8 columns up to the one holding the diagonal"
+		}
 		if in {
-			TEXT(dir, NOSPLIT, "func(buf, src *float64, off *int64, d, n, s int)")
-			Doc(dir+" is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:",
-				"buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n, j < 8*(d/8); off in bytes.")
+			Doc(dir+" is kernel.Interleave's AVX-512 path for "+what+":",
+				"buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.")
 		} else {
-			TEXT(dir, NOSPLIT, "func(buf, src *float64, off *int64, d, n, s int)")
-			Doc(dir+" is kernel.Deinterleave's AVX-512 path for the d/8 whole chunks of 8 columns:",
-				"src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n, j < 8*(d/8); off in bytes.")
+			Doc(dir+" is kernel.Deinterleave's AVX-512 path for "+what+":",
+				"src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.")
 		}
 		Pragma("noescape")
 		pbuf := Load(Param("buf"), GP64())
@@ -254,11 +258,25 @@ func interleaveKernels() {
 		JZ(LabelRef(lbl + "done"))
 		TESTQ(n, n)
 		JZ(LabelRef(lbl + "done"))
+		var row GPVirtual
+		if lower {
+			row = GP64()
+			XORQ(row, row)
+		}
 		Label(lbl + "row")
 		pc, pb, c, t := GP64(), GP64(), GP64(), GP64()
 		MOVQ(psrc, pc)
 		MOVQ(pbuf, pb)
 		MOVQ(d, c)
+		if lower {
+			// c = min(d/8, row/8 + 1)
+			MOVQ(row, t)
+			SHRQ(U8(3), t)
+			INCQ(t)
+			CMPQ(t, c)
+			CMOVQLT(t, c)
+			INCQ(row)
+		}
 		Label(lbl + "chunk")
 		var r [8]VecVirtual
 		for l := 0; l < 8; l++ {
@@ -292,19 +310,38 @@ func interleaveKernels() {
 		RET()
 	}
 
-	// symLowerAVX512(buf *float64, d, s int): buf_ij = 0.5*(buf_ij +
-	// buf_ji) for j < i < d, then buf_ji = 0.
-	TEXT("symLowerAVX512", NOSPLIT, "func(buf *float64, d, s int)")
+	// symLowerAVX512(buf *float64, d, s int, asym *float64): buf_ij =
+	// 0.5*(buf_ij + buf_ji) for j < i < d, then buf_ji = 0; asym[l] =
+	// Σ_{j<i} |buf_ij - buf_ji| + Σ_i (buf_ii - buf_ii) (0 exactly for a
+	// finite symmetric matrix).
+	TEXT("symLowerAVX512", NOSPLIT, "func(buf *float64, d, s int, asym *float64)")
 	Pragma("noescape")
 	Doc("symLowerAVX512 is kernel.SymLower's AVX-512 path.")
 	{
 		pbuf := Load(Param("buf"), GP64())
 		d := Load(Param("d"), GP64())
 		s8 := Load(Param("s"), GP64())
+		pasym := Load(Param("asym"), GP64())
 		SHLQ(U8(3), s8)
-		half, zero := ZMM(), ZMM()
+		half, zero, absm, acc := ZMM(), ZMM(), ZMM(), ZMM()
 		VBROADCASTSD(ConstData("chol_half", U64(math.Float64bits(0.5))), half)
+		VBROADCASTSD(ConstData("chol_absmask", U64(0x7FFFFFFFFFFFFFFF)), absm)
 		VXORPD(zero, zero, zero)
+		// The diagonal: acc = Σ_i (buf_ii - buf_ii).
+		VXORPD(acc, acc, acc)
+		{
+			i, p, y := GP64(), GP64(), ZMM()
+			MOVQ(d, i)
+			MOVQ(pbuf, p)
+			Label("sym_diag")
+			VMOVUPD(Mem{Base: p}, y)
+			VSUBPD(y, y, y)
+			VADDPD(y, acc, acc)
+			ADDQ(s8, p)
+			ADDQ(U8(64), p)
+			DECQ(i)
+			JNZ(LabelRef("sym_diag"))
+		}
 		i, j, prow, pcol := GP64(), GP64(), GP64(), GP64()
 		MOVQ(U64(1), i)
 		CMPQ(i, d)
@@ -319,9 +356,14 @@ func interleaveKernels() {
 		ADDQ(pbuf, pcol)
 		MOVQ(i, j)
 		x := ZMM()
+		y, dx := ZMM(), ZMM()
 		Label("sym_col")
 		VMOVUPD(Mem{Base: prow}, x)
-		VADDPD(Mem{Base: pcol}, x, x)
+		VMOVUPD(Mem{Base: pcol}, y)
+		VSUBPD(y, x, dx)
+		VANDPD(absm, dx, dx)
+		VADDPD(dx, acc, acc)
+		VADDPD(y, x, x)
 		VMULPD(half, x, x)
 		VMOVUPD(x, Mem{Base: prow})
 		VMOVUPD(zero, Mem{Base: pcol})
@@ -333,6 +375,7 @@ func interleaveKernels() {
 		CMPQ(i, d)
 		JL(LabelRef("sym_row"))
 		Label("sym_done")
+		VMOVUPD(acc, Mem{Base: pasym})
 		VZEROUPPER()
 		RET()
 	}
