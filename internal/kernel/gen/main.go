@@ -23,6 +23,8 @@ func main() {
 	gemmKernel("gemmKernel4x12AVX2", 4, 3, 4)
 	logKernel()
 	vecMath()
+	cholKernels()
+	interleaveKernels()
 	Generate()
 }
 
