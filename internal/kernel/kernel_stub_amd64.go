@@ -18,6 +18,20 @@ func gemmKernel8x24AVX512(k int, a *float64, b *float64, c *float64, ldc int, al
 //go:noescape
 func gemmKernel4x12AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64)
 
+// skinnyRowsAVX512 adds alpha times the 16x8 product of a'(i, p) = a[i*lda+p]
+// and the packed kx8 panel b into c transposed: c[s*ldc+i] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
+// skinnyColsAVX512 adds alpha times the 16x8 product of a'(i, p) = a[p*lda+i]
+// and the packed kx8 panel b into c transposed: c[s*ldc+i] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
 // logAVX512 sets dst[i] = log(x[i]) for i < n, n a positive multiple of 8.
 //
 //go:noescape
