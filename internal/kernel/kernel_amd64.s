@@ -1806,3 +1806,54 @@ normalKLAVX2_loop:
 	JNZ          normalKLAVX2_loop
 	VZEROUPPER
 	RET
+
+// func bernoulliLogitsAVX512(grad *float64, y *float64, l *float64, e *float64, sp *float64, n int, acc *[24]float64)
+// Requires: AVX, AVX512F
+TEXT ·bernoulliLogitsAVX512(SB), NOSPLIT, $0-56
+	MOVQ         grad+0(FP), AX
+	MOVQ         y+8(FP), CX
+	MOVQ         l+16(FP), DX
+	MOVQ         e+24(FP), BX
+	MOVQ         sp+32(FP), SI
+	MOVQ         n+40(FP), DI
+	MOVQ         acc+48(FP), R8
+	VMOVUPD      (R8), Z0
+	VMOVUPD      64(R8), Z1
+	VMOVUPD      128(R8), Z2
+	VBROADCASTSD vm_3ff0000000000000<>+0(SB), Z3
+	VBROADCASTSD vm_7fffffffffffffff<>+0(SB), Z4
+	XORQ         R9, R9
+
+bernoulliLogitsAVX512_loop:
+	VMOVUPD (DX)(R9*1), Z5
+	VMOVUPD (CX)(R9*1), Z6
+	VMOVUPD (BX)(R9*1), Z7
+	VPSRAQ  $0x3f, Z5, Z8
+	VPANDQ  Z5, Z8, Z9
+	VPANDNQ Z5, Z8, Z10
+	VSUBPD  Z6, Z3, Z11
+	VMULPD  Z9, Z6, Z9
+	VMULPD  Z10, Z11, Z10
+	VSUBPD  Z10, Z9, Z9
+	VSUBPD  (SI)(R9*1), Z9, Z9
+	VADDPD  Z9, Z0, Z0
+	VMULPD  Z11, Z6, Z10
+	VPANDQ  Z4, Z10, Z10
+	VADDPD  Z10, Z1, Z1
+	VSUBPD  Z5, Z5, Z5
+	VADDPD  Z5, Z2, Z2
+	VPANDQ  Z7, Z8, Z5
+	VPANDNQ Z3, Z8, Z8
+	VPORQ   Z8, Z5, Z5
+	VADDPD  Z3, Z7, Z7
+	VDIVPD  Z7, Z5, Z5
+	VSUBPD  Z5, Z6, Z5
+	VMOVUPD Z5, (AX)(R9*1)
+	ADDQ    $0x00000040, R9
+	SUBQ    $0x00000008, DI
+	JNZ     bernoulliLogitsAVX512_loop
+	VMOVUPD Z0, (R8)
+	VMOVUPD Z1, 64(R8)
+	VMOVUPD Z2, 128(R8)
+	VZEROUPPER
+	RET

@@ -93,3 +93,10 @@ func adamAVX2(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]fl
 //
 //go:noescape
 func normalKLAVX2(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+
+// bernoulliLogitsAVX512 adds the Bernoulli log-likelihood terms y l - softplus(l) at i < n into lane i mod 8 of acc[0:8],
+// |y(1-y)| into acc[8:16] and l - l into acc[16:24], and sets grad[i] = y - sigmoid(l),
+// given e = exp(-|l|) and sp = log1p(e); n a positive multiple of 8.
+//
+//go:noescape
+func bernoulliLogitsAVX512(grad *float64, y *float64, l *float64, e *float64, sp *float64, n int, acc *[24]float64)

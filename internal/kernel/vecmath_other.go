@@ -16,3 +16,7 @@ func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
 func vecPaths() map[string]func() { return map[string]func(){"go": func() {}} }
 
 func resetVec() {}
+
+func bernoulliLogitsVec(g, y, l, e, sp *float64, n int, acc *[24]float64) {
+	panic("kernel: bernoulliLogitsVec without assembly")
+}

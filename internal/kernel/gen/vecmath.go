@@ -355,6 +355,7 @@ func vecMath() {
 		s.adamKernel()
 		s.normalKLKernel()
 	}
+	isaAVX512.bernoulliKernel()
 }
 
 // adamKernel emits func adamNAME(p, m, v, g *float64, n int, c *[9]float64),
