@@ -214,6 +214,285 @@ gemmKernel4x12AVX2_loop:
 	VZEROUPPER
 	RET
 
+// func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·skinnyRowsAVX512(SB), NOSPLIT, $0-56
+	MOVQ   k+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	MOVQ   b+24(FP), BX
+	SHLQ   $0x03, DX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	VXORPD Z8, Z8, Z8
+	VXORPD Z9, Z9, Z9
+	VXORPD Z10, Z10, Z10
+	VXORPD Z11, Z11, Z11
+	VXORPD Z12, Z12, Z12
+	VXORPD Z13, Z13, Z13
+	VXORPD Z14, Z14, Z14
+	VXORPD Z15, Z15, Z15
+	LEAQ   (DX)(DX*2), SI
+	LEAQ   (CX)(DX*4), DI
+	LEAQ   (DI)(DX*4), R8
+	LEAQ   (R8)(DX*4), R9
+
+skinnyRowsAVX512_loop:
+	VMOVUPD          (BX), Z16
+	VFMADD231PD.BCST (CX), Z16, Z0
+	VFMADD231PD.BCST (CX)(DX*1), Z16, Z1
+	VFMADD231PD.BCST (CX)(DX*2), Z16, Z2
+	VFMADD231PD.BCST (CX)(SI*1), Z16, Z3
+	VFMADD231PD.BCST (DI), Z16, Z4
+	VFMADD231PD.BCST (DI)(DX*1), Z16, Z5
+	VFMADD231PD.BCST (DI)(DX*2), Z16, Z6
+	VFMADD231PD.BCST (DI)(SI*1), Z16, Z7
+	VFMADD231PD.BCST (R8), Z16, Z8
+	VFMADD231PD.BCST (R8)(DX*1), Z16, Z9
+	VFMADD231PD.BCST (R8)(DX*2), Z16, Z10
+	VFMADD231PD.BCST (R8)(SI*1), Z16, Z11
+	VFMADD231PD.BCST (R9), Z16, Z12
+	VFMADD231PD.BCST (R9)(DX*1), Z16, Z13
+	VFMADD231PD.BCST (R9)(DX*2), Z16, Z14
+	VFMADD231PD.BCST (R9)(SI*1), Z16, Z15
+	ADDQ             $0x08, CX
+	ADDQ             $0x08, DI
+	ADDQ             $0x08, R8
+	ADDQ             $0x08, R9
+	ADDQ             $0x40, BX
+	DECQ             AX
+	JNZ              skinnyRowsAVX512_loop
+	MOVQ             c+32(FP), AX
+	MOVQ             ldc+40(FP), CX
+	SHLQ             $0x03, CX
+	LEAQ             (CX)(CX*2), DX
+	LEAQ             (AX)(CX*4), BX
+	VBROADCASTSD     alpha+48(FP), Z16
+	VUNPCKLPD        Z1, Z0, Z17
+	VUNPCKHPD        Z1, Z0, Z0
+	VUNPCKLPD        Z3, Z2, Z1
+	VUNPCKHPD        Z3, Z2, Z2
+	VUNPCKLPD        Z5, Z4, Z3
+	VUNPCKHPD        Z5, Z4, Z4
+	VUNPCKLPD        Z7, Z6, Z5
+	VUNPCKHPD        Z7, Z6, Z6
+	VSHUFF64X2       $0x88, Z1, Z17, Z7
+	VSHUFF64X2       $0xdd, Z1, Z17, Z1
+	VSHUFF64X2       $0x88, Z2, Z0, Z17
+	VSHUFF64X2       $0xdd, Z2, Z0, Z0
+	VSHUFF64X2       $0x88, Z5, Z3, Z2
+	VSHUFF64X2       $0xdd, Z5, Z3, Z3
+	VSHUFF64X2       $0x88, Z6, Z4, Z5
+	VSHUFF64X2       $0xdd, Z6, Z4, Z4
+	VSHUFF64X2       $0x88, Z2, Z7, Z6
+	VSHUFF64X2       $0xdd, Z2, Z7, Z2
+	VSHUFF64X2       $0x88, Z3, Z1, Z7
+	VSHUFF64X2       $0xdd, Z3, Z1, Z1
+	VSHUFF64X2       $0x88, Z5, Z17, Z3
+	VSHUFF64X2       $0xdd, Z5, Z17, Z5
+	VSHUFF64X2       $0x88, Z4, Z0, Z17
+	VSHUFF64X2       $0xdd, Z4, Z0, Z0
+	VFMADD213PD      (AX), Z16, Z6
+	VMOVUPD          Z6, (AX)
+	VFMADD213PD      (AX)(CX*1), Z16, Z3
+	VMOVUPD          Z3, (AX)(CX*1)
+	VFMADD213PD      (AX)(CX*2), Z16, Z7
+	VMOVUPD          Z7, (AX)(CX*2)
+	VFMADD213PD      (AX)(DX*1), Z16, Z17
+	VMOVUPD          Z17, (AX)(DX*1)
+	VFMADD213PD      (BX), Z16, Z2
+	VMOVUPD          Z2, (BX)
+	VFMADD213PD      (BX)(CX*1), Z16, Z5
+	VMOVUPD          Z5, (BX)(CX*1)
+	VFMADD213PD      (BX)(CX*2), Z16, Z1
+	VMOVUPD          Z1, (BX)(CX*2)
+	VFMADD213PD      (BX)(DX*1), Z16, Z0
+	VMOVUPD          Z0, (BX)(DX*1)
+	VUNPCKLPD        Z9, Z8, Z0
+	VUNPCKHPD        Z9, Z8, Z1
+	VUNPCKLPD        Z11, Z10, Z2
+	VUNPCKHPD        Z11, Z10, Z3
+	VUNPCKLPD        Z13, Z12, Z4
+	VUNPCKHPD        Z13, Z12, Z5
+	VUNPCKLPD        Z15, Z14, Z6
+	VUNPCKHPD        Z15, Z14, Z7
+	VSHUFF64X2       $0x88, Z2, Z0, Z8
+	VSHUFF64X2       $0xdd, Z2, Z0, Z0
+	VSHUFF64X2       $0x88, Z3, Z1, Z2
+	VSHUFF64X2       $0xdd, Z3, Z1, Z1
+	VSHUFF64X2       $0x88, Z6, Z4, Z3
+	VSHUFF64X2       $0xdd, Z6, Z4, Z4
+	VSHUFF64X2       $0x88, Z7, Z5, Z6
+	VSHUFF64X2       $0xdd, Z7, Z5, Z5
+	VSHUFF64X2       $0x88, Z3, Z8, Z7
+	VSHUFF64X2       $0xdd, Z3, Z8, Z3
+	VSHUFF64X2       $0x88, Z4, Z0, Z8
+	VSHUFF64X2       $0xdd, Z4, Z0, Z0
+	VSHUFF64X2       $0x88, Z6, Z2, Z4
+	VSHUFF64X2       $0xdd, Z6, Z2, Z2
+	VSHUFF64X2       $0x88, Z5, Z1, Z6
+	VSHUFF64X2       $0xdd, Z5, Z1, Z1
+	VFMADD213PD      64(AX), Z16, Z7
+	VMOVUPD          Z7, 64(AX)
+	VFMADD213PD      64(AX)(CX*1), Z16, Z4
+	VMOVUPD          Z4, 64(AX)(CX*1)
+	VFMADD213PD      64(AX)(CX*2), Z16, Z8
+	VMOVUPD          Z8, 64(AX)(CX*2)
+	VFMADD213PD      64(AX)(DX*1), Z16, Z6
+	VMOVUPD          Z6, 64(AX)(DX*1)
+	VFMADD213PD      64(BX), Z16, Z3
+	VMOVUPD          Z3, 64(BX)
+	VFMADD213PD      64(BX)(CX*1), Z16, Z2
+	VMOVUPD          Z2, 64(BX)(CX*1)
+	VFMADD213PD      64(BX)(CX*2), Z16, Z0
+	VMOVUPD          Z0, 64(BX)(CX*2)
+	VFMADD213PD      64(BX)(DX*1), Z16, Z1
+	VMOVUPD          Z1, 64(BX)(DX*1)
+	VZEROUPPER
+	RET
+
+// func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·skinnyColsAVX512(SB), NOSPLIT, $0-56
+	MOVQ   k+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	MOVQ   b+24(FP), BX
+	SHLQ   $0x03, DX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	VXORPD Z8, Z8, Z8
+	VXORPD Z9, Z9, Z9
+	VXORPD Z10, Z10, Z10
+	VXORPD Z11, Z11, Z11
+	VXORPD Z12, Z12, Z12
+	VXORPD Z13, Z13, Z13
+	VXORPD Z14, Z14, Z14
+	VXORPD Z15, Z15, Z15
+
+skinnyColsAVX512_loop:
+	VMOVUPD          (BX), Z16
+	VFMADD231PD.BCST (CX), Z16, Z0
+	VFMADD231PD.BCST 8(CX), Z16, Z1
+	VFMADD231PD.BCST 16(CX), Z16, Z2
+	VFMADD231PD.BCST 24(CX), Z16, Z3
+	VFMADD231PD.BCST 32(CX), Z16, Z4
+	VFMADD231PD.BCST 40(CX), Z16, Z5
+	VFMADD231PD.BCST 48(CX), Z16, Z6
+	VFMADD231PD.BCST 56(CX), Z16, Z7
+	VFMADD231PD.BCST 64(CX), Z16, Z8
+	VFMADD231PD.BCST 72(CX), Z16, Z9
+	VFMADD231PD.BCST 80(CX), Z16, Z10
+	VFMADD231PD.BCST 88(CX), Z16, Z11
+	VFMADD231PD.BCST 96(CX), Z16, Z12
+	VFMADD231PD.BCST 104(CX), Z16, Z13
+	VFMADD231PD.BCST 112(CX), Z16, Z14
+	VFMADD231PD.BCST 120(CX), Z16, Z15
+	ADDQ             DX, CX
+	ADDQ             $0x40, BX
+	DECQ             AX
+	JNZ              skinnyColsAVX512_loop
+	MOVQ             c+32(FP), AX
+	MOVQ             ldc+40(FP), CX
+	SHLQ             $0x03, CX
+	LEAQ             (CX)(CX*2), DX
+	LEAQ             (AX)(CX*4), BX
+	VBROADCASTSD     alpha+48(FP), Z16
+	VUNPCKLPD        Z1, Z0, Z17
+	VUNPCKHPD        Z1, Z0, Z0
+	VUNPCKLPD        Z3, Z2, Z1
+	VUNPCKHPD        Z3, Z2, Z2
+	VUNPCKLPD        Z5, Z4, Z3
+	VUNPCKHPD        Z5, Z4, Z4
+	VUNPCKLPD        Z7, Z6, Z5
+	VUNPCKHPD        Z7, Z6, Z6
+	VSHUFF64X2       $0x88, Z1, Z17, Z7
+	VSHUFF64X2       $0xdd, Z1, Z17, Z1
+	VSHUFF64X2       $0x88, Z2, Z0, Z17
+	VSHUFF64X2       $0xdd, Z2, Z0, Z0
+	VSHUFF64X2       $0x88, Z5, Z3, Z2
+	VSHUFF64X2       $0xdd, Z5, Z3, Z3
+	VSHUFF64X2       $0x88, Z6, Z4, Z5
+	VSHUFF64X2       $0xdd, Z6, Z4, Z4
+	VSHUFF64X2       $0x88, Z2, Z7, Z6
+	VSHUFF64X2       $0xdd, Z2, Z7, Z2
+	VSHUFF64X2       $0x88, Z3, Z1, Z7
+	VSHUFF64X2       $0xdd, Z3, Z1, Z1
+	VSHUFF64X2       $0x88, Z5, Z17, Z3
+	VSHUFF64X2       $0xdd, Z5, Z17, Z5
+	VSHUFF64X2       $0x88, Z4, Z0, Z17
+	VSHUFF64X2       $0xdd, Z4, Z0, Z0
+	VFMADD213PD      (AX), Z16, Z6
+	VMOVUPD          Z6, (AX)
+	VFMADD213PD      (AX)(CX*1), Z16, Z3
+	VMOVUPD          Z3, (AX)(CX*1)
+	VFMADD213PD      (AX)(CX*2), Z16, Z7
+	VMOVUPD          Z7, (AX)(CX*2)
+	VFMADD213PD      (AX)(DX*1), Z16, Z17
+	VMOVUPD          Z17, (AX)(DX*1)
+	VFMADD213PD      (BX), Z16, Z2
+	VMOVUPD          Z2, (BX)
+	VFMADD213PD      (BX)(CX*1), Z16, Z5
+	VMOVUPD          Z5, (BX)(CX*1)
+	VFMADD213PD      (BX)(CX*2), Z16, Z1
+	VMOVUPD          Z1, (BX)(CX*2)
+	VFMADD213PD      (BX)(DX*1), Z16, Z0
+	VMOVUPD          Z0, (BX)(DX*1)
+	VUNPCKLPD        Z9, Z8, Z0
+	VUNPCKHPD        Z9, Z8, Z1
+	VUNPCKLPD        Z11, Z10, Z2
+	VUNPCKHPD        Z11, Z10, Z3
+	VUNPCKLPD        Z13, Z12, Z4
+	VUNPCKHPD        Z13, Z12, Z5
+	VUNPCKLPD        Z15, Z14, Z6
+	VUNPCKHPD        Z15, Z14, Z7
+	VSHUFF64X2       $0x88, Z2, Z0, Z8
+	VSHUFF64X2       $0xdd, Z2, Z0, Z0
+	VSHUFF64X2       $0x88, Z3, Z1, Z2
+	VSHUFF64X2       $0xdd, Z3, Z1, Z1
+	VSHUFF64X2       $0x88, Z6, Z4, Z3
+	VSHUFF64X2       $0xdd, Z6, Z4, Z4
+	VSHUFF64X2       $0x88, Z7, Z5, Z6
+	VSHUFF64X2       $0xdd, Z7, Z5, Z5
+	VSHUFF64X2       $0x88, Z3, Z8, Z7
+	VSHUFF64X2       $0xdd, Z3, Z8, Z3
+	VSHUFF64X2       $0x88, Z4, Z0, Z8
+	VSHUFF64X2       $0xdd, Z4, Z0, Z0
+	VSHUFF64X2       $0x88, Z6, Z2, Z4
+	VSHUFF64X2       $0xdd, Z6, Z2, Z2
+	VSHUFF64X2       $0x88, Z5, Z1, Z6
+	VSHUFF64X2       $0xdd, Z5, Z1, Z1
+	VFMADD213PD      64(AX), Z16, Z7
+	VMOVUPD          Z7, 64(AX)
+	VFMADD213PD      64(AX)(CX*1), Z16, Z4
+	VMOVUPD          Z4, 64(AX)(CX*1)
+	VFMADD213PD      64(AX)(CX*2), Z16, Z8
+	VMOVUPD          Z8, 64(AX)(CX*2)
+	VFMADD213PD      64(AX)(DX*1), Z16, Z6
+	VMOVUPD          Z6, 64(AX)(DX*1)
+	VFMADD213PD      64(BX), Z16, Z3
+	VMOVUPD          Z3, 64(BX)
+	VFMADD213PD      64(BX)(CX*1), Z16, Z2
+	VMOVUPD          Z2, 64(BX)(CX*1)
+	VFMADD213PD      64(BX)(CX*2), Z16, Z0
+	VMOVUPD          Z0, 64(BX)(CX*2)
+	VFMADD213PD      64(BX)(DX*1), Z16, Z1
+	VMOVUPD          Z1, 64(BX)(DX*1)
+	VZEROUPPER
+	RET
+
 // func logAVX512(dst *float64, x *float64, n int)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·logAVX512(SB), NOSPLIT, $0-24
@@ -1434,6 +1713,57 @@ normalKLPostAVX2_loop:
 	ADDQ         $0x00000020, R8
 	SUBQ         $0x00000004, DI
 	JNZ          normalKLPostAVX2_loop
+	VZEROUPPER
+	RET
+
+// func bernoulliLogitsAVX512(grad *float64, y *float64, l *float64, e *float64, sp *float64, n int, acc *[24]float64)
+// Requires: AVX, AVX512F
+TEXT ·bernoulliLogitsAVX512(SB), NOSPLIT, $0-56
+	MOVQ         grad+0(FP), AX
+	MOVQ         y+8(FP), CX
+	MOVQ         l+16(FP), DX
+	MOVQ         e+24(FP), BX
+	MOVQ         sp+32(FP), SI
+	MOVQ         n+40(FP), DI
+	MOVQ         acc+48(FP), R8
+	VMOVUPD      (R8), Z0
+	VMOVUPD      64(R8), Z1
+	VMOVUPD      128(R8), Z2
+	VBROADCASTSD vm_3ff0000000000000<>+0(SB), Z3
+	VBROADCASTSD vm_7fffffffffffffff<>+0(SB), Z4
+	XORQ         R9, R9
+
+bernoulliLogitsAVX512_loop:
+	VMOVUPD (DX)(R9*1), Z5
+	VMOVUPD (CX)(R9*1), Z6
+	VMOVUPD (BX)(R9*1), Z7
+	VPSRAQ  $0x3f, Z5, Z8
+	VPANDQ  Z5, Z8, Z9
+	VPANDNQ Z5, Z8, Z10
+	VSUBPD  Z6, Z3, Z11
+	VMULPD  Z9, Z6, Z9
+	VMULPD  Z10, Z11, Z10
+	VSUBPD  Z10, Z9, Z9
+	VSUBPD  (SI)(R9*1), Z9, Z9
+	VADDPD  Z9, Z0, Z0
+	VMULPD  Z11, Z6, Z10
+	VPANDQ  Z4, Z10, Z10
+	VADDPD  Z10, Z1, Z1
+	VSUBPD  Z5, Z5, Z5
+	VADDPD  Z5, Z2, Z2
+	VPANDQ  Z7, Z8, Z5
+	VPANDNQ Z3, Z8, Z8
+	VPORQ   Z8, Z5, Z5
+	VADDPD  Z3, Z7, Z7
+	VDIVPD  Z7, Z5, Z5
+	VSUBPD  Z5, Z6, Z5
+	VMOVUPD Z5, (AX)(R9*1)
+	ADDQ    $0x00000040, R9
+	SUBQ    $0x00000008, DI
+	JNZ     bernoulliLogitsAVX512_loop
+	VMOVUPD Z0, (R8)
+	VMOVUPD Z1, 64(R8)
+	VMOVUPD Z2, 128(R8)
 	VZEROUPPER
 	RET
 
