@@ -79,7 +79,8 @@ func (s Selector) hides(name string, kind SiteKind) bool {
 // Block returns the handler that hides the sites sel selects from
 // everything outside it (NumPyro's block): a hidden latent site is not
 // seen by the handlers pushed before the Block (Replay, Substitute, Scale,
-// Reparam, Enumerate further out do not act on it), an observed or factor
+// Reparam, Enumerate further out do not act on it: in a model run it is
+// drawn from its own distribution, not replayed), an observed or factor
 // site hidden by it is not scaled by the Scale handlers outside it, and
 // when the Block's scope ends (the body of a model wrapped with Handle, or
 // the whole run for a handler passed to Env.RunGuideWith or RunModelWith)
@@ -97,8 +98,9 @@ func (s Selector) hides(name string, kind SiteKind) bool {
 // then hides it; likewise a Scale inside the Block scales a hidden site as
 // seen inside, and one outside does not. Parameters (Program.Param) and
 // particle weights (Program.SetParticleWeights) are not sites and are not
-// hidden, and Program.Drawing (a property of the run) is unaffected. A Hide or Expose name that no site inside the
-// scope declares fails the run with an error naming it.
+// hidden, and Program.Drawing (a property of the run) is unaffected. A
+// Hide or Expose name that no site inside the scope declares fails the
+// run with an error naming it.
 func Block(sel Selector) Handler { return block{sel} }
 
 type block struct{ sel Selector }
