@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -44,16 +43,14 @@ func ContinuousBernoulliLogits(logits float64) (ContinuousBernoulli, error) {
 // ContinuousBernoulliOf returns ContinuousBernoulli(probs) with probs given
 // as an ad value, or an error naming the first invalid element.
 func ContinuousBernoulliOf(probs ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Probs: probs}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Probs: probs})
 }
 
 // ContinuousBernoulliLogitsOf returns ContinuousBernoulli(logits) with
 // logits given as an ad value, or an error naming the first invalid
 // element.
 func ContinuousBernoulliLogitsOf(logits ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Logits: logits}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Logits: logits})
 }
 
 // param returns the parameter that is set and whether it is Logits.
@@ -67,16 +64,7 @@ func (d ContinuousBernoulli) param() (ad.Var, bool) {
 // Validate checks that exactly one of Probs and Logits is set, that probs
 // lie in (0, 1) or logits are finite.
 func (d ContinuousBernoulli) Validate() error {
-	hasP, hasL := d.Probs != (ad.Var{}), d.Logits != (ad.Var{})
-	switch {
-	case hasP && hasL:
-		return errors.New("dist: ContinuousBernoulli: set exactly one of probs and logits, not both")
-	case !hasP && !hasL:
-		return errors.New("dist: ContinuousBernoulli: parameter probs or logits is missing")
-	case hasL:
-		return checkReal("ContinuousBernoulli", "logits", d.Logits)
-	}
-	return check("ContinuousBernoulli", "probs", d.Probs, "a number in (0, 1)", unitOpen)
+	return validateDecl("ContinuousBernoulli", d.Probs, d.Logits)
 }
 
 // Shape returns the batch size and event width of the parameter.

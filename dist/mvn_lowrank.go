@@ -43,39 +43,14 @@ func NewLowRankMultivariateNormal(loc, covFactor, covDiag []float64) (LowRankMul
 // parameters given as ad values (differentiable when recorded on a tape),
 // or an error naming the first invalid parameter.
 func LowRankMultivariateNormalOf(loc, covFactor, covDiag ad.Var) (LowRankMultivariateNormal, error) {
-	m := LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag}
-	return m, m.Validate()
+	return checked(LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag})
 }
 
 // Validate checks the shapes (CovFactor has a positive multiple of D
 // columns, CovDiag D, rows broadcast), that Loc and CovFactor are finite
 // and that CovDiag is positive.
 func (m LowRankMultivariateNormal) Validate() error {
-	if m.Loc == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter loc is missing", lowRankFamily)
-	}
-	d := m.Loc.Cols()
-	if m.CovFactor == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter cov_factor is missing", lowRankFamily)
-	}
-	fc := m.CovFactor.Cols()
-	if d == 0 || fc == 0 || fc%d != 0 {
-		return fmt.Errorf("dist: %s: cov_factor has %d columns, want a positive multiple of D = %d (D x K per row)", lowRankFamily, fc, d)
-	}
-	if err := firstErr(
-		checkMatrixShape(lowRankFamily, "loc", "cov_factor", m.Loc, m.CovFactor, fc),
-		checkMatrixShape(lowRankFamily, "loc", "cov_diag", m.Loc, m.CovDiag, d),
-	); err != nil {
-		return err
-	}
-	if _, ok := bdim(m.CovFactor.Rows(), m.CovDiag.Rows()); !ok {
-		return fmt.Errorf("dist: %s: cov_factor has %d rows and cov_diag %d, which do not broadcast", lowRankFamily, m.CovFactor.Rows(), m.CovDiag.Rows())
-	}
-	return firstErr(
-		checkReal(lowRankFamily, "loc", m.Loc),
-		checkReal(lowRankFamily, "cov_factor", m.CovFactor),
-		checkPositive(lowRankFamily, "cov_diag", m.CovDiag),
-	)
+	return validateDecl(lowRankFamily, m.Loc, m.CovFactor, m.CovDiag)
 }
 
 // Shape returns the batch size (broadcast rows of the parameters) and the

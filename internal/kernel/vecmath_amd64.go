@@ -56,12 +56,21 @@ func adamVec(p, m, v, g *float64, n int, c *[9]float64) {
 	}
 }
 
-// normalKLVec runs the NormalKL kernel of the active instruction set.
-func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
+// normalKLPreVec runs NormalKL's first pass for the active instruction set.
+func normalKLPreVec(y, w, r, m1, s1, m2, s2 *float64, n int, chk *[16]float64) {
 	if vecLanes == 8 {
-		normalKLAVX512(dst, e, m1, s1, m2, s2, n)
+		normalKLPreAVX512(y, w, r, m1, s1, m2, s2, n, chk)
 	} else {
-		normalKLAVX2(dst, e, m1, s1, m2, s2, n)
+		normalKLPreAVX2(y, w, r, m1, s1, m2, s2, n, chk)
+	}
+}
+
+// normalKLPostVec runs NormalKL's last pass for the active instruction set.
+func normalKLPostVec(dst, e, l, w, r *float64, n int) {
+	if vecLanes == 8 {
+		normalKLPostAVX512(dst, e, l, w, r, n)
+	} else {
+		normalKLPostAVX2(dst, e, l, w, r, n)
 	}
 }
 
@@ -83,4 +92,9 @@ func vecPaths() map[string]func() {
 // resetVec restores the path chosen at start-up.
 func resetVec() {
 	selectVec(cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ, cpu.X86.HasAVX2 && cpu.X86.HasFMA)
+}
+
+// bernoulliLogitsVec runs the AVX-512 Bernoulli kernel (vecLanes 8 only).
+func bernoulliLogitsVec(g, y, l, e, sp *float64, n int, acc *[24]float64) {
+	bernoulliLogitsAVX512(g, y, l, e, sp, n, acc)
 }
