@@ -62,8 +62,7 @@ func TestBetaGradients(t *testing.T) {
 	checkLogProbGrad(t, build, []ad.Matrix{mat(2.2), col(0.5, 1, 3)}, ad.Matrix{Rows: 3, Cols: 1, Data: []float64{0.1, 0.5, 0.8}}, nil)
 	checkCDFGrad(t, build, []ad.Matrix{row(0.7, 2.5, 8), mat(1.3)}, row(0.2, 0.5, 0.9), nil)
 	params := []ad.Matrix{row(0.4, 3, 25), row(2, 0.5, 1)}
-	g := func(ps []ad.Var) Beta { return Beta{Concentration1: ps[0], Concentration0: ps[1]} }
-	checkMomentsGrad(t, func(ps []ad.Var) Distribution { return g(ps) }, params)
+	checkMomentsGrad(t, build, params)
 }
 
 func TestBetaSampling(t *testing.T) {

@@ -92,8 +92,7 @@ func TestDirichletGradients(t *testing.T) {
 	checkLogProbGrad(t, build, []ad.Matrix{row(0.6, 3, 1.4)}, x, nil)
 	checkLogProbGrad(t, build, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0.6, 3, 1.4, 2, 0.3, 9}}}, x, nil)
 	params := []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0.6, 3, 1.4, 2, 0.3, 9}}}
-	g := func(ps []ad.Var) Dirichlet { return Dirichlet{Concentration: ps[0]} }
-	checkMomentsGrad(t, func(ps []ad.Var) Distribution { return g(ps) }, params)
+	checkMomentsGrad(t, build, params)
 }
 
 func TestDirichletSampling(t *testing.T) {

@@ -521,16 +521,23 @@ func checkParamGradsDiscrete(t *testing.T, build func(v ad.Var, logits bool) Dis
 // logits: a and b are p's and q's probabilities, passed to f converted by
 // logits where lp (lq) is set.
 func eachForm[T any](a, b T, logits func(T) T, f func(a, b T, lp, lq bool)) {
+	eachFormOf(a, logits(a), b, logits(b), f)
+}
+
+// eachFormOf calls f for p and q each given by probabilities and by
+// logits: with p's parameter pProbs or pLogits (lp) and q's qProbs or
+// qLogits (lq).
+func eachFormOf[T any](pProbs, pLogits, qProbs, qLogits T, f func(p, q T, lp, lq bool)) {
 	for _, lp := range []bool{false, true} {
 		for _, lq := range []bool{false, true} {
-			x, y := a, b
+			p, q := pProbs, qProbs
 			if lp {
-				x = logits(a)
+				p = pLogits
 			}
 			if lq {
-				y = logits(b)
+				q = qLogits
 			}
-			f(x, y, lp, lq)
+			f(p, q, lp, lq)
 		}
 	}
 }

@@ -69,20 +69,12 @@ func TestKLBernoulliBernoulli(t *testing.T) {
 		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
 		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
 	}
-	for _, lp := range []bool{false, true} {
-		for _, lq := range []bool{false, true} {
-			in := []ad.Matrix{row(0.2, 0.7, 0.45), col(0.6, 0.35)}
-			if lp {
-				in[0] = row(-1.2, 0.4, 2)
-			}
-			if lq {
-				in[1] = col(0.3, -0.8)
-			}
-			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
-				return bernOf(v[0], lp), bernOf(v[1], lq)
-			}, in, nil)
-		}
-	}
+	eachFormOf(row(0.2, 0.7, 0.45), row(-1.2, 0.4, 2), col(0.6, 0.35), col(0.3, -0.8), func(pin, qin ad.Matrix, lp, lq bool) {
+		in := []ad.Matrix{pin, qin}
+		checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
+			return bernOf(v[0], lp), bernOf(v[1], lq)
+		}, in, nil)
+	})
 	checkKLMonteCarlo(t, bernDiscrete(0.3, false), bernDiscrete(0.55, false), rngDiscrete(202), 200000, 5)
 }
 

@@ -79,28 +79,20 @@ func TestKLBinomialBinomial(t *testing.T) {
 	// counts are constants): equal counts and np < nq, every form.
 	for _, counts := range [][2]float64{{6, 6}, {6, 9}} {
 		np, nq := ad.Scalar(counts[0]), ad.Row([]float64{counts[1], counts[1] + 4})
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				in := []ad.Matrix{row(0.2, 0.7), col(0.6, 0.35)}
+		eachFormOf(row(0.2, 0.7), row(-1.2, 0.4), col(0.6, 0.35), col(0.3, -0.8), func(pin, qin ad.Matrix, lp, lq bool) {
+			in := []ad.Matrix{pin, qin}
+			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
+				p := Binomial{TotalCount: np, Probs: v[0]}
 				if lp {
-					in[0] = row(-1.2, 0.4)
+					p = Binomial{TotalCount: np, Logits: v[0]}
 				}
+				q := Binomial{TotalCount: nq, Probs: v[1]}
 				if lq {
-					in[1] = col(0.3, -0.8)
+					q = Binomial{TotalCount: nq, Logits: v[1]}
 				}
-				checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
-					p := Binomial{TotalCount: np, Probs: v[0]}
-					if lp {
-						p = Binomial{TotalCount: np, Logits: v[0]}
-					}
-					q := Binomial{TotalCount: nq, Probs: v[1]}
-					if lq {
-						q = Binomial{TotalCount: nq, Logits: v[1]}
-					}
-					return p, q
-				}, in, nil)
-			}
-		}
+				return p, q
+			}, in, nil)
+		})
 	}
 	checkKLMonteCarlo(t, binDiscrete(8, 0.3, false), binDiscrete(11, 0.4, false), rngDiscrete(302), 100000, 5)
 }

@@ -134,33 +134,25 @@ func TestKLCategorical(t *testing.T) {
 		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
 	}
 	// Batches: 2 rows against 1 (broadcast), gradients in every form.
-	for _, lp := range []bool{false, true} {
-		for _, lq := range []bool{false, true} {
-			in := []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0.2, 0.3, 0.5, 0.6, 0.1, 0.3}}, row(0.4, 0.4, 0.2)}
-			if lp {
-				in[0] = ad.Matrix{Rows: 2, Cols: 3, Data: []float64{0.2, -1, 0.5, 1.6, 0.1, -0.3}}
-			}
-			if lq {
-				in[1] = row(0.4, -0.4, 1.2)
-			}
-			build := func(v []ad.Var, oneHot bool) (Distribution, Distribution) {
-				pick := func(x ad.Var, lg bool) (ad.Var, ad.Var) {
-					if lg {
-						return ad.Var{}, x
-					}
-					return x, ad.Var{}
+	eachFormOf(ad.Matrix{Rows: 2, Cols: 3, Data: []float64{0.2, 0.3, 0.5, 0.6, 0.1, 0.3}}, ad.Matrix{Rows: 2, Cols: 3, Data: []float64{0.2, -1, 0.5, 1.6, 0.1, -0.3}}, row(0.4, 0.4, 0.2), row(0.4, -0.4, 1.2), func(pin, qin ad.Matrix, lp, lq bool) {
+		in := []ad.Matrix{pin, qin}
+		build := func(v []ad.Var, oneHot bool) (Distribution, Distribution) {
+			pick := func(x ad.Var, lg bool) (ad.Var, ad.Var) {
+				if lg {
+					return ad.Var{}, x
 				}
-				pp, pl := pick(v[0], lp)
-				qp, ql := pick(v[1], lq)
-				if oneHot {
-					return OneHotCategorical{Probs: pp, Logits: pl}, OneHotCategorical{Probs: qp, Logits: ql}
-				}
-				return Categorical{Probs: pp, Logits: pl}, Categorical{Probs: qp, Logits: ql}
+				return x, ad.Var{}
 			}
-			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) { return build(v, false) }, in, nil)
-			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) { return build(v, true) }, in, nil)
+			pp, pl := pick(v[0], lp)
+			qp, ql := pick(v[1], lq)
+			if oneHot {
+				return OneHotCategorical{Probs: pp, Logits: pl}, OneHotCategorical{Probs: qp, Logits: ql}
+			}
+			return Categorical{Probs: pp, Logits: pl}, Categorical{Probs: qp, Logits: ql}
 		}
-	}
+		checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) { return build(v, false) }, in, nil)
+		checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) { return build(v, true) }, in, nil)
+	})
 	// A masked category (logit -Inf) in both: finite, no NaN gradient.
 	tp := ad.NewTape()
 	l1 := tp.Input(1, 3, []float64{0.3, math.Inf(-1), 1})

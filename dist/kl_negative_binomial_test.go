@@ -81,28 +81,20 @@ func TestKLNegativeBinomial(t *testing.T) {
 	// parameters. At r1 = r2 the closed form's partials must match finite
 	// differences that step into the series (r1 != r2).
 	for _, rs := range [][2]float64{{2.5, 2.5}, {2.5, 4}, {0.7, 0.3}} {
-		for _, lp := range []bool{false, true} {
-			for _, lq := range []bool{false, true} {
-				in := []ad.Matrix{mat(rs[0]), row(0.2, 0.7), mat(rs[1]), col(0.6, 0.35)}
+		eachFormOf(row(0.2, 0.7), row(-1.2, 0.4), col(0.6, 0.35), col(0.3, -0.8), func(pin, qin ad.Matrix, lp, lq bool) {
+			in := []ad.Matrix{mat(rs[0]), pin, mat(rs[1]), qin}
+			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
+				p := NegativeBinomial{TotalCount: v[0], Probs: v[1]}
 				if lp {
-					in[1] = row(-1.2, 0.4)
+					p = NegativeBinomial{TotalCount: v[0], Logits: v[1]}
 				}
+				q := NegativeBinomial{TotalCount: v[2], Probs: v[3]}
 				if lq {
-					in[3] = col(0.3, -0.8)
+					q = NegativeBinomial{TotalCount: v[2], Logits: v[3]}
 				}
-				checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
-					p := NegativeBinomial{TotalCount: v[0], Probs: v[1]}
-					if lp {
-						p = NegativeBinomial{TotalCount: v[0], Logits: v[1]}
-					}
-					q := NegativeBinomial{TotalCount: v[2], Probs: v[3]}
-					if lq {
-						q = NegativeBinomial{TotalCount: v[2], Logits: v[3]}
-					}
-					return p, q
-				}, in, nil)
-			}
-		}
+				return p, q
+			}, in, nil)
+		})
 	}
 	checkKLMonteCarlo(t, nbDiscrete(2.5, 0.45, false), nbDiscrete(3.7, 0.6, false), rngDiscrete(602), 100000, 5)
 }

@@ -113,26 +113,18 @@ func TestKLGeometricGeometric(t *testing.T) {
 		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
 		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
 	}
-	for _, lp := range []bool{false, true} {
-		for _, lq := range []bool{false, true} {
-			in := []ad.Matrix{row(0.2, 0.7), col(0.6, 0.35)}
+	eachFormOf(row(0.2, 0.7), row(-1.2, 0.4), col(0.6, 0.35), col(0.3, -0.8), func(pin, qin ad.Matrix, lp, lq bool) {
+		in := []ad.Matrix{pin, qin}
+		checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
+			p := Geometric{Probs: v[0]}
 			if lp {
-				in[0] = row(-1.2, 0.4)
+				p = Geometric{Logits: v[0]}
 			}
+			q := Geometric{Probs: v[1]}
 			if lq {
-				in[1] = col(0.3, -0.8)
+				q = Geometric{Logits: v[1]}
 			}
-			checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
-				p := Geometric{Probs: v[0]}
-				if lp {
-					p = Geometric{Logits: v[0]}
-				}
-				q := Geometric{Probs: v[1]}
-				if lq {
-					q = Geometric{Logits: v[1]}
-				}
-				return p, q
-			}, in, nil)
-		}
-	}
+			return p, q
+		}, in, nil)
+	})
 }
