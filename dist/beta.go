@@ -125,14 +125,8 @@ func (d Beta) Entropy() ad.Var {
 // 0 and 1 above 1), fused with the partials ∂/∂x (the density) and
 // ∂/∂α, ∂/∂β (special.RegIncBetaDab).
 func (d Beta) CDF(x ad.Var) ad.Var {
-	return fusedCells("Beta", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+	return unitCDF("Beta", x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
 		xv := v[0]
-		switch {
-		case xv <= 0:
-			return 0
-		case xv >= 1:
-			return 1
-		}
 		a, bb := v[1], v[2]
 		if need[0] {
 			g[0] = math.Exp((a-1)*math.Log(xv) + (bb-1)*math.Log1p(-xv) - special.Lbeta(a, bb))

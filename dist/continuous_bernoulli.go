@@ -212,14 +212,8 @@ func cbCDF(x, eta float64) float64 {
 // give 0 and above 1 give 1.
 func (d ContinuousBernoulli) CDF(x ad.Var) ad.Var {
 	p, logits := d.param()
-	return fusedCells("ContinuousBernoulli", "CDF", ad.Elementwise, x, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
+	return unitCDF("ContinuousBernoulli", x, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
 		xv := v[0]
-		switch {
-		case xv <= 0:
-			return 0
-		case xv >= 1:
-			return 1
-		}
 		eta, deta := cbNatural(v[1], logits)
 		cdf := cbCDF(xv, eta)
 		if need[0] {

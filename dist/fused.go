@@ -51,6 +51,20 @@ func fusedCells(family, method string, red ad.Reduction, x ad.Var, params []ad.V
 	return cells(r, c, red, densityRows, 0, append([]ad.Var{x}, params...), term)
 }
 
+// unitCDF is fusedCells for the CDF of a family on [0, 1]: 0 at and
+// below 0 and 1 at and above 1 (partials 0 there), term inside.
+func unitCDF(family string, x ad.Var, params []ad.Var, term cellFunc) ad.Var {
+	return fusedCells(family, "CDF", ad.Elementwise, x, params, func(v, g *[4]float64, need *[4]bool) float64 {
+		switch {
+		case v[0] <= 0:
+			return 0
+		case v[0] >= 1:
+			return 1
+		}
+		return term(v, g, need)
+	})
+}
+
 // paramCells records one fused node over the broadcast B x C grid of at
 // most four params alone, named name in errors: a family's Mean,
 // Variance or Entropy, or the KL divergence between two families (for a

@@ -203,14 +203,8 @@ func (d Kumaraswamy) Entropy() ad.Var {
 // b (1-x^a)^{b-1} x^a log x for a and -(1-x^a)^b log(1-x^a) for b. Values
 // below 0 give 0 and above 1 give 1.
 func (d Kumaraswamy) CDF(x ad.Var) ad.Var {
-	return fusedCells("Kumaraswamy", "CDF", ad.Elementwise, x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+	return unitCDF("Kumaraswamy", x, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
 		xv := v[0]
-		switch {
-		case xv <= 0:
-			return 0
-		case xv >= 1:
-			return 1
-		}
 		a, bb := v[1], v[2]
 		lx := math.Log(xv)
 		y := a * lx

@@ -108,16 +108,9 @@ func (d RelaxedBernoulli) LogProb(x ad.Var) ad.Var {
 // σ' = σ(u)σ(-u).
 func (d RelaxedBernoulli) CDF(x ad.Var) ad.Var {
 	th, lg := d.param()
-	tv, pv := viewOf(d.Temperature), viewOf(th)
-	return fusedTerms("RelaxedBernoulli", "CDF", ad.Elementwise, x, []ad.Var{d.Temperature, th}, func(i, j int, xv float64, g []float64, _ []bool) float64 {
-		switch {
-		case xv <= 0:
-			return 0
-		case xv >= 1:
-			return 1
-		}
-		tau := tv.at(i, j)
-		l, dl := logitOf(pv.at(i, j), lg)
+	return unitCDF("RelaxedBernoulli", x, []ad.Var{d.Temperature, th}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xv, tau := v[0], v[1]
+		l, dl := logitOf(v[2], lg)
 		y := math.Log(xv) - math.Log1p(-xv)
 		u := tau*y - l
 		s := special.Sigmoid(u) * special.Sigmoid(-u)
