@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -33,62 +32,12 @@ import (
 type crossTerm func(x, d *[4]float64, grad bool) float64
 
 // klCross evaluates term over the broadcast grid of params (at most four)
-// as one fused node with ad.ReduceCols: one row per batch member, +Inf
-// with zero partials in a row where any column is +Inf.
+// as one fused node with ad.ReduceCols (paramCells): one row per batch
+// member, +Inf with zero partials in a row where any column is +Inf.
 func klCross(name string, term crossTerm, params ...ad.Var) ad.Var {
-	n := len(params)
-	if n > 4 {
-		panic("dist: klCross: more than four parameters")
-	}
-	b, c := paramShape(name, params...)
-	f := ad.NewFused(b, c, ad.ReduceCols, params...)
-	out := f.Out()
-	var parts [4][]float64
-	var views [4]view
-	grad := false
-	for k, p := range params {
-		parts[k] = f.Partial(k)
-		views[k] = viewOf(p)
-		grad = grad || parts[k] != nil
-	}
-	par.For(b, 1<<10, func(lo, hi int) {
-		var x, d [4]float64
-		for i := lo; i < hi; i++ {
-			var acc float64
-			inf := false
-			for j := 0; j < c; j++ {
-				for k := 0; k < n; k++ {
-					x[k] = views[k].at(i, j)
-				}
-				v := term(&x, &d, grad && !inf)
-				if math.IsInf(v, 1) {
-					inf = true
-					continue
-				}
-				acc += v
-				if grad && !inf {
-					kk := i*c + j
-					for k := 0; k < n; k++ {
-						if parts[k] != nil {
-							parts[k][kk] = d[k]
-						}
-					}
-				}
-			}
-			if inf {
-				// The value does not depend on the parameters in this
-				// row: zero partials, so that Backward gives 0, not NaN.
-				acc = math.Inf(1)
-				for k := 0; k < n; k++ {
-					if parts[k] != nil {
-						clear(parts[k][i*c : (i+1)*c])
-					}
-				}
-			}
-			out[i] = acc
-		}
+	return paramCellsPar(name, ad.ReduceCols, divergenceRows, 1<<10, params, func(x, d *[4]float64, need *[4]bool) float64 {
+		return term(x, d, need[0] || need[1] || need[2] || need[3])
 	})
-	return f.Var()
 }
 
 // Shape constants (computed in Go from the defining expressions at init,
