@@ -314,14 +314,20 @@ func checkMomentsDiscrete(t *testing.T, xs []float64, mean, vari, z float64, lab
 	assert.InDelta(t, vari, m2, z*math.Sqrt((m4-m2*m2)/n)+1e-12, "%s: sample variance", label)
 }
 
-// sumMassDiscrete returns Σ_{k=0}^{kmax} exp(LogProb(k)) for a 1x1
-// univariate d, with compensated summation.
-func sumMassDiscrete(d Distribution, kmax int) float64 {
+// logMassDiscrete returns LogProb(k) for k = 0..kmax for a 1x1
+// univariate discrete d.
+func logMassDiscrete(d Distribution, kmax int) []float64 {
 	xs := make([]float64, kmax+1)
 	for k := range xs {
 		xs[k] = float64(k)
 	}
-	lp := d.LogProb(ad.Col(xs)).Value()
+	return d.LogProb(ad.Col(xs)).Value()
+}
+
+// sumMassDiscrete returns Σ_{k=0}^{kmax} exp(LogProb(k)) for a 1x1
+// univariate d, with compensated summation.
+func sumMassDiscrete(d Distribution, kmax int) float64 {
+	lp := logMassDiscrete(d, kmax)
 	var s kahan
 	for _, v := range lp {
 		s.add(math.Exp(v))
@@ -475,11 +481,7 @@ func klNegBinBigDiscrete(r1, av float64, la bool, r2, bv float64, lb bool, kmax 
 // momentsByMassDiscrete returns the mean and variance of a 1x1 univariate
 // discrete d by summing k P(k) and (k - mean)² P(k) over k = 0..kmax.
 func momentsByMassDiscrete(d Distribution, kmax int) (float64, float64) {
-	xs := make([]float64, kmax+1)
-	for k := range xs {
-		xs[k] = float64(k)
-	}
-	lp := d.LogProb(ad.Col(xs)).Value()
+	lp := logMassDiscrete(d, kmax)
 	var m kahan
 	for k, v := range lp {
 		m.add(float64(k) * math.Exp(v))
@@ -538,6 +540,25 @@ func eachFormOf[T any](pProbs, pLogits, qProbs, qLogits T, f func(p, q T, lp, lq
 				q = qLogits
 			}
 			f(p, q, lp, lq)
+		}
+	}
+}
+
+// checkEnumerateDiscrete checks the first points K = 0..last of d's
+// Enumerate(0, 0) against the exact masses: each mass to relative tol,
+// and each tail bound: P(X > K), summed over the next terms points, is at
+// most Tail.
+func checkEnumerateDiscrete(t *testing.T, d Enumerable, exact pmfBigDiscrete, tol float64, terms, last int) {
+	t.Helper()
+	for m := range d.Enumerate(0, 0) {
+		assertRel(t, f64Discrete(exact.mass(m.K)), m.Mass, tol, "mass %d", m.K)
+		rest := bfDiscrete(0)
+		for k := m.K + 1; k < m.K+terms; k++ {
+			rest.Add(rest, exact.mass(k))
+		}
+		assert.LessOrEqual(t, f64Discrete(rest), m.Tail*(1+1e-12), "tail bound at %d", m.K)
+		if m.K == last {
+			break
 		}
 	}
 }
