@@ -25,19 +25,8 @@ func TestGumbelAgainstGonum(t *testing.T) {
 	checkFamilyRef(t, "Gumbel", gumbel1, 1e-14)
 }
 
-func TestGumbelBatch(t *testing.T) {
-	ref := func(p []float64, x float64) float64 { return distuv.GumbelRight{Mu: p[0], Beta: p[1]}.LogProb(x) }
-	cdf := func(p []float64, x float64) float64 { return distuv.GumbelRight{Mu: p[0], Beta: p[1]}.CDF(x) }
-	checkBatch(t, gumbelOf, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0, 1, 2, -1, -2, -3}}, row(1, 2, 3)},
-		ad.Matrix{Rows: 4, Cols: 3, Data: []float64{0.5, 0.5, 0.5, 1, 1, 1, 2, 2, 2, -1, 0, 1}}, ref, cdf)
-	checkBatch(t, gumbelOf, []ad.Matrix{mat(0.3), col(0.5, 2)}, row(-1, 0.2, 7), ref, cdf)
-}
-
-func TestGumbelGradients(t *testing.T) {
-	checkLogProbGrad(t, gumbelOf, []ad.Matrix{row(0.3, -1), row(0.7, 2.1)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 2, -0.5, 0}}, nil)
-	checkLogProbGrad(t, gumbelOf, []ad.Matrix{mat(0.2), col(0.5, 1, 3)}, ad.Matrix{Rows: 3, Cols: 2, Data: []float64{1, 2, -0.5, 0, 4, -4}}, nil)
-	checkCDFGrad(t, gumbelOf, []ad.Matrix{mat(0.1), mat(1.3)}, row(-1, 0.5, 2), nil)
-	checkCDFGrad(t, gumbelOf, []ad.Matrix{row(0.1, -2), col(1.3, 0.4)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{-1, 0.5, 2, -3}}, nil)
+func TestGumbelBatchAndGradients(t *testing.T) {
+	checkLocScaleGrids(t, gumbelOf, func(p []float64) batchRef { return distuv.GumbelRight{Mu: p[0], Beta: p[1]} })
 }
 
 func TestGumbelSampling(t *testing.T) {

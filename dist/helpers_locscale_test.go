@@ -408,3 +408,30 @@ func checkKLBatch(t *testing.T, build func(ps []ad.Var) (Distribution, Distribut
 		assertSame(t, want, kl.At(i, 0), 1e-13, "batched KL row %d", i)
 	}
 }
+
+// batchRef is a reference univariate distribution with a log-density and
+// a CDF (a gonum distuv type or a test's own reference).
+type batchRef interface {
+	LogProb(x float64) float64
+	CDF(x float64) float64
+}
+
+// checkLocScaleGrids checks a location-scale family on the real line
+// (parameters loc, scale; build from ad values) on the grids that Cauchy,
+// Gumbel and Laplace share: LogProb and CDF of broadcast batches against
+// ref (checkBatch: a 2 x 3 loc with a 1 x 3 scale and a value tiling the
+// batch twice, a scalar loc with a column scale and a row value), and
+// the LogProb and CDF gradients by finite differences (checkLogProbGrad,
+// checkCDFGrad).
+func checkLocScaleGrids(t *testing.T, build func(ps []ad.Var) Distribution, ref func(p []float64) batchRef) {
+	t.Helper()
+	lp := func(p []float64, x float64) float64 { return ref(p).LogProb(x) }
+	cdf := func(p []float64, x float64) float64 { return ref(p).CDF(x) }
+	checkBatch(t, build, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0, 1, 2, -1, -2, -3}}, row(1, 2, 3)},
+		ad.Matrix{Rows: 4, Cols: 3, Data: []float64{0.5, 0.5, 0.5, 1, 1, 1, 2, 2, 2, -1, 0, 1}}, lp, cdf)
+	checkBatch(t, build, []ad.Matrix{mat(0.3), col(0.5, 2)}, row(-1, 0.2, 7), lp, cdf)
+	checkLogProbGrad(t, build, []ad.Matrix{row(0.3, -1), row(0.7, 2.1)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 2, -0.5, 0}}, nil)
+	checkLogProbGrad(t, build, []ad.Matrix{mat(0.2), col(0.5, 1, 3)}, ad.Matrix{Rows: 3, Cols: 2, Data: []float64{1, 2, -0.5, 0, 4, -4}}, nil)
+	checkCDFGrad(t, build, []ad.Matrix{mat(0.1), mat(1.3)}, row(-1, 0.5, 2), nil)
+	checkCDFGrad(t, build, []ad.Matrix{row(0.1, -2), col(1.3, 0.4)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{-1, 0.5, 2, -3}}, nil)
+}

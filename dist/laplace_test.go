@@ -28,21 +28,8 @@ func TestLaplaceAgainstGonum(t *testing.T) {
 	assertRel(t, 0.5*math.Exp(-700), d.CDF(ad.Scalar(-700)).Scalar(), 1e-14, "CDF far left")
 }
 
-func TestLaplaceBatch(t *testing.T) {
-	ref := func(p []float64, x float64) float64 { return distuv.Laplace{Mu: p[0], Scale: p[1]}.LogProb(x) }
-	cdf := func(p []float64, x float64) float64 { return distuv.Laplace{Mu: p[0], Scale: p[1]}.CDF(x) }
-	// 2 x 3 loc, 1 x 3 scale, x tiles the batch twice.
-	checkBatch(t, laplaceOf, []ad.Matrix{{Rows: 2, Cols: 3, Data: []float64{0, 1, 2, -1, -2, -3}}, row(1, 2, 3)},
-		ad.Matrix{Rows: 4, Cols: 3, Data: []float64{0.5, 0.5, 0.5, 1, 1, 1, 2, 2, 2, -1, 0, 1}}, ref, cdf)
-	// Scalar loc, column scale, a row x broadcast over the batch.
-	checkBatch(t, laplaceOf, []ad.Matrix{mat(0.3), col(0.5, 2)}, row(-1, 0.2, 7), ref, cdf)
-}
-
-func TestLaplaceGradients(t *testing.T) {
-	checkLogProbGrad(t, laplaceOf, []ad.Matrix{row(0.3, -1), row(0.7, 2.1)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{1, 2, -0.5, 0}}, nil)
-	checkLogProbGrad(t, laplaceOf, []ad.Matrix{mat(0.2), col(0.5, 1, 3)}, ad.Matrix{Rows: 3, Cols: 2, Data: []float64{1, 2, -0.5, 0, 4, -4}}, nil)
-	checkCDFGrad(t, laplaceOf, []ad.Matrix{mat(0.1), mat(1.3)}, row(-1, 0.5, 2), nil)
-	checkCDFGrad(t, laplaceOf, []ad.Matrix{row(0.1, -2), col(1.3, 0.4)}, ad.Matrix{Rows: 2, Cols: 2, Data: []float64{-1, 0.5, 2, -3}}, nil)
+func TestLaplaceBatchAndGradients(t *testing.T) {
+	checkLocScaleGrids(t, laplaceOf, func(p []float64) batchRef { return distuv.Laplace{Mu: p[0], Scale: p[1]} })
 }
 
 func TestLaplaceSampling(t *testing.T) {
