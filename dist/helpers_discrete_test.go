@@ -356,15 +356,6 @@ func loadRefsDiscrete(t *testing.T) map[string]refDiscrete {
 	return m
 }
 
-// klValueDiscrete returns KL(p || q) for 1-row, 1-column distributions.
-func klValueDiscrete(t *testing.T, p, q Distribution) float64 {
-	t.Helper()
-	kl, err := KL(p, q)
-	require.NoError(t, err)
-	require.Equal(t, 1, kl.Len())
-	return kl.Value()[0]
-}
-
 // jsValueDiscrete returns JensenShannon(p, q) for 1-row distributions.
 func jsValueDiscrete(t *testing.T, p, q Distribution) float64 {
 	t.Helper()

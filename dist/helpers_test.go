@@ -166,7 +166,8 @@ func klScalar(t *testing.T, p, q Distribution) float64 {
 	t.Helper()
 	kl, err := KL(p, q)
 	require.NoError(t, err)
-	return kl.Scalar()
+	require.Equal(t, 1, kl.Len(), "one batch row")
+	return kl.Value()[0]
 }
 
 // newRNG returns a seeded generator.

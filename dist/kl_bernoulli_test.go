@@ -25,17 +25,17 @@ func TestKLBernoulliBernoulli(t *testing.T) {
 	for _, c := range cases {
 		eachForm(c[0], c[1], logitDiscrete, func(a, b float64, lp, lq bool) {
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, a, lp), binomialPMFBigDiscrete(1, b, lq))
-			got := klValueDiscrete(t, bernDiscrete(a, lp), bernDiscrete(b, lq))
+			got := klScalar(t, bernDiscrete(a, lp), bernDiscrete(b, lq))
 			assertRel(t, want, got, 1e-12, "KL(Bern %v || Bern %v) logits %v %v", c[0], c[1], lp, lq)
 		})
 	}
 	// Boundary probabilities: 0 log 0 = 0, and +Inf where p has mass q lacks.
-	assertRel(t, -math.Log1p(-0.3), klValueDiscrete(t, bernDiscrete(0, false), bernDiscrete(0.3, false)), 1e-15, "KL(δ0 || Bern)")
-	assertRel(t, -math.Log(0.3), klValueDiscrete(t, bernDiscrete(1, false), bernDiscrete(0.3, false)), 1e-15, "KL(δ1 || Bern)")
-	assert.True(t, math.IsInf(klValueDiscrete(t, bernDiscrete(0.2, false), bernDiscrete(0, false)), 1))
-	assert.True(t, math.IsInf(klValueDiscrete(t, bernDiscrete(0.2, false), bernDiscrete(1, false)), 1))
-	assert.Equal(t, 0.0, klValueDiscrete(t, bernDiscrete(0, false), bernDiscrete(0, false)))
-	assert.Equal(t, 0.0, klValueDiscrete(t, bernDiscrete(1, false), bernDiscrete(1, false)))
+	assertRel(t, -math.Log1p(-0.3), klScalar(t, bernDiscrete(0, false), bernDiscrete(0.3, false)), 1e-15, "KL(δ0 || Bern)")
+	assertRel(t, -math.Log(0.3), klScalar(t, bernDiscrete(1, false), bernDiscrete(0.3, false)), 1e-15, "KL(δ1 || Bern)")
+	assert.True(t, math.IsInf(klScalar(t, bernDiscrete(0.2, false), bernDiscrete(0, false)), 1))
+	assert.True(t, math.IsInf(klScalar(t, bernDiscrete(0.2, false), bernDiscrete(1, false)), 1))
+	assert.Equal(t, 0.0, klScalar(t, bernDiscrete(0, false), bernDiscrete(0, false)))
+	assert.Equal(t, 0.0, klScalar(t, bernDiscrete(1, false), bernDiscrete(1, false)))
 
 	// Near p = q: a relative perturbation of 1e-6 against the 256-bit sum
 	// and the Fisher quadratic ½ δ² / (p(1-p)) (relative error O(δ)).
@@ -48,7 +48,7 @@ func TestKLBernoulliBernoulli(t *testing.T) {
 				av, pv = logitDiscrete(a), logitDiscrete(p)
 			}
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, av, lg), binomialPMFBigDiscrete(1, pv, lg))
-			got := klValueDiscrete(t, bernDiscrete(av, lg), bernDiscrete(pv, lg))
+			got := klScalar(t, bernDiscrete(av, lg), bernDiscrete(pv, lg))
 			assertRel(t, want, got, 1e-12, "near p=q at %v (logits %v)", p, lg)
 			// The cubic term is relatively of order |a-p|/min(p, 1-p).
 			assertRel(t, fisher, got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v (logits %v)", p, lg)
@@ -59,15 +59,15 @@ func TestKLBernoulliBernoulli(t *testing.T) {
 	for _, name := range []string{"bernoulli_near", "bernoulli_near_high", "bernoulli_ordinary"} {
 		r := refs[name]
 		require.NotEmpty(t, r.Name, name)
-		assertRel(t, r.Value, klValueDiscrete(t, bernDiscrete(r.P[0], false), bernDiscrete(r.Q[0], false)), 1e-12, "mpmath %s", name)
+		assertRel(t, r.Value, klScalar(t, bernDiscrete(r.P[0], false), bernDiscrete(r.Q[0], false)), 1e-12, "mpmath %s", name)
 	}
 
 	rng := rngDiscrete(201)
 	for range 500 {
 		p, q := bernDiscrete(rng.NormFloat64()*3, true), bernDiscrete(rng.Float64(), false)
-		assert.GreaterOrEqual(t, klValueDiscrete(t, p, q), 0.0)
-		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
-		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
+		assert.GreaterOrEqual(t, klScalar(t, p, q), 0.0)
+		assert.Equal(t, 0.0, klScalar(t, p, p))
+		assert.Equal(t, 0.0, klScalar(t, q, q))
 	}
 	eachFormOf(row(0.2, 0.7, 0.45), row(-1.2, 0.4, 2), col(0.6, 0.35), col(0.3, -0.8), func(pin, qin ad.Matrix, lp, lq bool) {
 		in := []ad.Matrix{pin, qin}
@@ -97,7 +97,7 @@ func TestKLBernoulliPoisson(t *testing.T) {
 				av = logitDiscrete(a)
 			}
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, av, lg), poissonPMFBigDiscrete(lam, 1))
-			got := klValueDiscrete(t, bernDiscrete(av, lg), Must(NewPoisson(lam)))
+			got := klScalar(t, bernDiscrete(av, lg), Must(NewPoisson(lam)))
 			assertRel(t, want, got, 1e-12, "KL(Bern %v || Poisson %v) logits %v", a, lam, lg)
 			// torch's formula where it does not cancel: -H(a) - a log λ + λ.
 			if a > 0.01 && a < 1 {
@@ -108,12 +108,12 @@ func TestKLBernoulliPoisson(t *testing.T) {
 	}
 	r := loadRefsDiscrete(t)["bernoulli_poisson_small"]
 	require.NotEmpty(t, r.Name)
-	assertRel(t, r.Value, klValueDiscrete(t, bernDiscrete(r.P[0], false), Must(NewPoisson(r.Q[0]))), 1e-12, "mpmath bernoulli_poisson_small")
-	assert.True(t, math.IsInf(klValueDiscrete(t, bernDiscrete(0.2, false), Must(NewPoisson(0))), 1))
-	assert.Equal(t, 0.0, klValueDiscrete(t, bernDiscrete(0, false), Must(NewPoisson(0))))
+	assertRel(t, r.Value, klScalar(t, bernDiscrete(r.P[0], false), Must(NewPoisson(r.Q[0]))), 1e-12, "mpmath bernoulli_poisson_small")
+	assert.True(t, math.IsInf(klScalar(t, bernDiscrete(0.2, false), Must(NewPoisson(0))), 1))
+	assert.Equal(t, 0.0, klScalar(t, bernDiscrete(0, false), Must(NewPoisson(0))))
 	rng := rngDiscrete(203)
 	for range 300 {
-		assert.GreaterOrEqual(t, klValueDiscrete(t, bernDiscrete(rng.Float64(), false), Must(NewPoisson(rng.ExpFloat64()))), 0.0)
+		assert.GreaterOrEqual(t, klScalar(t, bernDiscrete(rng.Float64(), false), Must(NewPoisson(rng.ExpFloat64()))), 0.0)
 	}
 	checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
 		return Bernoulli{Probs: v[0]}, Poisson{Rate: v[1]}

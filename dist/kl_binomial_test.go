@@ -26,22 +26,22 @@ func TestKLBinomialBinomial(t *testing.T) {
 	for _, c := range cases {
 		eachForm(c[1], c[3], logitDiscrete, func(a, b float64, lp, lq bool) {
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(int(c[0]), a, lp), binomialPMFBigDiscrete(int(c[2]), b, lq))
-			got := klValueDiscrete(t, binDiscrete(c[0], a, lp), binDiscrete(c[2], b, lq))
+			got := klScalar(t, binDiscrete(c[0], a, lp), binDiscrete(c[2], b, lq))
 			assertRel(t, want, got, 1e-12, "KL(Bin%v || Bin%v) logits %v %v", c[:2], c[2:], lp, lq)
 		})
 	}
 	// np > nq: +Inf, except for the point mass at 0 (a = 0).
-	assert.True(t, math.IsInf(klValueDiscrete(t, binDiscrete(5, 0.3, false), binDiscrete(4, 0.3, false)), 1))
-	assertRel(t, -4*math.Log1p(-0.3), klValueDiscrete(t, binDiscrete(5, 0, false), binDiscrete(4, 0.3, false)), 1e-15, "δ0 against a smaller count")
+	assert.True(t, math.IsInf(klScalar(t, binDiscrete(5, 0.3, false), binDiscrete(4, 0.3, false)), 1))
+	assertRel(t, -4*math.Log1p(-0.3), klScalar(t, binDiscrete(5, 0, false), binDiscrete(4, 0.3, false)), 1e-15, "δ0 against a smaller count")
 	// Degenerate probabilities with np < nq.
 	for _, c := range [][4]float64{{6, 0, 9, 0.4}, {6, 1, 9, 0.4}, {6, 0, 9, 0}} {
 		want, _ := klBigDiscrete(binomialPMFBigDiscrete(int(c[0]), c[1], false), binomialPMFBigDiscrete(int(c[2]), c[3], false))
-		assert.InDelta(t, want, klValueDiscrete(t, binDiscrete(c[0], c[1], false), binDiscrete(c[2], c[3], false)), 1e-14, "%v", c)
+		assert.InDelta(t, want, klScalar(t, binDiscrete(c[0], c[1], false), binDiscrete(c[2], c[3], false)), 1e-14, "%v", c)
 	}
-	assert.True(t, math.IsInf(klValueDiscrete(t, binDiscrete(6, 0.2, false), binDiscrete(9, 0, false)), 1))
-	assert.True(t, math.IsInf(klValueDiscrete(t, binDiscrete(6, 0.2, false), binDiscrete(9, 1, false)), 1))
-	assert.True(t, math.IsInf(klValueDiscrete(t, binDiscrete(6, 1, false), binDiscrete(9, 1, false)), 1))
-	assert.Equal(t, 0.0, klValueDiscrete(t, binDiscrete(0, 0.3, false), binDiscrete(0, 0.9, false)))
+	assert.True(t, math.IsInf(klScalar(t, binDiscrete(6, 0.2, false), binDiscrete(9, 0, false)), 1))
+	assert.True(t, math.IsInf(klScalar(t, binDiscrete(6, 0.2, false), binDiscrete(9, 1, false)), 1))
+	assert.True(t, math.IsInf(klScalar(t, binDiscrete(6, 1, false), binDiscrete(9, 1, false)), 1))
+	assert.Equal(t, 0.0, klScalar(t, binDiscrete(0, 0.3, false), binDiscrete(0, 0.9, false)))
 
 	// Near p = q: the Fisher quadratic n δ²/(2p(1-p)) and 256-bit sums.
 	for _, p := range []float64{0.01, 0.4, 0.9} {
@@ -53,7 +53,7 @@ func TestKLBinomialBinomial(t *testing.T) {
 				av, pv = logitDiscrete(a), logitDiscrete(p)
 			}
 			want, _ := klBigDiscrete(binomialPMFBigDiscrete(25, av, lg), binomialPMFBigDiscrete(25, pv, lg))
-			got := klValueDiscrete(t, binDiscrete(25, av, lg), binDiscrete(25, pv, lg))
+			got := klScalar(t, binDiscrete(25, av, lg), binDiscrete(25, pv, lg))
 			assertRel(t, want, got, 1e-12, "near p=q at %v (logits %v)", p, lg)
 			assertRel(t, fisher, got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v", p)
 		}
@@ -62,7 +62,7 @@ func TestKLBinomialBinomial(t *testing.T) {
 	for _, name := range []string{"binomial_same_near", "binomial_smaller_n", "binomial_smaller_n_same_p"} {
 		r := refs[name]
 		require.NotEmpty(t, r.Name, name)
-		got := klValueDiscrete(t, binDiscrete(r.P[0], r.P[1], false), binDiscrete(r.Q[0], r.Q[1], false))
+		got := klScalar(t, binDiscrete(r.P[0], r.P[1], false), binDiscrete(r.Q[0], r.Q[1], false))
 		assertRel(t, r.Value, got, 1e-12, "mpmath %s", name)
 	}
 
@@ -71,9 +71,9 @@ func TestKLBinomialBinomial(t *testing.T) {
 		np := float64(rng.IntN(30))
 		p := binDiscrete(np, rng.Float64(), false)
 		q := binDiscrete(np+float64(rng.IntN(3)), rng.NormFloat64()*2, true)
-		assert.GreaterOrEqual(t, klValueDiscrete(t, p, q), 0.0)
-		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
-		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
+		assert.GreaterOrEqual(t, klScalar(t, p, q), 0.0)
+		assert.Equal(t, 0.0, klScalar(t, p, p))
+		assert.Equal(t, 0.0, klScalar(t, q, q))
 	}
 	// Gradients with respect to both probability parameters (the integer
 	// counts are constants): equal counts and np < nq, every form.
@@ -106,8 +106,8 @@ func TestKLBernoulliBinomialPairs(t *testing.T) {
 					a, b = logitDiscrete(a), logitDiscrete(b)
 				}
 				want, _ := klBigDiscrete(binomialPMFBigDiscrete(1, a, lg), binomialPMFBigDiscrete(n, b, lg))
-				assertRel(t, want, klValueDiscrete(t, bernDiscrete(a, lg), binDiscrete(float64(n), b, lg)), 1e-12, "KL(Bern %v || Bin(%d, %v))", c[0], n, c[1])
-				got := klValueDiscrete(t, binDiscrete(float64(n), a, lg), bernDiscrete(b, lg))
+				assertRel(t, want, klScalar(t, bernDiscrete(a, lg), binDiscrete(float64(n), b, lg)), 1e-12, "KL(Bern %v || Bin(%d, %v))", c[0], n, c[1])
+				got := klScalar(t, binDiscrete(float64(n), a, lg), bernDiscrete(b, lg))
 				if n == 1 {
 					want, _ = klBigDiscrete(binomialPMFBigDiscrete(1, a, lg), binomialPMFBigDiscrete(1, b, lg))
 					assertRel(t, want, got, 1e-12, "KL(Bin(1) || Bern)")
@@ -117,9 +117,9 @@ func TestKLBernoulliBinomialPairs(t *testing.T) {
 			}
 		}
 	}
-	assert.True(t, math.IsInf(klValueDiscrete(t, bernDiscrete(0.3, false), binDiscrete(0, 0.5, false)), 1))
-	assertRel(t, -math.Log1p(-0.25), klValueDiscrete(t, binDiscrete(5, 0, false), bernDiscrete(0.25, false)), 1e-15, "δ0 || Bern")
-	assertRel(t, -math.Log1p(-0.25), klValueDiscrete(t, binDiscrete(0, 0.6, false), bernDiscrete(0.25, false)), 1e-15, "Bin(0) || Bern")
+	assert.True(t, math.IsInf(klScalar(t, bernDiscrete(0.3, false), binDiscrete(0, 0.5, false)), 1))
+	assertRel(t, -math.Log1p(-0.25), klScalar(t, binDiscrete(5, 0, false), bernDiscrete(0.25, false)), 1e-15, "δ0 || Bern")
+	assertRel(t, -math.Log1p(-0.25), klScalar(t, binDiscrete(0, 0.6, false), bernDiscrete(0.25, false)), 1e-15, "Bin(0) || Bern")
 	checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
 		return Bernoulli{Probs: v[0]}, Binomial{TotalCount: ad.Scalar(4), Logits: v[1]}
 	}, []ad.Matrix{row(0.2, 0.7), col(0.6, -0.35)}, nil)

@@ -76,7 +76,7 @@ func TestKLCategorical(t *testing.T) {
 	for _, c := range cases {
 		eachForm(c[0], c[1], logsDiscrete, func(a, b []float64, lp, lq bool) {
 			want := klCatBigDiscrete(catBigDiscrete(a, lp), catBigDiscrete(b, lq))
-			got := klValueDiscrete(t, catDiscrete(a, lp), catDiscrete(b, lq))
+			got := klScalar(t, catDiscrete(a, lp), catDiscrete(b, lq))
 			assertRel(t, want, got, 1e-12, "KL(Cat %v || Cat %v) logits %v %v", c[0], c[1], lp, lq)
 			// OneHotCategorical has the same divergence.
 			var oa, ob OneHotCategorical
@@ -90,11 +90,11 @@ func TestKLCategorical(t *testing.T) {
 			} else {
 				ob = Must(NewOneHotCategorical(b...))
 			}
-			assertRel(t, want, klValueDiscrete(t, oa, ob), 1e-12, "one-hot")
+			assertRel(t, want, klScalar(t, oa, ob), 1e-12, "one-hot")
 		})
 	}
-	assert.True(t, math.IsInf(klValueDiscrete(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{1, 0}, false)), 1))
-	assert.True(t, math.IsInf(klValueDiscrete(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{0, math.Inf(-1)}, true)), 1))
+	assert.True(t, math.IsInf(klScalar(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{1, 0}, false)), 1))
+	assert.True(t, math.IsInf(klScalar(t, catDiscrete([]float64{0.2, 0.8}, false), catDiscrete([]float64{0, math.Inf(-1)}, true)), 1))
 	_, err := KL(catDiscrete([]float64{0.5, 0.5}, false), catDiscrete([]float64{0.2, 0.3, 0.5}, false))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "2 and 3 categories")
@@ -104,7 +104,7 @@ func TestKLCategorical(t *testing.T) {
 	base := []float64{0.2, 0.3, 0.5}
 	pert := []float64{0.2 * (1 + 1e-6), 0.3, 0.5}
 	pb, qb := catBigDiscrete(pert, false), catBigDiscrete(base, false)
-	got := klValueDiscrete(t, catDiscrete(pert, false), catDiscrete(base, false))
+	got := klScalar(t, catDiscrete(pert, false), catDiscrete(base, false))
 	assertRel(t, klCatBigDiscrete(pb, qb), got, 1e-12, "near p=q (probs)")
 	var fisher float64
 	for j := range base {
@@ -113,12 +113,12 @@ func TestKLCategorical(t *testing.T) {
 	}
 	assertRel(t, fisher, got, 5e-6, "Fisher quadratic")
 	lpert, lbase := logsDiscrete(pert), logsDiscrete(base)
-	assertRel(t, klCatBigDiscrete(catBigDiscrete(lpert, true), catBigDiscrete(lbase, true)), klValueDiscrete(t, catDiscrete(lpert, true), catDiscrete(lbase, true)), 1e-12, "near p=q (logits)")
+	assertRel(t, klCatBigDiscrete(catBigDiscrete(lpert, true), catBigDiscrete(lbase, true)), klScalar(t, catDiscrete(lpert, true), catDiscrete(lbase, true)), 1e-12, "near p=q (logits)")
 	refs := loadRefsDiscrete(t)
 	for _, name := range []string{"categorical_near", "categorical_ordinary"} {
 		r := refs[name]
 		require.NotEmpty(t, r.Name, name)
-		assertRel(t, r.Value, klValueDiscrete(t, catDiscrete(r.P, false), catDiscrete(r.Q, false)), 1e-12, "mpmath %s", name)
+		assertRel(t, r.Value, klScalar(t, catDiscrete(r.P, false), catDiscrete(r.Q, false)), 1e-12, "mpmath %s", name)
 	}
 
 	rng := rngDiscrete(701)
@@ -129,9 +129,9 @@ func TestKLCategorical(t *testing.T) {
 			a[j], b[j] = rng.Float64(), 2*rng.NormFloat64()
 		}
 		p, q := catDiscrete(a, false), catDiscrete(b, true)
-		assert.GreaterOrEqual(t, klValueDiscrete(t, p, q), 0.0)
-		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
-		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
+		assert.GreaterOrEqual(t, klScalar(t, p, q), 0.0)
+		assert.Equal(t, 0.0, klScalar(t, p, p))
+		assert.Equal(t, 0.0, klScalar(t, q, q))
 	}
 	// Batches: 2 rows against 1 (broadcast), gradients in every form.
 	eachFormOf(ad.Matrix{Rows: 2, Cols: 3, Data: []float64{0.2, 0.3, 0.5, 0.6, 0.1, 0.3}}, ad.Matrix{Rows: 2, Cols: 3, Data: []float64{0.2, -1, 0.5, 1.6, 0.1, -0.3}}, row(0.4, 0.4, 0.2), row(0.4, -0.4, 1.2), func(pin, qin ad.Matrix, lp, lq bool) {
@@ -170,7 +170,7 @@ func TestKLMultinomial(t *testing.T) {
 	a, b := []float64{0.1, 0.6, 0.3}, []float64{0.4, 0.4, 0.2}
 	want := klCatBigDiscrete(catBigDiscrete(a, false), catBigDiscrete(b, false))
 	p, q := Must(NewMultinomial(7, a...)), Must(MultinomialLogits(7, logsDiscrete(b)...))
-	assertRel(t, 7*want, klValueDiscrete(t, p, q), 1e-12, "n KL(Cat || Cat)")
+	assertRel(t, 7*want, klScalar(t, p, q), 1e-12, "n KL(Cat || Cat)")
 	// Against the sum over every count row of total 7.
 	var s kahan
 	for i := 0; i <= 7; i++ {
@@ -180,12 +180,12 @@ func TestKLMultinomial(t *testing.T) {
 			s.add(math.Exp(lp) * (lp - lq))
 		}
 	}
-	assertRel(t, s.sum(), klValueDiscrete(t, p, q), 1e-12, "sum over the support")
+	assertRel(t, s.sum(), klScalar(t, p, q), 1e-12, "sum over the support")
 	// Different totals: disjoint supports.
-	assert.True(t, math.IsInf(klValueDiscrete(t, Must(NewMultinomial(7, a...)), Must(NewMultinomial(8, a...))), 1))
-	assert.True(t, math.IsInf(klValueDiscrete(t, Must(NewMultinomial(8, a...)), Must(NewMultinomial(7, a...))), 1))
-	assert.Equal(t, 0.0, klValueDiscrete(t, Must(NewMultinomial(0, 1, 0)), Must(NewMultinomial(0, 0, 1))), "no draws")
-	assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
+	assert.True(t, math.IsInf(klScalar(t, Must(NewMultinomial(7, a...)), Must(NewMultinomial(8, a...))), 1))
+	assert.True(t, math.IsInf(klScalar(t, Must(NewMultinomial(8, a...)), Must(NewMultinomial(7, a...))), 1))
+	assert.Equal(t, 0.0, klScalar(t, Must(NewMultinomial(0, 1, 0)), Must(NewMultinomial(0, 0, 1))), "no draws")
+	assert.Equal(t, 0.0, klScalar(t, p, p))
 	// Batch of totals (column) against shared probabilities; gradients.
 	n := ad.Col([]float64{3, 5})
 	checkKLGrad(t, func(v []ad.Var) (Distribution, Distribution) {
@@ -208,7 +208,7 @@ func TestKLLargeBatchesDiscrete(t *testing.T) {
 	kl, err := KL(Bernoulli{Probs: ad.Col(a)}, Bernoulli{Logits: ad.Col(b)})
 	require.NoError(t, err)
 	for i := 0; i < n; i += 997 {
-		assert.Equal(t, klValueDiscrete(t, bernDiscrete(a[i], false), bernDiscrete(b[i], true)), kl.Value()[i], "row %d", i)
+		assert.Equal(t, klScalar(t, bernDiscrete(a[i], false), bernDiscrete(b[i], true)), kl.Value()[i], "row %d", i)
 	}
 	c3 := make([]float64, 3*n)
 	for i := range c3 {
@@ -217,7 +217,7 @@ func TestKLLargeBatchesDiscrete(t *testing.T) {
 	klc, err := KL(Categorical{Probs: ad.Const(n, 3, c3)}, Categorical{Logits: ad.Row([]float64{0.1, -0.3, 0.5})})
 	require.NoError(t, err)
 	for i := 0; i < n; i += 997 {
-		assert.Equal(t, klValueDiscrete(t, catDiscrete(c3[3*i:3*i+3], false), catDiscrete([]float64{0.1, -0.3, 0.5}, true)), klc.Value()[i], "row %d", i)
+		assert.Equal(t, klScalar(t, catDiscrete(c3[3*i:3*i+3], false), catDiscrete([]float64{0.1, -0.3, 0.5}, true)), klc.Value()[i], "row %d", i)
 	}
 	// The negative binomial series: errors from any row are reported.
 	r := make([]float64, n)

@@ -34,14 +34,14 @@ func TestKLNegativeBinomial(t *testing.T) {
 	for _, c := range cases {
 		eachForm(c[1], c[3], logitDiscrete, func(a, b float64, lp, lq bool) {
 			want := klNegBinBigDiscrete(c[0], a, lp, c[2], b, lq, nbKmaxDiscrete(c[0], c[1]))
-			got := klValueDiscrete(t, nbDiscrete(c[0], a, lp), nbDiscrete(c[2], b, lq))
+			got := klScalar(t, nbDiscrete(c[0], a, lp), nbDiscrete(c[2], b, lq))
 			assertRel(t, want, got, 1e-12, "KL(NB%v || NB%v) logits %v %v", c[:2], c[2:], lp, lq)
 		})
 	}
 	// Point masses at 0.
-	assertRel(t, -2.5*math.Log1p(-0.4), klValueDiscrete(t, nbDiscrete(1.5, 0, false), nbDiscrete(2.5, 0.4, false)), 1e-15, "δ0 || NB")
-	assert.True(t, math.IsInf(klValueDiscrete(t, nbDiscrete(1.5, 0.2, false), nbDiscrete(2.5, 0, false)), 1))
-	assert.Equal(t, 0.0, klValueDiscrete(t, nbDiscrete(1.5, 0, false), nbDiscrete(2.5, 0, false)))
+	assertRel(t, -2.5*math.Log1p(-0.4), klScalar(t, nbDiscrete(1.5, 0, false), nbDiscrete(2.5, 0.4, false)), 1e-15, "δ0 || NB")
+	assert.True(t, math.IsInf(klScalar(t, nbDiscrete(1.5, 0.2, false), nbDiscrete(2.5, 0, false)), 1))
+	assert.Equal(t, 0.0, klScalar(t, nbDiscrete(1.5, 0, false), nbDiscrete(2.5, 0, false)))
 
 	// Near p = q in the probability (closed form; Fisher information
 	// r/(p(1-p)²)) and in the total count (the series), against 256-bit
@@ -49,12 +49,12 @@ func TestKLNegativeBinomial(t *testing.T) {
 	for _, c := range [][2]float64{{3.5, 0.6}, {0.5, 0.02}, {20, 0.97}} {
 		r, p := c[0], c[1]
 		a := p * (1 + 1e-6)
-		got := klValueDiscrete(t, nbDiscrete(r, a, false), nbDiscrete(r, p, false))
+		got := klScalar(t, nbDiscrete(r, a, false), nbDiscrete(r, p, false))
 		want := klNegBinBigDiscrete(r, a, false, r, p, false, nbKmaxDiscrete(r, a))
 		assertRel(t, want, got, 1e-12, "near p=q in probs at %v", c)
 		assertRel(t, 0.5*r*(a-p)*(a-p)/(p*(1-p)*(1-p)), got, 2*(a-p)/math.Min(p, 1-p), "Fisher quadratic at %v", c)
 		r1 := r * (1 + 1e-6)
-		got = klValueDiscrete(t, nbDiscrete(r1, p, false), nbDiscrete(r, p, false))
+		got = klScalar(t, nbDiscrete(r1, p, false), nbDiscrete(r, p, false))
 		want = klNegBinBigDiscrete(r1, p, false, r, p, false, nbKmaxDiscrete(r1, p))
 		assertRel(t, want, got, 1e-8, "near p=q in total_count at %v", c)
 	}
@@ -62,7 +62,7 @@ func TestKLNegativeBinomial(t *testing.T) {
 	for _, name := range []string{"negbin_same_r_near", "negbin_diff_r", "negbin_diff_r_small", "negbin_diff_r_near"} {
 		r := refs[name]
 		require.NotEmpty(t, r.Name, name)
-		got := klValueDiscrete(t, nbDiscrete(r.P[0], r.P[1], false), nbDiscrete(r.Q[0], r.Q[1], false))
+		got := klScalar(t, nbDiscrete(r.P[0], r.P[1], false), nbDiscrete(r.Q[0], r.Q[1], false))
 		tol := 1e-12
 		if name == "negbin_diff_r_near" {
 			tol = 1e-8
@@ -73,9 +73,9 @@ func TestKLNegativeBinomial(t *testing.T) {
 	for range 300 {
 		p := nbDiscrete(math.Exp(rng.NormFloat64()), 0.9*rng.Float64(), false)
 		q := nbDiscrete(math.Exp(rng.NormFloat64()), rng.NormFloat64(), true)
-		assert.GreaterOrEqual(t, klValueDiscrete(t, p, q), 0.0)
-		assert.Equal(t, 0.0, klValueDiscrete(t, p, p))
-		assert.Equal(t, 0.0, klValueDiscrete(t, q, q))
+		assert.GreaterOrEqual(t, klScalar(t, p, q), 0.0)
+		assert.Equal(t, 0.0, klScalar(t, p, p))
+		assert.Equal(t, 0.0, klScalar(t, q, q))
 	}
 	// Gradients with respect to both total counts and both probability
 	// parameters. At r1 = r2 the closed form's partials must match finite
