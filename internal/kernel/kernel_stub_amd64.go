@@ -49,10 +49,15 @@ func log1pAVX512(dst *float64, x *float64, n int)
 //go:noescape
 func adamAVX512(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
 
-// normalKLAVX512 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 8.
+// normalKLPreAVX512 is NormalKL's first pass at i < n, n a positive multiple of 8.
 //
 //go:noescape
-func normalKLAVX512(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+func normalKLPreAVX512(y *float64, w *float64, r *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int, chk *[16]float64)
+
+// normalKLPostAVX512 is NormalKL's last pass at i < n, n a positive multiple of 8.
+//
+//go:noescape
+func normalKLPostAVX512(dst *float64, e *float64, l *float64, w *float64, r *float64, n int)
 
 // expAVX2 sets dst[i] = exp(x[i]) for i < n, n a positive multiple of 4.
 //
@@ -75,7 +80,12 @@ func log1pAVX2(dst *float64, x *float64, n int)
 //go:noescape
 func adamAVX2(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
 
-// normalKLAVX2 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 4.
+// normalKLPreAVX2 is NormalKL's first pass at i < n, n a positive multiple of 4.
 //
 //go:noescape
-func normalKLAVX2(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+func normalKLPreAVX2(y *float64, w *float64, r *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int, chk *[16]float64)
+
+// normalKLPostAVX2 is NormalKL's last pass at i < n, n a positive multiple of 4.
+//
+//go:noescape
+func normalKLPostAVX2(dst *float64, e *float64, l *float64, w *float64, r *float64, n int)
