@@ -195,42 +195,59 @@ func (k *bernoulliJob) rows(lo, hi int) {
 
 // bernoulliLogitsRow returns Σ_j x l - softplus(l) over row i of the grid
 // (-Inf if a value is not 0 or 1) and writes x - σ(l) into pl if it is not
-// nil (zeros for a row that is -Inf or NaN). In blocks of 512 columns on
-// the stack: exp(-|l|) by kernel.Exp, then log1p of it by kernel.Log1p
-// (softplus(l) = max(l, 0) + log1p(exp(-|l|))), then one plain loop.
+// nil (zeros for a row that is -Inf or NaN). Contiguous rows go to
+// kernel.BernoulliLogits (one fused pass, the sum in 8 interleaved
+// partials). Other rows, and rows with a label other than 0 or 1 or a
+// non-finite logit, go in blocks of 512 columns on the stack: exp(-|l|)
+// by kernel.Exp, then log1p of it by kernel.Log1p (softplus(l) = max(l,
+// 0) + log1p(exp(-|l|))), then one branch-free loop
+// (bernoulliLogitsBlock), the sum in order.
 func bernoulliLogitsRow(pl []float64, xv, lv view, c, i int) float64 {
-	var eb, sb [512]float64
 	xo, lo2 := xv.row(i), lv.row(i)
+	if xv.cs == 1 && lv.cs == 1 {
+		// Contiguous rows: one pass of the fused kernel; labels other
+		// than 0 and 1 and non-finite logits take the loop below.
+		var g []float64
+		if pl != nil {
+			g = pl[i*c : (i+1)*c]
+		}
+		if s, ok := kernel.BernoulliLogits(g, xv.v[xo:xo+c], lv.v[lo2:lo2+c]); ok {
+			return s
+		}
+	}
+	var eb, sb, yb, lb [512]float64
 	var acc float64
 	bad := false
 	for j0 := 0; j0 < c; j0 += len(eb) {
 		j1 := min(j0+len(eb), c)
 		e, sps := eb[:j1-j0], sb[:j1-j0]
-		for j := range e {
-			e[j] = -math.Abs(lv.v[lo2+(j0+j)*lv.cs])
+		ys, ls := yb[:j1-j0], lb[:j1-j0]
+		if xv.cs == 1 {
+			ys = xv.v[xo+j0 : xo+j1]
+		} else {
+			for j := range ys {
+				ys[j] = xv.v[xo+(j0+j)*xv.cs]
+			}
+		}
+		if lv.cs == 1 {
+			ls = lv.v[lo2+j0 : lo2+j1]
+		} else {
+			for j := range ls {
+				ls[j] = lv.v[lo2+(j0+j)*lv.cs]
+			}
+		}
+		for j, l := range ls {
+			e[j] = -math.Abs(l)
 		}
 		kernel.Exp(e, e)
 		kernel.Log1p(sps, e)
-		for j := j0; j < j1; j++ {
-			y := xv.v[xo+j*xv.cs]
-			l := lv.v[lo2+j*lv.cs]
-			ej, sp := e[j-j0], sps[j-j0]
-			switch y {
-			case 1:
-				acc += min(l, 0) - sp
-			case 0:
-				acc -= max(l, 0) + sp
-			default:
-				bad = true
-			}
-			if pl != nil {
-				sig := 1 / (1 + ej) // σ(|l|)
-				if l < 0 {
-					sig = ej / (1 + ej)
-				}
-				pl[i*c+j] = y - sig
-			}
+		var g []float64
+		if pl != nil {
+			g = pl[i*c+j0 : i*c+j1]
 		}
+		a, ok := bernoulliLogitsBlock(g, ys, ls, e, sps, acc)
+		acc = a
+		bad = bad || !ok
 	}
 	if bad || math.IsNaN(acc) {
 		if bad {
@@ -241,4 +258,65 @@ func bernoulliLogitsRow(pl []float64, xv, lv view, c, i int) float64 {
 		}
 	}
 	return acc
+}
+
+// bernoulliLogitsBlock adds y l - softplus(l) = min(l, 0) - sp (y = 1) or
+// -max(l, 0) - sp (y = 0) for each element of the block to acc, in order,
+// with e = exp(-|l|) and sp = log1p(e), and sets g[j] = y - σ(l), σ(l) =
+// 1/(1+e) (l >= 0) or e/(1+e) (l < 0), if g is not nil. It reports false
+// if a label is not 0 or 1. The loop has no data-dependent branch (labels
+// and the signs of logits are random in a regression, so branches would
+// mispredict half the time): min(l, 0), max(l, 0) and the numerator of σ
+// are selected by the sign bit, and y l - max(l, 0) is written y min(l,
+// 0) - (1-y) max(l, 0), which is exact for y in {0, 1} and finite l; a
+// block with a non-finite logit takes bernoulliLogitsSlow, the same terms
+// by branches.
+func bernoulliLogitsBlock(g, ys, ls, e, sps []float64, acc float64) (float64, bool) {
+	acc0 := acc
+	var chk, fin float64
+	for j, l := range ls {
+		y := ys[j]
+		lb := math.Float64bits(l)
+		mask := uint64(int64(lb) >> 63) // all ones where l < 0 (or -0)
+		neg := math.Float64frombits(lb & mask)
+		pos := math.Float64frombits(lb &^ mask)
+		acc += (y*neg - (1-y)*pos) - sps[j]
+		chk += math.Abs(y * (1 - y))
+		fin += l - l
+		if g != nil {
+			num := math.Float64frombits(math.Float64bits(e[j])&mask | math.Float64bits(1)&^mask)
+			g[j] = y - num/(1+e[j])
+		}
+	}
+	if fin != 0 || chk != 0 {
+		// A non-finite logit, or a label not in {0, 1} (chk is then
+		// nonzero or NaN): redo the block by branches.
+		return bernoulliLogitsSlow(g, ys, ls, e, sps, acc0)
+	}
+	return acc, true
+}
+
+// bernoulliLogitsSlow is bernoulliLogitsBlock by branches, for blocks with
+// a non-finite logit or an invalid label.
+func bernoulliLogitsSlow(g, ys, ls, e, sps []float64, acc float64) (float64, bool) {
+	ok := true
+	for j, l := range ls {
+		y, ej, sp := ys[j], e[j], sps[j]
+		switch y {
+		case 1:
+			acc += min(l, 0) - sp
+		case 0:
+			acc -= max(l, 0) + sp
+		default:
+			ok = false
+		}
+		if g != nil {
+			sig := 1 / (1 + ej) // σ(|l|)
+			if l < 0 {
+				sig = ej / (1 + ej)
+			}
+			g[j] = y - sig
+		}
+	}
+	return acc, ok
 }

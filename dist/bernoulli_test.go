@@ -165,3 +165,58 @@ func TestBernoulliEnumerate(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{0.4, 0.6}, ms, 1e-15)
 	assert.Panics(t, func() { d.Enumerate(1, 0) })
 }
+
+// TestBernoulliLogitsBlockBits: the branch-free block loop gives the bits
+// of the same terms computed by branches (bernoulliLogitsSlow), value and
+// gradient, on random logits of every sign and scale (signed zeros and
+// subnormals included), and falls back to them, flagging the row, for
+// non-finite logits and labels other than 0 and 1.
+func TestBernoulliLogitsBlockBits(t *testing.T) {
+	rng := newRNG(77)
+	const n = 4096
+	ys, ls := make([]float64, n), make([]float64, n)
+	for j := range ls {
+		ys[j] = float64(rng.IntN(2))
+		switch j % 5 {
+		case 0:
+			ls[j] = rng.NormFloat64()
+		case 1:
+			ls[j] = rng.NormFloat64() * 40
+		case 2:
+			ls[j] = math.Copysign(0, rng.NormFloat64())
+		case 3:
+			ls[j] = rng.NormFloat64() * 1e-310
+		default:
+			ls[j] = rng.NormFloat64() * 800
+		}
+	}
+	run := func(f func(g, ys, ls, e, sps []float64, acc float64) (float64, bool)) (float64, bool, []float64) {
+		e, sp, g := make([]float64, n), make([]float64, n), make([]float64, n)
+		for j, l := range ls {
+			e[j] = math.Exp(-math.Abs(l))
+			sp[j] = math.Log1p(e[j])
+		}
+		a, ok := f(g, ys, ls, e, sp, 0.25)
+		return a, ok, g
+	}
+	fa, fok, fg := run(bernoulliLogitsBlock)
+	sa, sok, sg := run(bernoulliLogitsSlow)
+	require.True(t, fok && sok, "valid labels")
+	require.Equal(t, math.Float64bits(sa), math.Float64bits(fa), "sum: %v vs %v", fa, sa)
+	for j := range fg {
+		require.Equal(t, math.Float64bits(sg[j]), math.Float64bits(fg[j]), "gradient %d (l=%v, y=%v)", j, ls[j], ys[j])
+	}
+	// Special cases take the branches: same results, labels flagged.
+	for _, c := range []struct {
+		l, y float64
+		ok   bool
+	}{{math.Inf(1), 0, true}, {math.Inf(-1), 1, true}, {math.Inf(1), 1, true}, {math.NaN(), 1, true}, {0.5, 0.5, false}, {0.5, 2, false}, {0.5, math.NaN(), false}} {
+		ls[7], ys[7] = c.l, c.y
+		fa, fok, fg = run(bernoulliLogitsBlock)
+		sa, sok, sg = run(bernoulliLogitsSlow)
+		require.Equal(t, c.ok, fok, "label %v valid", c.y)
+		require.Equal(t, sok, fok, "l=%v y=%v", c.l, c.y)
+		require.Equal(t, math.Float64bits(sa), math.Float64bits(fa), "l=%v y=%v: sum %v vs %v", c.l, c.y, fa, sa)
+		require.Equal(t, math.Float64bits(sg[7]), math.Float64bits(fg[7]), "l=%v y=%v: gradient", c.l, c.y)
+	}
+}

@@ -156,21 +156,12 @@ func (d ContinuousBernoulli) Rsample(rng *rand.Rand, n int) ad.Var {
 // dval/dη · dη/dθ.
 func (d ContinuousBernoulli) cbElementwise(val func(eta float64) (float64, float64)) ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, p)
-	out, pp := f.Out(), f.Partial(0)
-	pv := viewOf(p)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			v, dv := val(eta)
-			out[i*c+j] = v
-			if pp != nil {
-				pp[i*c+j] = dv * deta
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("ContinuousBernoulli", ad.Elementwise, densityRows, []ad.Var{p}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		eta, deta := cbNatural(v[0], logits)
+		y, dy := val(eta)
+		g[0] = dy * deta
+		return y
+	})
 }
 
 // Mean returns ½ + L(η/2)/2 (torch's λ/(2λ-1) + 1/(2 atanh(1-2λ))),
@@ -192,22 +183,13 @@ func (d ContinuousBernoulli) Variance() ad.Var {
 // evaluated without cancellation; the derivative is -η·variance.
 func (d ContinuousBernoulli) Entropy() ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, p)
-	out, pp := f.Out(), f.Partial(0)
-	pv := viewOf(p)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			acc -= special.LogSinhcTransform(eta / 2)
-			if pp != nil {
-				pp[i*c+j] = -eta * cbVariance(eta) * deta
-			}
+	return paramCells("ContinuousBernoulli", ad.ReduceCols, densityRows, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
+		eta, deta := cbNatural(v[0], logits)
+		if need[0] {
+			g[0] = -eta * cbVariance(eta) * deta
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		return -special.LogSinhcTransform(eta / 2)
+	})
 }
 
 // cbCDF returns F(x) = expm1(ηx)/expm1(η) for 0 <= x <= 1, written as

@@ -50,7 +50,7 @@ func NewMultivariateNormal(loc, cov []float64) (MultivariateNormal, error) {
 // symmetric (|c_ij - c_ji| > 1e-8 max(|c_ij|, |c_ji|, √|c_ii c_jj|)) or not
 // positive definite (the leading minor whose pivot is not positive).
 func MultivariateNormalCov(loc, cov ad.Var) (MultivariateNormal, error) {
-	return mvnFromMatrix(loc, cov, "covariance_matrix", ad.CholeskyRows)
+	return mvnFromCov(loc, cov)
 }
 
 // MultivariateNormalPrecision returns the multivariate normal with mean

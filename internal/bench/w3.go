@@ -31,36 +31,11 @@ import (
 // the end-game and, untimed, for the same fit without it (the last
 // iterate); fit_wall_s, the wall time of the timed fit's 2,000 steps.
 func runW3(w io.Writer, cfg Config) error {
-	dir := cfg.Data
-	header, rows, err := benchdata.ReadCSVGz(filepath.Join(dir, "logreg.csv.gz"))
+	pr, err := loadW3(cfg.Data)
 	if err != nil {
 		return err
 	}
-	d := len(header) - 1
-	n := len(rows)
-	x := make([]float64, 0, n*d)
-	y := make([]float64, n)
-	for i, r := range rows {
-		x = append(x, r[:d]...)
-		y[i] = r[d]
-	}
-	var truth struct{ W []float64 }
-	if err := benchdata.ReadJSON(dir, "logreg_truth.json", &truth); err != nil {
-		return err
-	}
-	m := models.LogisticRegression{X: ad.Matrix{Rows: n, Cols: d, Data: x}, Y: y, PriorScale: 1}
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	model := m.Model()
-	zeros := map[string][]float64{"w": make([]float64, d)}
-	guide := func() vi.Guide {
-		// sigma = softplus(rho) with rho = -2: autoguide.Normal's scale is
-		// softplus of a free parameter initialized so that it equals the
-		// initial scale.
-		return autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(zeros, nil)), autoguide.WithInitScale(math.Log1p(math.Exp(-2))))
-	}
-	obj := elbo.MeanField{Particles: 8}
+	x, y, n, d, truth, model, guide, obj := pr.x, pr.y, pr.n, pr.d, pr.truth, pr.model, pr.guide, pr.obj
 	// Warm-up on a separate fit.
 	if _, err := vi.Fit(context.Background(), model, guide(), obj, optim.NewAdam(0.01), vi.MaxSteps(20), vi.Seed(2), vi.Draws(0)); err != nil {
 		return err
@@ -126,3 +101,49 @@ const w3AverageFrac = 0.5
 
 // w3ReferenceDraws is the number of proposal draws of W3's reference.
 const w3ReferenceDraws = 20000
+
+// w3Problem is W3's data, model, guide constructor and objective.
+type w3Problem struct {
+	x, y  []float64
+	n, d  int
+	truth struct{ W []float64 }
+	model vi.Model
+	guide func() vi.Guide
+	obj   elbo.MeanField
+}
+
+// loadW3 reads W3's data from dir and builds its model, guide and
+// objective.
+func loadW3(dir string) (*w3Problem, error) {
+	header, rows, err := benchdata.ReadCSVGz(filepath.Join(dir, "logreg.csv.gz"))
+	if err != nil {
+		return nil, err
+	}
+	pr := &w3Problem{}
+	d := len(header) - 1
+	n := len(rows)
+	x := make([]float64, 0, n*d)
+	y := make([]float64, n)
+	for i, r := range rows {
+		x = append(x, r[:d]...)
+		y[i] = r[d]
+	}
+	if err := benchdata.ReadJSON(dir, "logreg_truth.json", &pr.truth); err != nil {
+		return nil, err
+	}
+	m := models.LogisticRegression{X: ad.Matrix{Rows: n, Cols: d, Data: x}, Y: y, PriorScale: 1}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	pr.x, pr.y, pr.n, pr.d = x, y, n, d
+	pr.model = m.Model()
+	zeros := map[string][]float64{"w": make([]float64, d)}
+	pr.guide = func() vi.Guide {
+		// sigma = softplus(rho) with rho = -2: autoguide.Normal's scale is
+		// softplus of a free parameter initialized so that it equals the
+		// initial scale.
+		return autoguide.Normal(autoguide.WithInit(autoguide.InitToValues(zeros, nil)), autoguide.WithInitScale(math.Log1p(math.Exp(-2))))
+	}
+	pr.obj = elbo.MeanField{Particles: 8}
+	return pr, nil
+}

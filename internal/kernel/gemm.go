@@ -31,13 +31,16 @@ type micro struct {
 	name   string
 	mr, nr int
 	fn     func(k int, a, b, c *float64, ldc int, alpha float64)
+	// sk is the skinny micro-kernel used with this one for products with
+	// few rows (gemm_skinny.go), nil if those take the packed path too.
+	sk *skinnyMicro
 }
 
 // active is the micro-kernel in use, chosen at start-up from the CPU's
 // features (see gemm_amd64.go).
 var active = goMicro
 
-var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo}
+var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo, sk: &goSkinny}
 
 // Impl names the micro-kernel in use ("avx512", "avx2" or "go").
 func Impl() string { return active.name }
@@ -103,7 +106,7 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	if k == 0 || alpha == 0 {
 		return
 	}
-	g := gemmArgs{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, mk: active}
+	g := gemmArgs{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, mk: active, sk: active.sk}
 	pieces := 1
 	if m*n*k >= gemmParMin {
 		pieces = min(runtime.GOMAXPROCS(0), gemmMaxPieces)
@@ -114,6 +117,18 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	unit, total := g.mk.mr, m
 	if splitN {
 		unit, total = g.mk.nr, n
+	}
+	if g.useSkinny() {
+		// The skinny path splits the columns of C into whole 16-column
+		// tiles; op(A)ᵀ is packed once for all pieces.
+		pk := getBufs()
+		defer putBufs(pk)
+		pk.b = grow(pk.b, roundUp(m, skinnyNR)*k)
+		g.bp = pk.b
+		g.packSkinny(g.bp)
+		splitN, unit, total = true, skinnyMR, n
+	} else {
+		g.sk = nil
 	}
 	tiles := (total + unit - 1) / unit
 	pieces = min(pieces, tiles)
@@ -190,6 +205,10 @@ type gemmArgs struct {
 	c              []float64
 	ldc            int
 	mk             micro
+	// sk and bp are set on the skinny path: its micro-kernel and op(A)ᵀ
+	// packed (gemm_skinny.go).
+	sk *skinnyMicro
+	bp []float64
 }
 
 // packBufs holds the packed panels of one goroutine.
@@ -226,6 +245,10 @@ func putBufs(b *packBufs) {
 // run computes rows [m0, m1) and columns [n0, n1) of C.
 func (g *gemmArgs) run(m0, m1, n0, n1 int) {
 	if m0 >= m1 || n0 >= n1 {
+		return
+	}
+	if g.sk != nil {
+		g.runSkinny(n0, n1)
 		return
 	}
 	mr, nr := g.mk.mr, g.mk.nr

@@ -18,6 +18,20 @@ func gemmKernel8x24AVX512(k int, a *float64, b *float64, c *float64, ldc int, al
 //go:noescape
 func gemmKernel4x12AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64)
 
+// skinnyRowsAVX512 adds alpha times the 16x8 product of a'(i, p) = a[i*lda+p]
+// and the packed kx8 panel b into c transposed: c[s*ldc+i] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
+// skinnyColsAVX512 adds alpha times the 16x8 product of a'(i, p) = a[p*lda+i]
+// and the packed kx8 panel b into c transposed: c[s*ldc+i] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
 // logAVX512 sets dst[i] = log(x[i]) for i < n, n a positive multiple of 8.
 //
 //go:noescape
@@ -89,3 +103,67 @@ func normalKLPreAVX2(y *float64, w *float64, r *float64, m1 *float64, s1 *float6
 //
 //go:noescape
 func normalKLPostAVX2(dst *float64, e *float64, l *float64, w *float64, r *float64, n int)
+
+// bernoulliLogitsAVX512 adds the Bernoulli log-likelihood terms y l - softplus(l) at i < n into lane i mod 8 of acc[0:8],
+// |y(1-y)| into acc[8:16] and l - l into acc[16:24], and sets grad[i] = y - sigmoid(l),
+// given e = exp(-|l|) and sp = log1p(e); n a positive multiple of 8.
+//
+//go:noescape
+func bernoulliLogitsAVX512(grad *float64, y *float64, l *float64, e *float64, sp *float64, n int, acc *[24]float64)
+
+// cholOffAVX512 is kernel.CholOff's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func cholOffAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
+// cholDiagAVX512 is kernel.CholDiag's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func cholDiagAVX512(k int, a *float64, c *float64, s int, inv *float64)
+
+// trsmLowerAVX512 is kernel.TrsmLower's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
+// interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
+// buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
+//
+//go:noescape
+func interleaveAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// deinterleaveAVX512 is kernel.Deinterleave's AVX-512 path for the d/8 whole chunks of 8 columns:
+// src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.
+//
+//go:noescape
+func deinterleaveAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// interleaveLowerAVX512 is kernel.Interleave's AVX-512 path for the whole chunks of 8 columns up to the one holding the diagonal:
+// buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
+//
+//go:noescape
+func interleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// deinterleaveLowerAVX512 is kernel.Deinterleave's AVX-512 path for the whole chunks of 8 columns up to the one holding the diagonal:
+// src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.
+//
+//go:noescape
+func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// symLowerAVX512 is kernel.SymLower's AVX-512 path.
+//
+//go:noescape
+func symLowerAVX512(buf *float64, d int, s int, asym *float64)
+
+// subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.
+//
+//go:noescape
+func subAVX512(dst *float64, a *float64, b *float64, n int)
+
+// sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.
+//
+//go:noescape
+func sumSqLowerAVX512(out *float64, buf *float64, d int, s int)

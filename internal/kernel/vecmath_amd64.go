@@ -93,3 +93,8 @@ func vecPaths() map[string]func() {
 func resetVec() {
 	selectVec(cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ, cpu.X86.HasAVX2 && cpu.X86.HasFMA)
 }
+
+// bernoulliLogitsVec runs the AVX-512 Bernoulli kernel (vecLanes 8 only).
+func bernoulliLogitsVec(g, y, l, e, sp *float64, n int, acc *[24]float64) {
+	bernoulliLogitsAVX512(g, y, l, e, sp, n, acc)
+}

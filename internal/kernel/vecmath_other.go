@@ -20,3 +20,7 @@ func normalKLPostVec(dst, e, l, w, r *float64, n int) {
 func vecPaths() map[string]func() { return map[string]func(){"go": func() {}} }
 
 func resetVec() {}
+
+func bernoulliLogitsVec(g, y, l, e, sp *float64, n int, acc *[24]float64) {
+	panic("kernel: bernoulliLogitsVec without assembly")
+}

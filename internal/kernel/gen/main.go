@@ -21,8 +21,13 @@ func main() {
 	gemmKernel("gemmKernel8x24AVX512", 8, 3, 8)
 	// AVX2 + FMA: 4 rows x 12 columns (3 ymm), 12 accumulators of the 16 ymm.
 	gemmKernel("gemmKernel4x12AVX2", 4, 3, 4)
+	// AVX-512 skinny products (few rows): 16 x 8 tiles, operand in place.
+	skinnyKernel("skinnyRowsAVX512", true)
+	skinnyKernel("skinnyColsAVX512", false)
 	logKernel()
 	vecMath()
+	cholKernels()
+	interleaveKernels()
 	Generate()
 }
 

@@ -494,6 +494,7 @@ func vecMath() {
 		s.normalKLPreKernel()
 		s.normalKLPostKernel()
 	}
+	isaAVX512.bernoulliKernel()
 }
 
 // adamKernel emits func adamNAME(p, m, v, g *float64, n int, c *[9]float64),

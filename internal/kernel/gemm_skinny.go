@@ -1,0 +1,166 @@
+package kernel
+
+import "math"
+
+// The skinny path of Dgemm, for products with few rows (m <= skinnyMaxM):
+// the particles x parameters products of variational inference, such as
+// the logits W Xᵀ of a logistic regression with S weight draws (S x N by
+// an N x D design) and their gradient G X. The packed path would copy
+// (and for Xᵀ transpose) the large operand once per product, which costs
+// more than the product itself when m is small. The skinny path computes
+// Cᵀ = op(B)ᵀ op(A)ᵀ instead: op(B)ᵀ, the large operand, is read in place
+// by the micro-kernel (its elements broadcast from memory, whether B is
+// stored transposed or not), op(A)ᵀ is packed into k x 8 panels (m k
+// values, few), and each 16 x 8 tile of Cᵀ is transposed in registers and
+// folded into C. Each element is the same FMA chain over each block of
+// gemmKC steps as on the packed path, folded into C in the same order, so
+// the two paths give identical bits.
+const (
+	skinnyMaxM = 16
+	skinnyMR   = 16
+	skinnyNR   = 8
+)
+
+// skinnyMicro is a skinny micro-kernel: rows reads a'(i, p) = a[i*lda+p],
+// cols reads a'(i, p) = a[p*lda+i]; both add alpha times the 16 x 8
+// product of a' and the packed k x 8 panel b into c transposed
+// (c[s*ldc+i]).
+type skinnyMicro struct {
+	name       string
+	rows, cols func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64)
+}
+
+// activeSkinny is the skinny micro-kernel in use, or nil where the skinny
+// path is not used (set at start-up with active, see gemm_amd64.go).
+var activeSkinny = &goSkinny
+
+var goSkinny = skinnyMicro{
+	name: "go",
+	rows: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
+		skinnyGo(k, a, lda, 1, b, c, ldc, alpha)
+	},
+	cols: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
+		skinnyGo(k, a, 1, lda, b, c, ldc, alpha)
+	},
+}
+
+// skinnyGo is the pure-Go skinny micro-kernel with a'(i, p) =
+// a[i*ri+p*rp]; math.FMA makes its bits those of the assembly kernels.
+func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, ldc int, alpha float64) {
+	as := unsafeSlice(a, (skinnyMR-1)*ri+(k-1)*rp+1)
+	bs := unsafeSlice(b, skinnyNR*k)
+	cs := unsafeSlice(c, (skinnyNR-1)*ldc+skinnyMR)
+	for i := 0; i < skinnyMR; i++ {
+		var c0, c1, c2, c3, c4, c5, c6, c7 float64
+		for p := 0; p < k; p++ {
+			av := as[i*ri+p*rp]
+			bp := bs[8*p : 8*p+8 : 8*p+8]
+			c0, c1, c2, c3 = math.FMA(av, bp[0], c0), math.FMA(av, bp[1], c1), math.FMA(av, bp[2], c2), math.FMA(av, bp[3], c3)
+			c4, c5, c6, c7 = math.FMA(av, bp[4], c4), math.FMA(av, bp[5], c5), math.FMA(av, bp[6], c6), math.FMA(av, bp[7], c7)
+		}
+		for s, v := range [8]float64{c0, c1, c2, c3, c4, c5, c6, c7} {
+			cs[s*ldc+i] = math.FMA(alpha, v, cs[s*ldc+i])
+		}
+	}
+}
+
+// useSkinny reports whether Dgemm takes the skinny path for g.
+func (g *gemmArgs) useSkinny() bool {
+	return g.sk != nil && g.m <= skinnyMaxM && g.n >= skinnyMR
+}
+
+// packSkinny packs op(A)ᵀ into g.bp: for each group of 8 rows of op(A),
+// a k x 8 panel (p*8+s, zero past m), group after group.
+func (g *gemmArgs) packSkinny(dst []float64) {
+	groups := (g.m + skinnyNR - 1) / skinnyNR
+	dst = dst[:groups*g.k*skinnyNR]
+	for q := 0; q < groups; q++ {
+		panel := dst[q*g.k*skinnyNR : (q+1)*g.k*skinnyNR]
+		rows := min(skinnyNR, g.m-q*skinnyNR)
+		if rows < skinnyNR {
+			clear(panel)
+		}
+		for s := 0; s < rows; s++ {
+			i := q*skinnyNR + s
+			if g.transA {
+				for p := 0; p < g.k; p++ {
+					panel[p*skinnyNR+s] = g.a[p*g.lda+i]
+				}
+			} else {
+				for p, v := range g.a[i*g.lda : i*g.lda+g.k] {
+					panel[p*skinnyNR+s] = v
+				}
+			}
+		}
+	}
+}
+
+// runSkinny computes columns [n0, n1) of C on the skinny path, with
+// op(A)ᵀ packed in g.bp. Edge tiles (fewer than 16 columns of C or 8 rows)
+// run the full kernel on copies, so that their bits match a full tile's.
+func (g *gemmArgs) runSkinny(n0, n1 int) {
+	sk := g.sk
+	groups := (g.m + skinnyNR - 1) / skinnyNR
+	bufs := getBufs()
+	bufs.a = grow(bufs.a, min(gemmKC, g.k)*skinnyMR)
+	bufs.tile = grow(bufs.tile, skinnyMR*skinnyNR)
+	for pc := 0; pc < g.k; pc += gemmKC {
+		kc := min(gemmKC, g.k-pc)
+		for j0 := n0; j0 < n1; j0 += skinnyMR {
+			nw := min(skinnyMR, n1-j0)
+			for q := 0; q < groups; q++ {
+				bp := &g.bp[(q*g.k+pc)*skinnyNR]
+				mw := min(skinnyNR, g.m-q*skinnyNR)
+				ci := q*skinnyNR*g.ldc + j0
+				if nw == skinnyMR && mw == skinnyNR {
+					if g.transB {
+						// op(B)ᵀ(j, p) = b[j*ldb+p]
+						sk.rows(kc, &g.b[j0*g.ldb+pc], g.ldb, bp, &g.c[ci], g.ldc, g.alpha)
+					} else {
+						// op(B)ᵀ(j, p) = b[p*ldb+j]
+						sk.cols(kc, &g.b[pc*g.ldb+j0], g.ldb, bp, &g.c[ci], g.ldc, g.alpha)
+					}
+					continue
+				}
+				var ap *float64
+				lda := g.ldb
+				if nw == skinnyMR {
+					if g.transB {
+						ap = &g.b[j0*g.ldb+pc]
+					} else {
+						ap = &g.b[pc*g.ldb+j0]
+					}
+				} else {
+					// Copy the nw columns of op(B) into a zero-padded
+					// kc x 16 panel read by the cols kernel.
+					pan := bufs.a[:kc*skinnyMR]
+					clear(pan)
+					for p := 0; p < kc; p++ {
+						for jj := 0; jj < nw; jj++ {
+							if g.transB {
+								pan[p*skinnyMR+jj] = g.b[(j0+jj)*g.ldb+pc+p]
+							} else {
+								pan[p*skinnyMR+jj] = g.b[(pc+p)*g.ldb+j0+jj]
+							}
+						}
+					}
+					ap, lda = &pan[0], skinnyMR
+				}
+				t := bufs.tile
+				clear(t)
+				for s := 0; s < mw; s++ {
+					copy(t[s*skinnyMR:s*skinnyMR+nw], g.c[ci+s*g.ldc:ci+s*g.ldc+nw])
+				}
+				if nw == skinnyMR && g.transB {
+					sk.rows(kc, ap, lda, bp, &t[0], skinnyMR, g.alpha)
+				} else {
+					sk.cols(kc, ap, lda, bp, &t[0], skinnyMR, g.alpha)
+				}
+				for s := 0; s < mw; s++ {
+					copy(g.c[ci+s*g.ldc:ci+s*g.ldc+nw], t[s*skinnyMR:s*skinnyMR+nw])
+				}
+			}
+		}
+	}
+	putBufs(bufs)
+}
