@@ -142,15 +142,23 @@ func TestDeclarationsRoundTrip(t *testing.T) {
 				}
 			}
 			src := f.Name + "(" + strings.Join(args, ", ") + ")"
-			s, err := Parse(src)
-			require.NoError(t, err, src)
-			_, _, err = Build(s)
-			var be *BuildError
-			require.True(t, errors.As(err, &be), "%s: %v", src, err)
-			assert.Equal(t, f.Name, be.Family, src)
+			_, err := declBuildError(t, f, src)
 			assert.Contains(t, err.Error(), fmt.Sprintf("needs exactly one of %s, got none", orList(f.OneOf)), src)
 		}
 	}
+}
+
+// declBuildError parses src and returns it with the error of Build,
+// which must be a *BuildError of family f.
+func declBuildError(t *testing.T, f dist.FamilyDecl, src string) (*Spec, error) {
+	t.Helper()
+	s, err := Parse(src)
+	require.NoError(t, err, src)
+	_, _, err = Build(s)
+	var be *BuildError
+	require.True(t, errors.As(err, &be), "%s: %v", src, err)
+	assert.Equal(t, f.Name, be.Family, src)
+	return s, err
 }
 
 // declSpec writes family f with alternative alt given (a batch of two),
@@ -213,12 +221,9 @@ func TestDeclarationsBuildErrors(t *testing.T) {
 				}
 			}
 			src := declSpec(f, alt, bad, spoil)
-			s, err := Parse(src)
-			require.NoError(t, err, src)
-			_, _, err = Build(s)
+			s, err := declBuildError(t, f, src)
 			var be *BuildError
-			require.True(t, errors.As(err, &be), "%s: %v", src, err)
-			assert.Equal(t, f.Name, be.Family, src)
+			require.ErrorAs(t, err, &be)
 			assert.Equal(t, p.Name, be.Arg, src)
 			var pe *dist.ParamError
 			assert.True(t, errors.As(err, &pe), "%s wraps a ParamError: %v", src, err)
