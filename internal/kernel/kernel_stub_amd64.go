@@ -32,6 +32,20 @@ func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc in
 //go:noescape
 func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
 
+// skinnyNNRowsAVX512 adds alpha times the 8x16 product of a'(s, p) = a[s*lda+p] and b[p*ldb+j]
+// into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyNNRowsAVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0 uint32, m1 uint32)
+
+// skinnyNNColsAVX512 adds alpha times the 8x16 product of a'(s, p) = a[p*lda+s] and b[p*ldb+j]
+// into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyNNColsAVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0 uint32, m1 uint32)
+
 // logAVX512 sets dst[i] = log(x[i]) for i < n, n a positive multiple of 8.
 //
 //go:noescape
