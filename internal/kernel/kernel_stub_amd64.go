@@ -71,6 +71,11 @@ func expm1AVX512(dst *float64, x *float64, n int)
 //go:noescape
 func log1pAVX512(dst *float64, x *float64, n int)
 
+// expNegAbsAVX512 sets dst[i] = exp(-|x[i]|) for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func expNegAbsAVX512(dst *float64, x *float64, n int)
+
 // adamAVX512 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 8,
 // with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.
 //
@@ -96,6 +101,11 @@ func expm1AVX2(dst *float64, x *float64, n int)
 //
 //go:noescape
 func log1pAVX2(dst *float64, x *float64, n int)
+
+// expNegAbsAVX2 sets dst[i] = exp(-|x[i]|) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func expNegAbsAVX2(dst *float64, x *float64, n int)
 
 // adamAVX2 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 4,
 // with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.
