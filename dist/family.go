@@ -3,6 +3,7 @@ package dist
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -109,12 +110,17 @@ type FamilyDecl struct {
 	// of returns the parameters of d in Params order, or false when d is
 	// not of this family.
 	of func(d Distribution) ([]ad.Var, bool)
+	// detach returns d (of this family) with its parameter fields
+	// detached and every other field kept.
+	detach func(d Distribution) Distribution
 	// names are the parameters' names; alt marks the alternatives of
 	// OneOf; joint: some parameter is not scalar (the columns are not
 	// independent components).
 	names []string
 	alt   []bool
 	joint bool
+	// typ is the family's struct type (the key of declByType).
+	typ reflect.Type
 }
 
 // Joint reports whether the family scores a row jointly (some parameter
@@ -136,7 +142,7 @@ func checked[D validated](d D) (D, error) { return d, d.Validate() }
 // parameter, which then needs its own New) are given by fields. New sets
 // the fields and validates; ParamsOf reads them.
 func declare[T validated](name, doc string, fields func(*T) []*ad.Var, params ...ParamDecl) FamilyDecl {
-	return FamilyDecl{Name: name, Doc: doc, Params: params,
+	return FamilyDecl{Name: name, Doc: doc, Params: params, typ: reflect.TypeFor[T](),
 		New: func(ps []ad.Var) (Distribution, error) {
 			var x T
 			for i, f := range fields(&x) {
@@ -147,6 +153,15 @@ func declare[T validated](name, doc string, fields func(*T) []*ad.Var, params ..
 				}
 			}
 			return x, x.Validate()
+		},
+		detach: func(d Distribution) Distribution {
+			x := d.(T)
+			for _, f := range fields(&x) {
+				if f != nil && *f != (ad.Var{}) {
+					*f = ad.Detach(*f)
+				}
+			}
+			return x
 		},
 		of: func(d Distribution) ([]ad.Var, bool) {
 			x, ok := d.(T)
@@ -192,9 +207,9 @@ func Declaration(name string) (FamilyDecl, bool) {
 // its order (the zero ad.Var for an alternative that is not set), or
 // false when d is not a declared family.
 func ParamsOf(d Distribution) (FamilyDecl, []ad.Var, bool) {
-	for _, f := range declList {
+	if f, ok := declByType[reflect.TypeOf(d)]; ok {
 		if ps, ok := f.of(d); ok {
-			return f, ps, true
+			return *f, ps, true
 		}
 	}
 	return FamilyDecl{}, nil, false
@@ -202,25 +217,14 @@ func ParamsOf(d Distribution) (FamilyDecl, []ad.Var, bool) {
 
 // Detach returns d with every parameter detached (the same values, no
 // gradient), as sticking-the-landing estimators score the guide's draws,
-// or false when d is not a declared family.
+// or false when d is not a declared family. It does not validate: the
+// copy is exactly as valid as d.
 func Detach(d Distribution) (Distribution, bool) {
-	f, ps, ok := ParamsOf(d)
+	f, ok := declByType[reflect.TypeOf(d)]
 	if !ok {
 		return d, false
 	}
-	dp := make([]ad.Var, len(ps))
-	for i, p := range ps {
-		if p != (ad.Var{}) {
-			dp[i] = ad.Detach(p)
-		}
-	}
-	out, err := f.New(dp)
-	if err != nil {
-		// The values are those of a valid d: only a struct literal that
-		// was never validated gets here; detach it field by field.
-		return d, false
-	}
-	return out, true
+	return f.detach(d), true
 }
 
 // validateDecl checks parameters of the declared family name (in its
@@ -370,14 +374,16 @@ func joinList(names []string, conj string) string {
 }
 
 var (
-	declList  []FamilyDecl
-	declIndex map[string]*FamilyDecl
+	declList   []FamilyDecl
+	declIndex  map[string]*FamilyDecl
+	declByType map[reflect.Type]*FamilyDecl
 )
 
 func init() {
 	declList = declarations()
 	slices.SortFunc(declList, func(a, b FamilyDecl) int { return cmp.Compare(a.Name, b.Name) })
 	declIndex = make(map[string]*FamilyDecl, len(declList))
+	declByType = make(map[reflect.Type]*FamilyDecl, len(declList))
 	for i := range declList {
 		f := &declList[i]
 		f.names = make([]string, len(f.Params))
@@ -388,5 +394,6 @@ func init() {
 			f.joint = f.joint || p.Shape != ShapeScalar
 		}
 		declIndex[f.Name] = f
+		declByType[f.typ] = f
 	}
 }

@@ -19,11 +19,21 @@ const familiesDoc = "../docs/FAMILIES.md"
 // its parameters in torch's order, their shapes, constraints, defaults
 // and meanings, and the Q with a KL from each without sampling (dist.Pairs).
 func familiesMarkdown() string {
-	partners := map[string][]string{}
+	// Only declared families and "*" (not the wrapper rules, nor rules
+	// other tests register).
+	known := func(name string) bool { _, ok := Declaration(name); return ok || name == "*" }
+	asP, asQ := map[string][]string{}, map[string][]string{}
 	for _, p := range Pairs() {
-		if p.Kind != Infinite {
-			partners[p.P] = append(partners[p.P], p.Q)
+		if p.Kind != Infinite && known(p.P) && known(p.Q) {
+			asP[p.P] = append(asP[p.P], p.Q)
+			asQ[p.Q] = append(asQ[p.Q], p.P)
 		}
+	}
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "(none registered)"
+		}
+		return strings.Join(names, ", ")
 	}
 	var b strings.Builder
 	b.WriteString("# Distribution families\n\n")
@@ -55,16 +65,13 @@ func familiesMarkdown() string {
 		}
 	}
 	b.WriteString("\n## KL partners\n\n")
-	b.WriteString("The Q for which `dist.KL(P, Q)` needs no sampling (a closed form or a\n")
-	b.WriteString("reduction to one; `*` is any distribution), from `dist.Pairs()`; pairs\n")
-	b.WriteString("whose KL is infinite for every parameter value are left out.\n\n")
-	b.WriteString("| P | Q |\n| --- | --- |\n")
+	b.WriteString("The families Q for which `dist.KL(P, Q)` needs no sampling with the\n")
+	b.WriteString("family as P, and the P with it as Q (a closed form or a reduction to\n")
+	b.WriteString("one; `*` is any distribution), from `dist.Pairs()`; pairs whose KL is\n")
+	b.WriteString("infinite for every parameter value are left out.\n\n")
+	b.WriteString("| family | as P, with Q | as Q, with P |\n| --- | --- | --- |\n")
 	for _, f := range Declarations() {
-		qs := partners[f.Name]
-		if len(qs) == 0 {
-			qs = []string{"(none registered)"}
-		}
-		fmt.Fprintf(&b, "| `%s` | %s |\n", f.Name, strings.Join(qs, ", "))
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Name, list(asP[f.Name]), list(asQ[f.Name]))
 	}
 	return b.String()
 }

@@ -410,3 +410,20 @@ func decodeFloats(raw []byte) []float64 {
 	}
 	return out
 }
+
+// TestDetachUnvalidated: Detach copies a struct literal as it is (no
+// validation), detaching each parameter that is set.
+func TestDetachUnvalidated(t *testing.T) {
+	tp := ad.NewTape()
+	loc := tp.Input(1, 1, []float64{0.5})
+	d, ok := Detach(Normal{Loc: loc, Scale: ad.Scalar(-1)})
+	require.True(t, ok)
+	n := d.(Normal)
+	assert.Equal(t, []float64{0.5}, n.Loc.Value())
+	assert.Equal(t, []float64{-1.0}, n.Scale.Value(), "invalid values are kept, not checked")
+	g := tp.Gradient(ad.Mul(n.Loc, loc), loc)
+	assert.Equal(t, []float64{0.5}, g[0], "d/dloc (detach(loc) * loc) = loc: the copy carries no gradient")
+	b, ok := Detach(Bernoulli{Logits: loc})
+	require.True(t, ok)
+	assert.Equal(t, ad.Var{}, b.(Bernoulli).Probs, "an alternative not set stays unset")
+}

@@ -37,15 +37,15 @@ func (m LogisticRegression) Validate() error {
 }
 
 // Model returns the program. The weights are global: with S particles w is
-// S x D, and the S x N logits come from one matrix product w Xᵀ, scored by
-// one fused Bernoulli log-likelihood node against the labels as a 1 x N
-// row.
+// S x D, and the labels (a 1 x N row) are scored under
+// dist.BernoulliLinear{Weights: w, Design: X}, Bernoulli with the S x N
+// logits w Xᵀ as one fused node that reads X once per step for the value
+// and the gradient.
 func (m LogisticRegression) Model() vi.Model {
 	n, d := m.X.Rows, m.X.Cols
 	prior := dist.Normal{Loc: ad.Full(1, d, 0), Scale: ad.Full(1, d, m.PriorScale)}
 	return func(p *vi.Program) {
 		w := p.Sample("w", prior)
-		logits := ad.MatMulTrans(w, false, p.Const(n, d, m.X.Data), true)
-		p.Observe("y", dist.Bernoulli{Logits: logits}, p.Const(1, n, m.Y))
+		p.Observe("y", dist.BernoulliLinear{Weights: w, Design: m.X}, p.Const(1, n, m.Y))
 	}
 }

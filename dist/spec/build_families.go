@@ -44,6 +44,16 @@ var ignoredArgs = map[string][]string{"ContinuousBernoulli": {"lims"}}
 // arguments that are not tensors (Delta's event_dim).
 var builtByHand = map[string]bool{"Delta": true}
 
+// declaredNames returns the names of the declared parameters of family.
+func declaredNames(family string) []string {
+	f, _ := dist.Declaration(family)
+	names := make([]string, len(f.Params))
+	for i, p := range f.Params {
+		names[i] = p.Name
+	}
+	return names
+}
+
 // familyDef describes how to build one family.
 type familyDef struct {
 	name   string

@@ -133,7 +133,9 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 // buildDelta: Delta(v, log_density=0, event_dim=0), pyro's point mass.
 func buildDelta(s *Spec, _ int) (*node, error) {
 	const fam = "Delta"
-	names := []string{"v", "log_density", "event_dim", "validate_args"}
+	// The declared parameters (v, log_density), then torch's event_dim,
+	// which is not a tensor.
+	names := append(declaredNames(fam), "event_dim", "validate_args")
 	vals, req, err := bindRequired(s, names, "v")
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,13 +142,95 @@ func TestDeclarationsRoundTrip(t *testing.T) {
 				}
 			}
 			src := f.Name + "(" + strings.Join(args, ", ") + ")"
-			s, err := Parse(src)
-			require.NoError(t, err, src)
-			_, _, err = Build(s)
-			var be *BuildError
-			require.True(t, errors.As(err, &be), "%s: %v", src, err)
-			assert.Equal(t, f.Name, be.Family, src)
+			_, err := declBuildError(t, f, src)
 			assert.Contains(t, err.Error(), fmt.Sprintf("needs exactly one of %s, got none", orList(f.OneOf)), src)
+		}
+	}
+}
+
+// declBuildError parses src and returns it with the error of Build,
+// which must be a *BuildError of family f.
+func declBuildError(t *testing.T, f dist.FamilyDecl, src string) (*Spec, error) {
+	t.Helper()
+	s, err := Parse(src)
+	require.NoError(t, err, src)
+	_, _, err = Build(s)
+	var be *BuildError
+	require.True(t, errors.As(err, &be), "%s: %v", src, err)
+	assert.Equal(t, f.Name, be.Family, src)
+	return s, err
+}
+
+// declSpec writes family f with alternative alt given (a batch of two),
+// with row 1 of parameter bad changed by spoil (when bad >= 0).
+func declSpec(f dist.FamilyDecl, alt string, bad int, spoil func(v []float64)) string {
+	var args []string
+	for i, p := range f.Params {
+		if slices.Contains(f.OneOf, p.Name) && p.Name != alt {
+			continue
+		}
+		var rows []string
+		for r := range 2 {
+			v := declRowValue(p, i, r)
+			if i == bad && r == 1 {
+				spoil(v)
+			}
+			rows = append(rows, torchList(p, v))
+		}
+		args = append(args, p.Name+"=["+strings.Join(rows, ", ")+"]")
+	}
+	return f.Name + "(" + strings.Join(args, ", ") + ")"
+}
+
+// TestDeclarationsBuildErrors: for every declared family and parameter,
+// a value outside its constraint in batch element 1 is a *BuildError
+// naming the family and the argument and wrapping the constructor's
+// *dist.ParamError at an element of batch element 1, and Shapes accepts the spec (only values are wrong).
+func TestDeclarationsBuildErrors(t *testing.T) {
+	for _, f := range dist.Declarations() {
+		alt := ""
+		if len(f.OneOf) > 0 {
+			alt = f.OneOf[len(f.OneOf)-1]
+		}
+		for bad, p := range f.Params {
+			if slices.Contains(f.OneOf, p.Name) && p.Name != alt {
+				continue
+			}
+			spoil := func(v []float64) {
+				switch p.Constraint {
+				case dist.ConstraintReal:
+					v[0] = math.NaN()
+				case dist.ConstraintBelowInf:
+					v[0] = math.Inf(1)
+				case dist.ConstraintUnitInterval, dist.ConstraintOpenUnitInterval, dist.ConstraintUnitIntervalNoZero, dist.ConstraintUnitIntervalNoOne:
+					v[0] = 1.5
+				case dist.ConstraintCount:
+					v[0] = 2.5
+				case dist.ConstraintSimplex:
+					clear(v)
+				case dist.ConstraintLogSimplex:
+					for k := range v {
+						v[k] = math.Inf(-1)
+					}
+				case dist.ConstraintLowerCholesky:
+					v[1] = 0.5
+				case dist.ConstraintPositiveDefinite:
+					v[1] = 0.9
+				default:
+					v[0] = -1
+				}
+			}
+			src := declSpec(f, alt, bad, spoil)
+			s, err := declBuildError(t, f, src)
+			var be *BuildError
+			require.ErrorAs(t, err, &be)
+			assert.Equal(t, p.Name, be.Arg, src)
+			var pe *dist.ParamError
+			assert.True(t, errors.As(err, &pe), "%s wraps a ParamError: %v", src, err)
+			assert.Contains(t, err.Error(), "element [1", "%s: the error points into batch element 1", src)
+			assert.Positive(t, be.Pos, "%s: with its column", src)
+			_, _, err = Shapes(s)
+			assert.NoError(t, err, "%s: the shapes are right", src)
 		}
 	}
 }

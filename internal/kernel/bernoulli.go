@@ -18,26 +18,46 @@ import "math"
 // The sum is taken in 8 interleaved partial sums (term i into partial i
 // mod 8, in order), added in order at the end, on every path: the result
 // depends only on the input, not on how a caller splits its rows over
-// goroutines. Blocks of fusedBlock values go through Exp and Log1p, then
-// one loop (AVX-512, or bernoulliLogitsGo: the same operations, the same
+// goroutines. Blocks of fusedBlock values go through Exp (of -|l|, in one
+// pass) and Log1p, then one loop (AVX-512, or bernoulliLogitsGo: the same operations, the same
 // bits).
 func BernoulliLogits(g, y, l []float64) (sum float64, ok bool) {
+	checkLen("BernoulliLogits", len(l), y, g)
+	var gb, work [2 * fusedBlock]float64
+	if g == nil {
+		return bernoulliLogits(nil, gb[:min(len(l), fusedBlock)], y, l, work[:])
+	}
+	return bernoulliLogits(g, nil, y, l, work[:])
+}
+
+// BernoulliLogitsWork is BernoulliLogits with a non-nil g and caller
+// scratch work of at least 2 min(len(l), 512) values, for callers that
+// call it on many short slices (the stack buffers of BernoulliLogits are
+// zeroed at each call). It panics if y, g or work is too short.
+func BernoulliLogitsWork(g, y, l, work []float64) (sum float64, ok bool) {
+	checkLen("BernoulliLogitsWork", len(l), y, g)
+	if g == nil || len(work) < 2*min(len(l), fusedBlock) {
+		panic("kernel: BernoulliLogitsWork: nil g or short work")
+	}
+	return bernoulliLogits(g, nil, y, l, work)
+}
+
+// bernoulliLogits is BernoulliLogits with scratch: gb for the gradient of
+// a block when g is nil, work for exp(-|l|) and log1p of it.
+func bernoulliLogits(g, gb, y, l, work []float64) (sum float64, ok bool) {
 	n := len(l)
-	checkLen("BernoulliLogits", n, y, g)
 	var acc [24]float64
-	var gb, eb, sb [fusedBlock]float64
 	for lo := 0; lo < n; lo += fusedBlock {
 		hi := min(lo+fusedBlock, n)
-		gs := gb[:hi-lo]
+		var gs []float64
 		if g != nil {
 			gs = g[lo:hi]
+		} else {
+			gs = gb[:hi-lo]
 		}
 		ls, ys := l[lo:hi], y[lo:hi]
-		es, sps := eb[:len(ls)], sb[:len(ls)]
-		for i, v := range ls {
-			es[i] = -math.Abs(v)
-		}
-		Exp(es, es)
+		es, sps := work[:len(ls)], work[len(ls):2*len(ls)]
+		expNegAbs(es, ls)
 		Log1p(sps, es)
 		k := 0
 		if vecLanes == 8 {

@@ -141,3 +141,35 @@ func BenchmarkBernoulliLogits(b *testing.B) {
 		}
 	})
 }
+
+// TestExpNegAbs: expNegAbs gives the bits of Exp of -|x| on every path,
+// special values included; BernoulliLogitsWork those of BernoulliLogits.
+func TestExpNegAbs(t *testing.T) {
+	x := fusedInputs(1 << 12)
+	defer resetVec()
+	for p, sel := range vecPaths() {
+		sel()
+		neg := make([]float64, len(x))
+		for i, v := range x {
+			neg[i] = -math.Abs(v)
+		}
+		want := Exp(make([]float64, len(x)), neg)
+		got := expNegAbs(make([]float64, len(x)), x)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+				t.Fatalf("%s: expNegAbs(%v) = %v, Exp(-|x|) = %v", p, x[i], got[i], want[i])
+			}
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		y, l := make([]float64, 1000), make([]float64, 1000)
+		for i := range l {
+			y[i], l[i] = float64(rng.IntN(2)), 4*rng.NormFloat64()
+		}
+		g1, g2 := make([]float64, 1000), make([]float64, 1000)
+		s1, ok1 := BernoulliLogits(g1, y, l)
+		s2, ok2 := BernoulliLogitsWork(g2, y, l, make([]float64, 1024))
+		require.True(t, ok1 && ok2)
+		require.Equal(t, math.Float64bits(s1), math.Float64bits(s2), "%s: BernoulliLogitsWork", p)
+		require.Equal(t, g1, g2, "%s: BernoulliLogitsWork gradient", p)
+	}
+}

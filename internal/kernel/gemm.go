@@ -119,13 +119,15 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		unit, total = g.mk.nr, n
 	}
 	if g.useSkinny() {
-		// The skinny path splits the columns of C into whole 16-column
-		// tiles; op(A)ᵀ is packed once for all pieces.
-		pk := getBufs()
-		defer putBufs(pk)
-		pk.b = grow(pk.b, roundUp(m, skinnyNR)*k)
-		g.bp = pk.b
-		g.packSkinny(g.bp)
+		// The skinny path splits the columns of C into whole tiles of 16;
+		// for the Cᵀ kernels op(A)ᵀ is packed once for all pieces.
+		if !g.skinnyNN() {
+			pk := getBufs()
+			defer putBufs(pk)
+			pk.b = grow(pk.b, roundUp(m, skinnyNR)*k)
+			g.bp = pk.b
+			g.packSkinny(g.bp)
+		}
 		splitN, unit, total = true, skinnyMR, n
 	} else {
 		g.sk = nil
@@ -248,7 +250,11 @@ func (g *gemmArgs) run(m0, m1, n0, n1 int) {
 		return
 	}
 	if g.sk != nil {
-		g.runSkinny(n0, n1)
+		if g.skinnyNN() {
+			g.runSkinnyNN(n0, n1)
+		} else {
+			g.runSkinny(n0, n1)
+		}
 		return
 	}
 	mr, nr := g.mk.mr, g.mk.nr

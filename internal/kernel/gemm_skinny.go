@@ -28,11 +28,11 @@ const (
 type skinnyMicro struct {
 	name       string
 	rows, cols func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64)
+	// nnRows and nnCols add alpha times the 8 x 16 product of a'(s, p)
+	// (a[s*lda+p], a[p*lda+s]) and b[p*ldb+j] into c[s*ldc+j], for the
+	// columns whose bits are set in m0 (j < 8) and m1 (j >= 8).
+	nnRows, nnCols func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32)
 }
-
-// activeSkinny is the skinny micro-kernel in use, or nil where the skinny
-// path is not used (set at start-up with active, see gemm_amd64.go).
-var activeSkinny = &goSkinny
 
 var goSkinny = skinnyMicro{
 	name: "go",
@@ -42,6 +42,33 @@ var goSkinny = skinnyMicro{
 	cols: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
 		skinnyGo(k, a, 1, lda, b, c, ldc, alpha)
 	},
+	nnRows: func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32) {
+		skinnyNNGo(k, a, lda, 1, b, ldb, c, ldc, alpha, m0|m1<<8)
+	},
+	nnCols: func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32) {
+		skinnyNNGo(k, a, 1, lda, b, ldb, c, ldc, alpha, m0|m1<<8)
+	},
+}
+
+// skinnyNNGo is the pure-Go in-place micro-kernel, a'(s, p) = a[s*ri+p*rp],
+// for the columns j < 16 whose bit is set in mask.
+func skinnyNNGo(k int, a *float64, ri, rp int, b *float64, ldb int, c *float64, ldc int, alpha float64, mask uint32) {
+	nw := 0
+	for mask>>nw&1 == 1 {
+		nw++
+	}
+	as := unsafeSlice(a, 7*ri+(k-1)*rp+1)
+	bs := unsafeSlice(b, (k-1)*ldb+nw)
+	cs := unsafeSlice(c, 7*ldc+nw)
+	for s := 0; s < skinnyNR; s++ {
+		for j := 0; j < nw; j++ {
+			var acc float64
+			for p := 0; p < k; p++ {
+				acc = math.FMA(as[s*ri+p*rp], bs[p*ldb+j], acc)
+			}
+			cs[s*ldc+j] = math.FMA(alpha, acc, cs[s*ldc+j])
+		}
+	}
 }
 
 // skinnyGo is the pure-Go skinny micro-kernel with a'(i, p) =
@@ -64,9 +91,88 @@ func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, ldc int, alpha float
 	}
 }
 
-// useSkinny reports whether Dgemm takes the skinny path for g.
+// useSkinny reports whether Dgemm takes the skinny path for g: few rows,
+// and op(B) either stored untransposed (read in place by the nn kernels,
+// nothing packed) or wide enough for 16-row tiles of Cᵀ.
 func (g *gemmArgs) useSkinny() bool {
-	return g.sk != nil && g.m <= skinnyMaxM && g.n >= skinnyMR
+	return g.sk != nil && g.m <= skinnyMaxM && (!g.transB || g.n >= skinnyMR)
+}
+
+// skinnyNN reports whether the skinny path runs the in-place nn kernels
+// (op(B) untransposed; C in 8 x 16 tiles) rather than the Cᵀ kernels.
+func (g *gemmArgs) skinnyNN() bool { return !g.transB }
+
+// skinnyNNCols is the tile width of the nn kernels.
+const skinnyNNCols = 16
+
+// runSkinnyNN computes columns [n0, n1) of C by the in-place nn kernels:
+// op(A) and op(B) are read where they are; edge columns are masked, and
+// a group of fewer than 8 rows runs on copies (zero-padded rows of op(A)
+// and a tile of C), so that every element has the bits of a full tile.
+func (g *gemmArgs) runSkinnyNN(n0, n1 int) {
+	sk := g.sk
+	groups := (g.m + skinnyNR - 1) / skinnyNR
+	var bufs *packBufs
+	for pc := 0; pc < g.k; pc += gemmKC {
+		kc := min(gemmKC, g.k-pc)
+		for q := 0; q < groups; q++ {
+			mw := min(skinnyNR, g.m-q*skinnyNR)
+			var ap *float64
+			lda, rowsLayout := g.lda, !g.transA
+			if mw == skinnyNR {
+				if g.transA {
+					ap = &g.a[pc*g.lda+q*skinnyNR] // op(A)(s, p) = a[p*lda+s]
+				} else {
+					ap = &g.a[q*skinnyNR*g.lda+pc] // op(A)(s, p) = a[s*lda+p]
+				}
+			} else {
+				if bufs == nil {
+					bufs = getBufs()
+					bufs.a = grow(bufs.a, skinnyNR*min(gemmKC, g.k))
+					bufs.tile = grow(bufs.tile, skinnyNR*skinnyNNCols)
+				}
+				pan := bufs.a[:skinnyNR*kc]
+				clear(pan)
+				for s := 0; s < mw; s++ {
+					i := q*skinnyNR + s
+					for p := 0; p < kc; p++ {
+						if g.transA {
+							pan[s*kc+p] = g.a[(pc+p)*g.lda+i]
+						} else {
+							pan[s*kc+p] = g.a[i*g.lda+pc+p]
+						}
+					}
+				}
+				ap, lda, rowsLayout = &pan[0], kc, true
+			}
+			kern := sk.nnCols
+			if rowsLayout {
+				kern = sk.nnRows
+			}
+			for j0 := n0; j0 < n1; j0 += skinnyNNCols {
+				nw := min(skinnyNNCols, n1-j0)
+				mask := uint32(1)<<nw - 1
+				bp := &g.b[pc*g.ldb+j0]
+				ci := q*skinnyNR*g.ldc + j0
+				if mw == skinnyNR {
+					kern(kc, ap, lda, bp, g.ldb, &g.c[ci], g.ldc, g.alpha, mask&0xFF, mask>>8)
+					continue
+				}
+				t := bufs.tile
+				clear(t)
+				for s := 0; s < mw; s++ {
+					copy(t[s*skinnyNNCols:s*skinnyNNCols+nw], g.c[ci+s*g.ldc:ci+s*g.ldc+nw])
+				}
+				kern(kc, ap, lda, bp, g.ldb, &t[0], skinnyNNCols, g.alpha, mask&0xFF, mask>>8)
+				for s := 0; s < mw; s++ {
+					copy(g.c[ci+s*g.ldc:ci+s*g.ldc+nw], t[s*skinnyNNCols:s*skinnyNNCols+nw])
+				}
+			}
+		}
+	}
+	if bufs != nil {
+		putBufs(bufs)
+	}
 }
 
 // packSkinny packs op(A)ᵀ into g.bp: for each group of 8 rows of op(A),

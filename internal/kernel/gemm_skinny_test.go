@@ -9,14 +9,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestDgemmSkinny checks the skinny path (m <= 16) against the triple
+// TestDgemmSkinny checks the skinny path (m <= 16: the Cᵀ kernels for a
+// transposed op(B), the in-place nn kernels otherwise) against the triple
 // loop within the blocked-summation bound and against the packed path bit
 // for bit, for every micro-kernel, transpose combination, odd and edge
 // sizes, several k blocks, strided operands and GOMAXPROCS 1, 2 and 8.
 func TestDgemmSkinny(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	ms := []int{1, 2, 3, 7, 8, 9, 15, 16}
-	ns := []int{16, 17, 31, 32, 50, 63, 200, 1001}
+	ns := []int{1, 3, 8, 16, 17, 31, 32, 50, 63, 200, 1001}
 	ks := []int{1, 2, 5, 50, 255, 256, 257, 700}
 	for _, mk := range micros() {
 		if mk.sk == nil {
@@ -24,9 +25,12 @@ func TestDgemmSkinny(t *testing.T) {
 		}
 		packed := mk
 		packed.sk = nil
-		for trial := 0; trial < 80; trial++ {
+		for trial := 0; trial < 160; trial++ {
 			tA, tB := trial&1 == 1, trial&2 == 2
 			m, n, k := ms[rng.IntN(len(ms))], ns[rng.IntN(len(ns))], ks[rng.IntN(len(ks))]
+			if tB && n < skinnyMR {
+				n += skinnyMR // the Cᵀ kernels need 16 columns of C
+			}
 			s := randShape(rng, tA, tB, m, n, k, trial%3)
 			s.alpha = []float64{1, -0.5, 2.25}[trial%3]
 			s.beta = []float64{0, 1, 0.75}[(trial/3)%3]
@@ -115,6 +119,7 @@ func BenchmarkDgemmSkinny(b *testing.B) {
 	}{
 		{"NT_8x10000x50", false, true, 8, 10000, 50},
 		{"NN_8x50x10000", false, false, 8, 50, 10000},
+		{"NN_8x10000x50", false, false, 8, 10000, 50},
 	}
 	for _, sh := range shapes {
 		a, lda, bb, ldb, c := benchOperands(sh.tA, sh.tB, sh.m, sh.n, sh.k)

@@ -32,6 +32,20 @@ func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc in
 //go:noescape
 func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
 
+// skinnyNNRowsAVX512 adds alpha times the 8x16 product of a'(s, p) = a[s*lda+p] and b[p*ldb+j]
+// into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyNNRowsAVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0 uint32, m1 uint32)
+
+// skinnyNNColsAVX512 adds alpha times the 8x16 product of a'(s, p) = a[p*lda+s] and b[p*ldb+j]
+// into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyNNColsAVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0 uint32, m1 uint32)
+
 // logAVX512 sets dst[i] = log(x[i]) for i < n, n a positive multiple of 8.
 //
 //go:noescape
@@ -56,6 +70,11 @@ func expm1AVX512(dst *float64, x *float64, n int)
 //
 //go:noescape
 func log1pAVX512(dst *float64, x *float64, n int)
+
+// expNegAbsAVX512 sets dst[i] = exp(-|x[i]|) for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func expNegAbsAVX512(dst *float64, x *float64, n int)
 
 // adamAVX512 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 8,
 // with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.
@@ -87,6 +106,11 @@ func expm1AVX2(dst *float64, x *float64, n int)
 //
 //go:noescape
 func log1pAVX2(dst *float64, x *float64, n int)
+
+// expNegAbsAVX2 sets dst[i] = exp(-|x[i]|) for i < n, n a positive multiple of 4.
+//
+//go:noescape
+func expNegAbsAVX2(dst *float64, x *float64, n int)
 
 // adamAVX2 applies Adam's update to p, m, v with gradient g for i < n, n a positive multiple of 4,
 // with c = {scale, b1, 1-b1, b2, 1-b2, c1, c2, lr, eps}.

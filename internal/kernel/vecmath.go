@@ -11,6 +11,7 @@ const (
 	opExp
 	opExpm1
 	opLog1p
+	opExpNegAbs
 )
 
 // vecLanes is the lane count of the active elementwise kernels (8 with
@@ -65,6 +66,12 @@ func apply(name string, dst, x []float64, op vecOp, f func(float64) float64, pad
 // overflows too early, see vecmath_go.go).
 func Exp(dst, x []float64) []float64 {
 	return apply("Exp", dst, x, opExp, expGo, 0)
+}
+
+// expNegAbs sets dst[i] = exp(-|x[i]|), the bits of Exp of -|x[i]|, and
+// returns dst[:len(x)] (one pass instead of two, for BernoulliLogits).
+func expNegAbs(dst, x []float64) []float64 {
+	return apply("expNegAbs", dst, x, opExpNegAbs, func(v float64) float64 { return expGo(-math.Abs(v)) }, 0)
 }
 
 // Expm1 sets dst[i] = exp(x[i]) - 1 for every i < len(x), accurate also

@@ -32,6 +32,8 @@ func callVec(op vecOp, dst, x *float64, n int) {
 			expm1AVX512(dst, x, n)
 		case opLog1p:
 			log1pAVX512(dst, x, n)
+		case opExpNegAbs:
+			expNegAbsAVX512(dst, x, n)
 		}
 		return
 	}
@@ -44,6 +46,8 @@ func callVec(op vecOp, dst, x *float64, n int) {
 		expm1AVX2(dst, x, n)
 	case opLog1p:
 		log1pAVX2(dst, x, n)
+	case opExpNegAbs:
+		expNegAbsAVX2(dst, x, n)
 	}
 }
 

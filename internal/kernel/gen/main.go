@@ -24,6 +24,10 @@ func main() {
 	// AVX-512 skinny products (few rows): 16 x 8 tiles, operand in place.
 	skinnyKernel("skinnyRowsAVX512", true)
 	skinnyKernel("skinnyColsAVX512", false)
+	// AVX-512 skinny products with op(B) untransposed: 8 x 16 tiles, both
+	// operands in place.
+	skinnyNNKernel("skinnyNNRowsAVX512", true)
+	skinnyNNKernel("skinnyNNColsAVX512", false)
 	logKernel()
 	vecMath()
 	cholKernels()

@@ -164,3 +164,119 @@ func transpose8(r []VecVirtual) []VecVirtual {
 	cols[3], cols[7] = shuf(0x88, u[3], u[7]), shuf(0xDD, u[3], u[7])
 	return cols
 }
+
+// skinnyNNKernel emits the AVX-512 in-place micro-kernel
+//
+//	func NAME(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32)
+//
+// for products with few rows whose op(B) is stored untransposed (package
+// kernel's gemm_skinny.go): the 8 x 16 tile acc[s][j] = Σ_p a'(s, p)
+// b[p*ldb+j], each element one FMA chain over p = 0..k-1 from 0 (the order
+// of gemmKernel, so the bits are those of the packed path), folded into c:
+// c[s*ldc+j] = fma(alpha, acc[s][j], c[s*ldc+j]) for the columns j whose
+// bit is set in m0 (j < 8) or m1 (j - 8). Neither operand is packed: a'(s,
+// p) = a[s*lda+p] when rows is set, a[p*lda+s] otherwise, each broadcast
+// once per step for its two FMAs; the rows of b are loaded under the column masks
+// (masked-out columns are not read, so an edge tile needs no copy). k >= 1.
+func skinnyNNKernel(name string, rows bool) {
+	const mr, nv = 8, 2
+	TEXT(name, NOSPLIT, "func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32)")
+	Pragma("noescape")
+	layout := "a[p*lda+s]"
+	if rows {
+		layout = "a[s*lda+p]"
+	}
+	Doc(fmt.Sprintf("%s adds alpha times the 8x16 product of a'(s, p) = %s and b[p*ldb+j]", name, layout),
+		"into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).",
+		"Each element is one FMA chain over k, then one FMA with alpha. k >= 1.")
+	k := Load(Param("k"), GP64())
+	pa := Load(Param("a"), GP64())
+	lda := Load(Param("lda"), GP64())
+	pb := Load(Param("b"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(U8(3), lda)
+	SHLQ(U8(3), ldb)
+	masks := []Op{K(), K()}
+	for v, nm := range []string{"m0", "m1"} {
+		r := Load(Param(nm), GP32())
+		KMOVW(r, masks[v])
+	}
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, nv)
+		for v := range acc[i] {
+			acc[i][v] = ZMM()
+			VXORPD(acc[i][v], acc[i][v], acc[i][v])
+		}
+	}
+	var addr func(i int) Mem
+	var bases []GPVirtual
+	if rows {
+		lda3 := GP64()
+		LEAQ(Mem{Base: lda, Index: lda, Scale: 2}, lda3)
+		bases = []GPVirtual{GP64(), GP64()}
+		MOVQ(pa, bases[0])
+		LEAQ(Mem{Base: bases[0], Index: lda, Scale: 4}, bases[1])
+		addr = func(i int) Mem {
+			b := bases[i/4]
+			switch i % 4 {
+			case 0:
+				return Mem{Base: b}
+			case 1:
+				return Mem{Base: b, Index: lda, Scale: 1}
+			case 2:
+				return Mem{Base: b, Index: lda, Scale: 2}
+			}
+			return Mem{Base: b, Index: lda3, Scale: 1}
+		}
+	} else {
+		addr = func(i int) Mem { return Mem{Base: pa, Disp: 8 * i} }
+	}
+	bv := []VecVirtual{ZMM(), ZMM()}
+	bc := ZMM()
+
+	Label(name + "_loop")
+	for v := 0; v < nv; v++ {
+		VMOVUPD_Z(Mem{Base: pb, Disp: 64 * v}, masks[v], bv[v])
+	}
+	for i := 0; i < mr; i++ {
+		VBROADCASTSD(addr(i), bc)
+		for v := 0; v < nv; v++ {
+			VFMADD231PD(bv[v], bc, acc[i][v])
+		}
+	}
+	if rows {
+		for _, b := range bases {
+			ADDQ(U8(8), b)
+		}
+	} else {
+		ADDQ(lda, pa)
+	}
+	ADDQ(ldb, pb)
+	DECQ(k)
+	JNZ(LabelRef(name + "_loop"))
+
+	pc := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(U8(3), ldc)
+	alv := ZMM()
+	al, err := Param("alpha").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VBROADCASTSD(al.Addr, alv)
+	cv := ZMM()
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			m := Mem{Base: pc, Disp: 64 * v}
+			VMOVUPD_Z(m, masks[v], cv)
+			VFMADD213PD(cv, alv, acc[i][v]) // acc = alpha acc + c
+			VMOVUPD(acc[i][v], masks[v], m)
+		}
+		if i < mr-1 {
+			ADDQ(ldc, pc)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}

@@ -490,6 +490,11 @@ func vecMath() {
 		s.loop("exp"+s.name, "exp(x[i])", s.expBody)
 		s.loop("expm1"+s.name, "expm1(x[i])", s.expm1Body)
 		s.loop("log1p"+s.name, "log1p(x[i])", s.log1pBody)
+		s.loop("expNegAbs"+s.name, "exp(-|x[i]|)", func(x VecVirtual) VecVirtual {
+			a := s.vec()
+			s.por(x, s.cb(1<<63), a)
+			return s.expBody(a)
+		})
 		s.adamKernel()
 		s.normalKLPreKernel()
 		s.normalKLPostKernel()
