@@ -1,6 +1,8 @@
 package dist
 
 import (
+	"math"
+
 	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/par"
 )
@@ -118,13 +120,55 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 	}
 	var off [w]float64
 	kernel.SumSqLower(&off, e, d, s)
+	// The diagonal terms of all lanes at once (inv is free now).
+	ev, lg := inv[:d*w], l2[:d*w]
+	for i := 0; i < d; i++ {
+		copy(ev[i*w:i*w+w], e[i*s+i*w:i*s+i*w+w])
+	}
+	diagTermsMVN(ev, ev, lg)
 	for l := range out {
 		var diag, uu float64
 		for i := 0; i < d; i++ {
-			diag += diagTermMVN(e[i*s+i*w+l])
+			diag += ev[i*w+l]
 			u := e[i*s+dp*w+l]
 			uu += u * u
 		}
 		out[l] = 0.5 * (off[l] + diag + uu)
 	}
 }
+
+// diagTermsMVN sets dst[i] = diagTermMVN(e[i]) up to rounding (dst may
+// alias e; work holds len(e) values): the logarithms of the large terms by
+// the vector kernel.Log1p (at most 2 ulp), the series of the small ones
+// (|e| < 0.1) in Horner form, (1+e)² - 1 - 2 log1p(e) =
+// e² (2 - (2/3)e + (2/4)e² - ... + 2(-e)^(K-2)/K), K = 22 (the first
+// dropped term is below 1e-22 of the sum; the e² of (1+e)² makes the
+// leading coefficient 2 instead of 1).
+func diagTermsMVN(dst, e, work []float64) {
+	lg := kernel.Log1p(work[:len(e)], e)
+	for i, x := range e {
+		if math.Abs(x) >= 0.1 {
+			dst[i] = x*(2+x) - 2*lg[i]
+			continue
+		}
+		p := diagSeries[len(diagSeries)-1]
+		for k := len(diagSeries) - 2; k >= 0; k-- {
+			p = p*x + diagSeries[k]
+		}
+		dst[i] = x * x * p
+	}
+}
+
+// diagSeries[k] = 2(-1)^k/(k+2) for k >= 1 and 2 for k = 0, the
+// coefficients of diagTermsMVN's series.
+var diagSeries = func() [21]float64 {
+	var c [21]float64
+	for k := range c {
+		c[k] = 2 / float64(k+2)
+		if k%2 == 1 {
+			c[k] = -c[k]
+		}
+	}
+	c[0] = 2
+	return c
+}()

@@ -21,8 +21,9 @@ import "math"
 // Lanes is the number of matrices in an interleaved group.
 const Lanes = 8
 
-// cholAsm is true when the block kernels run in assembly (AVX-512).
-var cholAsm bool
+// cholAsm is true when the block kernels run in assembly (AVX-512), and
+// trilAsm when TrilOK does (AVX-512 DQ).
+var cholAsm, trilAsm bool
 
 // CholOff computes the off-diagonal 4 x 4 block L_IJ (I below J) of a
 // left-looking blocked Cholesky factorization of a group: with a the
@@ -349,4 +350,43 @@ func SumSqLower(out *[Lanes]float64, buf []float64, d, s int) {
 			}
 		}
 	}
+}
+
+// TrilOK reports whether the d x d row-major matrix m (d*d values) is
+// lower triangular with finite entries and a positive diagonal: every
+// entry on or below the diagonal finite, every entry above it zero (of
+// either sign), every diagonal entry > 0. Branch-free over the entries
+// (AVX-512 for d a multiple of 8), then the d diagonal entries.
+func TrilOK(m []float64, d int) bool {
+	m = m[:d*d]
+	if d == 0 {
+		return true
+	}
+	if trilAsm && d%8 == 0 {
+		if !trilOKAVX512(&m[0], d) {
+			return false
+		}
+	} else {
+		// e + 2^52 has bit 63 set exactly when e is the all-ones exponent.
+		const expMask, sign = 0x7FF0000000000000, 1 << 63
+		var nonfin, up uint64
+		for i := 0; i < d; i++ {
+			row := m[i*d : (i+1)*d]
+			for _, v := range row[:i+1] {
+				nonfin |= math.Float64bits(v)&expMask + 1<<52
+			}
+			for _, v := range row[i+1:] {
+				up |= math.Float64bits(v) &^ sign
+			}
+		}
+		if nonfin&sign != 0 || up != 0 {
+			return false
+		}
+	}
+	for i := 0; i < d; i++ {
+		if !(m[i*d+i] > 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -318,3 +318,45 @@ func TestInterleavePaths(t *testing.T) {
 		}
 	}
 }
+
+// TestTrilOK checks TrilOK on every path against a direct check, on
+// valid lower-triangular matrices of orders 1..40 with one entry spoiled
+// (NaN, ±Inf, a non-zero above the diagonal, a diagonal <= 0, -0 above
+// the diagonal which is fine, a subnormal).
+func TestTrilOK(t *testing.T) {
+	defer resetChol()
+	rng := rand.New(rand.NewPCG(9, 9))
+	spoil := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e-300, -2, 0, math.Copysign(0, -1), 5e-324}
+	for d := 1; d <= 40; d++ {
+		for trial := 0; trial < 30; trial++ {
+			m := make([]float64, d*d)
+			for i := 0; i < d; i++ {
+				for j := 0; j < i; j++ {
+					m[i*d+j] = rng.NormFloat64()
+				}
+				m[i*d+i] = 0.5 + rng.Float64()
+			}
+			if trial > 0 {
+				m[rng.IntN(d*d)] = spoil[rng.IntN(len(spoil))]
+			}
+			want := true
+			for i := 0; i < d; i++ {
+				for j := 0; j < d; j++ {
+					v := m[i*d+j]
+					switch {
+					case j > i:
+						want = want && v == 0
+					case j == i:
+						want = want && v > 0 && !math.IsInf(v, 1)
+					default:
+						want = want && !math.IsNaN(v) && !math.IsInf(v, 0)
+					}
+				}
+			}
+			for name, sel := range cholPaths() {
+				sel()
+				require.Equal(t, want, TrilOK(m, d), "%s d=%d trial %d", name, d, trial)
+			}
+		}
+	}
+}

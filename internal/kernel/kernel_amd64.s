@@ -2407,3 +2407,57 @@ ssq_done:
 	VMOVUPD Z0, (AX)
 	VZEROUPPER
 	RET
+
+DATA chol_lowmask<>+0(SB)/1, $0x00
+DATA chol_lowmask<>+1(SB)/1, $0x01
+DATA chol_lowmask<>+2(SB)/1, $0x03
+DATA chol_lowmask<>+3(SB)/1, $0x07
+DATA chol_lowmask<>+4(SB)/1, $0x0f
+DATA chol_lowmask<>+5(SB)/1, $0x1f
+DATA chol_lowmask<>+6(SB)/1, $0x3f
+DATA chol_lowmask<>+7(SB)/1, $0x7f
+DATA chol_lowmask<>+8(SB)/1, $0xff
+GLOBL chol_lowmask<>(SB), RODATA|NOPTR, $9
+
+// func trilOKAVX512(m *float64, d int) bool
+// Requires: AVX512DQ, CMOV
+TEXT ·trilOKAVX512(SB), NOSPLIT, $0-17
+	MOVQ  m+0(FP), AX
+	MOVQ  d+8(FP), CX
+	LEAQ  chol_lowmask<>+0(SB), DX
+	KXORB K1, K1, K1
+	MOVQ  $0x0000000000000008, R9
+	XORQ  R10, R10
+	XORQ  BX, BX
+
+tril_row:
+	MOVQ BX, DI
+	INCQ DI
+	MOVQ CX, SI
+	SHRQ $0x03, SI
+
+tril_chunk:
+	MOVQ        DI, R8
+	CMPQ        R8, R9
+	CMOVQGT     R9, R8
+	CMPQ        R8, R10
+	CMOVQLT     R10, R8
+	KMOVB       (DX)(R8*1), K2
+	VFPCLASSPDZ $0x99, (AX), K3
+	VFPCLASSPDZ $0x06, (AX), K4
+	KANDB       K2, K3, K3
+	KORB        K1, K3, K1
+	KORB        K2, K4, K2
+	KNOTB       K2, K2
+	KORB        K2, K1, K1
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, DI
+	DECQ        SI
+	JNZ         tril_chunk
+	INCQ        BX
+	CMPQ        BX, CX
+	JL          tril_row
+	KORTESTB    K1, K1
+	SETEQ       AL
+	MOVB        AL, ret+16(FP)
+	RET

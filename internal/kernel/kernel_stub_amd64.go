@@ -136,3 +136,8 @@ func subAVX512(dst *float64, a *float64, b *float64, n int)
 //
 //go:noescape
 func sumSqLowerAVX512(out *float64, buf *float64, d int, s int)
+
+// trilOKAVX512 is kernel.TrilOK's AVX-512 path (without the diagonal's sign), d a multiple of 8.
+//
+//go:noescape
+func trilOKAVX512(m *float64, d int) bool

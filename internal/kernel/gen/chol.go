@@ -439,3 +439,59 @@ func interleaveKernels() {
 		RET()
 	}
 }
+
+// trilKernel emits trilOKAVX512(m *float64, d int) bool for d a positive
+// multiple of 8: whether the d x d row-major matrix m has finite entries
+// on and below the diagonal and exact zeros (either sign) above it,
+// classified by VFPCLASSPD with the lower part of each 8-column chunk
+// selected by a mask from a table.
+func trilKernel() {
+	masks := GLOBL("chol_lowmask", RODATA|NOPTR)
+	for t := 0; t <= 8; t++ {
+		DATA(t, U8(uint8((1<<t)-1)))
+	}
+	TEXT("trilOKAVX512", NOSPLIT, "func(m *float64, d int) bool")
+	Pragma("noescape")
+	Doc("trilOKAVX512 is kernel.TrilOK's AVX-512 path (without the diagonal's sign), d a multiple of 8.")
+	pm := Load(Param("m"), GP64())
+	d := Load(Param("d"), GP64())
+	ptab := GP64()
+	LEAQ(masks, ptab)
+	acc, kl, kn, kz, kt := K(), K(), K(), K(), K()
+	KXORB(acc, acc, acc)
+	i, c, t, tt, eight, zero := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	MOVQ(U64(8), eight)
+	XORQ(zero, zero)
+	XORQ(i, i)
+	Label("tril_row")
+	MOVQ(i, t)
+	INCQ(t) // t = i + 1 - 8c for chunk c
+	MOVQ(d, c)
+	SHRQ(U8(3), c)
+	Label("tril_chunk")
+	MOVQ(t, tt)
+	CMPQ(tt, eight)
+	CMOVQGT(eight, tt)
+	CMPQ(tt, zero)
+	CMOVQLT(zero, tt)
+	KMOVB(Mem{Base: ptab, Index: tt, Scale: 1}, kl)
+	VFPCLASSPDZ(U8(0x99), Mem{Base: pm}, kn) // NaN or ±Inf
+	VFPCLASSPDZ(U8(0x06), Mem{Base: pm}, kz) // ±0
+	KANDB(kl, kn, kn)                        // bad below or on the diagonal
+	KORB(acc, kn, acc)
+	KORB(kl, kz, kt) // zero or lower: fine above
+	KNOTB(kt, kt)
+	KORB(kt, acc, acc)
+	ADDQ(U8(64), pm)
+	SUBQ(U8(8), t)
+	DECQ(c)
+	JNZ(LabelRef("tril_chunk"))
+	INCQ(i)
+	CMPQ(i, d)
+	JL(LabelRef("tril_row"))
+	KORTESTB(acc, acc)
+	r := GP8()
+	SETEQ(r)
+	Store(r, ReturnIndex(0))
+	RET()
+}

@@ -25,6 +25,7 @@ func main() {
 	vecMath()
 	cholKernels()
 	interleaveKernels()
+	trilKernel()
 	Generate()
 }
 
