@@ -99,7 +99,6 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 			}
 		}
 	}
-	kernel.Sub(e[:dp*s], e[:dp*s], l2[:dp*s]) // F = L1 - L2
 	for i := 0; i < dp; i++ {
 		row := l2[i*s+i*w : i*s+i*w+w]
 		for l, v := range row {
@@ -114,7 +113,8 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 	}
 	for i0 := 0; i0 < dp; i0 += 4 {
 		for j0 := 0; j0 <= i0; j0 += 4 {
-			kernel.TrsmLower(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
+			// E_IJ = L2_II⁻¹ (L1_IJ - L2_IJ - L2_IK E_KJ), K = J..I-1.
+			kernel.TrsmLowerSub(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
 		}
 		kernel.TrsmLower(i0, l2[i0*s:], e[dp*w:], e[i0*s+dp*w:], s, inv[i0*w:])
 	}

@@ -76,7 +76,21 @@ func TrsmLower(k int, a, b, c []float64, s int, inv []float64) {
 		trsmLowerAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, c, s, inv)
+	trsmLowerGo(k, a, b, c, s, inv, false)
+}
+
+// TrsmLowerSub is TrsmLower with F_IJ = C - T_IJ, T_IJ being the 4 x 4
+// block of T at a (columns K0..K0+3; here K0 = J): with C = L₁ and T = L₂
+// it solves for L₂⁻¹(L₁ - L₂) without forming the difference first. The
+// subtraction is exact where the factors agree and rounded once otherwise,
+// as a separate subtraction would be.
+func TrsmLowerSub(k int, a, b, c []float64, s int, inv []float64) {
+	checkBlock("TrsmLowerSub", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	if cholAsm {
+		trsmLowerSubAVX512(k, &a[0], &b[0], &c[0], s, &inv[0])
+		return
+	}
+	trsmLowerGo(k, a, b, c, s, inv, true)
 }
 
 func checkBlock(name string, k, s int, a, b, c, inv []float64, na, nb int) {
@@ -160,12 +174,15 @@ func cholDiagGo(k int, a, c []float64, s int, inv []float64) {
 	}
 }
 
-func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64) {
+func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64, sub bool) {
 	for l := 0; l < Lanes; l++ {
 		var acc [4][4]float64
 		for r := range 4 {
 			for q := range 4 {
 				acc[r][q] = c[r*s+q*Lanes+l]
+				if sub {
+					acc[r][q] -= a[r*s+q*Lanes+l]
+				}
 			}
 		}
 		for p := 0; p < k; p++ {
@@ -309,24 +326,6 @@ func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
 	}
 	for l, a := range asym {
 		sym[l] = a == 0
-	}
-}
-
-// Sub sets dst[i] = a[i] - b[i] for i < len(dst), a multiple of Lanes.
-func Sub(dst, a, b []float64) {
-	n := len(dst)
-	if n%Lanes != 0 || len(a) < n || len(b) < n {
-		panic("kernel: Sub: bad lengths")
-	}
-	if n == 0 {
-		return
-	}
-	if cholAsm {
-		subAVX512(&dst[0], &a[0], &b[0], n/Lanes)
-		return
-	}
-	for i := range dst {
-		dst[i] = a[i] - b[i]
 	}
 }
 

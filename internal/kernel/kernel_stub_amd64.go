@@ -98,6 +98,12 @@ func cholDiagAVX512(k int, a *float64, c *float64, s int, inv *float64)
 //go:noescape
 func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
 
+// trsmLowerSubAVX512 is kernel.TrsmLowerSub's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func trsmLowerSubAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
 // interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
 // buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
 //
@@ -126,11 +132,6 @@ func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n in
 //
 //go:noescape
 func symLowerAVX512(buf *float64, d int, s int, asym *float64)
-
-// subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.
-//
-//go:noescape
-func subAVX512(dst *float64, a *float64, b *float64, n int)
 
 // sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.
 //

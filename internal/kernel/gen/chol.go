@@ -14,18 +14,24 @@ import (
 type cholMode int
 
 const (
-	modeOff  cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
-	modeDiag                 // L_II = chol(A_II - L_I L_Iᵀ)
-	modeTrsm                 // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
+	modeOff     cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
+	modeDiag                    // L_II = chol(A_II - L_I L_Iᵀ)
+	modeTrsm                    // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
+	modeTrsmSub                 // modeTrsm with F_IJ = C - T_IJ (K0 = J)
 )
 
 func cholKernels() {
 	cholKernel("cholOffAVX512", modeOff)
 	cholKernel("cholDiagAVX512", modeDiag)
 	cholKernel("trsmLowerAVX512", modeTrsm)
+	cholKernel("trsmLowerSubAVX512", modeTrsmSub)
 }
 
 func cholKernel(name string, mode cholMode) {
+	sub := mode == modeTrsmSub
+	if sub {
+		mode = modeTrsm
+	}
 	switch mode {
 	case modeDiag:
 		TEXT(name, NOSPLIT, "func(k int, a, c *float64, s int, inv *float64)")
@@ -35,7 +41,11 @@ func cholKernel(name string, mode cholMode) {
 		Doc(name+" is kernel.CholOff's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 	default:
 		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
-		Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		if sub {
+			Doc(name+" is kernel.TrsmLowerSub's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		} else {
+			Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		}
 	}
 	Pragma("noescape")
 	k := Load(Param("k"), GP64())
@@ -70,6 +80,9 @@ func cholKernel(name string, mode cholMode) {
 			if used(r, q) {
 				acc[r][q] = ZMM()
 				VMOVUPD(row(pc, r, 64*q), acc[r][q])
+				if sub {
+					VSUBPD(row(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = c - a
+				}
 			}
 		}
 	}
@@ -376,29 +389,6 @@ func interleaveKernels() {
 		JL(LabelRef("sym_row"))
 		Label("sym_done")
 		VMOVUPD(acc, Mem{Base: pasym})
-		VZEROUPPER()
-		RET()
-	}
-
-	// subAVX512(dst, a, b *float64, n int): dst = a - b over 8n values.
-	TEXT("subAVX512", NOSPLIT, "func(dst, a, b *float64, n int)")
-	Pragma("noescape")
-	Doc("subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.")
-	{
-		pd := Load(Param("dst"), GP64())
-		pa := Load(Param("a"), GP64())
-		pb := Load(Param("b"), GP64())
-		n := Load(Param("n"), GP64())
-		x := ZMM()
-		Label("sub_loop")
-		VMOVUPD(Mem{Base: pa}, x)
-		VSUBPD(Mem{Base: pb}, x, x)
-		VMOVUPD(x, Mem{Base: pd})
-		ADDQ(U8(64), pa)
-		ADDQ(U8(64), pb)
-		ADDQ(U8(64), pd)
-		DECQ(n)
-		JNZ(LabelRef("sub_loop"))
 		VZEROUPPER()
 		RET()
 	}
