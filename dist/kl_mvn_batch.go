@@ -85,13 +85,16 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 	kernel.InterleaveLower(e, f1, o1, d, d, s)
 	kernel.InterleaveLower(l2, f2, o2, d, d, s)
 	for i := 0; i < dp; i++ {
-		// Strictly upper parts read as zero; identity rows below d.
-		lo := min(i+1, d) * w
+		// The kernels read the strictly upper parts of the diagonal 4 x 4
+		// blocks (which must be zero) and nothing to their right but the
+		// u block (column dp, zero beyond it); identity rows below d.
+		lo, hi := (i+1)*w, (i|3+1)*w
 		if i >= d {
 			lo = 0
 		}
-		clear(e[i*s+lo : i*s+s])
-		clear(l2[i*s+lo : i*s+dp*w])
+		clear(e[i*s+lo : i*s+hi])
+		clear(l2[i*s+lo : i*s+hi])
+		clear(e[i*s+dp*w : i*s+s])
 		if i >= d {
 			for l := 0; l < w; l++ {
 				e[i*s+i*w+l] = 1

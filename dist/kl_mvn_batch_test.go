@@ -36,8 +36,9 @@ func randRows(rng *rand.Rand, r, c int) ad.Var {
 // TestKLTrilBatchMatchesRows checks the interleaved batch values against
 // the pair-at-a-time klTrilRows (an independent implementation: a
 // row-oriented triangular solve) for MultivariateNormal and diagonal
-// Normal sides, shared (1-row) parameters and orders 1..40, and that a
-// pair's value does not depend on the batch it is in.
+// Normal sides, shared (1-row) parameters, factors with garbage above the
+// diagonal (ignored) and orders 1..40, and that a pair's value does not
+// depend on the batch it is in.
 func TestKLTrilBatchMatchesRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for trial := 0; trial < 60; trial++ {
@@ -62,7 +63,18 @@ func TestKLTrilBatchMatchesRows(t *testing.T) {
 				}
 				return normalSideOf(Normal{Loc: randRows(rng, rows(), c), Scale: ad.Const(r, c, sc)}, d)
 			}
-			return mvnSideOf(MultivariateNormal{Loc: randRows(rng, rows(), d), ScaleTril: randTrilRows(rng, rows(), d)})
+			l := randTrilRows(rng, rows(), d)
+			if rng.IntN(3) == 0 { // the strictly upper part must be ignored
+				v := l.Value()
+				for k := 0; k < l.Rows(); k++ {
+					for i := 0; i < d; i++ {
+						for j := i + 1; j < d; j++ {
+							v[k*d*d+i*d+j] = rng.NormFloat64()
+						}
+					}
+				}
+			}
+			return mvnSideOf(MultivariateNormal{Loc: randRows(rng, rows(), d), ScaleTril: l})
 		}
 		p, q := side(), side()
 		if p.diag && q.diag {
