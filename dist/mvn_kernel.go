@@ -20,6 +20,9 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
 	d := loc.Cols()
+	if d > linalg.GroupMaxOrder {
+		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
+	}
 	if checkMatrixShape(mvnFamily, "loc", param, loc, cov, d*d) != nil || checkReal(mvnFamily, "loc", loc) != nil {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}

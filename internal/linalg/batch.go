@@ -16,6 +16,12 @@ import (
 // GroupLanes is the number of matrices CholeskyGroup factors at once.
 const GroupLanes = kernel.Lanes
 
+// GroupMaxOrder is the largest order for which callers use CholeskyGroup
+// (its buffer holds GroupLanes whole matrices: 1 MB at this order);
+// beyond it the per-matrix CholeskySym (LAPACK's blocked dpotrf) is the
+// better choice.
+const GroupMaxOrder = 128
+
 // padOrder returns d rounded up to a multiple of 4.
 func padOrder(d int) int { return (d + 3) &^ 3 }
 
