@@ -10,8 +10,9 @@ import (
 // Batched values of the Gaussian KL (klTrilValue's formula, the same
 // accurate form): groups of kernel.Lanes pairs are copied into an
 // interleaved layout (one SIMD lane per pair) and solved together by the
-// 4 x 4 block kernel kernel.TrsmLower: E = L₂⁻¹(L₁ - L₂) block row by
-// block row, with u = L₂⁻¹(m₁ - m₂) as an extra block of columns. The
+// 4 x 4 block kernels kernel.TrsmLowerSub and kernel.TrsmLower:
+// E = L₂⁻¹(L₁ - L₂) block row by block row, with u = L₂⁻¹(m₁ - m₂) as an
+// extra block of columns. The
 // order is padded to a multiple of 4 with identity rows (E and u are zero
 // there) and a short group repeats its first pair; every pair's value has
 // the same bits whatever its group and lane.
@@ -57,7 +58,7 @@ func (s *gaussSide) groupRows(i0, n int, buf []float64, m *[kernel.Lanes][]float
 	d, bl := s.d, s.bufLen()
 	var off [kernel.Lanes]int
 	for l := range off {
-		i := i0 + min(l, n-1)
+		i := i0 + l
 		if l >= n {
 			i = i0
 		}

@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -146,4 +147,56 @@ func BenchmarkW2KLValues(b *testing.B) {
 			klTrilBatch(out, w.N, d, ps, qs)
 		}
 	})
+}
+
+// TestMVNCovKLDeterministic requires the same bits for the factors of
+// MultivariateNormalCov and the batched KL values for GOMAXPROCS 1, 2
+// and 8 (groups are split differently across goroutines).
+func TestMVNCovKLDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	const b, d = 37, 11
+	cov := func() ad.Var {
+		v := make([]float64, 0, b*d*d)
+		for range b {
+			g := make([]float64, d*d)
+			for i := range g {
+				g[i] = rng.NormFloat64()
+			}
+			for i := 0; i < d; i++ {
+				for j := 0; j < d; j++ {
+					var s float64
+					for k := 0; k < d; k++ {
+						s += g[i*d+k] * g[j*d+k]
+					}
+					if i == j {
+						s += 0.5
+					}
+					v = append(v, s)
+				}
+			}
+		}
+		return ad.Const(b, d*d, v)
+	}
+	c1, c2 := cov(), cov()
+	m1, m2 := randRows(rng, b, d), randRows(rng, b, d)
+	run := func() ([]float64, []float64) {
+		p := Must(MultivariateNormalCov(m1, c1))
+		q := Must(MultivariateNormalCov(m2, c2))
+		kl, err := KL(p, q)
+		require.NoError(t, err)
+		return p.ScaleTril.Value(), kl.Value()
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(1)
+	l0, k0 := run()
+	for _, procs := range []int{2, 8} {
+		runtime.GOMAXPROCS(procs)
+		l, k := run()
+		for i := range l {
+			require.Equal(t, math.Float64bits(l0[i]), math.Float64bits(l[i]), "GOMAXPROCS %d: factor value %d", procs, i)
+		}
+		for i := range k {
+			require.Equal(t, math.Float64bits(k0[i]), math.Float64bits(k[i]), "GOMAXPROCS %d: KL %d", procs, i)
+		}
+	}
 }
