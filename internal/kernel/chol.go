@@ -25,6 +25,12 @@ const Lanes = 8
 // trilAsm when TrilOK does (AVX-512 DQ).
 var cholAsm, trilAsm bool
 
+// BatchAsm reports whether the block kernels and copies of this file run
+// in assembly on this CPU and build. Only then are the interleaved
+// grouped paths worth taking: the pure-Go kernels (the reference the
+// assembly is tested against) are slower than per-matrix code.
+func BatchAsm() bool { return cholAsm }
+
 // CholOff computes the off-diagonal 4 x 4 block L_IJ (I below J) of a
 // left-looking blocked Cholesky factorization of a group: with a the
 // first element of rows I (columns 0..k-1 are L_I's finished columns), b

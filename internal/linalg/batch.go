@@ -16,6 +16,10 @@ import (
 // GroupLanes is the number of matrices CholeskyGroup factors at once.
 const GroupLanes = kernel.Lanes
 
+// GroupFast reports whether CholeskyGroup runs on assembly kernels here
+// (kernel.BatchAsm); callers use the grouped paths only then.
+func GroupFast() bool { return kernel.BatchAsm() }
+
 // GroupMaxOrder is the largest order for which callers use CholeskyGroup
 // (its buffer holds GroupLanes whole matrices: 1 MB at this order);
 // beyond it the per-matrix CholeskySym (LAPACK's blocked dpotrf) is the
