@@ -310,7 +310,9 @@ func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
 		panic("kernel: SymLower: bad arguments")
 	}
 	var asym [Lanes]float64
-	if cholAsm {
+	if cholAsm && d%8 == 0 {
+		symLowerTiledAVX512(&buf[0], d, s, &asym[0])
+	} else if cholAsm {
 		symLowerAVX512(&buf[0], d, s, &asym[0])
 	} else {
 		for i := 0; i < d; i++ {

@@ -28,6 +28,10 @@ func symLowerAVX512(buf *float64, d, s int, asym *float64) {
 	panic("kernel: symLowerAVX512 without assembly")
 }
 
+func symLowerTiledAVX512(buf *float64, d, s int, asym *float64) {
+	panic("kernel: symLowerTiledAVX512 without assembly")
+}
+
 func interleaveLowerAVX512(buf, src *float64, off *int64, d, n, s int) {
 	panic("kernel: interleaveLowerAVX512 without assembly")
 }

@@ -2022,6 +2022,12 @@ trsmLowerSubAVX512_tri:
 	VZEROUPPER
 	RET
 
+DATA chol_half<>+0(SB)/8, $0x3fe0000000000000
+GLOBL chol_half<>(SB), RODATA|NOPTR, $8
+
+DATA chol_absmask<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL chol_absmask<>(SB), RODATA|NOPTR, $8
+
 DATA chol_permA<>+0(SB)/8, $0x0000000000000000
 DATA chol_permA<>+8(SB)/8, $0x0000000000000001
 DATA chol_permA<>+16(SB)/8, $0x0000000000000008
@@ -2495,11 +2501,89 @@ sym_done:
 	VZEROUPPER
 	RET
 
-DATA chol_half<>+0(SB)/8, $0x3fe0000000000000
-GLOBL chol_half<>(SB), RODATA|NOPTR, $8
+// func symLowerTiledAVX512(buf *float64, d int, s int, asym *float64)
+// Requires: AVX, AVX512DQ, AVX512F, CMOV
+TEXT ·symLowerTiledAVX512(SB), NOSPLIT, $0-32
+	MOVQ         buf+0(FP), AX
+	MOVQ         d+8(FP), CX
+	MOVQ         s+16(FP), DX
+	MOVQ         asym+24(FP), BX
+	SHLQ         $0x03, DX
+	VBROADCASTSD chol_half<>+0(SB), Z0
+	VBROADCASTSD chol_absmask<>+0(SB), Z2
+	VXORPD       Z1, Z1, Z1
+	VXORPD       Z3, Z3, Z3
+	MOVQ         CX, SI
+	MOVQ         AX, DI
 
-DATA chol_absmask<>+0(SB)/8, $0x7fffffffffffffff
-GLOBL chol_absmask<>(SB), RODATA|NOPTR, $8
+symt_diag:
+	VMOVUPD (DI), Z4
+	VSUBPD  Z4, Z4, Z4
+	VADDPD  Z4, Z3, Z3
+	ADDQ    DX, DI
+	ADDQ    $0x40, DI
+	DECQ    SI
+	JNZ     symt_diag
+	XORQ    SI, SI
+
+symt_trow:
+	XORQ DI, DI
+
+symt_tcol:
+	MOVQ SI, R8
+
+symt_row:
+	MOVQ    DI, R10
+	ADDQ    $0x08, R10
+	CMPQ    R8, R10
+	CMOVQLT R8, R10
+	MOVQ    DI, R9
+	CMPQ    R9, R10
+	JGE     symt_rownext
+	MOVQ    R8, R12
+	IMULQ   DX, R12
+	ADDQ    AX, R12
+	MOVQ    R9, R11
+	SHLQ    $0x06, R11
+	ADDQ    R11, R12
+	MOVQ    R9, R13
+	IMULQ   DX, R13
+	ADDQ    AX, R13
+	MOVQ    R8, R11
+	SHLQ    $0x06, R11
+	ADDQ    R11, R13
+
+symt_col:
+	VMOVUPD (R12), Z4
+	VMOVUPD (R13), Z5
+	VSUBPD  Z5, Z4, Z6
+	VANDPD  Z2, Z6, Z6
+	VADDPD  Z6, Z3, Z3
+	VADDPD  Z5, Z4, Z4
+	VMULPD  Z0, Z4, Z4
+	VMOVUPD Z4, (R12)
+	VMOVUPD Z1, (R13)
+	ADDQ    $0x40, R12
+	ADDQ    DX, R13
+	INCQ    R9
+	CMPQ    R9, R10
+	JL      symt_col
+
+symt_rownext:
+	INCQ    R8
+	MOVQ    SI, R11
+	ADDQ    $0x08, R11
+	CMPQ    R8, R11
+	JL      symt_row
+	ADDQ    $0x08, DI
+	CMPQ    DI, SI
+	JLE     symt_tcol
+	ADDQ    $0x08, SI
+	CMPQ    SI, CX
+	JL      symt_trow
+	VMOVUPD Z3, (BX)
+	VZEROUPPER
+	RET
 
 // func sumSqLowerAVX512(out *float64, buf *float64, d int, s int)
 // Requires: AVX, AVX512DQ, AVX512F

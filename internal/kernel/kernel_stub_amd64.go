@@ -133,6 +133,11 @@ func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n in
 //go:noescape
 func symLowerAVX512(buf *float64, d int, s int, asym *float64)
 
+// symLowerTiledAVX512 is kernel.SymLower's AVX-512 path for d a multiple of 8, by 8 x 8 tiles.
+//
+//go:noescape
+func symLowerTiledAVX512(buf *float64, d int, s int, asym *float64)
+
 // sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.
 //
 //go:noescape
