@@ -10,8 +10,8 @@ import (
 // an interleaved buffer (element (i, j) of the group's matrices side by
 // side) and factored together by the blocked left-looking algorithm of
 // kernel.CholOff and kernel.CholDiag, one SIMD lane per matrix. The order
-// is padded to a multiple of 4 with an identity block, and a short group
-// with identity matrices; neither changes the real entries.
+// is padded to a multiple of 4 with an identity block, and the lanes of a
+// short group repeat its first matrix; neither changes the real entries.
 
 // GroupLanes is the number of matrices CholeskyGroup factors at once.
 const GroupLanes = kernel.Lanes
