@@ -44,6 +44,38 @@ func symOf(a []float64, d int) *mat.SymDense {
 
 func TestCholeskyRowsAgainstGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	// Orders and batch sizes across the grouped path (groups of 8, orders
+	// padded to a multiple of 4), one beyond linalg.GroupMaxOrder, on and
+	// off a tape.
+	for _, c := range []struct{ r, d int }{{5, 6}, {11, 9}, {17, 33}, {3, 130}} {
+		for _, onTape := range []bool{false, true} {
+			r, d := c.r, c.d
+			a := spdRows(rng, r, d)
+			x := Const(r, d*d, a)
+			if onTape {
+				tp := NewTape()
+				x = tp.Input(r, d*d, a)
+				// A reused tape buffer must not leak into the upper part.
+				for k := 0; k < 2; k++ {
+					_ = CholeskyRows(x, d)
+					tp.Reset()
+					x = tp.Input(r, d*d, a)
+				}
+			}
+			lv := CholeskyRows(x, d).Value()
+			for i := 0; i < r; i++ {
+				var ch mat.Cholesky
+				require.True(t, ch.Factorize(symOf(a[i*d*d:], d)))
+				var want mat.TriDense
+				ch.LTo(&want)
+				for p := 0; p < d; p++ {
+					for q := 0; q < d; q++ {
+						require.InDelta(t, want.At(p, q), lv[i*d*d+p*d+q], 1e-13*math.Sqrt(float64(d)), "d=%d tape=%v row %d L[%d,%d]", d, onTape, i, p, q)
+					}
+				}
+			}
+		}
+	}
 	const r, d = 5, 6
 	a := spdRows(rng, r, d)
 	l := CholeskyRows(Const(r, d*d, a), d)
@@ -71,11 +103,11 @@ func TestCholeskyRowsAgainstGonum(t *testing.T) {
 
 func TestCholeskyRowsGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, d := range []int{1, 2, 4} {
-		a := spdRows(rng, 3, d)
-		err := CheckGrad(func(_ *Tape, v []Var) Var { return CholeskyRows(v[0], d) },
-			[]Matrix{{Rows: 3, Cols: d * d, Data: a}}, nil)
-		assert.NoError(t, err, "d = %d", d)
+	for _, c := range []struct{ r, d int }{{3, 1}, {3, 2}, {3, 4}, {9, 5}} {
+		a := spdRows(rng, c.r, c.d)
+		err := CheckGrad(func(_ *Tape, v []Var) Var { return CholeskyRows(v[0], c.d) },
+			[]Matrix{{Rows: c.r, Cols: c.d * c.d, Data: a}}, nil)
+		assert.NoError(t, err, "d = %d", c.d)
 	}
 	// Through a log-determinant: f(A) = Σ log diag chol(A) = ½ log det A has
 	// gradient ½ A⁻¹ (symmetric), an independent closed form.

@@ -274,7 +274,7 @@ func klGaussTril(b, d int, p, q *gaussSide) ad.Var {
 	dd := d * d
 	t := tapeOf(p.loc, p.scale, q.loc, q.scale)
 	out := t.Buffer(b)
-	if b >= klBatchMin {
+	if b >= klBatchMin && d <= linalg.GroupMaxOrder && linalg.GroupFast() {
 		klTrilBatch(out, b, d, p, q)
 	} else {
 		klTrilRows(out, b, d, p, q)

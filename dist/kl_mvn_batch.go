@@ -1,6 +1,8 @@
 package dist
 
 import (
+	"math"
+
 	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/par"
 )
@@ -8,8 +10,9 @@ import (
 // Batched values of the Gaussian KL (klTrilValue's formula, the same
 // accurate form): groups of kernel.Lanes pairs are copied into an
 // interleaved layout (one SIMD lane per pair) and solved together by the
-// 4 x 4 block kernel kernel.TrsmLower: E = L₂⁻¹(L₁ - L₂) block row by
-// block row, with u = L₂⁻¹(m₁ - m₂) as an extra block of columns. The
+// 4 x 4 block kernels kernel.TrsmLowerSub and kernel.TrsmLower:
+// E = L₂⁻¹(L₁ - L₂) block row by block row, with u = L₂⁻¹(m₁ - m₂) as an
+// extra block of columns. The
 // order is padded to a multiple of 4 with identity rows (E and u are zero
 // there) and a short group repeats its first pair; every pair's value has
 // the same bits whatever its group and lane.
@@ -55,7 +58,7 @@ func (s *gaussSide) groupRows(i0, n int, buf []float64, m *[kernel.Lanes][]float
 	d, bl := s.d, s.bufLen()
 	var off [kernel.Lanes]int
 	for l := range off {
-		i := i0 + min(l, n-1)
+		i := i0 + l
 		if l >= n {
 			i = i0
 		}
@@ -83,13 +86,16 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 	kernel.InterleaveLower(e, f1, o1, d, d, s)
 	kernel.InterleaveLower(l2, f2, o2, d, d, s)
 	for i := 0; i < dp; i++ {
-		// Strictly upper parts read as zero; identity rows below d.
-		lo := min(i+1, d) * w
+		// The kernels read the strictly upper parts of the diagonal 4 x 4
+		// blocks (which must be zero) and nothing to their right but the
+		// u block (column dp, zero beyond it); identity rows below d.
+		lo, hi := (i+1)*w, (i|3+1)*w
 		if i >= d {
 			lo = 0
 		}
-		clear(e[i*s+lo : i*s+s])
-		clear(l2[i*s+lo : i*s+dp*w])
+		clear(e[i*s+lo : i*s+hi])
+		clear(l2[i*s+lo : i*s+hi])
+		clear(e[i*s+dp*w : i*s+s])
 		if i >= d {
 			for l := 0; l < w; l++ {
 				e[i*s+i*w+l] = 1
@@ -97,7 +103,6 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 			}
 		}
 	}
-	kernel.Sub(e[:dp*s], e[:dp*s], l2[:dp*s]) // F = L1 - L2
 	for i := 0; i < dp; i++ {
 		row := l2[i*s+i*w : i*s+i*w+w]
 		for l, v := range row {
@@ -112,19 +117,62 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 	}
 	for i0 := 0; i0 < dp; i0 += 4 {
 		for j0 := 0; j0 <= i0; j0 += 4 {
-			kernel.TrsmLower(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
+			// E_IJ = L2_II⁻¹ (L1_IJ - L2_IJ - L2_IK E_KJ), K = J..I-1.
+			kernel.TrsmLowerSub(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
 		}
 		kernel.TrsmLower(i0, l2[i0*s:], e[dp*w:], e[i0*s+dp*w:], s, inv[i0*w:])
 	}
 	var off [w]float64
 	kernel.SumSqLower(&off, e, d, s)
+	// The diagonal terms of all lanes at once (inv is free now).
+	ev, lg := inv[:d*w], l2[:d*w]
+	for i := 0; i < d; i++ {
+		copy(ev[i*w:i*w+w], e[i*s+i*w:i*s+i*w+w])
+	}
+	diagTermsMVN(ev, ev, lg)
 	for l := range out {
 		var diag, uu float64
 		for i := 0; i < d; i++ {
-			diag += diagTermMVN(e[i*s+i*w+l])
+			diag += ev[i*w+l]
 			u := e[i*s+dp*w+l]
 			uu += u * u
 		}
 		out[l] = 0.5 * (off[l] + diag + uu)
 	}
 }
+
+// diagTermsMVN sets dst[i] = diagTermMVN(e[i]) up to rounding (dst may
+// alias e; work holds len(e) values): the logarithms of the large terms by
+// the vector kernel.Log1p (at most 2 ulp), the series of the small ones
+// (|e| < 0.1) in Horner form, (1+e)² - 1 - 2 log1p(e) =
+// e² (2 - (2/3)e + (2/4)e² - ... + 2(-e)^(K-2)/K), K = 22 (the first
+// dropped term is below 1e-22 of the sum; the e² of (1+e)² makes the
+// leading coefficient 2 instead of 1).
+func diagTermsMVN(dst, e, work []float64) {
+	lg := kernel.Log1p(work[:len(e)], e)
+	for i, x := range e {
+		if math.Abs(x) >= 0.1 {
+			dst[i] = x*(2+x) - 2*lg[i]
+			continue
+		}
+		p := diagSeries[len(diagSeries)-1]
+		for k := len(diagSeries) - 2; k >= 0; k-- {
+			p = p*x + diagSeries[k]
+		}
+		dst[i] = x * x * p
+	}
+}
+
+// diagSeries[k] = 2(-1)^k/(k+2) for k >= 1 and 2 for k = 0, the
+// coefficients of diagTermsMVN's series.
+var diagSeries = func() [21]float64 {
+	var c [21]float64
+	for k := range c {
+		c[k] = 2 / float64(k+2)
+		if k%2 == 1 {
+			c[k] = -c[k]
+		}
+	}
+	c[0] = 2
+	return c
+}()

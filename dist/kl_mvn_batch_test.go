@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,8 +37,9 @@ func randRows(rng *rand.Rand, r, c int) ad.Var {
 // TestKLTrilBatchMatchesRows checks the interleaved batch values against
 // the pair-at-a-time klTrilRows (an independent implementation: a
 // row-oriented triangular solve) for MultivariateNormal and diagonal
-// Normal sides, shared (1-row) parameters and orders 1..40, and that a
-// pair's value does not depend on the batch it is in.
+// Normal sides, shared (1-row) parameters, factors with garbage above the
+// diagonal (ignored) and orders 1..40, and that a pair's value does not
+// depend on the batch it is in.
 func TestKLTrilBatchMatchesRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for trial := 0; trial < 60; trial++ {
@@ -62,7 +64,18 @@ func TestKLTrilBatchMatchesRows(t *testing.T) {
 				}
 				return normalSideOf(Normal{Loc: randRows(rng, rows(), c), Scale: ad.Const(r, c, sc)}, d)
 			}
-			return mvnSideOf(MultivariateNormal{Loc: randRows(rng, rows(), d), ScaleTril: randTrilRows(rng, rows(), d)})
+			l := randTrilRows(rng, rows(), d)
+			if rng.IntN(3) == 0 { // the strictly upper part must be ignored
+				v := l.Value()
+				for k := 0; k < l.Rows(); k++ {
+					for i := 0; i < d; i++ {
+						for j := i + 1; j < d; j++ {
+							v[k*d*d+i*d+j] = rng.NormFloat64()
+						}
+					}
+				}
+			}
+			return mvnSideOf(MultivariateNormal{Loc: randRows(rng, rows(), d), ScaleTril: l})
 		}
 		p, q := side(), side()
 		if p.diag && q.diag {
@@ -85,6 +98,102 @@ func TestKLTrilBatchMatchesRows(t *testing.T) {
 			for i := range part {
 				require.Equal(t, math.Float64bits(got[k+i]), math.Float64bits(part[i]), "d=%d row %d: value depends on its group", d, k+i)
 			}
+		}
+	}
+}
+
+// TestDiagTermsMVN checks the vectorized diagonal terms against
+// diagTermMVN (itself checked against special.LogRatioM1) over e in
+// (-1, 10], densely around the switch at |e| = 0.1 and near 0.
+func TestDiagTermsMVN(t *testing.T) {
+	e := []float64{0, 1e-300, -1e-300, 1e-8, -1e-8, 0.0999999, -0.0999999, 0.1, -0.1, -0.999, 10}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 20000 {
+		e = append(e, 0.2*rng.Float64()-0.1, 1.999*rng.Float64()-0.999, math.Pow(10, -12*rng.Float64())*(2*rng.Float64()-1))
+	}
+	got := make([]float64, len(e))
+	diagTermsMVN(got, e, make([]float64, len(e)))
+	for i, x := range e {
+		want := diagTermMVN(x)
+		require.InDelta(t, want, got[i], 2e-15*math.Abs(want), "e = %v", x)
+	}
+}
+
+// BenchmarkW2KLValues times the 256 KL values of W2 from given factors:
+// the pair-at-a-time klTrilRows (the former path, kept as the baseline)
+// against the interleaved klTrilBatch.
+func BenchmarkW2KLValues(b *testing.B) {
+	w, why, ok := loadW2MVN(b)
+	if !ok {
+		b.Skip(why)
+	}
+	d := w.D
+	p := Must(MultivariateNormalCov(ad.Const(w.N, d, w.M1), ad.Const(w.N, d*d, w.S1)))
+	q := Must(MultivariateNormalCov(ad.Const(w.N, d, w.M2), ad.Const(w.N, d*d, w.S2)))
+	ps, qs := mvnSideOf(p), mvnSideOf(q)
+	out := make([]float64, w.N)
+	b.Run("rows", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			klTrilRows(out, w.N, d, ps, qs)
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			klTrilBatch(out, w.N, d, ps, qs)
+		}
+	})
+}
+
+// TestMVNCovKLDeterministic requires the same bits for the factors of
+// MultivariateNormalCov and the batched KL values for GOMAXPROCS 1, 2
+// and 8 (groups are split differently across goroutines).
+func TestMVNCovKLDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	const b, d = 37, 11
+	cov := func() ad.Var {
+		v := make([]float64, 0, b*d*d)
+		for range b {
+			g := make([]float64, d*d)
+			for i := range g {
+				g[i] = rng.NormFloat64()
+			}
+			for i := 0; i < d; i++ {
+				for j := 0; j < d; j++ {
+					var s float64
+					for k := 0; k < d; k++ {
+						s += g[i*d+k] * g[j*d+k]
+					}
+					if i == j {
+						s += 0.5
+					}
+					v = append(v, s)
+				}
+			}
+		}
+		return ad.Const(b, d*d, v)
+	}
+	c1, c2 := cov(), cov()
+	m1, m2 := randRows(rng, b, d), randRows(rng, b, d)
+	run := func() ([]float64, []float64) {
+		p := Must(MultivariateNormalCov(m1, c1))
+		q := Must(MultivariateNormalCov(m2, c2))
+		kl, err := KL(p, q)
+		require.NoError(t, err)
+		return p.ScaleTril.Value(), kl.Value()
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(1)
+	l0, k0 := run()
+	for _, procs := range []int{2, 8} {
+		runtime.GOMAXPROCS(procs)
+		l, k := run()
+		for i := range l {
+			require.Equal(t, math.Float64bits(l0[i]), math.Float64bits(l[i]), "GOMAXPROCS %d: factor value %d", procs, i)
+		}
+		for i := range k {
+			require.Equal(t, math.Float64bits(k0[i]), math.Float64bits(k[i]), "GOMAXPROCS %d: KL %d", procs, i)
 		}
 	}
 }

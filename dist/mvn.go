@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kldiv/kldiv/ad"
+	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/linalg"
 	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/reparam"
@@ -195,29 +196,14 @@ func (m MultivariateNormal) Validate() error {
 }
 
 // checkTrilRows checks that each row of l is a lower-triangular d x d
-// matrix with finite entries and a positive diagonal. The loop over valid
-// values does no division or function call; the first invalid element is
-// then described.
+// matrix with finite entries and a positive diagonal. Valid rows cost one
+// branch-free pass (kernel.TrilOK); the first invalid element is then
+// described.
 func checkTrilRows(family, param string, l ad.Var, d int) error {
 	lv := l.Value()
 	dd := d * d
 	return firstBadRow(len(lv)/max(dd, 1), d, func(b int) error {
-		m := lv[b*dd : (b+1)*dd]
-		// Without branches: v - v is 0 for finite v (NaN otherwise) and
-		// |v| is 0 above the diagonal; then the diagonal.
-		var fin, up float64
-		okDiag := true
-		for i := 0; i < d; i++ {
-			row := m[i*d : (i+1)*d]
-			for _, v := range row[:i+1] {
-				fin += v - v
-			}
-			for _, v := range row[i+1:] {
-				up += math.Abs(v)
-			}
-			okDiag = okDiag && row[i] > 0
-		}
-		if fin == 0 && up == 0 && okDiag {
+		if kernel.TrilOK(lv[b*dd:(b+1)*dd], d) {
 			return nil
 		}
 		for i := 0; i < d; i++ {

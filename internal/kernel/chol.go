@@ -21,8 +21,15 @@ import "math"
 // Lanes is the number of matrices in an interleaved group.
 const Lanes = 8
 
-// cholAsm is true when the block kernels run in assembly (AVX-512).
-var cholAsm bool
+// cholAsm is true when the block kernels run in assembly (AVX-512), and
+// trilAsm when TrilOK does (AVX-512 DQ).
+var cholAsm, trilAsm bool
+
+// BatchAsm reports whether the block kernels and copies of this file run
+// in assembly on this CPU and build. Only then are the interleaved
+// grouped paths worth taking: the pure-Go kernels (the reference the
+// assembly is tested against) are slower than per-matrix code.
+func BatchAsm() bool { return cholAsm }
 
 // CholOff computes the off-diagonal 4 x 4 block L_IJ (I below J) of a
 // left-looking blocked Cholesky factorization of a group: with a the
@@ -75,7 +82,21 @@ func TrsmLower(k int, a, b, c []float64, s int, inv []float64) {
 		trsmLowerAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, c, s, inv)
+	trsmLowerGo(k, a, b, c, s, inv, false)
+}
+
+// TrsmLowerSub is TrsmLower with F_IJ = C - T_IJ, T_IJ being the 4 x 4
+// block of T at a (columns K0..K0+3; here K0 = J): with C = L₁ and T = L₂
+// it solves for L₂⁻¹(L₁ - L₂) without forming the difference first. The
+// subtraction is exact where the factors agree and rounded once otherwise,
+// as a separate subtraction would be.
+func TrsmLowerSub(k int, a, b, c []float64, s int, inv []float64) {
+	checkBlock("TrsmLowerSub", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	if cholAsm {
+		trsmLowerSubAVX512(k, &a[0], &b[0], &c[0], s, &inv[0])
+		return
+	}
+	trsmLowerGo(k, a, b, c, s, inv, true)
 }
 
 func checkBlock(name string, k, s int, a, b, c, inv []float64, na, nb int) {
@@ -159,12 +180,15 @@ func cholDiagGo(k int, a, c []float64, s int, inv []float64) {
 	}
 }
 
-func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64) {
+func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64, sub bool) {
 	for l := 0; l < Lanes; l++ {
 		var acc [4][4]float64
 		for r := range 4 {
 			for q := range 4 {
 				acc[r][q] = c[r*s+q*Lanes+l]
+				if sub {
+					acc[r][q] -= a[r*s+q*Lanes+l]
+				}
 			}
 		}
 		for p := 0; p < k; p++ {
@@ -286,7 +310,9 @@ func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
 		panic("kernel: SymLower: bad arguments")
 	}
 	var asym [Lanes]float64
-	if cholAsm {
+	if cholAsm && d%8 == 0 {
+		symLowerTiledAVX512(&buf[0], d, s, &asym[0])
+	} else if cholAsm {
 		symLowerAVX512(&buf[0], d, s, &asym[0])
 	} else {
 		for i := 0; i < d; i++ {
@@ -311,24 +337,6 @@ func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
 	}
 }
 
-// Sub sets dst[i] = a[i] - b[i] for i < len(dst), a multiple of Lanes.
-func Sub(dst, a, b []float64) {
-	n := len(dst)
-	if n%Lanes != 0 || len(a) < n || len(b) < n {
-		panic("kernel: Sub: bad lengths")
-	}
-	if n == 0 {
-		return
-	}
-	if cholAsm {
-		subAVX512(&dst[0], &a[0], &b[0], n/Lanes)
-		return
-	}
-	for i := range dst {
-		dst[i] = a[i] - b[i]
-	}
-}
-
 // SumSqLower sets out[l] to the sum of squares of the strictly lower
 // part of interleaved matrix l in buf (row stride s), accumulated by one
 // FMA chain in row order.
@@ -349,4 +357,43 @@ func SumSqLower(out *[Lanes]float64, buf []float64, d, s int) {
 			}
 		}
 	}
+}
+
+// TrilOK reports whether the d x d row-major matrix m (d*d values) is
+// lower triangular with finite entries and a positive diagonal: every
+// entry on or below the diagonal finite, every entry above it zero (of
+// either sign), every diagonal entry > 0. Branch-free over the entries
+// (AVX-512 for d a multiple of 8), then the d diagonal entries.
+func TrilOK(m []float64, d int) bool {
+	m = m[:d*d]
+	if d == 0 {
+		return true
+	}
+	if trilAsm && d%8 == 0 {
+		if !trilOKAVX512(&m[0], d) {
+			return false
+		}
+	} else {
+		// e + 2^52 has bit 63 set exactly when e is the all-ones exponent.
+		const expMask, sign = 0x7FF0000000000000, 1 << 63
+		var nonfin, up uint64
+		for i := 0; i < d; i++ {
+			row := m[i*d : (i+1)*d]
+			for _, v := range row[:i+1] {
+				nonfin |= math.Float64bits(v)&expMask + 1<<52
+			}
+			for _, v := range row[i+1:] {
+				up |= math.Float64bits(v) &^ sign
+			}
+		}
+		if nonfin&sign != 0 || up != 0 {
+			return false
+		}
+	}
+	for i := 0; i < d; i++ {
+		if !(m[i*d+i] > 0) {
+			return false
+		}
+	}
+	return true
 }

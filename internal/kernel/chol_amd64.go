@@ -20,13 +20,18 @@ func trsmLowerAsm(k int, a, b, c *float64, s int, inv *float64) {
 
 // cholPaths lists the block-kernel paths this CPU can run, for tests.
 func cholPaths() map[string]func() {
-	p := map[string]func(){"go": func() { cholAsm = false }}
+	p := map[string]func(){"go": func() { cholAsm, trilAsm = false, false }}
 	if cpu.X86.HasAVX512F {
-		p["avx512"] = func() { cholAsm = true }
+		p["avx512"] = func() { cholAsm, trilAsm = true, cpu.X86.HasAVX512DQ }
 	}
 	return p
 }
 
 // resetChol restores the path chosen at start-up: AVX-512 when present
-// (there is no AVX2 variant: 16 accumulators need the 32 zmm registers).
-func resetChol() { cholAsm = cpu.X86.HasAVX512F }
+// (there is no AVX2 variant: 16 accumulators need the 32 zmm registers);
+// TrilOK's kernel also needs AVX-512 DQ (VFPCLASSPD, byte mask
+// instructions).
+func resetChol() {
+	cholAsm = cpu.X86.HasAVX512F
+	trilAsm = cholAsm && cpu.X86.HasAVX512DQ
+}

@@ -28,6 +28,10 @@ func symLowerAVX512(buf *float64, d, s int, asym *float64) {
 	panic("kernel: symLowerAVX512 without assembly")
 }
 
+func symLowerTiledAVX512(buf *float64, d, s int, asym *float64) {
+	panic("kernel: symLowerTiledAVX512 without assembly")
+}
+
 func interleaveLowerAVX512(buf, src *float64, off *int64, d, n, s int) {
 	panic("kernel: interleaveLowerAVX512 without assembly")
 }
@@ -36,10 +40,14 @@ func deinterleaveLowerAVX512(buf, src *float64, off *int64, d, n, s int) {
 	panic("kernel: deinterleaveLowerAVX512 without assembly")
 }
 
-func subAVX512(dst, a, b *float64, n int) { panic("kernel: subAVX512 without assembly") }
-
 func sumSqLowerAVX512(out, buf *float64, d, s int) {
 	panic("kernel: sumSqLowerAVX512 without assembly")
+}
+
+func trilOKAVX512(m *float64, d int) bool { panic("kernel: trilOKAVX512 without assembly") }
+
+func trsmLowerSubAVX512(k int, a, b, c *float64, s int, inv *float64) {
+	panic("kernel: trsmLowerSubAVX512 without assembly")
 }
 
 func cholPaths() map[string]func() { return map[string]func(){"go": func() {}} }

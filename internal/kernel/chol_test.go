@@ -33,8 +33,11 @@ func TestCholBlockPaths(t *testing.T) {
 			}
 		}
 		type res struct{ c, inv []float64 }
-		run := func() [3]res {
-			var out [3]res
+		run := func() [4]res {
+			var out [4]res
+			c4, i4 := slices.Clone(c), slices.Clone(inv)
+			TrsmLowerSub(k, a, b, c4, s, i4)
+			out[3] = res{c4, i4}
 			c1, i1 := slices.Clone(c), slices.Clone(inv)
 			CholOff(k, a, b, c1, s, i1)
 			out[0] = res{c1, i1}
@@ -138,6 +141,19 @@ func TestCholBlockFormulas(t *testing.T) {
 				inv[r*Lanes+l] = 1 / a[r*s+(k+r)*Lanes+l]
 			}
 		}
+		gotSub := slices.Clone(c)
+		TrsmLowerSub(k, a, b, gotSub, s, inv)
+		cs := slices.Clone(c)
+		for r := range 4 {
+			for q := range 4 {
+				for l := range Lanes {
+					cs[r*s+q*Lanes+l] -= a[r*s+q*Lanes+l]
+				}
+			}
+		}
+		want := slices.Clone(cs)
+		TrsmLower(k, a, b, want, s, inv)
+		require.Equal(t, bits(want), bits(gotSub), "TrsmLowerSub is TrsmLower of C - A_IJ")
 		got = slices.Clone(c)
 		TrsmLower(k, a, b, got, s, inv)
 		for l := range Lanes {
@@ -179,7 +195,7 @@ func bits(x []float64) []uint64 {
 	return b
 }
 
-// TestInterleavePaths checks Interleave, Deinterleave, SymLower, Sub and
+// TestInterleavePaths checks Interleave, Deinterleave, SymLower and
 // SumSqLower on every path against their definitions (SumSqLower: the
 // same bits as its FMA chain written out).
 func TestInterleavePaths(t *testing.T) {
@@ -310,10 +326,47 @@ func TestInterleavePaths(t *testing.T) {
 				}
 				require.Equal(t, want, ss[l], "%s SumSqLower lane %d", name, l)
 			}
-			diff := make([]float64, Lanes*d)
-			Sub(diff, buf, sym)
-			for k := range diff {
-				require.Equal(t, bits([]float64{buf[k] - sym[k]}), bits(diff[k:k+1]), "%s Sub", name)
+		}
+	}
+}
+
+// TestTrilOK checks TrilOK on every path against a direct check, on
+// valid lower-triangular matrices of orders 1..40 with one entry spoiled
+// (NaN, ±Inf, a non-zero above the diagonal, a diagonal <= 0, -0 above
+// the diagonal which is fine, a subnormal).
+func TestTrilOK(t *testing.T) {
+	defer resetChol()
+	rng := rand.New(rand.NewPCG(9, 9))
+	spoil := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e-300, -2, 0, math.Copysign(0, -1), 5e-324}
+	for d := 1; d <= 40; d++ {
+		for trial := 0; trial < 30; trial++ {
+			m := make([]float64, d*d)
+			for i := 0; i < d; i++ {
+				for j := 0; j < i; j++ {
+					m[i*d+j] = rng.NormFloat64()
+				}
+				m[i*d+i] = 0.5 + rng.Float64()
+			}
+			if trial > 0 {
+				m[rng.IntN(d*d)] = spoil[rng.IntN(len(spoil))]
+			}
+			want := true
+			for i := 0; i < d; i++ {
+				for j := 0; j < d; j++ {
+					v := m[i*d+j]
+					switch {
+					case j > i:
+						want = want && v == 0
+					case j == i:
+						want = want && v > 0 && !math.IsInf(v, 1)
+					default:
+						want = want && !math.IsNaN(v) && !math.IsInf(v, 0)
+					}
+				}
+			}
+			for name, sel := range cholPaths() {
+				sel()
+				require.Equal(t, want, TrilOK(m, d), "%s d=%d trial %d", name, d, trial)
 			}
 		}
 	}

@@ -3,7 +3,12 @@
 // written in Go assembly through avo (generator in ./gen), and a pure-Go
 // fallback selected on other CPUs and architectures and by the purego
 // build tag; and vectorized elementwise Exp, Expm1, Log and Log1p
-// (AVX-512, AVX2+FMA, pure Go) with errors of at most 2 ulp.
+// (AVX-512, AVX2+FMA, pure Go) with errors of at most 2 ulp; and the
+// 4 x 4 block kernels of an interleaved batched Cholesky factorization and
+// triangular solve (CholOff, CholDiag, TrsmLower, TrsmLowerSub), with the
+// copies into and out of their layout (Interleave, Deinterleave), for
+// groups of Lanes small matrices factored lane-parallel (chol.go; AVX-512
+// and pure Go, identical bits).
 //
 // Every path computes each element of the product in the same order (one
 // FMA chain per block of gemmKC steps of the inner dimension, folded into

@@ -2521,6 +2521,158 @@ trsmLowerAVX512_tri:
 	VZEROUPPER
 	RET
 
+// func trsmLowerSubAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+// Requires: AVX, AVX512F
+TEXT ·trsmLowerSubAVX512(SB), NOSPLIT, $0-48
+	MOVQ    k+0(FP), AX
+	MOVQ    a+8(FP), CX
+	MOVQ    b+16(FP), DX
+	MOVQ    c+24(FP), BX
+	MOVQ    s+32(FP), SI
+	MOVQ    inv+40(FP), DI
+	SHLQ    $0x03, SI
+	LEAQ    (SI)(SI*2), R8
+	VMOVUPD (BX), Z0
+	VSUBPD  (CX), Z0, Z0
+	VMOVUPD 64(BX), Z1
+	VSUBPD  64(CX), Z1, Z1
+	VMOVUPD 128(BX), Z2
+	VSUBPD  128(CX), Z2, Z2
+	VMOVUPD 192(BX), Z3
+	VSUBPD  192(CX), Z3, Z3
+	VMOVUPD (BX)(SI*1), Z4
+	VSUBPD  (CX)(SI*1), Z4, Z4
+	VMOVUPD 64(BX)(SI*1), Z5
+	VSUBPD  64(CX)(SI*1), Z5, Z5
+	VMOVUPD 128(BX)(SI*1), Z6
+	VSUBPD  128(CX)(SI*1), Z6, Z6
+	VMOVUPD 192(BX)(SI*1), Z7
+	VSUBPD  192(CX)(SI*1), Z7, Z7
+	VMOVUPD (BX)(SI*2), Z8
+	VSUBPD  (CX)(SI*2), Z8, Z8
+	VMOVUPD 64(BX)(SI*2), Z9
+	VSUBPD  64(CX)(SI*2), Z9, Z9
+	VMOVUPD 128(BX)(SI*2), Z10
+	VSUBPD  128(CX)(SI*2), Z10, Z10
+	VMOVUPD 192(BX)(SI*2), Z11
+	VSUBPD  192(CX)(SI*2), Z11, Z11
+	VMOVUPD (BX)(R8*1), Z12
+	VSUBPD  (CX)(R8*1), Z12, Z12
+	VMOVUPD 64(BX)(R8*1), Z13
+	VSUBPD  64(CX)(R8*1), Z13, Z13
+	VMOVUPD 128(BX)(R8*1), Z14
+	VSUBPD  128(CX)(R8*1), Z14, Z14
+	VMOVUPD 192(BX)(R8*1), Z15
+	VSUBPD  192(CX)(R8*1), Z15, Z15
+	TESTQ   AX, AX
+	JZ      trsmLowerSubAVX512_tri
+
+trsmLowerSubAVX512_loop:
+	VMOVUPD      (CX), Z16
+	VMOVUPD      (CX)(SI*1), Z18
+	VMOVUPD      (CX)(SI*2), Z20
+	VMOVUPD      (CX)(R8*1), Z22
+	VMOVUPD      (DX), Z17
+	VMOVUPD      64(DX), Z19
+	VMOVUPD      128(DX), Z21
+	VMOVUPD      192(DX), Z23
+	VFNMADD231PD Z17, Z16, Z0
+	VFNMADD231PD Z19, Z16, Z1
+	VFNMADD231PD Z21, Z16, Z2
+	VFNMADD231PD Z23, Z16, Z3
+	VFNMADD231PD Z17, Z18, Z4
+	VFNMADD231PD Z19, Z18, Z5
+	VFNMADD231PD Z21, Z18, Z6
+	VFNMADD231PD Z23, Z18, Z7
+	VFNMADD231PD Z17, Z20, Z8
+	VFNMADD231PD Z19, Z20, Z9
+	VFNMADD231PD Z21, Z20, Z10
+	VFNMADD231PD Z23, Z20, Z11
+	VFNMADD231PD Z17, Z22, Z12
+	VFNMADD231PD Z19, Z22, Z13
+	VFNMADD231PD Z21, Z22, Z14
+	VFNMADD231PD Z23, Z22, Z15
+	ADDQ         $0x00000040, CX
+	ADDQ         SI, DX
+	DECQ         AX
+	JNZ          trsmLowerSubAVX512_loop
+
+trsmLowerSubAVX512_tri:
+	VMOVUPD      (DI), Z16
+	VMULPD       Z16, Z0, Z0
+	VMULPD       Z16, Z1, Z1
+	VMULPD       Z16, Z2, Z2
+	VMULPD       Z16, Z3, Z3
+	VMOVUPD      (CX)(SI*1), Z16
+	VFNMADD231PD Z0, Z16, Z4
+	VFNMADD231PD Z1, Z16, Z5
+	VFNMADD231PD Z2, Z16, Z6
+	VFNMADD231PD Z3, Z16, Z7
+	VMOVUPD      64(DI), Z16
+	VMULPD       Z16, Z4, Z4
+	VMULPD       Z16, Z5, Z5
+	VMULPD       Z16, Z6, Z6
+	VMULPD       Z16, Z7, Z7
+	VMOVUPD      (CX)(SI*2), Z16
+	VFNMADD231PD Z0, Z16, Z8
+	VFNMADD231PD Z1, Z16, Z9
+	VFNMADD231PD Z2, Z16, Z10
+	VFNMADD231PD Z3, Z16, Z11
+	VMOVUPD      64(CX)(SI*2), Z16
+	VFNMADD231PD Z4, Z16, Z8
+	VFNMADD231PD Z5, Z16, Z9
+	VFNMADD231PD Z6, Z16, Z10
+	VFNMADD231PD Z7, Z16, Z11
+	VMOVUPD      128(DI), Z16
+	VMULPD       Z16, Z8, Z8
+	VMULPD       Z16, Z9, Z9
+	VMULPD       Z16, Z10, Z10
+	VMULPD       Z16, Z11, Z11
+	VMOVUPD      (CX)(R8*1), Z16
+	VFNMADD231PD Z0, Z16, Z12
+	VFNMADD231PD Z1, Z16, Z13
+	VFNMADD231PD Z2, Z16, Z14
+	VFNMADD231PD Z3, Z16, Z15
+	VMOVUPD      64(CX)(R8*1), Z16
+	VFNMADD231PD Z4, Z16, Z12
+	VFNMADD231PD Z5, Z16, Z13
+	VFNMADD231PD Z6, Z16, Z14
+	VFNMADD231PD Z7, Z16, Z15
+	VMOVUPD      128(CX)(R8*1), Z16
+	VFNMADD231PD Z8, Z16, Z12
+	VFNMADD231PD Z9, Z16, Z13
+	VFNMADD231PD Z10, Z16, Z14
+	VFNMADD231PD Z11, Z16, Z15
+	VMOVUPD      192(DI), Z16
+	VMULPD       Z16, Z12, Z12
+	VMULPD       Z16, Z13, Z13
+	VMULPD       Z16, Z14, Z14
+	VMULPD       Z16, Z15, Z15
+	VMOVUPD      Z0, (BX)
+	VMOVUPD      Z1, 64(BX)
+	VMOVUPD      Z2, 128(BX)
+	VMOVUPD      Z3, 192(BX)
+	VMOVUPD      Z4, (BX)(SI*1)
+	VMOVUPD      Z5, 64(BX)(SI*1)
+	VMOVUPD      Z6, 128(BX)(SI*1)
+	VMOVUPD      Z7, 192(BX)(SI*1)
+	VMOVUPD      Z8, (BX)(SI*2)
+	VMOVUPD      Z9, 64(BX)(SI*2)
+	VMOVUPD      Z10, 128(BX)(SI*2)
+	VMOVUPD      Z11, 192(BX)(SI*2)
+	VMOVUPD      Z12, (BX)(R8*1)
+	VMOVUPD      Z13, 64(BX)(R8*1)
+	VMOVUPD      Z14, 128(BX)(R8*1)
+	VMOVUPD      Z15, 192(BX)(R8*1)
+	VZEROUPPER
+	RET
+
+DATA chol_half<>+0(SB)/8, $0x3fe0000000000000
+GLOBL chol_half<>(SB), RODATA|NOPTR, $8
+
+DATA chol_absmask<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL chol_absmask<>(SB), RODATA|NOPTR, $8
+
 DATA chol_permA<>+0(SB)/8, $0x0000000000000000
 DATA chol_permA<>+8(SB)/8, $0x0000000000000001
 DATA chol_permA<>+16(SB)/8, $0x0000000000000008
@@ -2994,29 +3146,87 @@ sym_done:
 	VZEROUPPER
 	RET
 
-DATA chol_half<>+0(SB)/8, $0x3fe0000000000000
-GLOBL chol_half<>(SB), RODATA|NOPTR, $8
+// func symLowerTiledAVX512(buf *float64, d int, s int, asym *float64)
+// Requires: AVX, AVX512DQ, AVX512F, CMOV
+TEXT ·symLowerTiledAVX512(SB), NOSPLIT, $0-32
+	MOVQ         buf+0(FP), AX
+	MOVQ         d+8(FP), CX
+	MOVQ         s+16(FP), DX
+	MOVQ         asym+24(FP), BX
+	SHLQ         $0x03, DX
+	VBROADCASTSD chol_half<>+0(SB), Z0
+	VBROADCASTSD chol_absmask<>+0(SB), Z2
+	VXORPD       Z1, Z1, Z1
+	VXORPD       Z3, Z3, Z3
+	MOVQ         CX, SI
+	MOVQ         AX, DI
 
-DATA chol_absmask<>+0(SB)/8, $0x7fffffffffffffff
-GLOBL chol_absmask<>(SB), RODATA|NOPTR, $8
+symt_diag:
+	VMOVUPD (DI), Z4
+	VSUBPD  Z4, Z4, Z4
+	VADDPD  Z4, Z3, Z3
+	ADDQ    DX, DI
+	ADDQ    $0x40, DI
+	DECQ    SI
+	JNZ     symt_diag
+	XORQ    SI, SI
 
-// func subAVX512(dst *float64, a *float64, b *float64, n int)
-// Requires: AVX, AVX512F
-TEXT ·subAVX512(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), AX
-	MOVQ a+8(FP), CX
-	MOVQ b+16(FP), DX
-	MOVQ n+24(FP), BX
+symt_trow:
+	XORQ DI, DI
 
-sub_loop:
-	VMOVUPD (CX), Z0
-	VSUBPD  (DX), Z0, Z0
-	VMOVUPD Z0, (AX)
-	ADDQ    $0x40, CX
-	ADDQ    $0x40, DX
-	ADDQ    $0x40, AX
-	DECQ    BX
-	JNZ     sub_loop
+symt_tcol:
+	MOVQ SI, R8
+
+symt_row:
+	MOVQ    DI, R10
+	ADDQ    $0x08, R10
+	CMPQ    R8, R10
+	CMOVQLT R8, R10
+	MOVQ    DI, R9
+	CMPQ    R9, R10
+	JGE     symt_rownext
+	MOVQ    R8, R12
+	IMULQ   DX, R12
+	ADDQ    AX, R12
+	MOVQ    R9, R11
+	SHLQ    $0x06, R11
+	ADDQ    R11, R12
+	MOVQ    R9, R13
+	IMULQ   DX, R13
+	ADDQ    AX, R13
+	MOVQ    R8, R11
+	SHLQ    $0x06, R11
+	ADDQ    R11, R13
+
+symt_col:
+	VMOVUPD (R12), Z4
+	VMOVUPD (R13), Z5
+	VSUBPD  Z5, Z4, Z6
+	VANDPD  Z2, Z6, Z6
+	VADDPD  Z6, Z3, Z3
+	VADDPD  Z5, Z4, Z4
+	VMULPD  Z0, Z4, Z4
+	VMOVUPD Z4, (R12)
+	VMOVUPD Z1, (R13)
+	ADDQ    $0x40, R12
+	ADDQ    DX, R13
+	INCQ    R9
+	CMPQ    R9, R10
+	JL      symt_col
+
+symt_rownext:
+	INCQ    R8
+	MOVQ    SI, R11
+	ADDQ    $0x08, R11
+	CMPQ    R8, R11
+	JL      symt_row
+	ADDQ    $0x08, DI
+	CMPQ    DI, SI
+	JLE     symt_tcol
+	ADDQ    $0x08, SI
+	CMPQ    SI, CX
+	JL      symt_trow
+	VMOVUPD Z3, (BX)
 	VZEROUPPER
 	RET
 
@@ -3051,4 +3261,58 @@ ssq_col:
 ssq_done:
 	VMOVUPD Z0, (AX)
 	VZEROUPPER
+	RET
+
+DATA chol_lowmask<>+0(SB)/1, $0x00
+DATA chol_lowmask<>+1(SB)/1, $0x01
+DATA chol_lowmask<>+2(SB)/1, $0x03
+DATA chol_lowmask<>+3(SB)/1, $0x07
+DATA chol_lowmask<>+4(SB)/1, $0x0f
+DATA chol_lowmask<>+5(SB)/1, $0x1f
+DATA chol_lowmask<>+6(SB)/1, $0x3f
+DATA chol_lowmask<>+7(SB)/1, $0x7f
+DATA chol_lowmask<>+8(SB)/1, $0xff
+GLOBL chol_lowmask<>(SB), RODATA|NOPTR, $9
+
+// func trilOKAVX512(m *float64, d int) bool
+// Requires: AVX512DQ, CMOV
+TEXT ·trilOKAVX512(SB), NOSPLIT, $0-17
+	MOVQ  m+0(FP), AX
+	MOVQ  d+8(FP), CX
+	LEAQ  chol_lowmask<>+0(SB), DX
+	KXORB K1, K1, K1
+	MOVQ  $0x0000000000000008, R9
+	XORQ  R10, R10
+	XORQ  BX, BX
+
+tril_row:
+	MOVQ BX, DI
+	INCQ DI
+	MOVQ CX, SI
+	SHRQ $0x03, SI
+
+tril_chunk:
+	MOVQ        DI, R8
+	CMPQ        R8, R9
+	CMOVQGT     R9, R8
+	CMPQ        R8, R10
+	CMOVQLT     R10, R8
+	KMOVB       (DX)(R8*1), K2
+	VFPCLASSPDZ $0x99, (AX), K3
+	VFPCLASSPDZ $0x06, (AX), K4
+	KANDB       K2, K3, K3
+	KORB        K1, K3, K1
+	KORB        K2, K4, K2
+	KNOTB       K2, K2
+	KORB        K2, K1, K1
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, DI
+	DECQ        SI
+	JNZ         tril_chunk
+	INCQ        BX
+	CMPQ        BX, CX
+	JL          tril_row
+	KORTESTB    K1, K1
+	SETEQ       AL
+	MOVB        AL, ret+16(FP)
 	RET

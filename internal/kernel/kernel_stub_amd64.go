@@ -153,6 +153,12 @@ func cholDiagAVX512(k int, a *float64, c *float64, s int, inv *float64)
 //go:noescape
 func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
 
+// trsmLowerSubAVX512 is kernel.TrsmLowerSub's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func trsmLowerSubAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
 // interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
 // buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
 //
@@ -182,12 +188,17 @@ func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n in
 //go:noescape
 func symLowerAVX512(buf *float64, d int, s int, asym *float64)
 
-// subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.
+// symLowerTiledAVX512 is kernel.SymLower's AVX-512 path for d a multiple of 8, by 8 x 8 tiles.
 //
 //go:noescape
-func subAVX512(dst *float64, a *float64, b *float64, n int)
+func symLowerTiledAVX512(buf *float64, d int, s int, asym *float64)
 
 // sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.
 //
 //go:noescape
 func sumSqLowerAVX512(out *float64, buf *float64, d int, s int)
+
+// trilOKAVX512 is kernel.TrilOK's AVX-512 path (without the diagonal's sign), d a multiple of 8.
+//
+//go:noescape
+func trilOKAVX512(m *float64, d int) bool

@@ -10,11 +10,21 @@ import (
 // an interleaved buffer (element (i, j) of the group's matrices side by
 // side) and factored together by the blocked left-looking algorithm of
 // kernel.CholOff and kernel.CholDiag, one SIMD lane per matrix. The order
-// is padded to a multiple of 4 with an identity block, and a short group
-// with identity matrices; neither changes the real entries.
+// is padded to a multiple of 4 with an identity block, and the lanes of a
+// short group repeat its first matrix; neither changes the real entries.
 
 // GroupLanes is the number of matrices CholeskyGroup factors at once.
 const GroupLanes = kernel.Lanes
+
+// GroupFast reports whether CholeskyGroup runs on assembly kernels here
+// (kernel.BatchAsm); callers use the grouped paths only then.
+func GroupFast() bool { return kernel.BatchAsm() }
+
+// GroupMaxOrder is the largest order for which callers use CholeskyGroup
+// (its buffer holds GroupLanes whole matrices: 1 MB at this order);
+// beyond it the per-matrix CholeskySym (LAPACK's blocked dpotrf) is the
+// better choice.
+const GroupMaxOrder = 128
 
 // padOrder returns d rounded up to a multiple of 4.
 func padOrder(d int) int { return (d + 3) &^ 3 }

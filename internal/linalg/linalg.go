@@ -10,6 +10,11 @@
 // products run over contiguous memory, with no allocation. A lower
 // triangular matrix L is stored as a full d x d matrix whose strictly upper
 // part is ignored on input and zero on output.
+//
+// CholeskyGroup (batch.go) factors up to GroupLanes matrices of one order
+// at once in an interleaved layout, one SIMD lane per matrix, by the
+// block kernels of internal/kernel; ad.CholeskyRows and
+// MultivariateNormalCov use it up to order GroupMaxOrder.
 package linalg
 
 import (

@@ -14,18 +14,24 @@ import (
 type cholMode int
 
 const (
-	modeOff  cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
-	modeDiag                 // L_II = chol(A_II - L_I L_Iᵀ)
-	modeTrsm                 // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
+	modeOff     cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
+	modeDiag                    // L_II = chol(A_II - L_I L_Iᵀ)
+	modeTrsm                    // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
+	modeTrsmSub                 // modeTrsm with F_IJ = C - T_IJ (K0 = J)
 )
 
 func cholKernels() {
 	cholKernel("cholOffAVX512", modeOff)
 	cholKernel("cholDiagAVX512", modeDiag)
 	cholKernel("trsmLowerAVX512", modeTrsm)
+	cholKernel("trsmLowerSubAVX512", modeTrsmSub)
 }
 
 func cholKernel(name string, mode cholMode) {
+	sub := mode == modeTrsmSub
+	if sub {
+		mode = modeTrsm
+	}
 	switch mode {
 	case modeDiag:
 		TEXT(name, NOSPLIT, "func(k int, a, c *float64, s int, inv *float64)")
@@ -35,7 +41,11 @@ func cholKernel(name string, mode cholMode) {
 		Doc(name+" is kernel.CholOff's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 	default:
 		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
-		Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		if sub {
+			Doc(name+" is kernel.TrsmLowerSub's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		} else {
+			Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+		}
 	}
 	Pragma("noescape")
 	k := Load(Param("k"), GP64())
@@ -70,6 +80,9 @@ func cholKernel(name string, mode cholMode) {
 			if used(r, q) {
 				acc[r][q] = ZMM()
 				VMOVUPD(row(pc, r, 64*q), acc[r][q])
+				if sub {
+					VSUBPD(row(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = c - a
+				}
 			}
 		}
 	}
@@ -194,6 +207,8 @@ func interleaveKernels() {
 		}
 		return g
 	}
+	halfC := ConstData("chol_half", U64(math.Float64bits(0.5)))
+	absC := ConstData("chol_absmask", U64(0x7FFFFFFFFFFFFFFF))
 	idxA := perm("chol_permA", [8]int{0, 1, 8, 9, 4, 5, 12, 13})
 	idxB := perm("chol_permB", [8]int{2, 3, 10, 11, 6, 7, 14, 15})
 	// transpose returns the columns of the 8 x 8 matrix whose rows are r.
@@ -324,8 +339,8 @@ func interleaveKernels() {
 		pasym := Load(Param("asym"), GP64())
 		SHLQ(U8(3), s8)
 		half, zero, absm, acc := ZMM(), ZMM(), ZMM(), ZMM()
-		VBROADCASTSD(ConstData("chol_half", U64(math.Float64bits(0.5))), half)
-		VBROADCASTSD(ConstData("chol_absmask", U64(0x7FFFFFFFFFFFFFFF)), absm)
+		VBROADCASTSD(halfC, half)
+		VBROADCASTSD(absC, absm)
 		VXORPD(zero, zero, zero)
 		// The diagonal: acc = Σ_i (buf_ii - buf_ii).
 		VXORPD(acc, acc, acc)
@@ -380,25 +395,91 @@ func interleaveKernels() {
 		RET()
 	}
 
-	// subAVX512(dst, a, b *float64, n int): dst = a - b over 8n values.
-	TEXT("subAVX512", NOSPLIT, "func(dst, a, b *float64, n int)")
+	// symLowerTiledAVX512: symLowerAVX512 in 8 x 8 tiles (d a multiple of
+	// 8), so that the transposed reads of a tile stay in L1.
+	TEXT("symLowerTiledAVX512", NOSPLIT, "func(buf *float64, d, s int, asym *float64)")
 	Pragma("noescape")
-	Doc("subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.")
+	Doc("symLowerTiledAVX512 is kernel.SymLower's AVX-512 path for d a multiple of 8, by 8 x 8 tiles.")
 	{
-		pd := Load(Param("dst"), GP64())
-		pa := Load(Param("a"), GP64())
-		pb := Load(Param("b"), GP64())
-		n := Load(Param("n"), GP64())
-		x := ZMM()
-		Label("sub_loop")
-		VMOVUPD(Mem{Base: pa}, x)
-		VSUBPD(Mem{Base: pb}, x, x)
-		VMOVUPD(x, Mem{Base: pd})
-		ADDQ(U8(64), pa)
-		ADDQ(U8(64), pb)
-		ADDQ(U8(64), pd)
-		DECQ(n)
-		JNZ(LabelRef("sub_loop"))
+		pbuf := Load(Param("buf"), GP64())
+		d := Load(Param("d"), GP64())
+		s8 := Load(Param("s"), GP64())
+		pasym := Load(Param("asym"), GP64())
+		SHLQ(U8(3), s8)
+		half, zero, absm, acc := ZMM(), ZMM(), ZMM(), ZMM()
+		VBROADCASTSD(halfC, half)
+		VBROADCASTSD(absC, absm)
+		VXORPD(zero, zero, zero)
+		VXORPD(acc, acc, acc)
+		{
+			i, p, y := GP64(), GP64(), ZMM()
+			MOVQ(d, i)
+			MOVQ(pbuf, p)
+			Label("symt_diag")
+			VMOVUPD(Mem{Base: p}, y)
+			VSUBPD(y, y, y)
+			VADDPD(y, acc, acc)
+			ADDQ(s8, p)
+			ADDQ(U8(64), p)
+			DECQ(i)
+			JNZ(LabelRef("symt_diag"))
+		}
+		i0, j0, i, j, jEnd, t, prow, pcol := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		x, y, dx := ZMM(), ZMM(), ZMM()
+		XORQ(i0, i0)
+		Label("symt_trow")
+		XORQ(j0, j0)
+		Label("symt_tcol")
+		MOVQ(i0, i)
+		Label("symt_row")
+		MOVQ(j0, jEnd) // jEnd = min(j0 + 8, i)
+		ADDQ(U8(8), jEnd)
+		CMPQ(i, jEnd)
+		CMOVQLT(i, jEnd)
+		MOVQ(j0, j)
+		CMPQ(j, jEnd)
+		JGE(LabelRef("symt_rownext"))
+		// prow = buf + i*s8 + j*64 (element (i, j)), pcol = buf + j*s8 + i*64.
+		MOVQ(i, prow)
+		IMULQ(s8, prow)
+		ADDQ(pbuf, prow)
+		MOVQ(j, t)
+		SHLQ(U8(6), t)
+		ADDQ(t, prow)
+		MOVQ(j, pcol)
+		IMULQ(s8, pcol)
+		ADDQ(pbuf, pcol)
+		MOVQ(i, t)
+		SHLQ(U8(6), t)
+		ADDQ(t, pcol)
+		Label("symt_col")
+		VMOVUPD(Mem{Base: prow}, x)
+		VMOVUPD(Mem{Base: pcol}, y)
+		VSUBPD(y, x, dx)
+		VANDPD(absm, dx, dx)
+		VADDPD(dx, acc, acc)
+		VADDPD(y, x, x)
+		VMULPD(half, x, x)
+		VMOVUPD(x, Mem{Base: prow})
+		VMOVUPD(zero, Mem{Base: pcol})
+		ADDQ(U8(64), prow)
+		ADDQ(s8, pcol)
+		INCQ(j)
+		CMPQ(j, jEnd)
+		JL(LabelRef("symt_col"))
+		Label("symt_rownext")
+		INCQ(i)
+		MOVQ(i0, t)
+		ADDQ(U8(8), t)
+		CMPQ(i, t)
+		JL(LabelRef("symt_row"))
+		ADDQ(U8(8), j0)
+		CMPQ(j0, i0)
+		JLE(LabelRef("symt_tcol"))
+		ADDQ(U8(8), i0)
+		CMPQ(i0, d)
+		JL(LabelRef("symt_trow"))
+		VMOVUPD(acc, Mem{Base: pasym})
 		VZEROUPPER()
 		RET()
 	}
@@ -438,4 +519,60 @@ func interleaveKernels() {
 		VZEROUPPER()
 		RET()
 	}
+}
+
+// trilKernel emits trilOKAVX512(m *float64, d int) bool for d a positive
+// multiple of 8: whether the d x d row-major matrix m has finite entries
+// on and below the diagonal and exact zeros (either sign) above it,
+// classified by VFPCLASSPD with the lower part of each 8-column chunk
+// selected by a mask from a table.
+func trilKernel() {
+	masks := GLOBL("chol_lowmask", RODATA|NOPTR)
+	for t := 0; t <= 8; t++ {
+		DATA(t, U8(uint8((1<<t)-1)))
+	}
+	TEXT("trilOKAVX512", NOSPLIT, "func(m *float64, d int) bool")
+	Pragma("noescape")
+	Doc("trilOKAVX512 is kernel.TrilOK's AVX-512 path (without the diagonal's sign), d a multiple of 8.")
+	pm := Load(Param("m"), GP64())
+	d := Load(Param("d"), GP64())
+	ptab := GP64()
+	LEAQ(masks, ptab)
+	acc, kl, kn, kz, kt := K(), K(), K(), K(), K()
+	KXORB(acc, acc, acc)
+	i, c, t, tt, eight, zero := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	MOVQ(U64(8), eight)
+	XORQ(zero, zero)
+	XORQ(i, i)
+	Label("tril_row")
+	MOVQ(i, t)
+	INCQ(t) // t = i + 1 - 8c for chunk c
+	MOVQ(d, c)
+	SHRQ(U8(3), c)
+	Label("tril_chunk")
+	MOVQ(t, tt)
+	CMPQ(tt, eight)
+	CMOVQGT(eight, tt)
+	CMPQ(tt, zero)
+	CMOVQLT(zero, tt)
+	KMOVB(Mem{Base: ptab, Index: tt, Scale: 1}, kl)
+	VFPCLASSPDZ(U8(0x99), Mem{Base: pm}, kn) // NaN or ±Inf
+	VFPCLASSPDZ(U8(0x06), Mem{Base: pm}, kz) // ±0
+	KANDB(kl, kn, kn)                        // bad below or on the diagonal
+	KORB(acc, kn, acc)
+	KORB(kl, kz, kt) // zero or lower: fine above
+	KNOTB(kt, kt)
+	KORB(kt, acc, acc)
+	ADDQ(U8(64), pm)
+	SUBQ(U8(8), t)
+	DECQ(c)
+	JNZ(LabelRef("tril_chunk"))
+	INCQ(i)
+	CMPQ(i, d)
+	JL(LabelRef("tril_row"))
+	KORTESTB(acc, acc)
+	r := GP8()
+	SETEQ(r)
+	Store(r, ReturnIndex(0))
+	RET()
 }

@@ -32,6 +32,7 @@ func main() {
 	vecMath()
 	cholKernels()
 	interleaveKernels()
+	trilKernel()
 	Generate()
 }
 
