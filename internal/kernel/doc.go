@@ -3,7 +3,14 @@
 // written in Go assembly through avo (generator in ./gen), and a pure-Go
 // fallback selected on other CPUs and architectures and by the purego
 // build tag; and vectorized elementwise Exp, Expm1, Log and Log1p
-// (AVX-512, AVX2+FMA, pure Go) with errors of at most 2 ulp.
+// (AVX-512, AVX2+FMA, pure Go) with errors of at most 2 ulp, and fused
+// loops on them (Softplus, Sigmoid, NormalKL, Adam, BernoulliLogits).
+//
+// Products with at most 16 rows (particles x parameters in variational
+// inference) take a skinny path on AVX-512 (gemm_skinny.go) that reads
+// the large operand in place instead of packing it: 8 x 16 tiles of C
+// when op(B) is stored untransposed, 16 x 8 tiles of Cᵀ, transposed in
+// registers, when it is stored transposed.
 //
 // Every path computes each element of the product in the same order (one
 // FMA chain per block of gemmKC steps of the inner dimension, folded into

@@ -40,7 +40,10 @@ type micro struct {
 // features (see gemm_amd64.go).
 var active = goMicro
 
-var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo, sk: &goSkinny}
+// goMicro takes the packed path for skinny products too: the pure-Go
+// skinny kernels (goSkinny) are references for the tests, slower than the
+// register-blocked packed kernel.
+var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo}
 
 // Impl names the micro-kernel in use ("avx512", "avx2" or "go").
 func Impl() string { return active.name }

@@ -34,10 +34,8 @@ type skinnyMicro struct {
 	nnRows, nnCols func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32)
 }
 
-// activeSkinny is the skinny micro-kernel in use, or nil where the skinny
-// path is not used (set at start-up with active, see gemm_amd64.go).
-var activeSkinny = &goSkinny
-
+// goSkinny holds the pure-Go skinny kernels: the reference the tests
+// check the assembly against (goMicro itself takes the packed path).
 var goSkinny = skinnyMicro{
 	name: "go",
 	rows: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {

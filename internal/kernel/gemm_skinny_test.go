@@ -9,6 +9,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// skinnyMicros lists the micro-kernels with a skinny path, and the pure-Go
+// one with the pure-Go skinny kernels (the reference, not used in
+// production).
+func skinnyMicros() []micro {
+	goSk := goMicro
+	goSk.name, goSk.sk = "go+skinny", &goSkinny
+	ms := []micro{goSk}
+	for _, mk := range micros() {
+		if mk.sk != nil {
+			ms = append(ms, mk)
+		}
+	}
+	return ms
+}
+
 // TestDgemmSkinny checks the skinny path (m <= 16: the Cᵀ kernels for a
 // transposed op(B), the in-place nn kernels otherwise) against the triple
 // loop within the blocked-summation bound and against the packed path bit
@@ -19,10 +34,7 @@ func TestDgemmSkinny(t *testing.T) {
 	ms := []int{1, 2, 3, 7, 8, 9, 15, 16}
 	ns := []int{1, 3, 8, 16, 17, 31, 32, 50, 63, 200, 1001}
 	ks := []int{1, 2, 5, 50, 255, 256, 257, 700}
-	for _, mk := range micros() {
-		if mk.sk == nil {
-			continue
-		}
+	for _, mk := range skinnyMicros() {
 		packed := mk
 		packed.sk = nil
 		for trial := 0; trial < 160; trial++ {
@@ -64,10 +76,7 @@ func TestDgemmSkinny(t *testing.T) {
 // elements of C they should on the skinny path.
 func TestDgemmSkinnyNaNInf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	for _, mk := range micros() {
-		if mk.sk == nil {
-			continue
-		}
+	for _, mk := range skinnyMicros() {
 		for _, tB := range []bool{false, true} {
 			withMicro(mk, func() {
 				s := randShape(rng, false, tB, 8, 40, 30, 1)
