@@ -68,16 +68,9 @@ func checkSquareRows(op string, a Var, d int) int {
 func CholeskyRows(a Var, d int) Var {
 	r := checkSquareRows("CholeskyRows", a, d)
 	av := a.Value()
-	out, o, _ := linalgOut(r, d*d, a)
+	out, o, t := linalgOut(r, d*d, a)
 	dd := d * d
-	par.For(r, parRowsLinalg, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			li := o[i*dd : (i+1)*dd]
-			if ok, _, _ := linalg.CholeskySym(li, av[i*dd:(i+1)*dd], d); !ok {
-				fillNaN(li)
-			}
-		}
-	})
+	choleskyGroups(o, av, r, d, t == nil)
 	setVJP(out, func(g []float64, in Adjoints) {
 		da := in.Of(0)
 		if da == nil {
@@ -93,6 +86,39 @@ func CholeskyRows(a Var, d int) Var {
 	})
 	return out
 }
+
+// choleskyGroups factors the r d x d matrices of src into dst (NaN rows
+// for matrices that are not positive definite) by linalg.CholeskyGroup,
+// in groups of linalg.GroupLanes rows, parallel over groups. Each matrix
+// gets the same bits whatever its group, so the result does not depend
+// on GOMAXPROCS. zeroed says that dst is zero on entry.
+func choleskyGroups(dst, src []float64, r, d int, zeroed bool) {
+	const w = linalg.GroupLanes
+	dd := d * d
+	ng := (r + w - 1) / w
+	minPar := max(1, (parRowsLinalg+w-1)/w)
+	par.For(ng, minPar, func(lo, hi int) {
+		work := cholWork.Get()
+		if n := linalg.CholeskyGroupWork(d); cap(*work) < n {
+			*work = make([]float64, n)
+		}
+		var ok [w]bool
+		for g := lo; g < hi; g++ {
+			i0 := g * w
+			n := min(w, r-i0)
+			linalg.CholeskyGroup(dst[i0*dd:(i0+n)*dd], src[i0*dd:(i0+n)*dd], n, d, ok[:], nil, *work, zeroed)
+			for m := 0; m < n; m++ {
+				if !ok[m] {
+					fillNaN(dst[(i0+m)*dd : (i0+m+1)*dd])
+				}
+			}
+		}
+		cholWork.Put(work)
+	})
+}
+
+// cholWork holds choleskyGroups' interleaved buffers across calls.
+var cholWork par.Pool[[]float64]
 
 func fillNaN(x []float64) {
 	for k := range x {

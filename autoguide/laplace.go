@@ -156,11 +156,13 @@ func (d *density) eval(u []float64, grad []float64) (float64, error) {
 	e := d.env
 	e.Tape.Reset()
 	var x ad.Var
-	gt, err := e.RunGuide(vi.GuideFunc(func(p *vi.Program) {
-		t := p.Tape()
-		x = t.Input(1, len(u), u)
-		d.flat.record(p, x, t.Full(1, 1, 0), t.Full(1, 1, 0))
-	}), 1)
+	// The flat "guide" has no density of its own: the joint factor that
+	// record writes is hidden by a Block, and its sites carry -log|J|, so
+	// that log p - log q = log p + log|J|.
+	gt, err := e.RunGuideWith(vi.GuideFunc(func(p *vi.Program) {
+		x = p.Tape().Input(1, len(u), u)
+		d.flat.record(p, x, ad.Var{}, ad.Var{})
+	}), 1, vi.Block(vi.Hide(jointSiteName)))
 	if err != nil {
 		return 0, err
 	}
@@ -168,7 +170,6 @@ func (d *density) eval(u []float64, grad []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The guide's sites carry -log|J|, so log p - log q = log p + log|J|.
 	f := ad.Sub(mt.LogJoint(1), gt.LogJoint(1))
 	v := f.Scalar()
 	if grad != nil {

@@ -31,21 +31,19 @@ func BernoulliLogits(logits float64) (Bernoulli, error) { return BernoulliLogits
 // BernoulliOf returns Bernoulli(probs) with probabilities given as an ad
 // value, or an error naming the first invalid element.
 func BernoulliOf(probs ad.Var) (Bernoulli, error) {
-	d := Bernoulli{Probs: probs}
-	return d, d.Validate()
+	return checked(Bernoulli{Probs: probs})
 }
 
 // BernoulliLogitsOf returns the Bernoulli distribution with log-odds given
 // as an ad value, or an error naming the first invalid element.
 func BernoulliLogitsOf(logits ad.Var) (Bernoulli, error) {
-	d := Bernoulli{Logits: logits}
-	return d, d.Validate()
+	return checked(Bernoulli{Logits: logits})
 }
 
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // lies in [0, 1] and that Logits is finite.
 func (d Bernoulli) Validate() error {
-	return validateProbParam("Bernoulli", d.Probs, d.Logits, unitClosed, "a number in [0, 1]", nil)
+	return validateDecl("Bernoulli", d.Probs, d.Logits)
 }
 
 func (d Bernoulli) param() (ad.Var, bool) { return pickParam("Bernoulli", d.Probs, d.Logits) }

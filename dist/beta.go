@@ -86,79 +86,39 @@ func (d Beta) Rsample(rng *rand.Rand, n int) ad.Var {
 
 // Mean returns α/(α+β), B x C.
 func (d Beta) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			a, bb := av.at(i, j), bv.at(i, j)
-			s := a + bb
-			k := i*c + j
-			out[k] = a / s
-			if pa != nil {
-				pa[k] = bb / (s * s)
-			}
-			if pb != nil {
-				pb[k] = -a / (s * s)
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("Beta", ad.Elementwise, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		a, bb := v[0], v[1]
+		s := a + bb
+		g[0], g[1] = bb/(s*s), -a/(s*s)
+		return a / s
+	})
 }
 
 // Variance returns αβ/((α+β)²(α+β+1)), B x C.
 func (d Beta) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			a, bb := av.at(i, j), bv.at(i, j)
-			s := a + bb
-			v := a * bb / (s * s * (s + 1))
-			k := i*c + j
-			out[k] = v
-			common := 2/s + 1/(s+1)
-			if pa != nil {
-				pa[k] = v * (1/a - common)
-			}
-			if pb != nil {
-				pb[k] = v * (1/bb - common)
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("Beta", ad.Elementwise, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		a, bb := v[0], v[1]
+		s := a + bb
+		vr := a * bb / (s * s * (s + 1))
+		common := 2/s + 1/(s+1)
+		g[0], g[1] = vr*(1/a-common), vr*(1/bb-common)
+		return vr
+	})
 }
 
 // Entropy returns Σ_j (log B(α, β) - (α-1)ψ(α) - (β-1)ψ(β) + (α+β-2)ψ(α+β))
 // for each batch row.
 func (d Beta) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			a, bb := av.at(i, j), bv.at(i, j)
-			s := a + bb
-			acc += special.Lbeta(a, bb) - (a-1)*special.Digamma(a) - (bb-1)*special.Digamma(bb) + (s-2)*special.Digamma(s)
-			k := i*c + j
-			if pa != nil || pb != nil {
-				ts := (s - 2) * special.Trigamma(s)
-				if pa != nil {
-					pa[k] = ts - (a-1)*special.Trigamma(a)
-				}
-				if pb != nil {
-					pb[k] = ts - (bb-1)*special.Trigamma(bb)
-				}
-			}
+	return paramCells("Beta", ad.ReduceCols, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a, bb := v[0], v[1]
+		s := a + bb
+		if need[0] || need[1] {
+			ts := (s - 2) * special.Trigamma(s)
+			g[0] = ts - (a-1)*special.Trigamma(a)
+			g[1] = ts - (bb-1)*special.Trigamma(bb)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		return special.Lbeta(a, bb) - (a-1)*special.Digamma(a) - (bb-1)*special.Digamma(bb) + (s-2)*special.Digamma(s)
+	})
 }
 
 // CDF returns I_x(α, β) element-wise (gonum's mathext.RegIncBeta; 0 below

@@ -66,9 +66,7 @@ func TestBetaGradients(t *testing.T) {
 	assert.NoError(t, err, "CDF gradient (x and both concentrations)")
 	params := []ad.Matrix{row(0.4, 3, 25), row(2, 0.5, 1)}
 	g := func(ps []ad.Var) Beta { return Beta{Concentration1: ps[0], Concentration0: ps[1]} }
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Entropy() }, params, "Entropy gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Mean() }, params, "Mean gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Variance() }, params, "Variance gradient")
+	checkMomentsGrad(t, func(ps []ad.Var) Distribution { return g(ps) }, params)
 }
 
 func TestBetaSampling(t *testing.T) {
@@ -82,11 +80,11 @@ func TestBetaSampling(t *testing.T) {
 	for _, c := range [][2]float64{{0.5, 2}, {4, 3}} {
 		a, b := c[0], c[1]
 		s := a + b
-		g := gammaPathwiseGrads(rng, 100000, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
-		assertPathwiseGamma(t, b/(s*s), g[0], "d/da E[x] = b/(a+b)² at %v", c)
-		assertPathwiseGamma(t, -a/(s*s), g[1], "d/db E[x] = -a/(a+b)² at %v", c)
-		g = gammaPathwiseGrads(rng, 100000, []float64{a, b}, build, ad.Log)
-		assertPathwiseGamma(t, special.Trigamma(a)-special.Trigamma(s), g[0], "d/da E[log x] at %v", c)
+		g := pathwiseGrads(t, rng, 100000, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
+		assertPathwise(t, b/(s*s), g[0], "d/da E[x] = b/(a+b)² at %v", c)
+		assertPathwise(t, -a/(s*s), g[1], "d/db E[x] = -a/(a+b)² at %v", c)
+		g = pathwiseGrads(t, rng, 100000, []float64{a, b}, build, ad.Log)
+		assertPathwise(t, special.Trigamma(a)-special.Trigamma(s), g[0], "d/da E[log x] at %v", c)
 	}
 	for _, v := range Must(NewBeta(0.01, 0.01)).Sample(rng, 20000).Value() {
 		require.True(t, v > 0 && v < 1, "Beta(0.01, 0.01) sample %v in (0, 1)", v)

@@ -38,25 +38,20 @@ func BinomialLogits(totalCount, logits float64) (Binomial, error) {
 // BinomialOf returns Binomial(totalCount, probs) with ad-valued
 // parameters, or an error naming the first invalid element.
 func BinomialOf(totalCount, probs ad.Var) (Binomial, error) {
-	d := Binomial{TotalCount: totalCount, Probs: probs}
-	return d, d.Validate()
+	return checked(Binomial{TotalCount: totalCount, Probs: probs})
 }
 
 // BinomialLogitsOf returns the binomial distribution with ad-valued total
 // count and log-odds, or an error naming the first invalid element.
 func BinomialLogitsOf(totalCount, logits ad.Var) (Binomial, error) {
-	d := Binomial{TotalCount: totalCount, Logits: logits}
-	return d, d.Validate()
+	return checked(Binomial{TotalCount: totalCount, Logits: logits})
 }
 
 // Validate checks that TotalCount holds non-negative integers, that exactly
 // one of Probs and Logits is set with Probs in [0, 1] or Logits finite, and
 // that the shapes broadcast.
 func (d Binomial) Validate() error {
-	return firstErr(
-		validateProbParam("Binomial", d.Probs, d.Logits, unitClosed, "a number in [0, 1]", []string{"total_count"}, d.TotalCount),
-		check("Binomial", "total_count", d.TotalCount, "a non-negative integer", isCount),
-	)
+	return validateDecl("Binomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 func (d Binomial) param() (ad.Var, bool) { return pickParam("Binomial", d.Probs, d.Logits) }

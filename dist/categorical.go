@@ -39,16 +39,14 @@ func CategoricalLogits(logits ...float64) (Categorical, error) {
 // probabilities given as an ad value, or an error naming the first invalid
 // element.
 func CategoricalOf(probs ad.Var) (Categorical, error) {
-	d := Categorical{Probs: probs}
-	return d, d.Validate()
+	return checked(Categorical{Probs: probs})
 }
 
 // CategoricalLogitsOf returns the categorical distribution with B x K
 // logits given as an ad value, or an error naming the first invalid
 // element.
 func CategoricalLogitsOf(logits ad.Var) (Categorical, error) {
-	d := Categorical{Logits: logits}
-	return d, d.Validate()
+	return checked(Categorical{Logits: logits})
 }
 
 func (Categorical) jointEvent() {}
@@ -56,7 +54,9 @@ func (Categorical) jointEvent() {}
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // rows are finite, non-negative and have a positive sum, and that Logits
 // has no NaN or +Inf and a finite entry in each row.
-func (d Categorical) Validate() error { return validateCatParam("Categorical", d.Probs, d.Logits) }
+func (d Categorical) Validate() error {
+	return validateDecl("Categorical", d.Probs, d.Logits)
+}
 
 // Shape returns the number of parameter rows and event width 1.
 func (d Categorical) Shape() (int, int) {

@@ -76,22 +76,13 @@ func (d Chi2) Variance() ad.Var { return ad.Scale(d.Df, 2) }
 // Entropy returns Σ_j (k/2 + log 2 + log Γ(k/2) + (1 - k/2)ψ(k/2)) for each
 // batch row.
 func (d Chi2) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Df)
-	out, pk := f.Out(), f.Partial(0)
-	kv := viewOf(d.Df)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			h := kv.at(i, j) / 2
-			acc += gammaEntropy1(h) + math.Ln2
-			if pk != nil {
-				pk[i*c+j] = (1 + (1-h)*special.Trigamma(h)) / 2
-			}
+	return paramCells("Chi2", ad.ReduceCols, densityRows, []ad.Var{d.Df}, func(v, g *[4]float64, need *[4]bool) float64 {
+		h := v[0] / 2
+		if need[0] {
+			g[0] = (1 + (1-h)*special.Trigamma(h)) / 2
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		return gammaEntropy1(h) + math.Ln2
+	})
 }
 
 // CDF returns P(k/2, x/2) element-wise (gonum's mathext.GammaIncReg), fused

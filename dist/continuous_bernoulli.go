@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -44,16 +43,14 @@ func ContinuousBernoulliLogits(logits float64) (ContinuousBernoulli, error) {
 // ContinuousBernoulliOf returns ContinuousBernoulli(probs) with probs given
 // as an ad value, or an error naming the first invalid element.
 func ContinuousBernoulliOf(probs ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Probs: probs}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Probs: probs})
 }
 
 // ContinuousBernoulliLogitsOf returns ContinuousBernoulli(logits) with
 // logits given as an ad value, or an error naming the first invalid
 // element.
 func ContinuousBernoulliLogitsOf(logits ad.Var) (ContinuousBernoulli, error) {
-	d := ContinuousBernoulli{Logits: logits}
-	return d, d.Validate()
+	return checked(ContinuousBernoulli{Logits: logits})
 }
 
 // param returns the parameter that is set and whether it is Logits.
@@ -67,16 +64,7 @@ func (d ContinuousBernoulli) param() (ad.Var, bool) {
 // Validate checks that exactly one of Probs and Logits is set, that probs
 // lie in (0, 1) or logits are finite.
 func (d ContinuousBernoulli) Validate() error {
-	hasP, hasL := d.Probs != (ad.Var{}), d.Logits != (ad.Var{})
-	switch {
-	case hasP && hasL:
-		return errors.New("dist: ContinuousBernoulli: set exactly one of probs and logits, not both")
-	case !hasP && !hasL:
-		return errors.New("dist: ContinuousBernoulli: parameter probs or logits is missing")
-	case hasL:
-		return checkReal("ContinuousBernoulli", "logits", d.Logits)
-	}
-	return check("ContinuousBernoulli", "probs", d.Probs, "a number in (0, 1)", unitOpen)
+	return validateDecl("ContinuousBernoulli", d.Probs, d.Logits)
 }
 
 // Shape returns the batch size and event width of the parameter.
@@ -168,21 +156,12 @@ func (d ContinuousBernoulli) Rsample(rng *rand.Rand, n int) ad.Var {
 // dval/dη · dη/dθ.
 func (d ContinuousBernoulli) cbElementwise(val func(eta float64) (float64, float64)) ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, p)
-	out, pp := f.Out(), f.Partial(0)
-	pv := viewOf(p)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			v, dv := val(eta)
-			out[i*c+j] = v
-			if pp != nil {
-				pp[i*c+j] = dv * deta
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("ContinuousBernoulli", ad.Elementwise, densityRows, []ad.Var{p}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		eta, deta := cbNatural(v[0], logits)
+		y, dy := val(eta)
+		g[0] = dy * deta
+		return y
+	})
 }
 
 // Mean returns ½ + L(η/2)/2 (torch's λ/(2λ-1) + 1/(2 atanh(1-2λ))),
@@ -204,22 +183,13 @@ func (d ContinuousBernoulli) Variance() ad.Var {
 // evaluated without cancellation; the derivative is -η·variance.
 func (d ContinuousBernoulli) Entropy() ad.Var {
 	p, logits := d.param()
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, p)
-	out, pp := f.Out(), f.Partial(0)
-	pv := viewOf(p)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			eta, deta := cbNatural(pv.at(i, j), logits)
-			acc -= special.LogSinhcTransform(eta / 2)
-			if pp != nil {
-				pp[i*c+j] = -eta * cbVariance(eta) * deta
-			}
+	return paramCells("ContinuousBernoulli", ad.ReduceCols, densityRows, []ad.Var{p}, func(v, g *[4]float64, need *[4]bool) float64 {
+		eta, deta := cbNatural(v[0], logits)
+		if need[0] {
+			g[0] = -eta * cbVariance(eta) * deta
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		return -special.LogSinhcTransform(eta / 2)
+	})
 }
 
 // cbCDF returns F(x) = expm1(ηx)/expm1(η) for 0 <= x <= 1, written as

@@ -35,8 +35,7 @@ func NewDelta(v float64) (Delta, error) { return DeltaOf(scalar(v), ad.Var{}) }
 // log-density (the zero ad.Var for 0), or an error naming the first
 // invalid parameter.
 func DeltaOf(v, logDensity ad.Var) (Delta, error) {
-	d := Delta{V: v, LogDensity: logDensity}
-	return d, d.Validate()
+	return checked(Delta{V: v, LogDensity: logDensity})
 }
 
 func (d Delta) params() []ad.Var {
@@ -49,15 +48,7 @@ func (d Delta) params() []ad.Var {
 // Validate checks that V is finite, LogDensity (when given) is not NaN
 // or +Inf, and their shapes broadcast.
 func (d Delta) Validate() error {
-	errs := []error{checkReal("Delta", "v", d.V)}
-	if d.LogDensity != (ad.Var{}) {
-		errs = append(errs,
-			checkShapes("Delta", []string{"v", "log_density"}, d.V, d.LogDensity),
-			check("Delta", "log_density", d.LogDensity, "a number < +Inf", func(x float64) bool {
-				return !math.IsNaN(x) && !math.IsInf(x, 1)
-			}))
-	}
-	return firstErr(errs...)
+	return validateDecl("Delta", d.V, d.LogDensity)
 }
 
 // Shape returns the broadcast shape of V and LogDensity.

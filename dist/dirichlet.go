@@ -26,20 +26,13 @@ func NewDirichlet(concentration ...float64) (Dirichlet, error) {
 // DirichletOf returns Dirichlet(concentration) for a B x K ad value
 // (differentiable when recorded on a tape), or an error if it is invalid.
 func DirichletOf(concentration ad.Var) (Dirichlet, error) {
-	d := Dirichlet{Concentration: concentration}
-	return d, d.Validate()
+	return checked(Dirichlet{Concentration: concentration})
 }
 
 // Validate checks that Concentration has at least one column and every
 // entry is positive.
 func (d Dirichlet) Validate() error {
-	if err := checkShapes("Dirichlet", []string{"concentration"}, d.Concentration); err != nil {
-		return err
-	}
-	if d.Concentration.Cols() < 1 {
-		return fmt.Errorf("dist: Dirichlet: concentration has no columns")
-	}
-	return checkPositive("Dirichlet", "concentration", d.Concentration)
+	return validateDecl("Dirichlet", d.Concentration)
 }
 
 // Shape returns the batch size B and the event width K.

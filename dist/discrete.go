@@ -171,36 +171,6 @@ func pickParam(family string, probs, logits ad.Var) (ad.Var, bool) {
 	panic(fmt.Sprintf("dist: %s: exactly one of Probs and Logits must be set", family))
 }
 
-// checkOneOf returns an error unless exactly one of probs and logits is
-// set.
-func checkOneOf(family string, probs, logits ad.Var) error {
-	if (probs != (ad.Var{})) == (logits != (ad.Var{})) {
-		return fmt.Errorf("dist: %s: exactly one of probs and logits must be set", family)
-	}
-	return nil
-}
-
-// validateProbParam validates the probs-or-logits parameter of a binary
-// family with extra parameters (name, value) that must broadcast with it:
-// probs must satisfy ok (described by want); logits must be finite.
-func validateProbParam(family string, probs, logits ad.Var, ok func(float64) bool, want string, names []string, extra ...ad.Var) error {
-	if err := checkOneOf(family, probs, logits); err != nil {
-		return err
-	}
-	th, lg := pickParam(family, probs, logits)
-	name := "probs"
-	if lg {
-		name = "logits"
-	}
-	if err := checkShapes(family, append(append([]string(nil), names...), name), append(append([]ad.Var(nil), extra...), th)...); err != nil {
-		return err
-	}
-	if lg {
-		return checkReal(family, "logits", th)
-	}
-	return check(family, "probs", th, want, ok)
-}
-
 // probsVar returns the probabilities of a binary family as an ad value:
 // Probs itself or sigmoid(Logits).
 func probsVar(family string, probs, logits ad.Var) ad.Var {
@@ -351,49 +321,6 @@ func (c catParam) gradLin(i int, dst, A []float64, sumA, norm float64, p []float
 	}
 }
 
-// validateCatParam checks a categorical parameter: probs rows of finite
-// non-negative numbers with a positive sum; logits rows with no NaN or
-// +Inf and at least one finite entry (-Inf masks a category, as in torch).
-func validateCatParam(family string, probs, logits ad.Var) error {
-	if err := checkOneOf(family, probs, logits); err != nil {
-		return err
-	}
-	th, lg := pickParam(family, probs, logits)
-	r, k := th.Shape()
-	if k < 1 {
-		return fmt.Errorf("dist: %s: parameter has no categories", family)
-	}
-	v := th.Value()
-	if lg {
-		if err := check(family, "logits", th, "a number or -Inf", func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 1) }); err != nil {
-			return err
-		}
-		for i := 0; i < r; i++ {
-			ok := false
-			for _, x := range v[i*k : (i+1)*k] {
-				ok = ok || !math.IsInf(x, -1)
-			}
-			if !ok {
-				return &ParamError{Family: family, Param: "logits", Index: i * k, Value: math.Inf(-1), Want: "at least one finite logit in each row"}
-			}
-		}
-		return nil
-	}
-	if err := check(family, "probs", th, "a finite number >= 0", func(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }); err != nil {
-		return err
-	}
-	for i := 0; i < r; i++ {
-		var s float64
-		for _, x := range v[i*k : (i+1)*k] {
-			s += x
-		}
-		if !(s > 0) || math.IsInf(s, 1) {
-			return &ParamError{Family: family, Param: "probs", Index: i * k, Value: s, Want: "rows with a finite positive sum"}
-		}
-	}
-	return nil
-}
-
 // catProbsVar returns the normalized probabilities of a categorical
 // parameter as an ad value (rows divided by their sums, or softmax of
 // logits).
@@ -403,20 +330,4 @@ func catProbsVar(family string, probs, logits ad.Var) ad.Var {
 		return ad.SoftmaxCols(th)
 	}
 	return ad.Div(th, ad.SumCols(th))
-}
-
-// checkColumn returns an error unless v (when set) has one column and rows
-// that broadcast with b.
-func checkColumn(family, name string, v ad.Var, b int) error {
-	if v == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter %s is missing", family, name)
-	}
-	r, c := v.Shape()
-	if c != 1 {
-		return fmt.Errorf("dist: %s: parameter %s is %dx%d, want one column", family, name, r, c)
-	}
-	if _, ok := bdim(b, r); !ok {
-		return fmt.Errorf("dist: %s: parameter %s has %d rows, which does not broadcast with %d", family, name, r, b)
-	}
-	return nil
 }

@@ -1,53 +1,68 @@
 package dist
 
 import (
+	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/kldiv/kldiv/ad"
 )
 
-// The univariate families with one set of parameters, each declared once
-// (torch's arg_constraints): the parameters' names in torch's positional
-// order, their constraints, defaults and meanings. Validate and the shape
-// checks of these families, the spec front-end's constructor table
-// (dist/spec) and detaching (Detach, for sticking-the-landing) are derived
-// from the declaration.
+// Every family with its own parameters is declared once (torch's
+// arg_constraints): the parameters' names in torch's positional order,
+// their constraints, shapes, defaults and meanings, and which of them are
+// alternatives (probs or logits). Validate and the shape checks of these
+// families, the spec front-end's constructor table (dist/spec),
+// ParamsOf and Detach (sticking-the-landing) are derived from the
+// declarations in declarations.go.
 
-// Constraint is the set a parameter's values must lie in.
-type Constraint int
+// ParamShape is the part of a parameter that belongs to one distribution:
+// one number, or the family's event vector, or a matrix.
+type ParamShape int
 
 const (
-	// ConstraintReal: finite numbers.
-	ConstraintReal Constraint = iota
-	// ConstraintPositive: finite numbers > 0.
-	ConstraintPositive
-	// ConstraintNonNegative: finite numbers >= 0.
-	ConstraintNonNegative
+	// ShapeScalar: one number per component (univariate families: the
+	// parameter broadcasts over rows and columns), or per distribution
+	// (multivariate families: one column, broadcasting over rows).
+	ShapeScalar ParamShape = iota
+	// ShapeVector: a vector of D entries over the last axis (D columns),
+	// D shared by the family's vector parameters (loc, the categories of
+	// probs, ...).
+	ShapeVector
+	// ShapeSquare: a D x D matrix per row, row-major in D*D columns.
+	ShapeSquare
+	// ShapeFactor: a D x K matrix per row (K ≥ 1 free), row-major in D*K
+	// columns.
+	ShapeFactor
 )
 
-// String returns the constraint as an error message states it.
-func (c Constraint) String() string {
-	switch c {
-	case ConstraintReal:
-		return "a finite number"
-	case ConstraintPositive:
-		return "a finite number > 0"
-	case ConstraintNonNegative:
-		return "a finite number >= 0"
+// Rank returns the number of trailing torch dimensions the shape
+// occupies: 0, 1 or 2.
+func (s ParamShape) Rank() int {
+	switch s {
+	case ShapeScalar:
+		return 0
+	case ShapeVector:
+		return 1
 	}
-	return fmt.Sprintf("Constraint(%d)", int(c))
+	return 2
 }
 
-// check returns the ParamError of the first element of v outside c.
-func (c Constraint) check(family, param string, v ad.Var) error {
-	switch c {
-	case ConstraintReal:
-		return checkReal(family, param, v)
-	case ConstraintPositive:
-		return checkPositive(family, param, v)
+// String returns the torch shape of one distribution's parameter.
+func (s ParamShape) String() string {
+	switch s {
+	case ShapeScalar:
+		return "()"
+	case ShapeVector:
+		return "(D,)"
+	case ShapeSquare:
+		return "(D, D)"
+	case ShapeFactor:
+		return "(D, K)"
 	}
-	return check(family, param, v, c.String(), nonNegative)
+	return fmt.Sprintf("ParamShape(%d)", int(s))
 }
 
 // ParamDecl declares one parameter of a family.
@@ -56,25 +71,124 @@ type ParamDecl struct {
 	Name string
 	// Constraint is the set its values must lie in.
 	Constraint Constraint
-	// Default is the value of an omitted argument, when HasDefault.
+	// Shape is the part of the parameter that belongs to one
+	// distribution.
+	Shape ParamShape
+	// Default is the value torch gives an omitted argument, when
+	// HasDefault (dist/spec fills it in; Go constructors take every
+	// parameter).
 	Default    float64
 	HasDefault bool
+	// Optional: the zero ad.Var is valid in the Go struct and means
+	// Default (Delta's log_density).
+	Optional bool
 	// Doc says what the parameter is, with its units.
 	Doc string
 }
 
-// FamilyDecl declares a univariate family: its name and its parameters
-// in torch's positional order (which is also the order of the Go
-// constructor's arguments and of the struct's fields).
+// FamilyDecl declares a family: its name and its parameters in torch's
+// positional order (which is also the order of the Go constructor's
+// arguments and of the struct's fields).
 type FamilyDecl struct {
-	Name   string
+	Name string
+	// Doc is a one-line description.
+	Doc    string
 	Params []ParamDecl
-	// New returns the family with the given parameters (in Params order),
-	// or the error of Validate.
+	// OneOf names the parameters of which exactly one must be given
+	// (probs or logits; MultivariateNormal's covariance_matrix,
+	// precision_matrix or scale_tril), in Params order; nil when every
+	// parameter is required.
+	OneOf []string
+	// EventRank is torch's len(event_shape): 0 for the univariate
+	// families and Categorical (a value is one number), 1 for the vector
+	// families (a value row is one vector of D entries, scored jointly).
+	EventRank int
+	// New returns the family with the given parameters (in Params order,
+	// the zero ad.Var for an alternative not given), or the error of
+	// Validate.
 	New func(ps []ad.Var) (Distribution, error)
 	// of returns the parameters of d in Params order, or false when d is
 	// not of this family.
 	of func(d Distribution) ([]ad.Var, bool)
+	// detach returns d (of this family) with its parameter fields
+	// detached and every other field kept.
+	detach func(d Distribution) Distribution
+	// names are the parameters' names; alt marks the alternatives of
+	// OneOf; joint: some parameter is not scalar (the columns are not
+	// independent components).
+	names []string
+	alt   []bool
+	joint bool
+	// typ is the family's struct type (the key of declByType).
+	typ reflect.Type
+}
+
+// Joint reports whether the family scores a row jointly (some parameter
+// is a vector or a matrix).
+func (f FamilyDecl) Joint() bool { return f.joint }
+
+// validated is a family whose struct checks its own parameters.
+type validated interface {
+	Distribution
+	Validate() error
+}
+
+// checked returns d and the error of its Validate: the body of the
+// constructors that take a family's parameters as they are.
+func checked[D validated](d D) (D, error) { return d, d.Validate() }
+
+// declare returns the declaration of the family T, whose struct fields
+// (pointers into a T, in Params order; nil for a constructor-only
+// parameter, which then needs its own New) are given by fields. New sets
+// the fields and validates; ParamsOf reads them.
+func declare[T validated](name, doc string, fields func(*T) []*ad.Var, params ...ParamDecl) FamilyDecl {
+	return FamilyDecl{Name: name, Doc: doc, Params: params, typ: reflect.TypeFor[T](),
+		New: func(ps []ad.Var) (Distribution, error) {
+			var x T
+			for i, f := range fields(&x) {
+				if f != nil {
+					*f = ps[i]
+				} else if ps[i] != (ad.Var{}) {
+					return nil, fmt.Errorf("dist: %s: parameter %s has no field", name, params[i].Name)
+				}
+			}
+			return x, x.Validate()
+		},
+		detach: func(d Distribution) Distribution {
+			x := d.(T)
+			for _, f := range fields(&x) {
+				if f != nil && *f != (ad.Var{}) {
+					*f = ad.Detach(*f)
+				}
+			}
+			return x
+		},
+		of: func(d Distribution) ([]ad.Var, bool) {
+			x, ok := d.(T)
+			if !ok {
+				return nil, false
+			}
+			fs := fields(&x)
+			out := make([]ad.Var, len(fs))
+			for i, f := range fs {
+				if f != nil {
+					out[i] = *f
+				}
+			}
+			return out, true
+		}}
+}
+
+// oneOf marks params as alternatives of which exactly one is given.
+func (f FamilyDecl) oneOf(params ...string) FamilyDecl {
+	f.OneOf = params
+	return f
+}
+
+// event sets the torch event rank.
+func (f FamilyDecl) event(rank int) FamilyDecl {
+	f.EventRank = rank
+	return f
 }
 
 // Declarations returns the declared families sorted by name.
@@ -90,11 +204,12 @@ func Declaration(name string) (FamilyDecl, bool) {
 }
 
 // ParamsOf returns the declaration of d's family and d's parameters in
-// its order, or false when d is not a declared family.
+// its order (the zero ad.Var for an alternative that is not set), or
+// false when d is not a declared family.
 func ParamsOf(d Distribution) (FamilyDecl, []ad.Var, bool) {
-	for _, f := range declList {
+	if f, ok := declByType[reflect.TypeOf(d)]; ok {
 		if ps, ok := f.of(d); ok {
-			return f, ps, true
+			return *f, ps, true
 		}
 	}
 	return FamilyDecl{}, nil, false
@@ -102,296 +217,183 @@ func ParamsOf(d Distribution) (FamilyDecl, []ad.Var, bool) {
 
 // Detach returns d with every parameter detached (the same values, no
 // gradient), as sticking-the-landing estimators score the guide's draws,
-// or false when d is not a declared family.
+// or false when d is not a declared family. It does not validate: the
+// copy is exactly as valid as d.
 func Detach(d Distribution) (Distribution, bool) {
-	f, ps, ok := ParamsOf(d)
+	f, ok := declByType[reflect.TypeOf(d)]
 	if !ok {
 		return d, false
 	}
-	dp := make([]ad.Var, len(ps))
-	for i, p := range ps {
-		if p != (ad.Var{}) {
-			dp[i] = ad.Detach(p)
-		}
-	}
-	out, err := f.New(dp)
-	if err != nil {
-		// The values are those of a valid d: only a struct literal that
-		// was never validated gets here; detach it field by field.
-		return d, false
-	}
-	return out, true
+	return f.detach(d), true
 }
 
-// validateDecl checks parameters of the declared family name against its
-// declaration: present, broadcasting together, and each inside its
-// constraint (the first failure, in declaration order).
+// validateDecl checks parameters of the declared family name (in its
+// Params order, the zero ad.Var for an alternative not given) against
+// its declaration: exactly one of the alternatives given, the others
+// present (or optional), the shapes fitting together, and each value
+// inside its constraint (the first failure, in declaration order).
 func validateDecl(name string, ps ...ad.Var) error {
 	f := declIndex[name]
-	names := make([]string, len(f.Params))
-	for i, p := range f.Params {
-		names[i] = p.Name
+	if len(f.OneOf) > 0 {
+		if err := f.checkOneOf(ps); err != nil {
+			return err
+		}
 	}
-	if err := checkShapes(name, names, ps...); err != nil {
+	if !f.joint {
+		if err := f.checkScalarShapes(ps); err != nil {
+			return err
+		}
+	} else if err := f.checkJointShapes(ps); err != nil {
 		return err
 	}
+	d := 0
 	for i, p := range f.Params {
-		if err := p.Constraint.check(name, p.Name, ps[i]); err != nil {
+		v := ps[i]
+		if v == (ad.Var{}) {
+			continue // an alternative not given or an optional parameter
+		}
+		if p.Shape == ShapeVector && d == 0 {
+			d = v.Cols()
+		}
+		if err := p.Constraint.check(name, p.Name, v, d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// checkOneOf returns an error unless exactly one of f's alternatives is
+// set, naming them all.
+func (f *FamilyDecl) checkOneOf(ps []ad.Var) error {
+	n := 0
+	for i, a := range f.alt {
+		if a && ps[i] != (ad.Var{}) {
+			n++
+		}
+	}
+	if n == 1 {
+		return nil
+	}
+	if n == 0 {
+		return fmt.Errorf("dist: %s: parameter %s is missing: exactly one of %s must be set", f.Name, joinList(f.OneOf, "or"), andList(f.OneOf))
+	}
+	if len(f.OneOf) == 2 {
+		return fmt.Errorf("dist: %s: exactly one of %s must be set, not both", f.Name, andList(f.OneOf))
+	}
+	var got []string
+	for i, a := range f.alt {
+		if a && ps[i] != (ad.Var{}) {
+			got = append(got, f.names[i])
+		}
+	}
+	return fmt.Errorf("dist: %s: exactly one of %s must be set, got %s", f.Name, andList(f.OneOf), andList(got))
+}
+
+// checkScalarShapes checks that the parameters of a univariate family
+// are present (or optional) and broadcast together.
+func (f *FamilyDecl) checkScalarShapes(ps []ad.Var) error {
+	b, c := 1, 1
+	for i, p := range ps {
+		if p == (ad.Var{}) {
+			if f.Params[i].Optional || f.alt[i] {
+				continue
+			}
+			return fmt.Errorf("dist: %s: parameter %s is missing", f.Name, f.names[i])
+		}
+		r, k := p.Shape()
+		nb, okb := bdim(b, r)
+		nc, okc := bdim(c, k)
+		if !okb || !okc {
+			return fmt.Errorf("dist: %s: parameter %s is %dx%d, which does not broadcast with the others (%dx%d)", f.Name, f.names[i], r, k, b, c)
+		}
+		b, c = nb, nc
+	}
+	return nil
+}
+
+// checkJointShapes checks the parameters of a multivariate family: the
+// vectors have D columns (D ≥ 1, from the first), the square matrices
+// D*D, the factors a positive multiple of D, the scalars one, and the
+// rows broadcast.
+func (f *FamilyDecl) checkJointShapes(ps []ad.Var) error {
+	b, d, first := 1, 0, ""
+	for i, p := range f.Params {
+		v := ps[i]
+		if v == (ad.Var{}) {
+			if p.Optional || f.alt[i] {
+				continue
+			}
+			return fmt.Errorf("dist: %s: parameter %s is missing", f.Name, p.Name)
+		}
+		r, c := v.Shape()
+		if p.Shape != ShapeScalar && d == 0 {
+			if p.Shape != ShapeVector {
+				return fmt.Errorf("dist: %s: parameter %s has no vector before it to give D", f.Name, p.Name)
+			}
+			if c < 1 {
+				return fmt.Errorf("dist: %s: parameter %s has no columns (no categories)", f.Name, p.Name)
+			}
+			d, first = c, p.Name
+		}
+		switch p.Shape {
+		case ShapeScalar:
+			if c != 1 {
+				return fmt.Errorf("dist: %s: parameter %s is %dx%d, want one column", f.Name, p.Name, r, c)
+			}
+		case ShapeVector:
+			if c != d {
+				return fmt.Errorf("dist: %s: parameter %s is %dx%d, want %d columns as %s", f.Name, p.Name, r, c, d, first)
+			}
+		case ShapeSquare:
+			if c != d*d {
+				return fmt.Errorf("dist: %s: %s is %dx%d, want %d columns for %s with %d columns", f.Name, p.Name, r, c, d*d, first, d)
+			}
+		case ShapeFactor:
+			if c == 0 || c%d != 0 {
+				return fmt.Errorf("dist: %s: %s has %d columns, want a positive multiple of D = %d (D x K per row)", f.Name, p.Name, c, d)
+			}
+		}
+		nb, ok := bdim(b, r)
+		if !ok {
+			return fmt.Errorf("dist: %s: parameter %s has %d rows, which does not broadcast with the others' %d", f.Name, p.Name, r, b)
+		}
+		b = nb
+	}
+	return nil
+}
+
+// andList joins names as "a and b", "a, b and c".
+func andList(names []string) string { return joinList(names, "and") }
+
+// joinList joins names as "a conj b", "a, b conj c".
+func joinList(names []string, conj string) string {
+	if len(names) <= 2 {
+		return strings.Join(names, " "+conj+" ")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
+}
+
 var (
-	declList  []FamilyDecl
-	declIndex map[string]*FamilyDecl
+	declList   []FamilyDecl
+	declIndex  map[string]*FamilyDecl
+	declByType map[reflect.Type]*FamilyDecl
 )
 
 func init() {
 	declList = declarations()
-	slices.SortFunc(declList, func(a, b FamilyDecl) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(declList, func(a, b FamilyDecl) int { return cmp.Compare(a.Name, b.Name) })
 	declIndex = make(map[string]*FamilyDecl, len(declList))
+	declByType = make(map[reflect.Type]*FamilyDecl, len(declList))
 	for i := range declList {
-		declIndex[declList[i].Name] = &declList[i]
-	}
-}
-
-// declarations is the table (built at init: the constructors it names
-// call Validate, which reads it).
-func declarations() []FamilyDecl {
-	return []FamilyDecl{
-		{Name: "Normal", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "mean"},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "standard deviation"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return NormalOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Normal)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Scale}, true
-			}},
-		{Name: "Cauchy", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "median"},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "half width at half maximum"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return CauchyOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Cauchy)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Scale}, true
-			}},
-		{Name: "Laplace", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "mean"},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale b (variance 2b²)"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return LaplaceOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Laplace)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Scale}, true
-			}},
-		{Name: "Gumbel", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "mode"},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return GumbelOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Gumbel)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Scale}, true
-			}},
-		{Name: "LogNormal", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "mean of log x"},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "standard deviation of log x"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return LogNormalOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(LogNormal)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Scale}, true
-			}},
-		{Name: "Beta", Params: []ParamDecl{
-			{Name: "concentration1", Constraint: ConstraintPositive, Doc: "α, exponent of x"},
-			{Name: "concentration0", Constraint: ConstraintPositive, Doc: "β, exponent of 1-x"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return BetaOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Beta)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Concentration1, x.Concentration0}, true
-			}},
-		{Name: "Gamma", Params: []ParamDecl{
-			{Name: "concentration", Constraint: ConstraintPositive, Doc: "shape α"},
-			{Name: "rate", Constraint: ConstraintPositive, Doc: "rate β (1/scale)"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return GammaOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Gamma)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Concentration, x.Rate}, true
-			}},
-		{Name: "InverseGamma", Params: []ParamDecl{
-			{Name: "concentration", Constraint: ConstraintPositive, Doc: "shape α"},
-			{Name: "rate", Constraint: ConstraintPositive, Doc: "scale β"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return InverseGammaOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(InverseGamma)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Concentration, x.Rate}, true
-			}},
-		{Name: "Uniform", Params: []ParamDecl{
-			{Name: "low", Constraint: ConstraintReal, Doc: "lower end"},
-			{Name: "high", Constraint: ConstraintReal, Doc: "upper end, > low"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return UniformOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Uniform)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Low, x.High}, true
-			}},
-		{Name: "Pareto", Params: []ParamDecl{
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "minimum x_m"},
-			{Name: "alpha", Constraint: ConstraintPositive, Doc: "tail index α"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return ParetoOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Pareto)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Scale, x.Alpha}, true
-			}},
-		{Name: "Weibull", Params: []ParamDecl{
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale λ"},
-			{Name: "concentration", Constraint: ConstraintPositive, Doc: "shape k"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return WeibullOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Weibull)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Scale, x.Concentration}, true
-			}},
-		{Name: "Kumaraswamy", Params: []ParamDecl{
-			{Name: "concentration1", Constraint: ConstraintPositive, Doc: "a, exponent of x"},
-			{Name: "concentration0", Constraint: ConstraintPositive, Doc: "b, exponent of 1-x^a"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return KumaraswamyOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Kumaraswamy)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Concentration1, x.Concentration0}, true
-			}},
-		{Name: "VonMises", Params: []ParamDecl{
-			{Name: "loc", Constraint: ConstraintReal, Doc: "mean direction (radians)"},
-			{Name: "concentration", Constraint: ConstraintPositive, Doc: "concentration κ"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return VonMisesOf(v[0], v[1]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(VonMises)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Loc, x.Concentration}, true
-			}},
-		{Name: "Chi2", Params: []ParamDecl{
-			{Name: "df", Constraint: ConstraintPositive, Doc: "degrees of freedom"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return Chi2Of(v[0]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Chi2)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Df}, true
-			}},
-		{Name: "Exponential", Params: []ParamDecl{
-			{Name: "rate", Constraint: ConstraintPositive, Doc: "rate λ (1/mean)"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return ExponentialOf(v[0]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Exponential)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Rate}, true
-			}},
-		{Name: "HalfNormal", Params: []ParamDecl{
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale of the folded normal"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return HalfNormalOf(v[0]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(HalfNormal)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Scale}, true
-			}},
-		{Name: "HalfCauchy", Params: []ParamDecl{
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale of the folded Cauchy"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return HalfCauchyOf(v[0]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(HalfCauchy)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Scale}, true
-			}},
-		{Name: "Poisson", Params: []ParamDecl{
-			{Name: "rate", Constraint: ConstraintNonNegative, Doc: "mean λ"},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return PoissonOf(v[0]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(Poisson)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Rate}, true
-			}},
-		{Name: "StudentT", Params: []ParamDecl{
-			{Name: "df", Constraint: ConstraintPositive, Doc: "degrees of freedom ν"},
-			{Name: "loc", Constraint: ConstraintReal, Doc: "location (default 0)", Default: 0, HasDefault: true},
-			{Name: "scale", Constraint: ConstraintPositive, Doc: "scale (default 1)", Default: 1, HasDefault: true},
-		},
-			New: func(v []ad.Var) (Distribution, error) { return StudentTOf(v[0], v[1], v[2]) },
-			of: func(d Distribution) ([]ad.Var, bool) {
-				x, ok := d.(StudentT)
-				if !ok {
-					return nil, false
-				}
-				return []ad.Var{x.Df, x.Loc, x.Scale}, true
-			}},
+		f := &declList[i]
+		f.names = make([]string, len(f.Params))
+		f.alt = make([]bool, len(f.Params))
+		for k, p := range f.Params {
+			f.names[k] = p.Name
+			f.alt[k] = slices.Contains(f.OneOf, p.Name)
+			f.joint = f.joint || p.Shape != ShapeScalar
+		}
+		declIndex[f.Name] = f
+		declByType[f.typ] = f
 	}
 }

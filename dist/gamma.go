@@ -92,26 +92,14 @@ func (d Gamma) Variance() ad.Var {
 // Entropy returns Σ_j (α - log β + log Γ(α) + (1-α)ψ(α)) for each batch
 // row.
 func (d Gamma) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration, d.Rate)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			a, rt := av.at(i, j), bv.at(i, j)
-			acc += gammaEntropy1(a) - math.Log(rt)
-			k := i*c + j
-			if pa != nil {
-				pa[k] = 1 + (1-a)*special.Trigamma(a)
-			}
-			if pb != nil {
-				pb[k] = -1 / rt
-			}
+	return paramCells("Gamma", ad.ReduceCols, densityRows, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a, rt := v[0], v[1]
+		if need[0] {
+			g[0] = 1 + (1-a)*special.Trigamma(a)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		g[1] = -1 / rt
+		return gammaEntropy1(a) - math.Log(rt)
+	})
 }
 
 // logXGammaPDF returns log(y g(y)) = a log y - y - log Γ(a) for the

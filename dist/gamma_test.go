@@ -104,9 +104,7 @@ func TestGammaGradients(t *testing.T) {
 	assert.NoError(t, err, "CDF gradient")
 	params := []ad.Matrix{row(0.4, 3, 25), row(2, 0.5, 1)}
 	g := func(ps []ad.Var) Gamma { return Gamma{Concentration: ps[0], Rate: ps[1]} }
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Entropy() }, params, "Entropy gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Mean() }, params, "Mean gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Variance() }, params, "Variance gradient")
+	checkMomentsGrad(t, func(ps []ad.Var) Distribution { return g(ps) }, params)
 }
 
 func TestGammaSampling(t *testing.T) {
@@ -121,11 +119,11 @@ func TestGammaSampling(t *testing.T) {
 	const n = 100000
 	for _, c := range [][2]float64{{0.4, 1.5}, {6, 2}} {
 		a, b := c[0], c[1]
-		g := gammaPathwiseGrads(rng, n, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
-		assertPathwiseGamma(t, 1/b, g[0], "d/dα E[z] at %v", c)
-		assertPathwiseGamma(t, -a/(b*b), g[1], "d/dβ E[z] at %v", c)
-		g = gammaPathwiseGrads(rng, n, []float64{a, b}, build, ad.Log)
-		assertPathwiseGamma(t, special.Trigamma(a), g[0], "d/dα E[log z] at %v", c)
+		g := pathwiseGrads(t, rng, n, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
+		assertPathwise(t, 1/b, g[0], "d/dα E[z] at %v", c)
+		assertPathwise(t, -a/(b*b), g[1], "d/dβ E[z] at %v", c)
+		g = pathwiseGrads(t, rng, n, []float64{a, b}, build, ad.Log)
+		assertPathwise(t, special.Trigamma(a), g[0], "d/dα E[log z] at %v", c)
 	}
 	// Small concentrations: no sample is 0.
 	for _, a := range []float64{1e-3, 0.01} {
@@ -159,7 +157,7 @@ func BenchmarkGammaLogProb(b *testing.B) {
 	x := make([]float64, n)
 	rng := newRNG(2)
 	for i := range x {
-		x[i] = logUniformGamma(rng, 0.01, 100)
+		x[i] = logUniform(rng, 0.01, 100)
 	}
 	pa, pb := ad.NewParam("a", 1, 1, []float64{2.5}), ad.NewParam("b", 1, 1, []float64{0.7})
 	xv := ad.Col(x)

@@ -29,15 +29,13 @@ func GeometricLogits(logits float64) (Geometric, error) { return GeometricLogits
 // GeometricOf returns Geometric(probs) with probabilities given as an ad
 // value, or an error naming the first invalid element.
 func GeometricOf(probs ad.Var) (Geometric, error) {
-	d := Geometric{Probs: probs}
-	return d, d.Validate()
+	return checked(Geometric{Probs: probs})
 }
 
 // GeometricLogitsOf returns the geometric distribution with log-odds given
 // as an ad value, or an error naming the first invalid element.
 func GeometricLogitsOf(logits ad.Var) (Geometric, error) {
-	d := Geometric{Logits: logits}
-	return d, d.Validate()
+	return checked(Geometric{Logits: logits})
 }
 
 func probOpenClosed(x float64) bool { return x > 0 && x <= 1 }
@@ -45,7 +43,7 @@ func probOpenClosed(x float64) bool { return x > 0 && x <= 1 }
 // Validate checks that exactly one of Probs and Logits is set, that Probs
 // lies in (0, 1] and that Logits is finite.
 func (d Geometric) Validate() error {
-	return validateProbParam("Geometric", d.Probs, d.Logits, probOpenClosed, "a number in (0, 1]", nil)
+	return validateDecl("Geometric", d.Probs, d.Logits)
 }
 
 func (d Geometric) param() (ad.Var, bool) { return pickParam("Geometric", d.Probs, d.Logits) }

@@ -3,7 +3,6 @@ package dist
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"sync"
@@ -350,42 +349,6 @@ func checkCDFGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []a
 	assert.NoError(t, err, "CDF gradient")
 }
 
-// checkPathwise checks the pathwise gradient of E[f(z)], z from
-// Rsample, with respect to every parameter against the closed form want.
-// Each parameter is an n x 1 value on a tape with one draw per row, so
-// n times row i's gradient is the pathwise derivative of f(z_i); their
-// mean must be within 5 Monte Carlo standard errors (their standard
-// deviation over √n) of want.
-func checkPathwise(t *testing.T, build func(ps []ad.Var) Distribution, params []float64, fname string, f func(ad.Var) ad.Var, want []float64, rng *rand.Rand, n int) {
-	t.Helper()
-	tp := ad.NewTape()
-	ps := make([]*ad.Param, len(params))
-	vars := make([]ad.Var, len(params))
-	for k, v := range params {
-		init := make([]float64, n)
-		for i := range init {
-			init[i] = v
-		}
-		ps[k] = ad.NewParam("p", n, 1, init)
-		vars[k] = tp.Param(ps[k])
-	}
-	d := build(vars)
-	z := d.(Reparameterized).Rsample(rng, 1)
-	require.Equal(t, [2]int{n, 1}, [2]int{z.Rows(), z.Cols()})
-	tp.Backward(ad.Mean(f(z)))
-	for k := range params {
-		var m, m2 float64
-		for _, g := range ps[k].Grad {
-			g *= float64(n)
-			m += g
-			m2 += g * g
-		}
-		m /= float64(n)
-		se := math.Sqrt((m2/float64(n) - m*m) / float64(n))
-		assert.InDelta(t, want[k], m, 5*se, "%T: d/dθ%d E[%s] within 5 Monte Carlo standard errors (se %.3g)", d, k, fname, se)
-	}
-}
-
 // checkKLRef compares KL of 1x1 distributions with the mpmath
 // references for family: ordinary parameters to relative 1e-12 (tolFar)
 // and p within a relative 1e-6 of q to relative tolNear.
@@ -470,36 +433,4 @@ func checkKLBatch(t *testing.T, build func(ps []ad.Var) (Distribution, Distribut
 		}
 		assertSame(t, want, kl.At(i, 0), 1e-13, "batched KL row %d", i)
 	}
-}
-
-// checkKLRandom asserts KL(p || q) >= 0 (never NaN) and KL(p || p) = 0
-// for n random pairs.
-func checkKLRandom(t *testing.T, draw func(rng *rand.Rand) (Distribution, Distribution), n int) {
-	t.Helper()
-	rng := newRNG(11)
-	for range n {
-		p, q := draw(rng)
-		v := klScalar(t, p, q)
-		assert.False(t, math.IsNaN(v), "KL(%v || %v) is NaN", p, q)
-		assert.GreaterOrEqual(t, v, 0.0, "KL(%v || %v) >= 0", p, q)
-		assert.Equal(t, 0.0, klScalar(t, p, p), "KL(%v || %v) = 0", p, p)
-	}
-}
-
-// logUniform draws exp(U(log lo, log hi)).
-func logUniform(rng *rand.Rand, lo, hi float64) float64 {
-	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
-}
-
-// checkMomentsGrad checks the gradients of Mean and Variance with
-// respect to every parameter by finite differences (for families whose
-// moments are fused nodes).
-func checkMomentsGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix) {
-	t.Helper()
-	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v).(Moments).Mean() }, params, nil)
-	assert.NoError(t, err, "Mean gradient")
-	err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v).(Moments).Variance() }, params, nil)
-	assert.NoError(t, err, "Variance gradient")
-	err = ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return build(v).(Entropic).Entropy() }, params, nil)
-	assert.NoError(t, err, "Entropy gradient")
 }

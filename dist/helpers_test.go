@@ -171,3 +171,126 @@ func klScalar(t *testing.T, p, q Distribution) float64 {
 
 // newRNG returns a seeded generator.
 func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x5deece66d)) }
+
+// meanSE returns the mean of xs and its standard error (the sample
+// standard deviation over √n).
+func meanSE(xs []float64) (mean, se float64) {
+	n := float64(len(xs))
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	var v float64
+	for _, x := range xs {
+		v += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(v / (n - 1) / n)
+}
+
+// pathwiseGrads estimates d/dθ E[f(z)] for z ~ build(θ) by Rsample:
+// every parameter is an n x 1 Param repeating its value in vals, one
+// draw is made per row, and the per-row gradients of Σ f(z) are the
+// per-draw pathwise derivatives df(z_i)/dθ. It returns them per
+// parameter.
+func pathwiseGrads(t *testing.T, rng *rand.Rand, n int, vals []float64, build func(ps []ad.Var) Reparameterized, f func(ad.Var) ad.Var) [][]float64 {
+	t.Helper()
+	tp := ad.NewTape()
+	ps := make([]*ad.Param, len(vals))
+	vs := make([]ad.Var, len(vals))
+	for i, v := range vals {
+		init := make([]float64, n)
+		for k := range init {
+			init[k] = v
+		}
+		ps[i] = ad.NewParam("θ", n, 1, init)
+		vs[i] = tp.Param(ps[i])
+	}
+	z := build(vs).Rsample(rng, 1)
+	require.Equal(t, [2]int{n, 1}, [2]int{z.Rows(), z.Cols()}, "one draw per row")
+	tp.Backward(ad.Sum(f(z)))
+	out := make([][]float64, len(vals))
+	for i, p := range ps {
+		out[i] = p.Grad
+	}
+	return out
+}
+
+// pathwiseGradMeans returns, for each parameter, the mean of the
+// per-draw pathwise derivatives of pathwiseGrads and its standard error.
+func pathwiseGradMeans(t *testing.T, rng *rand.Rand, n int, vals []float64,
+	build func(ps []ad.Var) Reparameterized, g func(z ad.Var) ad.Var) (mean, se []float64) {
+	t.Helper()
+	for _, gk := range pathwiseGrads(t, rng, n, vals, build, g) {
+		m, s := meanSE(gk)
+		mean = append(mean, m)
+		se = append(se, s)
+	}
+	return mean, se
+}
+
+// assertPathwise asserts that the mean of per-draw gradients g is
+// within 5 Monte Carlo standard errors of want.
+func assertPathwise(t *testing.T, want float64, g []float64, msg string, args ...any) {
+	t.Helper()
+	m, se := meanSE(g)
+	assert.InDelta(t, want, m, 5*se, append([]any{"Rsample " + msg + " (5 Monte Carlo SE)"}, args...)...)
+}
+
+// checkPathwise asserts that the pathwise gradient of E[f(z)] with
+// respect to each parameter, z ~ build(params) drawn n times by Rsample
+// (pathwiseGrads), is within 5 Monte Carlo standard errors of want.
+func checkPathwise(t *testing.T, build func(ps []ad.Var) Distribution, params []float64, fname string, f func(ad.Var) ad.Var, want []float64, rng *rand.Rand, n int) {
+	t.Helper()
+	var d Distribution
+	g := pathwiseGrads(t, rng, n, params, func(ps []ad.Var) Reparameterized {
+		d = build(ps)
+		return d.(Reparameterized)
+	}, f)
+	for k := range params {
+		m, se := meanSE(g[k])
+		assert.InDelta(t, want[k], m, 5*se, "%T: d/dθ%d E[%s] within 5 Monte Carlo standard errors (se %.3g)", d, k, fname, se)
+	}
+}
+
+// checkKLRandom asserts KL(p || q) >= 0 (never NaN) and KL(p || p) = 0
+// for n random pairs drawn with rng.
+func checkKLRandom(t *testing.T, rng *rand.Rand, draw func(rng *rand.Rand) (Distribution, Distribution), n int) {
+	t.Helper()
+	for range n {
+		p, q := draw(rng)
+		v := klScalar(t, p, q)
+		assert.False(t, math.IsNaN(v), "KL(%v || %v) is NaN", p, q)
+		assert.GreaterOrEqual(t, v, 0.0, "KL(%v || %v) >= 0", p, q)
+		assert.Equal(t, 0.0, klScalar(t, p, p), "KL(%v || %v) = 0", p, p)
+	}
+}
+
+// drawTwice returns a pair drawer for checkKLRandom: p and q drawn
+// independently from gen.
+func drawTwice(gen func(rng *rand.Rand) Distribution) func(rng *rand.Rand) (Distribution, Distribution) {
+	return func(rng *rand.Rand) (Distribution, Distribution) { return gen(rng), gen(rng) }
+}
+
+// logUniform draws exp(U(log lo, log hi)).
+func logUniform(rng *rand.Rand, lo, hi float64) float64 {
+	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
+}
+
+// checkMomentsGrad checks the gradients of Mean, Variance and Entropy
+// with respect to every parameter by finite differences (for families
+// whose moments are fused nodes).
+func checkMomentsGrad(t *testing.T, build func(ps []ad.Var) Distribution, params []ad.Matrix) {
+	t.Helper()
+	checkParamFnGrad(t, func(ps []ad.Var) ad.Var { return build(ps).(Moments).Mean() }, params, "Mean gradient")
+	checkParamFnGrad(t, func(ps []ad.Var) ad.Var { return build(ps).(Moments).Variance() }, params, "Variance gradient")
+	checkParamFnGrad(t, func(ps []ad.Var) ad.Var { return build(ps).(Entropic).Entropy() }, params, "Entropy gradient")
+}
+
+// checkParamFnGrad checks the gradient of a function of the
+// distribution's parameters (Mean, Variance, Entropy) by finite
+// differences.
+func checkParamFnGrad(t *testing.T, fn func(ps []ad.Var) ad.Var, params []ad.Matrix, msg string) {
+	t.Helper()
+	err := ad.CheckGrad(func(_ *ad.Tape, v []ad.Var) ad.Var { return fn(v) }, params, nil)
+	assert.NoError(t, err, msg)
+}

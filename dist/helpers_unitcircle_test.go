@@ -3,14 +3,11 @@ package dist
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/kldiv/kldiv/ad"
 )
 
 // Test helpers of the VonMises, ContinuousBernoulli and Kumaraswamy tests
@@ -85,50 +82,6 @@ func circularBreaks(loc, k float64) []float64 {
 		}
 	}
 	return append(br, math.Remainder(m+math.Pi, 2*math.Pi))
-}
-
-// meanSE returns the mean of xs and its standard error.
-func meanSE(xs []float64) (mean, se float64) {
-	n := float64(len(xs))
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= n
-	var v float64
-	for _, x := range xs {
-		v += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(v / (n - 1) / n)
-}
-
-// pathwiseGradMeans draws one Rsample from each of n copies of a distribution
-// whose parameters are n x 1 Params filled with vals, applies g to each
-// draw and backpropagates Σ g(z_i): Param i's gradient row holds the
-// per-draw pathwise derivative dg(z_i)/dθ. It returns, for each parameter,
-// the mean of those derivatives and its standard error.
-func pathwiseGradMeans(t *testing.T, rng *rand.Rand, n int, vals []float64,
-	build func(ps []ad.Var) Reparameterized, g func(z ad.Var) ad.Var) (mean, se []float64) {
-	t.Helper()
-	tp := ad.NewTape()
-	params := make([]*ad.Param, len(vals))
-	vars := make([]ad.Var, len(vals))
-	for i, v := range vals {
-		data := make([]float64, n)
-		for j := range data {
-			data[j] = v
-		}
-		params[i] = ad.NewParam("p", n, 1, data)
-		vars[i] = tp.Param(params[i])
-	}
-	z := build(vars).Rsample(rng, 1)
-	require.Equal(t, n, z.Rows())
-	tp.Backward(ad.Sum(g(z)))
-	for _, p := range params {
-		m, s := meanSE(p.Grad)
-		mean = append(mean, m)
-		se = append(se, s)
-	}
-	return mean, se
 }
 
 // assertWithinSE asserts |got - want| <= z·se.

@@ -82,80 +82,41 @@ func (d InverseGamma) Rsample(rng *rand.Rand, n int) ad.Var {
 
 // Mean returns β/(α-1) where α > 1 and +Inf elsewhere, B x C.
 func (d InverseGamma) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration, d.Rate)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			a, rt := av.at(i, j), bv.at(i, j)
-			k := i*c + j
-			if a <= 1 {
-				out[k] = math.Inf(1)
-				continue
-			}
-			out[k] = rt / (a - 1)
-			if pa != nil {
-				pa[k] = -out[k] / (a - 1)
-			}
-			if pb != nil {
-				pb[k] = 1 / (a - 1)
-			}
+	return paramCells("InverseGamma", ad.Elementwise, densityRows, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		a, rt := v[0], v[1]
+		if a <= 1 {
+			return math.Inf(1)
 		}
-	}
-	return f.Var()
+		m := rt / (a - 1)
+		g[0], g[1] = -m/(a-1), 1/(a-1)
+		return m
+	})
 }
 
 // Variance returns β²/((α-1)²(α-2)) where α > 2 and +Inf elsewhere, B x C.
 func (d InverseGamma) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration, d.Rate)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			a, rt := av.at(i, j), bv.at(i, j)
-			k := i*c + j
-			if a <= 2 {
-				out[k] = math.Inf(1)
-				continue
-			}
-			v := rt * rt / ((a - 1) * (a - 1) * (a - 2))
-			out[k] = v
-			if pa != nil {
-				pa[k] = -v * (2/(a-1) + 1/(a-2))
-			}
-			if pb != nil {
-				pb[k] = 2 * v / rt
-			}
+	return paramCells("InverseGamma", ad.Elementwise, densityRows, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		a, rt := v[0], v[1]
+		if a <= 2 {
+			return math.Inf(1)
 		}
-	}
-	return f.Var()
+		vr := rt * rt / ((a - 1) * (a - 1) * (a - 2))
+		g[0], g[1] = -vr*(2/(a-1)+1/(a-2)), 2*vr/rt
+		return vr
+	})
 }
 
 // Entropy returns Σ_j (α + log β + log Γ(α) - (1+α)ψ(α)) for each batch
 // row.
 func (d InverseGamma) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration, d.Rate)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration), viewOf(d.Rate)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			a, rt := av.at(i, j), bv.at(i, j)
-			acc += a + math.Log(rt) + special.Lgamma(a) - (1+a)*special.Digamma(a)
-			k := i*c + j
-			if pa != nil {
-				pa[k] = 1 - (1+a)*special.Trigamma(a)
-			}
-			if pb != nil {
-				pb[k] = 1 / rt
-			}
+	return paramCells("InverseGamma", ad.ReduceCols, densityRows, []ad.Var{d.Concentration, d.Rate}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a, rt := v[0], v[1]
+		if need[0] {
+			g[0] = 1 - (1+a)*special.Trigamma(a)
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		g[1] = 1 / rt
+		return a + math.Log(rt) + special.Lgamma(a) - (1+a)*special.Digamma(a)
+	})
 }
 
 // CDF returns Q(α, β/x) = 1 - P(α, β/x) element-wise (gonum's

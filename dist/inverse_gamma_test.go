@@ -63,9 +63,7 @@ func TestInverseGammaGradients(t *testing.T) {
 	assert.NoError(t, err, "CDF gradient")
 	params := []ad.Matrix{row(2.5, 4, 30), row(2, 0.5, 1)}
 	g := func(ps []ad.Var) InverseGamma { return InverseGamma{Concentration: ps[0], Rate: ps[1]} }
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Entropy() }, params, "Entropy gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Mean() }, params, "Mean gradient")
-	checkScalarFnGradGamma(t, func(ps []ad.Var) ad.Var { return g(ps).Variance() }, params, "Variance gradient")
+	checkMomentsGrad(t, func(ps []ad.Var) Distribution { return g(ps) }, params)
 }
 
 func TestInverseGammaSampling(t *testing.T) {
@@ -77,11 +75,11 @@ func TestInverseGammaSampling(t *testing.T) {
 	}
 	build := func(ps []ad.Var) Reparameterized { return InverseGamma{Concentration: ps[0], Rate: ps[1]} }
 	a, b := 5.0, 2.0
-	g := gammaPathwiseGrads(rng, 100000, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
-	assertPathwiseGamma(t, -b/((a-1)*(a-1)), g[0], "d/dα E[w]")
-	assertPathwiseGamma(t, 1/(a-1), g[1], "d/dβ E[w]")
-	g = gammaPathwiseGrads(rng, 100000, []float64{0.3, b}, build, ad.Log)
-	assertPathwiseGamma(t, -special.Trigamma(0.3), g[0], "d/dα E[log w]")
+	g := pathwiseGrads(t, rng, 100000, []float64{a, b}, build, func(z ad.Var) ad.Var { return z })
+	assertPathwise(t, -b/((a-1)*(a-1)), g[0], "d/dα E[w]")
+	assertPathwise(t, 1/(a-1), g[1], "d/dβ E[w]")
+	g = pathwiseGrads(t, rng, 100000, []float64{0.3, b}, build, ad.Log)
+	assertPathwise(t, -special.Trigamma(0.3), g[0], "d/dα E[log w]")
 	for _, v := range Must(NewInverseGamma(0.01, 1)).Sample(rng, 20000).Value() {
 		require.True(t, v > 0 && !math.IsInf(v, 1), "InverseGamma(0.01) sample %v", v)
 	}

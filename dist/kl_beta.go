@@ -23,44 +23,22 @@ func init() {
 // ∂/∂a₁ = (a₁-a₂)ψ₁(a₁) - (s₁-s₂)ψ₁(s₁),
 // ∂/∂a₂ = ψ(a₂) - ψ(a₁) - ψ(s₂) + ψ(s₁), and likewise for b.
 func klBetaBeta(p, q Beta) (ad.Var, error) {
-	b, c := paramShape("KL(Beta || Beta)", p.Concentration1, p.Concentration0, q.Concentration1, q.Concentration0)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Concentration1, p.Concentration0, q.Concentration1, q.Concentration0)
-	out := f.Out()
-	da1, db1, da2, db2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	A1, B1 := viewOf(p.Concentration1), viewOf(p.Concentration0)
-	A2, B2 := viewOf(q.Concentration1), viewOf(q.Concentration0)
-	par.For(b, 1<<11, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				a1, b1, a2, b2 := A1.at(i, j), B1.at(i, j), A2.at(i, j), B2.at(i, j)
-				// s₂ - s₁ from the exact differences, not from the rounded sums.
-				s1, s2, ds := a1+b1, a2+b2, (a2-a1)+(b2-b1)
-				acc += special.LgammaBregman(a1, a2) + special.LgammaBregman(b1, b2) - special.LgammaBregmanD(s1, ds)
-				k := i*c + j
-				if da1 != nil || db1 != nil {
-					ts := -ds * special.Trigamma(s1)
-					if da1 != nil {
-						da1[k] = (a1-a2)*special.Trigamma(a1) - ts
-					}
-					if db1 != nil {
-						db1[k] = (b1-b2)*special.Trigamma(b1) - ts
-					}
-				}
-				if da2 != nil || db2 != nil {
-					ps := special.Digamma(s1) - special.Digamma(s2)
-					if da2 != nil {
-						da2[k] = special.Digamma(a2) - special.Digamma(a1) + ps
-					}
-					if db2 != nil {
-						db2[k] = special.Digamma(b2) - special.Digamma(b1) + ps
-					}
-				}
-			}
-			out[i] = acc
+	return paramCellsPar("KL(Beta || Beta)", ad.ReduceCols, divergenceRows, 1<<11, []ad.Var{p.Concentration1, p.Concentration0, q.Concentration1, q.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a1, b1, a2, b2 := v[0], v[1], v[2], v[3]
+		// s₂ - s₁ from the exact differences, not from the rounded sums.
+		s1, s2, ds := a1+b1, a2+b2, (a2-a1)+(b2-b1)
+		if need[0] || need[1] {
+			ts := -ds * special.Trigamma(s1)
+			g[0] = (a1-a2)*special.Trigamma(a1) - ts
+			g[1] = (b1-b2)*special.Trigamma(b1) - ts
 		}
-	})
-	return f.Var(), nil
+		if need[2] || need[3] {
+			ps := special.Digamma(s1) - special.Digamma(s2)
+			g[2] = special.Digamma(a2) - special.Digamma(a1) + ps
+			g[3] = special.Digamma(b2) - special.Digamma(b1) + ps
+		}
+		return special.LgammaBregman(a1, a2) + special.LgammaBregman(b1, b2) - special.LgammaBregmanD(s1, ds)
+	}), nil
 }
 
 // klDirichletDirichlet is KL(Dir(α) || Dir(β)) per row,

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 )
 
 func init() {
@@ -19,36 +18,13 @@ func init() {
 // log1p(((s1 - s2)² + (m1 - m2)²)/(4 s1 s2)), which keeps full relative
 // accuracy near p = q. The divergence is symmetric in p and q.
 func klCauchyCauchy(p, q Cauchy) (ad.Var, error) {
-	b, c := paramShape("KL(Cauchy || Cauchy)", p.Loc, p.Scale, q.Loc, q.Scale)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
-	out := f.Out()
-	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				sa, sb := s1.at(i, j), s2.at(i, j)
-				dm, ds := m1.at(i, j)-m2.at(i, j), sa-sb
-				acc += math.Log1p((ds*ds + dm*dm) / (4 * sa * sb))
-				k := i*c + j
-				sum := sa + sb
-				a := sum*sum + dm*dm
-				if dm1 != nil {
-					dm1[k] = 2 * dm / a
-				}
-				if dm2 != nil {
-					dm2[k] = -2 * dm / a
-				}
-				if ds1 != nil {
-					ds1[k] = 2*sum/a - 1/sa
-				}
-				if ds2 != nil {
-					ds2[k] = 2*sum/a - 1/sb
-				}
-			}
-			out[i] = acc
-		}
-	})
-	return f.Var(), nil
+	return paramCells("KL(Cauchy || Cauchy)", ad.ReduceCols, divergenceRows, []ad.Var{p.Loc, p.Scale, q.Loc, q.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		sa, sb := v[1], v[3]
+		dm, ds := v[0]-v[2], sa-sb
+		sum := sa + sb
+		a := sum*sum + dm*dm
+		g[0], g[2] = 2*dm/a, -2*dm/a
+		g[1], g[3] = 2*sum/a-1/sa, 2*sum/a-1/sb
+		return math.Log1p((ds*ds + dm*dm) / (4 * sa * sb))
+	}), nil
 }

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -43,38 +42,26 @@ func init() {
 func klContinuousBernoulli(p, q ContinuousBernoulli) (ad.Var, error) {
 	pp, pl := p.param()
 	qp, ql := q.param()
-	b, c := paramShape("KL(ContinuousBernoulli || ContinuousBernoulli)", pp, qp)
-	f := ad.NewFused(b, c, ad.ReduceCols, pp, qp)
-	out, dp, dq := f.Out(), f.Partial(0), f.Partial(1)
-	pv, qv := viewOf(pp), viewOf(qp)
-	par.For(b, 1<<12, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				lp, lq := pv.at(i, j), qv.at(i, j)
-				ep, dep := cbNatural(lp, pl)
-				eq, deq := cbNatural(lq, ql)
-				sp, sq := ep/2, eq/2
-				d := (eq - ep) / 2
-				if !pl && !ql {
-					// η_q - η_p from the probs directly: λ_q - λ_p is exact
-					// when they are close, so d keeps its relative accuracy
-					// (the difference of the rounded η would not).
-					d = (math.Log1p((lq-lp)/lp) - math.Log1p((lp-lq)/(1-lp))) / 2
-				}
-				acc += cbBregman(sp, sq, d)
-				k := i*c + j
-				if dp != nil {
-					dp[k] = -special.LangevinDeriv(sp) * (sq - sp) / 2 * dep
-				}
-				if dq != nil {
-					dq[k] = (special.Langevin(sq) - special.Langevin(sp)) / 2 * deq
-				}
-			}
-			out[i] = acc
+	return paramCellsPar("KL(ContinuousBernoulli || ContinuousBernoulli)", ad.ReduceCols, divergenceRows, 1<<12, []ad.Var{pp, qp}, func(v, g *[4]float64, need *[4]bool) float64 {
+		lp, lq := v[0], v[1]
+		ep, dep := cbNatural(lp, pl)
+		eq, deq := cbNatural(lq, ql)
+		sp, sq := ep/2, eq/2
+		d := (eq - ep) / 2
+		if !pl && !ql {
+			// η_q - η_p from the probs directly: λ_q - λ_p is exact
+			// when they are close, so d keeps its relative accuracy
+			// (the difference of the rounded η would not).
+			d = (math.Log1p((lq-lp)/lp) - math.Log1p((lp-lq)/(1-lp))) / 2
 		}
-	})
-	return f.Var(), nil
+		if need[0] {
+			g[0] = -special.LangevinDeriv(sp) * (sq - sp) / 2 * dep
+		}
+		if need[1] {
+			g[1] = (special.Langevin(sq) - special.Langevin(sp)) / 2 * deq
+		}
+		return cbBregman(sp, sq, d)
+	}), nil
 }
 
 // cbBregman returns S(sq) - S(sp) - L(sp)(sq - sp) for S = LogSinhc, given

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -49,41 +48,23 @@ func klInverseGammaInverseGamma(p, q InverseGamma) (ad.Var, error) {
 // ∂/∂α₁ = (α₁-α₂)ψ₁(α₁) + r - 1, ∂/∂α₂ = ψ(α₂) - ψ(α₁) - log r,
 // ∂/∂β₁ = (α₂ - α₁r)/β₁, ∂/∂β₂ = (α₁r - α₂)/β₂.
 func klGammaKernel(name string, a1v, b1v, a2v, b2v ad.Var) ad.Var {
-	b, c := paramShape(name, a1v, b1v, a2v, b2v)
-	f := ad.NewFused(b, c, ad.ReduceCols, a1v, b1v, a2v, b2v)
-	out := f.Out()
-	da1, db1, da2, db2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	A1, B1, A2, B2 := viewOf(a1v), viewOf(b1v), viewOf(a2v), viewOf(b2v)
-	par.For(b, 1<<11, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				a1, b1, a2, b2 := A1.at(i, j), B1.at(i, j), A2.at(i, j), B2.at(i, j)
-				lr := logRatioGamma(b2, b1)
-				acc += special.LgammaBregman(a1, a2) + a1*special.LogRatioM1(lr) - (a2-a1)*lr
-				k := i*c + j
-				if da1 != nil || db1 != nil || db2 != nil {
-					rm1 := math.Expm1(lr) // r - 1
-					if da1 != nil {
-						da1[k] = (a1-a2)*special.Trigamma(a1) + rm1
-					}
-					// α₂ - α₁r = (α₂ - α₁) - α₁(r - 1)
-					e := (a2 - a1) - a1*rm1
-					if db1 != nil {
-						db1[k] = e / b1
-					}
-					if db2 != nil {
-						db2[k] = -e / b2
-					}
-				}
-				if da2 != nil {
-					da2[k] = special.Digamma(a2) - special.Digamma(a1) - lr
-				}
+	return paramCellsPar(name, ad.ReduceCols, divergenceRows, 1<<11, []ad.Var{a1v, b1v, a2v, b2v}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a1, b1, a2, b2 := v[0], v[1], v[2], v[3]
+		lr := logRatioGamma(b2, b1)
+		if need[0] || need[1] || need[3] {
+			rm1 := math.Expm1(lr) // r - 1
+			if need[0] {
+				g[0] = (a1-a2)*special.Trigamma(a1) + rm1
 			}
-			out[i] = acc
+			// α₂ - α₁r = (α₂ - α₁) - α₁(r - 1)
+			e := (a2 - a1) - a1*rm1
+			g[1], g[3] = e/b1, -e/b2
 		}
+		if need[2] {
+			g[2] = special.Digamma(a2) - special.Digamma(a1) - lr
+		}
+		return special.LgammaBregman(a1, a2) + a1*special.LogRatioM1(lr) - (a2-a1)*lr
 	})
-	return f.Var()
 }
 
 // logRatioGamma returns log(x/y) for x, y > 0, from log1p of the exact

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -23,44 +22,23 @@ func init() {
 // evaluated with special.LogRatioM1 and the second with
 // special.Lgamma1pEuler(r - 1), so no digit is lost near p = q.
 func klGumbelGumbel(p, q Gumbel) (ad.Var, error) {
-	b, c := paramShape("KL(Gumbel || Gumbel)", p.Loc, p.Scale, q.Loc, q.Scale)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
-	out := f.Out()
-	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				sa, sb := s1.at(i, j), s2.at(i, j)
-				eps := (sa - sb) / sb // r - 1, exact subtraction near p = q
-				r := sa / sb
-				delta := (m1.at(i, j) - m2.at(i, j)) / sb
-				acc += gumbelKLTerm(eps, delta)
-				k := i*c + j
-				if dm1 == nil && ds1 == nil && dm2 == nil && ds2 == nil {
-					continue
-				}
-				w := special.Lgamma1pEuler(eps) - eulerGamma*eps + math.Log1p(eps) - delta // log Γ(1+r) - δ
-				em1 := math.Expm1(w)                                                       // e^{-δ} Γ(1+r) - 1
-				psi := special.Digamma(1 + r)
-				if dm1 != nil {
-					dm1[k] = -em1 / sb
-				}
-				if dm2 != nil {
-					dm2[k] = em1 / sb
-				}
-				if ds1 != nil {
-					ds1[k] = -1/sa + (eulerGamma+(em1+1)*psi)/sb
-				}
-				if ds2 != nil {
-					ds2[k] = (1 + em1*delta - r*(eulerGamma+(em1+1)*psi)) / sb
-				}
-			}
-			out[i] = acc
+	return paramCells("KL(Gumbel || Gumbel)", ad.ReduceCols, divergenceRows, []ad.Var{p.Loc, p.Scale, q.Loc, q.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		sa, sb := v[1], v[3]
+		eps := (sa - sb) / sb // r - 1, exact subtraction near p = q
+		delta := (v[0] - v[2]) / sb
+		kl := gumbelKLTerm(eps, delta)
+		if !(need[0] || need[1] || need[2] || need[3]) {
+			return kl
 		}
-	})
-	return f.Var(), nil
+		r := sa / sb
+		w := special.Lgamma1pEuler(eps) - eulerGamma*eps + math.Log1p(eps) - delta // log Γ(1+r) - δ
+		em1 := math.Expm1(w)                                                       // e^{-δ} Γ(1+r) - 1
+		psi := special.Digamma(1 + r)
+		g[0], g[2] = -em1/sb, em1/sb
+		g[1] = -1/sa + (eulerGamma+(em1+1)*psi)/sb
+		g[3] = (1 + em1*delta - r*(eulerGamma+(em1+1)*psi)) / sb
+		return kl
+	}), nil
 }
 
 // gumbelKLTerm returns (e^w - 1 - w) + (log Γ(r) + γ(r - 1)) with

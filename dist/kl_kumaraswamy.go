@@ -5,7 +5,6 @@ import (
 	"math/big"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -35,43 +34,24 @@ func KLKumaraswamyBeta(p Kumaraswamy, alpha, beta ad.Var) (ad.Var, error) {
 	); err != nil {
 		return ad.Var{}, err
 	}
-	b, c := paramShape("KL(Kumaraswamy || Beta)", p.Concentration1, p.Concentration0, alpha, beta)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Concentration1, p.Concentration0, alpha, beta)
-	out := f.Out()
-	pa, pb, pal, pbe := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	av, bv, alv, bev := viewOf(p.Concentration1), viewOf(p.Concentration0), viewOf(alpha), viewOf(beta)
-	par.For(b, 64, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				a, bb, al, be := av.at(i, j), bv.at(i, j), alv.at(i, j), bev.at(i, j)
-				s, dsa, dsb := kumaSeries(a, bb)
-				psiB := special.Digamma(bb)
-				e := -eulerGamma - psiB - 1/bb // E[log X^a], X^a ~ Beta(1, b)
-				// Rounding can leave -1e-16 where the KL is 0 (Kumaraswamy(1, b)
-				// is Beta(1, b)): clamp at 0.
-				acc += math.Max(0, (a-al)/a*e+math.Log(a)+math.Log(bb)+special.Lbeta(al, be)-(bb-1)/bb+(be-1)*bb*s)
-				q := i*c + j
-				if pa != nil {
-					pa[q] = al/(a*a)*e + 1/a + (be-1)*bb*dsa
-				}
-				if pb != nil {
-					pb[q] = -(a-al)/a*(special.Trigamma(bb)-1/(bb*bb)) + 1/bb - 1/(bb*bb) + (be-1)*(s+bb*dsb)
-				}
-				if pal != nil || pbe != nil {
-					psiAB := special.Digamma(al + be)
-					if pal != nil {
-						pal[q] = -e/a + special.Digamma(al) - psiAB
-					}
-					if pbe != nil {
-						pbe[q] = special.Digamma(be) - psiAB + bb*s
-					}
-				}
-			}
-			out[i] = acc
+	return paramCellsPar("KL(Kumaraswamy || Beta)", ad.ReduceCols, divergenceRows, 64, []ad.Var{p.Concentration1, p.Concentration0, alpha, beta}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a, bb, al, be := v[0], v[1], v[2], v[3]
+		s, dsa, dsb := kumaSeries(a, bb)
+		psiB := special.Digamma(bb)
+		e := -eulerGamma - psiB - 1/bb // E[log X^a], X^a ~ Beta(1, b)
+		g[0] = al/(a*a)*e + 1/a + (be-1)*bb*dsa
+		if need[1] {
+			g[1] = -(a-al)/a*(special.Trigamma(bb)-1/(bb*bb)) + 1/bb - 1/(bb*bb) + (be-1)*(s+bb*dsb)
 		}
-	})
-	return f.Var(), nil
+		if need[2] || need[3] {
+			psiAB := special.Digamma(al + be)
+			g[2] = -e/a + special.Digamma(al) - psiAB
+			g[3] = special.Digamma(be) - psiAB + bb*s
+		}
+		// Rounding can leave -1e-16 where the KL is 0 (Kumaraswamy(1, b)
+		// is Beta(1, b)): clamp at 0.
+		return math.Max(0, (a-al)/a*e+math.Log(a)+math.Log(bb)+special.Lbeta(al, be)-(bb-1)/bb+(be-1)*bb*s)
+	}), nil
 }
 
 // Summation of S(a, b) = Σ_{m>=1} t_m, t_m = B(m/a, b)/(m + ab)

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -24,49 +23,26 @@ func init() {
 // cancels. For u < -1 (far from q with b1 < b2) the two terms would cancel
 // instead, and the direct form, whose terms do not, is used.
 func klLaplaceLaplace(p, q Laplace) (ad.Var, error) {
-	b, c := paramShape("KL(Laplace || Laplace)", p.Loc, p.Scale, q.Loc, q.Scale)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
-	out := f.Out()
-	dm1, ds1, dm2, ds2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1, s1, m2, s2 := viewOf(p.Loc), viewOf(p.Scale), viewOf(q.Loc), viewOf(q.Scale)
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				a, sa, bb, sb := m1.at(i, j), s1.at(i, j), m2.at(i, j), s2.at(i, j)
-				diff := a - bb
-				d := math.Abs(diff)
-				t := d / sa
-				u := math.Log1p((sa-sb)/sb) - t // log(b1/b2) - t, accurate when b1 ≈ b2
-				if u < -1 {
-					// Far from p = q with b1 < b2, where the two terms
-					// below would cancel; here no term does.
-					acc += math.Log(sb/sa) + d/sb + math.Exp(u) - 1
-				} else {
-					acc += special.LogRatioM1(u) + d*((sa-sb)/(sa*sb))
-				}
-				k := i*c + j
-				if dm1 != nil || dm2 != nil {
-					g := -signum(diff) * math.Expm1(-t) / sb // sign(Δ)(1 - e^{-t})/b2
-					if dm1 != nil {
-						dm1[k] = g
-					}
-					if dm2 != nil {
-						dm2[k] = -g
-					}
-				}
-				if ds1 != nil || ds2 != nil {
-					e := math.Exp(-t)
-					if ds1 != nil {
-						ds1[k] = -1/sa + e*(1+t)/sb
-					}
-					if ds2 != nil {
-						ds2[k] = (1 - d/sb - sa/sb*e) / sb
-					}
-				}
-			}
-			out[i] = acc
+	return paramCells("KL(Laplace || Laplace)", ad.ReduceCols, divergenceRows, []ad.Var{p.Loc, p.Scale, q.Loc, q.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		sa, sb := v[1], v[3]
+		diff := v[0] - v[2]
+		d := math.Abs(diff)
+		t := d / sa
+		if need[0] || need[2] {
+			gm := -signum(diff) * math.Expm1(-t) / sb // sign(Δ)(1 - e^{-t})/b2
+			g[0], g[2] = gm, -gm
 		}
-	})
-	return f.Var(), nil
+		if need[1] || need[3] {
+			e := math.Exp(-t)
+			g[1] = -1/sa + e*(1+t)/sb
+			g[3] = (1 - d/sb - sa/sb*e) / sb
+		}
+		u := math.Log1p((sa-sb)/sb) - t // log(b1/b2) - t, accurate when b1 ≈ b2
+		if u < -1 {
+			// Far from p = q with b1 < b2, where the two terms
+			// below would cancel; here no term does.
+			return math.Log(sb/sa) + d/sb + math.Exp(u) - 1
+		}
+		return special.LogRatioM1(u) + d*((sa-sb)/(sa*sb))
+	}), nil
 }

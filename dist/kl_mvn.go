@@ -274,15 +274,11 @@ func klGaussTril(b, d int, p, q *gaussSide) ad.Var {
 	dd := d * d
 	t := tapeOf(p.loc, p.scale, q.loc, q.scale)
 	out := t.Buffer(b)
-	par.For(b, mvnParMin(d), func(lo, hi int) {
-		ws := make([]float64, dd+d+p.bufLen()+q.bufLen())
-		pb, qb := ws[dd+d:dd+d+p.bufLen()], ws[dd+d+p.bufLen():]
-		for i := lo; i < hi; i++ {
-			m1, l1 := p.row(i, pb)
-			m2, l2 := q.row(i, qb)
-			out[i] = klTrilValue(m1, l1, m2, l2, d, ws)
-		}
-	})
+	if b >= klBatchMin {
+		klTrilBatch(out, b, d, p, q)
+	} else {
+		klTrilRows(out, b, d, p, q)
+	}
 	return ad.Custom(b, 1, out, func(g []float64, in ad.Adjoints) {
 		ps := p.sinks(b, in.Of(0), in.Of(1))
 		qs := q.sinks(b, in.Of(2), in.Of(3))
@@ -305,6 +301,21 @@ func klGaussTril(b, d int, p, q *gaussSide) ad.Var {
 			s.flush()
 		}
 	}, p.loc, p.scale, q.loc, q.scale)
+}
+
+// klTrilRows writes KL(p_i || q_i) for the b batch rows into out, one
+// pair at a time (klTrilValue).
+func klTrilRows(out []float64, b, d int, p, q *gaussSide) {
+	dd := d * d
+	par.For(b, mvnParMin(d), func(lo, hi int) {
+		ws := make([]float64, dd+d+p.bufLen()+q.bufLen())
+		pb, qb := ws[dd+d:dd+d+p.bufLen()], ws[dd+d+p.bufLen():]
+		for i := lo; i < hi; i++ {
+			m1, l1 := p.row(i, pb)
+			m2, l2 := q.row(i, qb)
+			out[i] = klTrilValue(m1, l1, m2, l2, d, ws)
+		}
+	})
 }
 
 // klMVNMVN is KL(MultivariateNormal || MultivariateNormal) in the

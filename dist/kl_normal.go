@@ -2,6 +2,8 @@ package dist
 
 import (
 	"math"
+	"reflect"
+	"sync/atomic"
 
 	"github.com/kldiv/kldiv/ad"
 	"github.com/kldiv/kldiv/internal/kernel"
@@ -11,7 +13,15 @@ import (
 
 func init() {
 	RegisterKL(klNormalNormal)
+	normalKLBuiltin.Store(true)
 }
+
+var (
+	normalPair = [2]reflect.Type{reflect.TypeFor[Normal](), reflect.TypeFor[Normal]()}
+	// normalKLBuiltin is true while klNormalNormal is the registered
+	// KL(Normal || Normal), so that KL may take klNormalValidating.
+	normalKLBuiltin atomic.Bool
+)
 
 // klNormalNormal is KL(N(m1, s1) || N(m2, s2)) = ½(r² - 1 - log r² + δ²)
 // with r = s1/s2 and δ = (m1 - m2)/s2, summed over columns. Within 25% of
@@ -22,6 +32,44 @@ func init() {
 // (the batched case W1 times) the terms come from kernel.NormalKL, the
 // vectorized form of the same computation (series within 50% of s1 = s2).
 func klNormalNormal(p, q Normal) (ad.Var, error) {
+	v, _ := klNormalRun(p, q, false)
+	return v, nil
+}
+
+// klNormalValidating is KL(p || q) for two Normals that have not been
+// validated, when every parameter is the same full B x C grid: the vector
+// kernel validates while it computes (one pass over the data instead of
+// three: W1's case). It reports false, and computes nothing, for other
+// shapes. When a parameter is out of range it returns the error of
+// Validate; the node it recorded then stays on the tape, unused.
+func klNormalValidating(p, q Normal) (ad.Var, bool, error) {
+	ps := [4]ad.Var{p.Loc, p.Scale, q.Loc, q.Scale}
+	r, c := ps[0].Shape()
+	for _, x := range ps {
+		if x == (ad.Var{}) {
+			return ad.Var{}, false, nil
+		}
+		if xr, xc := x.Shape(); xr != r || xc != c {
+			return ad.Var{}, false, nil
+		}
+	}
+	v, ok := klNormalRun(p, q, true)
+	if ok {
+		return v, true, nil
+	}
+	if err := p.Validate(); err != nil {
+		return ad.Var{}, true, err
+	}
+	if err := q.Validate(); err != nil {
+		return ad.Var{}, true, err
+	}
+	return v, true, nil // not reached: the kernel checks what Validate does
+}
+
+// klNormalRun computes KL(p || q); with check and full grids it also
+// reports whether every location was finite and every scale finite and
+// > 0 (true otherwise).
+func klNormalRun(p, q Normal, check bool) (ad.Var, bool) {
 	b, c := paramShape("KL(Normal || Normal)", p.Loc, p.Scale, q.Loc, q.Scale)
 	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Scale, q.Loc, q.Scale)
 	j := normalKLJobs.Get()
@@ -36,9 +84,10 @@ func klNormalNormal(p, q Normal) (ad.Var, error) {
 	} else {
 		par.For(b, 1<<13, j.fn)
 	}
+	ok := !j.bad.Load()
 	*j = normalKLJob{fn: j.fn}
 	normalKLJobs.Put(j)
-	return f.Var(), nil
+	return f.Var(), ok || !check
 }
 
 // normalKLJob holds the operands of one klNormalNormal call; jobs are
@@ -50,7 +99,10 @@ type normalKLJob struct {
 	dm1, ds1, dm2, ds2 []float64
 	c                  int
 	full               bool
-	fn                 func(lo, hi int)
+	// bad is set by a chunk whose parameters are out of range (full
+	// grids only).
+	bad atomic.Bool
+	fn  func(lo, hi int)
 }
 
 var normalKLJobs = par.Pool[normalKLJob]{New: func() *normalKLJob {
@@ -65,7 +117,9 @@ func (k *normalKLJob) rows(lo, hi int) {
 	m1, s1, m2, s2, c := k.m1, k.s1, k.m2, k.s2, k.c
 	dm1, ds1, dm2, ds2 := k.dm1, k.ds1, k.dm2, k.ds2
 	if k.full {
-		klNormalRows(k.out, dm1, ds1, dm2, ds2, m1.v, s1.v, m2.v, s2.v, c, lo, hi)
+		if !klNormalRows(k.out, dm1, ds1, dm2, ds2, m1.v, s1.v, m2.v, s2.v, c, lo, hi) {
+			k.bad.Store(true)
+		}
 		return
 	}
 	for i := lo; i < hi; i++ {
@@ -80,28 +134,36 @@ func (k *normalKLJob) rows(lo, hi int) {
 // klNormalRows computes rows lo..hi-1 of klNormalNormal when every
 // parameter is a full B x C grid (element (i, j) at i*C + j): the terms
 // come from the vector kernel kernel.NormalKL in blocks of klBlock
-// elements, summed per row in column order like klNormalCell's loop.
-func klNormalRows(out, dm1, ds1, dm2, ds2, m1, s1, m2, s2 []float64, c, lo, hi int) {
+// elements, summed per row in column order like klNormalCell's loop. It
+// reports whether every location was finite and every scale finite and
+// > 0 (kernel.NormalKLChecked).
+func klNormalRows(out, dm1, ds1, dm2, ds2, m1, s1, m2, s2 []float64, c, lo, hi int) bool {
 	const klBlock = 512
 	var term, eb [klBlock]float64
 	var e []float64
 	if ds1 != nil || ds2 != nil {
 		e = eb[:]
 	}
-	for i := lo; i < hi; i++ {
-		out[i] = 0
+	if c != 1 {
+		for i := lo; i < hi; i++ {
+			out[i] = 0
+		}
 	}
+	ok := true
 	for k0 := lo * c; k0 < hi*c; k0 += klBlock {
 		k1 := min(k0+klBlock, hi*c)
 		t := term[:k1-k0]
+		if c == 1 {
+			t = out[k0:k1] // one term per row: straight into out
+		}
 		var es []float64
 		if e != nil {
 			es = e[:k1-k0]
 		}
-		kernel.NormalKL(t, es, m1[k0:k1], s1[k0:k1], m2[k0:k1], s2[k0:k1])
-		if c == 1 {
-			copy(out[k0:k1], t)
-		} else {
+		if !kernel.NormalKLChecked(t, es, m1[k0:k1], s1[k0:k1], m2[k0:k1], s2[k0:k1]) {
+			ok = false
+		}
+		if c != 1 {
 			for k := k0; k < k1; k++ {
 				out[k/c] += t[k-k0]
 			}
@@ -129,6 +191,7 @@ func klNormalRows(out, dm1, ds1, dm2, ds2, m1, s1, m2, s2 []float64, c, lo, hi i
 			}
 		}
 	}
+	return ok
 }
 
 // klNormalCell returns the KL term of one grid cell (a, sa) || (bb, sb)

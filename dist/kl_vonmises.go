@@ -6,7 +6,6 @@ import (
 	"gonum.org/v1/gonum/integrate/quad"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -34,38 +33,18 @@ func init() {
 // Partials: ∂/∂m1 = A(k1) k2 sin(m1 - m2) = -∂/∂m2,
 // ∂/∂k1 = A'(k1)(k1 - k2 cos(m1 - m2)), ∂/∂k2 = A(k2) - A(k1) cos(m1 - m2).
 func klVonMisesVonMises(p, q VonMises) (ad.Var, error) {
-	b, c := paramShape("KL(VonMises || VonMises)", p.Loc, p.Concentration, q.Loc, q.Concentration)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Loc, p.Concentration, q.Loc, q.Concentration)
-	out := f.Out()
-	dm1, dk1, dm2, dk2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	m1v, k1v, m2v, k2v := viewOf(p.Loc), viewOf(p.Concentration), viewOf(q.Loc), viewOf(q.Concentration)
-	par.For(b, 1<<10, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				m1, k1, m2, k2 := m1v.at(i, j), k1v.at(i, j), m2v.at(i, j), k2v.at(i, j)
-				a1, r1, da1 := special.BesselRatios(k1)
-				sh, ch := math.Sincos((m1 - m2) / 2)
-				acc += vonMisesBregman(k1, k2, r1) + 2*a1*k2*sh*sh
-				q := i*c + j
-				sin, cos := 2*sh*ch, 1-2*sh*sh
-				if dm1 != nil {
-					dm1[q] = a1 * k2 * sin
-				}
-				if dm2 != nil {
-					dm2[q] = -a1 * k2 * sin
-				}
-				if dk1 != nil {
-					dk1[q] = da1 * (k1 - k2*cos)
-				}
-				if dk2 != nil {
-					dk2[q] = special.BesselRatio(k2) - a1*cos
-				}
-			}
-			out[i] = acc
+	return paramCellsPar("KL(VonMises || VonMises)", ad.ReduceCols, divergenceRows, 1<<10, []ad.Var{p.Loc, p.Concentration, q.Loc, q.Concentration}, func(v, g *[4]float64, need *[4]bool) float64 {
+		m1, k1, m2, k2 := v[0], v[1], v[2], v[3]
+		a1, r1, da1 := special.BesselRatios(k1)
+		sh, ch := math.Sincos((m1 - m2) / 2)
+		sin, cos := 2*sh*ch, 1-2*sh*sh
+		g[0], g[2] = a1*k2*sin, -a1*k2*sin
+		g[1] = da1 * (k1 - k2*cos)
+		if need[3] {
+			g[3] = special.BesselRatio(k2) - a1*cos
 		}
-	})
-	return f.Var(), nil
+		return vonMisesBregman(k1, k2, r1) + 2*a1*k2*sh*sh
+	}), nil
 }
 
 // vonMisesBregman returns log I₀(k2) - log I₀(k1) - A(k1)(k2 - k1) >= 0

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/kldiv/kldiv/ad"
-	"github.com/kldiv/kldiv/internal/par"
 	"github.com/kldiv/kldiv/internal/special"
 )
 
@@ -27,43 +26,22 @@ func init() {
 // w = log Γ(1+a) + k2 L, two non-negative terms computed without
 // cancellation near p = q.
 func klWeibullWeibull(p, q Weibull) (ad.Var, error) {
-	b, c := paramShape("KL(Weibull || Weibull)", p.Scale, p.Concentration, q.Scale, q.Concentration)
-	f := ad.NewFused(b, c, ad.ReduceCols, p.Scale, p.Concentration, q.Scale, q.Concentration)
-	out := f.Out()
-	dl1, dk1, dl2, dk2 := f.Partial(0), f.Partial(1), f.Partial(2), f.Partial(3)
-	l1v, k1v, l2v, k2v := viewOf(p.Scale), viewOf(p.Concentration), viewOf(q.Scale), viewOf(q.Concentration)
-	par.For(b, 1<<13, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var acc float64
-			for j := 0; j < c; j++ {
-				l1, k1, l2, k2 := l1v.at(i, j), k1v.at(i, j), l2v.at(i, j), k2v.at(i, j)
-				eps := (k2 - k1) / k1 // a - 1
-				a := k2 / k1
-				L := math.Log1p((l1 - l2) / l2) // log(λ1/λ2)
-				acc += gumbelKLTerm(eps, -k2*L)
-				idx := i*c + j
-				if dl1 == nil && dk1 == nil && dl2 == nil && dk2 == nil {
-					continue
-				}
-				w := special.Lgamma1pEuler(eps) - eulerGamma*eps + math.Log1p(eps) + k2*L // log Γ(1+a) + k2 L
-				em1 := math.Expm1(w)                                                      // (λ1/λ2)^k2 Γ(1+a) - 1
-				e := em1 + 1
-				psi := special.Digamma(1 + a)
-				if dl1 != nil {
-					dl1[idx] = k2 * em1 / l1
-				}
-				if dl2 != nil {
-					dl2[idx] = -k2 * em1 / l2
-				}
-				if dk1 != nil {
-					dk1[idx] = (1 - eulerGamma*a - e*a*psi) / k1
-				}
-				if dk2 != nil {
-					dk2[idx] = -1/k2 + eulerGamma/k1 + em1*L + e*psi/k1
-				}
-			}
-			out[i] = acc
+	return paramCells("KL(Weibull || Weibull)", ad.ReduceCols, divergenceRows, []ad.Var{p.Scale, p.Concentration, q.Scale, q.Concentration}, func(v, g *[4]float64, need *[4]bool) float64 {
+		l1, k1, l2, k2 := v[0], v[1], v[2], v[3]
+		eps := (k2 - k1) / k1           // a - 1
+		L := math.Log1p((l1 - l2) / l2) // log(λ1/λ2)
+		kl := gumbelKLTerm(eps, -k2*L)
+		if !(need[0] || need[1] || need[2] || need[3]) {
+			return kl
 		}
-	})
-	return f.Var(), nil
+		a := k2 / k1
+		w := special.Lgamma1pEuler(eps) - eulerGamma*eps + math.Log1p(eps) + k2*L // log Γ(1+a) + k2 L
+		em1 := math.Expm1(w)                                                      // (λ1/λ2)^k2 Γ(1+a) - 1
+		e := em1 + 1
+		psi := special.Digamma(1 + a)
+		g[0], g[2] = k2*em1/l1, -k2*em1/l2
+		g[1] = (1 - eulerGamma*a - e*a*psi) / k1
+		g[3] = -1/k2 + eulerGamma/k1 + em1*L + e*psi/k1
+		return kl
+	}), nil
 }

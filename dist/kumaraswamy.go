@@ -159,25 +159,12 @@ func kumaSecondDiff(a, b float64) float64 {
 
 // Mean returns b B(1 + 1/a, b) broadcast to B x C (computed in logs).
 func (d Kumaraswamy) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			q := i*c + j
-			l, da, db := kumaLogMoment(av.at(i, j), bv.at(i, j), 1)
-			m := math.Exp(l)
-			out[q] = m
-			if pa != nil {
-				pa[q] = m * da
-			}
-			if pb != nil {
-				pb[q] = m * db
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("Kumaraswamy", ad.Elementwise, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		l, da, db := kumaLogMoment(v[0], v[1], 1)
+		m := math.Exp(l)
+		g[0], g[1] = m*da, m*db
+		return m
+	})
 }
 
 // Variance returns b B(1 + 2/a, b) - (b B(1 + 1/a, b))² broadcast to
@@ -185,55 +172,30 @@ func (d Kumaraswamy) Mean() ad.Var {
 // kumaSecondDiff, so that it keeps its relative accuracy where the
 // variance is much smaller than the squared mean.
 func (d Kumaraswamy) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			q := i*c + j
-			a, bb := av.at(i, j), bv.at(i, j)
-			l1, da1, db1 := kumaLogMoment(a, bb, 1)
-			_, da2, db2 := kumaLogMoment(a, bb, 2)
-			m1sq := math.Exp(2 * l1)
-			e := kumaSecondDiff(a, bb)
-			out[q] = m1sq * math.Expm1(e)
-			m2 := m1sq * math.Exp(e)
-			if pa != nil {
-				pa[q] = m2*da2 - 2*m1sq*da1
-			}
-			if pb != nil {
-				pb[q] = m2*db2 - 2*m1sq*db1
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("Kumaraswamy", ad.Elementwise, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		a, bb := v[0], v[1]
+		l1, da1, db1 := kumaLogMoment(a, bb, 1)
+		_, da2, db2 := kumaLogMoment(a, bb, 2)
+		m1sq := math.Exp(2 * l1)
+		e := kumaSecondDiff(a, bb)
+		m2 := m1sq * math.Exp(e)
+		g[0], g[1] = m2*da2-2*m1sq*da1, m2*db2-2*m1sq*db1
+		return m1sq * math.Expm1(e)
+	})
 }
 
 // Entropy returns Σ_j [(1 - 1/b) + (1 - 1/a) H_b - log(a b)] for each
 // batch row, with H_b = ψ(b+1) + γ the harmonic number (as torch).
 func (d Kumaraswamy) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration1, d.Concentration0)
-	out, pa, pb := f.Out(), f.Partial(0), f.Partial(1)
-	av, bv := viewOf(d.Concentration1), viewOf(d.Concentration0)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			q := i*c + j
-			a, bb := av.at(i, j), bv.at(i, j)
-			hb := special.Digamma(bb+1) + eulerGamma
-			acc += (1 - 1/bb) + (1-1/a)*hb - math.Log(a) - math.Log(bb)
-			if pa != nil {
-				pa[q] = hb/(a*a) - 1/a
-			}
-			if pb != nil {
-				pb[q] = 1/(bb*bb) + (1-1/a)*special.Trigamma(bb+1) - 1/bb
-			}
+	return paramCells("Kumaraswamy", ad.ReduceCols, densityRows, []ad.Var{d.Concentration1, d.Concentration0}, func(v, g *[4]float64, need *[4]bool) float64 {
+		a, bb := v[0], v[1]
+		hb := special.Digamma(bb+1) + eulerGamma
+		g[0] = hb/(a*a) - 1/a
+		if need[1] {
+			g[1] = 1/(bb*bb) + (1-1/a)*special.Trigamma(bb+1) - 1/bb
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		return (1 - 1/bb) + (1-1/a)*hb - math.Log(a) - math.Log(bb)
+	})
 }
 
 // CDF returns 1 - (1 - x^a)^b element-wise, evaluated as

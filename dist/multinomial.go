@@ -39,16 +39,14 @@ func MultinomialLogits(totalCount float64, logits ...float64) (Multinomial, erro
 // counts (B x 1 or 1 x 1) and B x K probabilities, or an error naming the
 // first invalid element.
 func MultinomialOf(totalCount, probs ad.Var) (Multinomial, error) {
-	d := Multinomial{TotalCount: totalCount, Probs: probs}
-	return d, d.Validate()
+	return checked(Multinomial{TotalCount: totalCount, Probs: probs})
 }
 
 // MultinomialLogitsOf returns the multinomial distribution with ad-valued
 // total counts and B x K logits, or an error naming the first invalid
 // element.
 func MultinomialLogitsOf(totalCount, logits ad.Var) (Multinomial, error) {
-	d := Multinomial{TotalCount: totalCount, Logits: logits}
-	return d, d.Validate()
+	return checked(Multinomial{TotalCount: totalCount, Logits: logits})
 }
 
 func (Multinomial) jointEvent() {}
@@ -57,14 +55,7 @@ func (Multinomial) jointEvent() {}
 // and that TotalCount is a column of non-negative integers whose rows
 // broadcast with it.
 func (d Multinomial) Validate() error {
-	if err := validateCatParam("Multinomial", d.Probs, d.Logits); err != nil {
-		return err
-	}
-	th, _ := pickParam("Multinomial", d.Probs, d.Logits)
-	return firstErr(
-		checkColumn("Multinomial", "total_count", d.TotalCount, th.Rows()),
-		check("Multinomial", "total_count", d.TotalCount, "a non-negative integer", isCount),
-	)
+	return validateDecl("Multinomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 // Shape returns the broadcast number of rows and the number of categories.

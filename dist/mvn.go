@@ -50,7 +50,7 @@ func NewMultivariateNormal(loc, cov []float64) (MultivariateNormal, error) {
 // symmetric (|c_ij - c_ji| > 1e-8 max(|c_ij|, |c_ji|, √|c_ii c_jj|)) or not
 // positive definite (the leading minor whose pivot is not positive).
 func MultivariateNormalCov(loc, cov ad.Var) (MultivariateNormal, error) {
-	return mvnFromMatrix(loc, cov, "covariance_matrix", ad.CholeskyRows)
+	return mvnFromCov(loc, cov)
 }
 
 // MultivariateNormalPrecision returns the multivariate normal with mean
@@ -68,49 +68,30 @@ func MultivariateNormalPrecision(loc, precision ad.Var) (MultivariateNormal, err
 // and lower-triangular scale scaleTril (covariance scaleTril scaleTrilᵀ),
 // or an error naming the first invalid element (see Validate).
 func MultivariateNormalScaleTril(loc, scaleTril ad.Var) (MultivariateNormal, error) {
-	m := MultivariateNormal{Loc: loc, ScaleTril: scaleTril}
-	return m, m.Validate()
+	return checked(MultivariateNormal{Loc: loc, ScaleTril: scaleTril})
 }
 
 func mvnFromMatrix(loc, a ad.Var, param string, factor func(ad.Var, int) ad.Var) (MultivariateNormal, error) {
-	if loc == (ad.Var{}) || a == (ad.Var{}) {
-		return MultivariateNormal{}, fmt.Errorf("dist: %s: loc and %s are required", mvnFamily, param)
+	if a == (ad.Var{}) {
+		return MultivariateNormal{}, fmt.Errorf("dist: %s: parameter %s is missing", mvnFamily, param)
+	}
+	// The declaration checks the shapes, loc and the matrix's symmetry;
+	// the factorization decides positive definiteness.
+	ps := [4]ad.Var{loc}
+	if param == "covariance_matrix" {
+		ps[1] = a
+	} else {
+		ps[2] = a
+	}
+	if err := validateDecl(mvnFamily, ps[:]...); err != nil {
+		return MultivariateNormal{}, err
 	}
 	d := loc.Cols()
-	if err := checkMatrixShape(mvnFamily, "loc", param, loc, a, d*d); err != nil {
-		return MultivariateNormal{}, err
-	}
-	if err := firstErr(
-		checkReal(mvnFamily, "loc", loc),
-		checkSymmetricRows(mvnFamily, param, a, d),
-	); err != nil {
-		return MultivariateNormal{}, err
-	}
 	l := factor(a, d)
 	if err := checkFactored(mvnFamily, param, a, l, d); err != nil {
 		return MultivariateNormal{}, err
 	}
 	return MultivariateNormal{Loc: loc, ScaleTril: l}, nil
-}
-
-// checkMatrixShape checks that the parameter m has cols columns and rows
-// that broadcast with loc's.
-func checkMatrixShape(family, locName, param string, loc, m ad.Var, cols int) error {
-	if m == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter %s is missing", family, param)
-	}
-	lr, d := loc.Shape()
-	r, c := m.Shape()
-	if d == 0 {
-		return fmt.Errorf("dist: %s: %s has no columns", family, locName)
-	}
-	if c != cols {
-		return fmt.Errorf("dist: %s: %s is %dx%d, want %d columns for %s with %d columns", family, param, r, c, cols, locName, d)
-	}
-	if _, ok := bdim(lr, r); !ok {
-		return fmt.Errorf("dist: %s: %s has %d rows, which does not broadcast with %s's %d", family, param, r, locName, lr)
-	}
-	return nil
 }
 
 // checkSymmetricRows checks that every row of a holds a finite symmetric
@@ -210,17 +191,7 @@ func checkFactored(family, param string, a, l ad.Var, d int) error {
 // entries. Errors name the parameter, the element, its batch row and
 // position.
 func (m MultivariateNormal) Validate() error {
-	if m.Loc == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter loc is missing", mvnFamily)
-	}
-	d := m.Loc.Cols()
-	if err := checkMatrixShape(mvnFamily, "loc", "scale_tril", m.Loc, m.ScaleTril, d*d); err != nil {
-		return err
-	}
-	return firstErr(
-		checkReal(mvnFamily, "loc", m.Loc),
-		checkTrilRows(mvnFamily, "scale_tril", m.ScaleTril, d),
-	)
+	return validateDecl(mvnFamily, m.Loc, ad.Var{}, ad.Var{}, m.ScaleTril)
 }
 
 // checkTrilRows checks that each row of l is a lower-triangular d x d

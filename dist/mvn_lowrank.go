@@ -43,39 +43,14 @@ func NewLowRankMultivariateNormal(loc, covFactor, covDiag []float64) (LowRankMul
 // parameters given as ad values (differentiable when recorded on a tape),
 // or an error naming the first invalid parameter.
 func LowRankMultivariateNormalOf(loc, covFactor, covDiag ad.Var) (LowRankMultivariateNormal, error) {
-	m := LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag}
-	return m, m.Validate()
+	return checked(LowRankMultivariateNormal{Loc: loc, CovFactor: covFactor, CovDiag: covDiag})
 }
 
 // Validate checks the shapes (CovFactor has a positive multiple of D
 // columns, CovDiag D, rows broadcast), that Loc and CovFactor are finite
 // and that CovDiag is positive.
 func (m LowRankMultivariateNormal) Validate() error {
-	if m.Loc == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter loc is missing", lowRankFamily)
-	}
-	d := m.Loc.Cols()
-	if m.CovFactor == (ad.Var{}) {
-		return fmt.Errorf("dist: %s: parameter cov_factor is missing", lowRankFamily)
-	}
-	fc := m.CovFactor.Cols()
-	if d == 0 || fc == 0 || fc%d != 0 {
-		return fmt.Errorf("dist: %s: cov_factor has %d columns, want a positive multiple of D = %d (D x K per row)", lowRankFamily, fc, d)
-	}
-	if err := firstErr(
-		checkMatrixShape(lowRankFamily, "loc", "cov_factor", m.Loc, m.CovFactor, fc),
-		checkMatrixShape(lowRankFamily, "loc", "cov_diag", m.Loc, m.CovDiag, d),
-	); err != nil {
-		return err
-	}
-	if _, ok := bdim(m.CovFactor.Rows(), m.CovDiag.Rows()); !ok {
-		return fmt.Errorf("dist: %s: cov_factor has %d rows and cov_diag %d, which do not broadcast", lowRankFamily, m.CovFactor.Rows(), m.CovDiag.Rows())
-	}
-	return firstErr(
-		checkReal(lowRankFamily, "loc", m.Loc),
-		checkReal(lowRankFamily, "cov_factor", m.CovFactor),
-		checkPositive(lowRankFamily, "cov_diag", m.CovDiag),
-	)
+	return validateDecl(lowRankFamily, m.Loc, m.CovFactor, m.CovDiag)
 }
 
 // Shape returns the batch size (broadcast rows of the parameters) and the
@@ -237,25 +212,9 @@ func (m LowRankMultivariateNormal) LogProb(x ad.Var) ad.Var {
 	lr := m.Loc.Rows()
 	xv, lv := x.Value(), m.Loc.Value()
 	c := float64(d) * 2 * logSqrt2Pi
-	out := t.Buffer(r)
-	par.For(r, 1+(1<<14)/(d*(k+1)), func(lo, hi int) {
-		buf := make([]float64, d+k)
-		delta, tt := buf[:d], buf[d:]
-		for i := lo; i < hi; i++ {
-			xi, mi := rowOf(xv, xr, d, i), rowOf(lv, lr, d, i)
-			for j := range delta {
-				delta[j] = xi[j] - mi[j]
-			}
-			f := fs[i%bc]
-			out[i] = -0.5 * (c + f.logdet + f.mahalanobis(delta, tt))
-		}
-	})
-	fr, dr := m.CovFactor.Rows(), m.CovDiag.Rows()
-	return ad.Custom(r, 1, out, func(g []float64, in ad.Adjoints) {
-		dx, dl, dw, dd := in.Of(0), in.Of(1), in.Of(2), in.Of(3)
-		// Per row: a = Σ⁻¹δ (times g) and aᵀW, in parallel.
-		ab := t.Buffer(r * d)
-		aw := t.Buffer(r * k)
+	// residuals calls body for each row i of the grid, in parallel, with
+	// its member's factor, δ = x_i - loc_i and a k-long scratch.
+	residuals := func(body func(i int, f *lrFactor, delta, tt []float64)) {
 		par.For(r, 1+(1<<14)/(d*(k+1)), func(lo, hi int) {
 			buf := make([]float64, d+k)
 			delta, tt := buf[:d], buf[d:]
@@ -264,15 +223,28 @@ func (m LowRankMultivariateNormal) LogProb(x ad.Var) ad.Var {
 				for j := range delta {
 					delta[j] = xi[j] - mi[j]
 				}
-				f := fs[i%bc]
-				f.mahalanobis(delta, tt)
-				a := ab[i*d : (i+1)*d]
-				f.solve(a, delta, tt)
-				awi := aw[i*k : (i+1)*k]
-				clear(awi)
-				for j, aj := range a {
-					linalg.Axpy(aj, f.w[j*k:(j+1)*k], awi)
-				}
+				body(i, fs[i%bc], delta, tt)
+			}
+		})
+	}
+	out := t.Buffer(r)
+	residuals(func(i int, f *lrFactor, delta, tt []float64) {
+		out[i] = -0.5 * (c + f.logdet + f.mahalanobis(delta, tt))
+	})
+	fr, dr := m.CovFactor.Rows(), m.CovDiag.Rows()
+	return ad.Custom(r, 1, out, func(g []float64, in ad.Adjoints) {
+		dx, dl, dw, dd := in.Of(0), in.Of(1), in.Of(2), in.Of(3)
+		// Per row: a = Σ⁻¹δ (times g) and aᵀW, in parallel.
+		ab := t.Buffer(r * d)
+		aw := t.Buffer(r * k)
+		residuals(func(i int, f *lrFactor, delta, tt []float64) {
+			f.mahalanobis(delta, tt)
+			a := ab[i*d : (i+1)*d]
+			f.solve(a, delta, tt)
+			awi := aw[i*k : (i+1)*k]
+			clear(awi)
+			for j, aj := range a {
+				linalg.Axpy(aj, f.w[j*k:(j+1)*k], awi)
 			}
 		})
 		// Sums into the (possibly broadcast) parameters, serially in row

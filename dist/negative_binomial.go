@@ -42,16 +42,14 @@ func NegativeBinomialLogits(totalCount, logits float64) (NegativeBinomial, error
 // NegativeBinomialOf returns NegativeBinomial(totalCount, probs) with
 // ad-valued parameters, or an error naming the first invalid element.
 func NegativeBinomialOf(totalCount, probs ad.Var) (NegativeBinomial, error) {
-	d := NegativeBinomial{TotalCount: totalCount, Probs: probs}
-	return d, d.Validate()
+	return checked(NegativeBinomial{TotalCount: totalCount, Probs: probs})
 }
 
 // NegativeBinomialLogitsOf returns the negative binomial distribution with
 // ad-valued total count and log-odds, or an error naming the first invalid
 // element.
 func NegativeBinomialLogitsOf(totalCount, logits ad.Var) (NegativeBinomial, error) {
-	d := NegativeBinomial{TotalCount: totalCount, Logits: logits}
-	return d, d.Validate()
+	return checked(NegativeBinomial{TotalCount: totalCount, Logits: logits})
 }
 
 func probClosedOpen(x float64) bool { return x >= 0 && x < 1 }
@@ -60,10 +58,7 @@ func probClosedOpen(x float64) bool { return x >= 0 && x < 1 }
 // of Probs and Logits is set with Probs in [0, 1) or Logits finite, and
 // that the shapes broadcast.
 func (d NegativeBinomial) Validate() error {
-	return firstErr(
-		validateProbParam("NegativeBinomial", d.Probs, d.Logits, probClosedOpen, "a number in [0, 1)", []string{"total_count"}, d.TotalCount),
-		checkPositive("NegativeBinomial", "total_count", d.TotalCount),
-	)
+	return validateDecl("NegativeBinomial", d.TotalCount, d.Probs, d.Logits)
 }
 
 func (d NegativeBinomial) param() (ad.Var, bool) {

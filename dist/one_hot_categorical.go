@@ -35,23 +35,21 @@ func OneHotCategoricalLogits(logits ...float64) (OneHotCategorical, error) {
 // B x K probabilities given as an ad value, or an error naming the first
 // invalid element.
 func OneHotCategoricalOf(probs ad.Var) (OneHotCategorical, error) {
-	d := OneHotCategorical{Probs: probs}
-	return d, d.Validate()
+	return checked(OneHotCategorical{Probs: probs})
 }
 
 // OneHotCategoricalLogitsOf returns the one-hot categorical distribution
 // with B x K logits given as an ad value, or an error naming the first
 // invalid element.
 func OneHotCategoricalLogitsOf(logits ad.Var) (OneHotCategorical, error) {
-	d := OneHotCategorical{Logits: logits}
-	return d, d.Validate()
+	return checked(OneHotCategorical{Logits: logits})
 }
 
 func (OneHotCategorical) jointEvent() {}
 
 // Validate checks the parameter as Categorical.Validate does.
 func (d OneHotCategorical) Validate() error {
-	return validateCatParam("OneHotCategorical", d.Probs, d.Logits)
+	return validateDecl("OneHotCategorical", d.Probs, d.Logits)
 }
 
 // Shape returns the number of parameter rows and the number of categories.

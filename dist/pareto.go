@@ -72,56 +72,28 @@ func (d Pareto) Rsample(rng *rand.Rand, n int) ad.Var {
 // Mean returns α x_m/(α - 1) element-wise, B x C, and +Inf where α <= 1,
 // as one fused node.
 func (d Pareto) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Scale, d.Alpha)
-	out, ps, pa := f.Out(), f.Partial(0), f.Partial(1)
-	sv, av := viewOf(d.Scale), viewOf(d.Alpha)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			xm, a := sv.at(i, j), av.at(i, j)
-			k := i*c + j
-			if a <= 1 {
-				out[k] = math.Inf(1)
-				continue
-			}
-			out[k] = a * xm / (a - 1)
-			if ps != nil {
-				ps[k] = a / (a - 1)
-			}
-			if pa != nil {
-				pa[k] = -xm / ((a - 1) * (a - 1))
-			}
+	return paramCells("Pareto", ad.Elementwise, densityRows, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xm, a := v[0], v[1]
+		if a <= 1 {
+			return math.Inf(1)
 		}
-	}
-	return f.Var()
+		g[0], g[1] = a/(a-1), -xm/((a-1)*(a-1))
+		return a * xm / (a - 1)
+	})
 }
 
 // Variance returns x_m² α/((α - 1)²(α - 2)) element-wise, B x C, and +Inf
 // where α <= 2, as one fused node.
 func (d Pareto) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Scale, d.Alpha)
-	out, ps, pa := f.Out(), f.Partial(0), f.Partial(1)
-	sv, av := viewOf(d.Scale), viewOf(d.Alpha)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			xm, a := sv.at(i, j), av.at(i, j)
-			k := i*c + j
-			if a <= 2 {
-				out[k] = math.Inf(1)
-				continue
-			}
-			v := xm * xm * a / ((a - 1) * (a - 1) * (a - 2))
-			out[k] = v
-			if ps != nil {
-				ps[k] = 2 * v / xm
-			}
-			if pa != nil {
-				pa[k] = v * (1/a - 2/(a-1) - 1/(a-2))
-			}
+	return paramCells("Pareto", ad.Elementwise, densityRows, []ad.Var{d.Scale, d.Alpha}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		xm, a := v[0], v[1]
+		if a <= 2 {
+			return math.Inf(1)
 		}
-	}
-	return f.Var()
+		vr := xm * xm * a / ((a - 1) * (a - 1) * (a - 2))
+		g[0], g[1] = 2*vr/xm, vr*(1/a-2/(a-1)-1/(a-2))
+		return vr
+	})
 }
 
 // Entropy returns Σ_j (log(x_m/α) + 1/α + 1) for each batch row.

@@ -34,10 +34,7 @@ func nonNegative(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
 
 // Validate checks that Rate is finite and non-negative.
 func (d Poisson) Validate() error {
-	return firstErr(
-		checkShapes("Poisson", []string{"rate"}, d.Rate),
-		check("Poisson", "rate", d.Rate, "a finite number >= 0", nonNegative),
-	)
+	return validateDecl("Poisson", d.Rate)
 }
 
 // Shape returns the batch size and event width of Rate.

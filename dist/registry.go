@@ -100,6 +100,9 @@ func registerKind[P, Q Distribution](kind PairKind, fn func(p P, q Q) (ad.Var, e
 	wrapped := func(p, q Distribution) (ad.Var, error) { return fn(p.(P), q.(Q)) }
 	registry.Lock()
 	registry.exact[key] = klEntry{fn: wrapped, kind: kind, typed: fn}
+	if key == normalPair {
+		normalKLBuiltin.Store(false) // a user's rule replaces klNormalNormal
+	}
 	clear(registry.memo)
 	registry.Unlock()
 }
@@ -226,6 +229,13 @@ var ErrNoKL = errors.New("no KL divergence registered")
 // pairs registered for p's type.
 func KL(p, q Distribution) (ad.Var, error) {
 	p, q = deref(p), deref(q)
+	if pn, ok := p.(Normal); ok && normalKLBuiltin.Load() {
+		if qn, ok := q.(Normal); ok {
+			if v, done, err := klNormalValidating(pn, qn); done {
+				return v, err
+			}
+		}
+	}
 	if err := p.Validate(); err != nil {
 		return ad.Var{}, err
 	}

@@ -37,26 +37,21 @@ func RelaxedBernoulliLogits(temperature, logits float64) (RelaxedBernoulli, erro
 // RelaxedBernoulliOf returns RelaxedBernoulli(temperature, probs) with
 // ad-valued parameters, or an error naming the first invalid element.
 func RelaxedBernoulliOf(temperature, probs ad.Var) (RelaxedBernoulli, error) {
-	d := RelaxedBernoulli{Temperature: temperature, Probs: probs}
-	return d, d.Validate()
+	return checked(RelaxedBernoulli{Temperature: temperature, Probs: probs})
 }
 
 // RelaxedBernoulliLogitsOf returns the relaxed Bernoulli distribution with
 // ad-valued temperature and log-odds, or an error naming the first invalid
 // element.
 func RelaxedBernoulliLogitsOf(temperature, logits ad.Var) (RelaxedBernoulli, error) {
-	d := RelaxedBernoulli{Temperature: temperature, Logits: logits}
-	return d, d.Validate()
+	return checked(RelaxedBernoulli{Temperature: temperature, Logits: logits})
 }
 
 // Validate checks that Temperature is positive, that exactly one of Probs
 // and Logits is set with Probs in (0, 1) or Logits finite, and that the
 // shapes broadcast.
 func (d RelaxedBernoulli) Validate() error {
-	return firstErr(
-		validateProbParam("RelaxedBernoulli", d.Probs, d.Logits, unitOpen, "a number in (0, 1)", []string{"temperature"}, d.Temperature),
-		checkPositive("RelaxedBernoulli", "temperature", d.Temperature),
-	)
+	return validateDecl("RelaxedBernoulli", d.Temperature, d.Probs, d.Logits)
 }
 
 func (d RelaxedBernoulli) param() (ad.Var, bool) {

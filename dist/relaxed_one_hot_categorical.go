@@ -1,7 +1,6 @@
 package dist
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -44,16 +43,14 @@ func RelaxedOneHotCategoricalLogits(temperature float64, logits ...float64) (Rel
 // ad-valued temperature (B x 1 or 1 x 1) and B x K probabilities, or an
 // error naming the first invalid element.
 func RelaxedOneHotCategoricalOf(temperature, probs ad.Var) (RelaxedOneHotCategorical, error) {
-	d := RelaxedOneHotCategorical{Temperature: temperature, Probs: probs}
-	return d, d.Validate()
+	return checked(RelaxedOneHotCategorical{Temperature: temperature, Probs: probs})
 }
 
 // RelaxedOneHotCategoricalLogitsOf returns the Concrete distribution with
 // ad-valued temperature and B x K logits, or an error naming the first
 // invalid element.
 func RelaxedOneHotCategoricalLogitsOf(temperature, logits ad.Var) (RelaxedOneHotCategorical, error) {
-	d := RelaxedOneHotCategorical{Temperature: temperature, Logits: logits}
-	return d, d.Validate()
+	return checked(RelaxedOneHotCategorical{Temperature: temperature, Logits: logits})
 }
 
 func (RelaxedOneHotCategorical) jointEvent() {}
@@ -62,24 +59,7 @@ func (RelaxedOneHotCategorical) jointEvent() {}
 // positive and finite or Logits finite, and that Temperature is a positive
 // column whose rows broadcast with them.
 func (d RelaxedOneHotCategorical) Validate() error {
-	const fam = "RelaxedOneHotCategorical"
-	if err := checkOneOf(fam, d.Probs, d.Logits); err != nil {
-		return err
-	}
-	th, lg := pickParam(fam, d.Probs, d.Logits)
-	if th.Cols() < 1 {
-		return fmt.Errorf("dist: %s: parameter has no categories", fam)
-	}
-	var err error
-	if lg {
-		err = checkReal(fam, "logits", th)
-	} else {
-		err = checkPositive(fam, "probs", th)
-	}
-	return firstErr(err,
-		checkColumn(fam, "temperature", d.Temperature, th.Rows()),
-		checkPositive(fam, "temperature", d.Temperature),
-	)
+	return validateDecl("RelaxedOneHotCategorical", d.Temperature, d.Probs, d.Logits)
 }
 
 // Shape returns the broadcast number of rows and the number of categories.

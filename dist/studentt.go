@@ -127,85 +127,47 @@ func (d StudentT) Rsample(rng *rand.Rand, n int) ad.Var {
 
 // Mean returns Loc where ν > 1 and NaN elsewhere (as torch), B x C.
 func (d StudentT) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Df, d.Loc)
-	out, pl := f.Out(), f.Partial(1)
-	nv, lv := viewOf(d.Df), viewOf(d.Loc)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			k := i*c + j
-			if nv.at(i, j) <= 1 {
-				out[k] = math.NaN()
-				continue
-			}
-			out[k] = lv.at(i, j)
-			if pl != nil {
-				pl[k] = 1
-			}
+	return paramCells("StudentT", ad.Elementwise, densityRows, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		if v[0] <= 1 {
+			return math.NaN()
 		}
-	}
-	return f.Var()
+		g[1] = 1
+		return v[1]
+	})
 }
 
 // Variance returns σ²ν/(ν-2) where ν > 2, +Inf where 1 < ν <= 2 and NaN
 // where ν <= 1 (as torch), B x C.
 func (d StudentT) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Df, d.Scale)
-	out, pn, ps := f.Out(), f.Partial(0), f.Partial(1)
-	nv, sv := viewOf(d.Df), viewOf(d.Scale)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			nu, s := nv.at(i, j), sv.at(i, j)
-			k := i*c + j
-			switch {
-			case nu <= 1:
-				out[k] = math.NaN()
-				continue
-			case nu <= 2:
-				out[k] = math.Inf(1)
-				continue
-			}
-			out[k] = s * s * nu / (nu - 2)
-			if pn != nil {
-				pn[k] = -2 * s * s / ((nu - 2) * (nu - 2))
-			}
-			if ps != nil {
-				ps[k] = 2 * s * nu / (nu - 2)
-			}
+	return paramCells("StudentT", ad.Elementwise, densityRows, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		nu, s := v[0], v[2]
+		switch {
+		case nu <= 1:
+			return math.NaN()
+		case nu <= 2:
+			return math.Inf(1)
 		}
-	}
-	return f.Var()
+		g[0], g[2] = -2*s*s/((nu-2)*(nu-2)), 2*s*nu/(nu-2)
+		return s * s * nu / (nu - 2)
+	})
 }
 
 // Entropy returns Σ_j (log σ + (ν+1)/2 (ψ((ν+1)/2) - ψ(ν/2)) + ½ log ν +
 // log B(ν/2, ½)) for each batch row.
 func (d StudentT) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Df, d.Scale)
-	out, pn, ps := f.Out(), f.Partial(0), f.Partial(1)
-	nv, sv := viewOf(d.Df), viewOf(d.Scale)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			nu, s := nv.at(i, j), sv.at(i, j)
-			h, h1 := nu/2, (nu+1)/2
-			// ψ(h+½) - ψ(h) = 1/(2h) + excess, and
-			// log B(h, ½) = log Γ(½) - (log Γ(h+½) - log Γ(h)): no
-			// cancellation for large ν.
-			dpsi := 0.5/h + digammaHalfExcess(h)
-			acc += math.Log(s) + h1*dpsi + 0.5*math.Log(nu) + 0.5*math.Log(math.Pi) - lgammaHalfStep(h)
-			k := i*c + j
-			if pn != nil {
-				pn[k] = h1/2*(special.Trigamma(h1)-special.Trigamma(h)) + 0.5/nu
-			}
-			if ps != nil {
-				ps[k] = 1 / s
-			}
+	return paramCells("StudentT", ad.ReduceCols, densityRows, []ad.Var{d.Df, d.Loc, d.Scale}, func(v, g *[4]float64, need *[4]bool) float64 {
+		nu, s := v[0], v[2]
+		h, h1 := nu/2, (nu+1)/2
+		// ψ(h+½) - ψ(h) = 1/(2h) + excess, and
+		// log B(h, ½) = log Γ(½) - (log Γ(h+½) - log Γ(h)): no
+		// cancellation for large ν.
+		dpsi := 0.5/h + digammaHalfExcess(h)
+		if need[0] {
+			g[0] = h1/2*(special.Trigamma(h1)-special.Trigamma(h)) + 0.5/nu
 		}
-		out[i] = acc
-	}
-	return f.Var()
+		g[2] = 1 / s
+		return math.Log(s) + h1*dpsi + 0.5*math.Log(nu) + 0.5*math.Log(math.Pi) - lgammaHalfStep(h)
+	})
 }
 
 // CDF returns P(X <= x) element-wise through the regularized incomplete

@@ -124,43 +124,23 @@ func (d VonMises) Mean() ad.Var {
 // Variance returns the circular variance 1 - I₁(k)/I₀(k) broadcast to
 // B x C (as torch), with derivative -A'(k).
 func (d VonMises) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Concentration)
-	out, pk := f.Out(), f.Partial(0)
-	kv := viewOf(d.Concentration)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			_, oneMinusA, da := special.BesselRatios(kv.at(i, j))
-			out[i*c+j] = oneMinusA
-			if pk != nil {
-				pk[i*c+j] = -da
-			}
-		}
-	}
-	return f.Var()
+	return paramCells("VonMises", ad.Elementwise, densityRows, []ad.Var{d.Loc, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		_, oneMinusA, da := special.BesselRatios(v[1])
+		g[1] = -da
+		return oneMinusA
+	})
 }
 
 // Entropy returns Σ_j [log(2π I₀(k)) - k I₁(k)/I₀(k)] for each batch row,
 // evaluated as log 2π + log(e^{-k}I₀(k)) + k(1 - A(k)) without
 // cancellation; its derivative is -k A'(k).
 func (d VonMises) Entropy() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.ReduceCols, d.Concentration)
-	out, pk := f.Out(), f.Partial(0)
-	kv := viewOf(d.Concentration)
-	for i := 0; i < b; i++ {
-		var acc float64
-		for j := 0; j < c; j++ {
-			k := kv.at(i, j)
-			_, oneMinusA, da := special.BesselRatios(k)
-			acc += math.Log(2*math.Pi) + special.LogBesselI0e(k) + k*oneMinusA
-			if pk != nil {
-				pk[i*c+j] = -k * da
-			}
-		}
-		out[i] = acc
-	}
-	return f.Var()
+	return paramCells("VonMises", ad.ReduceCols, densityRows, []ad.Var{d.Loc, d.Concentration}, func(v, g *[4]float64, _ *[4]bool) float64 {
+		k := v[1]
+		_, oneMinusA, da := special.BesselRatios(k)
+		g[1] = -k * da
+		return math.Log(2*math.Pi) + special.LogBesselI0e(k) + k*oneMinusA
+	})
 }
 
 // CDF returns P(-π <= X <= x) element-wise: G(x - loc) - G(-π - loc),

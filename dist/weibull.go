@@ -75,25 +75,15 @@ func (d Weibull) Rsample(rng *rand.Rand, n int) ad.Var {
 
 // Mean returns λ Γ(1 + 1/k) element-wise, B x C, as one fused node.
 func (d Weibull) Mean() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Scale, d.Concentration)
-	out, ps, pk := f.Out(), f.Partial(0), f.Partial(1)
-	sv, kv := viewOf(d.Scale), viewOf(d.Concentration)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			lam, k := sv.at(i, j), kv.at(i, j)
-			g := math.Exp(special.Lgamma(1 + 1/k))
-			idx := i*c + j
-			out[idx] = lam * g
-			if ps != nil {
-				ps[idx] = g
-			}
-			if pk != nil {
-				pk[idx] = -lam * g * special.Digamma(1+1/k) / (k * k)
-			}
+	return paramCells("Weibull", ad.Elementwise, densityRows, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, need *[4]bool) float64 {
+		lam, k := v[0], v[1]
+		gm := math.Exp(special.Lgamma(1 + 1/k))
+		g[0] = gm
+		if need[1] {
+			g[1] = -lam * gm * special.Digamma(1+1/k) / (k * k)
 		}
-	}
-	return f.Var()
+		return lam * gm
+	})
 }
 
 // Variance returns λ² (Γ(1 + 2/k) - Γ(1 + 1/k)²) element-wise, B x C, as
@@ -103,30 +93,20 @@ func (d Weibull) Mean() ad.Var {
 // relative accuracy at large k, where the difference of gamma functions
 // cancels (torch loses every digit by k ≈ 1e8).
 func (d Weibull) Variance() ad.Var {
-	b, c := d.Shape()
-	f := ad.NewFused(b, c, ad.Elementwise, d.Scale, d.Concentration)
-	out, ps, pk := f.Out(), f.Partial(0), f.Partial(1)
-	sv, kv := viewOf(d.Scale), viewOf(d.Concentration)
-	for i := 0; i < b; i++ {
-		for j := 0; j < c; j++ {
-			lam, k := sv.at(i, j), kv.at(i, j)
-			eps := 1 / k
-			dd := special.Lgamma1pEuler(2*eps) - 2*special.Lgamma1pEuler(eps)
-			g1sq := math.Exp(2 * special.Lgamma(1+eps))
-			v := lam * lam * g1sq * math.Expm1(dd)
-			idx := i*c + j
-			out[idx] = v
-			if ps != nil {
-				ps[idx] = 2 * v / lam
-			}
-			if pk != nil {
-				// dV/dε = 2λ²Γ(1+ε)² (e^D ψ(1+2ε) - ψ(1+ε)); dε/dk = -1/k².
-				dv := 2 * lam * lam * g1sq * (math.Exp(dd)*special.Digamma(1+2*eps) - special.Digamma(1+eps))
-				pk[idx] = -dv * eps * eps
-			}
+	return paramCells("Weibull", ad.Elementwise, densityRows, []ad.Var{d.Scale, d.Concentration}, func(v, g *[4]float64, need *[4]bool) float64 {
+		lam, k := v[0], v[1]
+		eps := 1 / k
+		dd := special.Lgamma1pEuler(2*eps) - 2*special.Lgamma1pEuler(eps)
+		g1sq := math.Exp(2 * special.Lgamma(1+eps))
+		vr := lam * lam * g1sq * math.Expm1(dd)
+		g[0] = 2 * vr / lam
+		if need[1] {
+			// dV/dε = 2λ²Γ(1+ε)² (e^D ψ(1+2ε) - ψ(1+ε)); dε/dk = -1/k².
+			dv := 2 * lam * lam * g1sq * (math.Exp(dd)*special.Digamma(1+2*eps) - special.Digamma(1+eps))
+			g[1] = -dv * eps * eps
 		}
-	}
-	return f.Var()
+		return vr
+	})
 }
 
 // Entropy returns Σ_j (γ(1 - 1/k_j) + log(λ_j/k_j) + 1) for each batch row

@@ -36,3 +36,43 @@ func TestDetachParams(t *testing.T) {
 	_, ok = dist.Detach(dist.Independent{Base: dist.Normal{Loc: mu, Scale: sigma}, ReinterpretedBatchNdims: 1})
 	assert.False(t, ok, "Independent is not declared: the reflection path is taken")
 }
+
+// TestDetachParamsMultivariate: the declared multivariate families go
+// through dist.Detach too (no reflection): a MultivariateNormal built
+// from a recorded covariance and a Dirichlet keep their log-densities,
+// no gradient reaches loc, the covariance or the concentrations, and
+// the value's gradient is the live one: -Σ⁻¹(x-μ) and (α-1)/x.
+func TestDetachParamsMultivariate(t *testing.T) {
+	tp := ad.NewTape()
+	mu := tp.Input(1, 2, []float64{0.4, -0.2})
+	cov := tp.Input(1, 4, []float64{2, 0.6, 0.6, 1})
+	x := tp.Input(1, 2, []float64{1, 0.5})
+	mvn, err := dist.MultivariateNormalCov(mu, cov)
+	require.NoError(t, err)
+	_, ok := dist.Detach(mvn)
+	require.True(t, ok, "MultivariateNormal is declared")
+	live, det := mvn.LogProb(x), detachParams(mvn).LogProb(x)
+	require.Equal(t, live.Value(), det.Value())
+	g := tp.Gradient(det, mu, cov, x)
+	assert.Equal(t, []float64{0, 0}, g[0], "no gradient in loc")
+	assert.Equal(t, []float64{0, 0, 0, 0}, g[1], "no gradient in the covariance")
+	// Σ⁻¹ = [[1, -0.6], [-0.6, 2]] / (2 - 0.36); x - μ = (0.6, 0.7).
+	det2 := 2 - 0.36
+	want := []float64{-(1*0.6 - 0.6*0.7) / det2, -(-0.6*0.6 + 2*0.7) / det2}
+	assert.InDelta(t, want[0], g[2][0], 1e-12, "gradient in x_1")
+	assert.InDelta(t, want[1], g[2][1], 1e-12, "gradient in x_2")
+
+	alpha := tp.Input(1, 3, []float64{1.5, 2, 3})
+	y := tp.Input(1, 3, []float64{0.2, 0.3, 0.5})
+	dir, err := dist.DirichletOf(alpha)
+	require.NoError(t, err)
+	_, ok = dist.Detach(dir)
+	require.True(t, ok, "Dirichlet is declared")
+	live, det = dir.LogProb(y), detachParams(dir).LogProb(y)
+	require.Equal(t, live.Value(), det.Value())
+	g = tp.Gradient(det, alpha, y)
+	assert.Equal(t, []float64{0, 0, 0}, g[0], "no gradient in the concentrations")
+	for k, a := range []float64{1.5, 2, 3} {
+		assert.InDelta(t, (a-1)/[]float64{0.2, 0.3, 0.5}[k], g[1][k], 1e-12, "gradient in y_%d", k)
+	}
+}

@@ -225,15 +225,23 @@ func TestForwardKLMomentMatches(t *testing.T) {
 	assert.InDelta(t, gaussX/2, m.Data[0], 0.03, "posterior mean")
 	assert.InDelta(t, math.Sqrt(0.5), s.Data[0], 0.03, "posterior sd")
 
-	// Autoguides over a joint vector carry no per-site distribution.
+	// Autoguides over a joint vector carry no per-site distribution and
+	// are scored through vi.GuideDensity (TestForwardKLAutoguides); a site
+	// with neither is refused.
 	env := vi.NewEnv(rand.New(rand.NewPCG(1, 1)), 1)
 	proto, err := env.RunPrior(gaussModel, 1)
 	require.NoError(t, err)
 	mvn := autoguide.MultivariateNormal()
 	require.NoError(t, mvn.Setup(&vi.Setup{Model: gaussModel, Proto: proto, Params: env.Params, Rand: env.Rand}))
 	_, _, err = elbo.ForwardKL{K: 4}.Loss(env, gaussModel, mvn)
+	require.NoError(t, err)
+	bare := vi.GuideFunc(func(p *vi.Program) {
+		z := p.Const(p.Particles(), 1, make([]float64, p.Particles()))
+		p.SampleValue("z", nil, z, ad.Var{}, p.Tape().Full(p.Particles(), 1, 0), dist.Real{})
+	})
+	_, _, err = elbo.ForwardKL{K: 4}.Loss(env, gaussModel, bare)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `guide site "z" carries no distribution`)
+	assert.Contains(t, err.Error(), `guide site "z" carries no distribution and the guide (vi.GuideFunc) does not implement vi.GuideDensity`)
 	none := func(p *vi.Program) { p.Factor("f", ad.Scalar(0)) }
 	_, _, err = elbo.ForwardKL{K: 2}.Loss(env, none, vi.GuideFunc(func(*vi.Program) {}))
 	require.Error(t, err)

@@ -35,10 +35,24 @@ var ErrTooFewDraws = errors.New("too few draws for a generalized Pareto tail fit
 // them to NormalizedWeights, ESS or SNIS). k-hat says how far the weights
 // can be trusted: below KhatThreshold(n) (at most 0.7) the PSIS estimate
 // of an expectation is reliable; above 0.7 it is not, whatever n; above 1
-// the weights' mean does not exist. When the M largest weights are all
-// equal there is no tail to fit (the weights are bounded): the log
-// weights are returned unchanged with k-hat = -Inf. When the fit fails
-// numerically, the log weights are returned unchanged with k-hat = +Inf.
+// the weights' mean does not exist.
+//
+// When the M largest log weights are equal to within √ε ≈ 1.5e-8, loo's tolerance (an
+// exact fit, q = p up to rounding, gives constant log weights) there is no
+// tail to fit: the log weights are returned unchanged with k-hat = -Inf.
+// The weights are then bounded by the common tail value, so every moment
+// exists and the estimate is as reliable as it gets; -Inf compares below
+// every threshold accordingly. The reference implementations return
+// +Inf there (loo's do_psis_i, ArviZ's psislw and PSIS.jl, with a warning
+// that the tail cannot be fitted) or NA (posterior's pareto_khat), which
+// would flag a perfect fit as a failed one (+Inf) or compare false with
+// every threshold (NaN); k-hat is invariant to the scale of the tail's
+// spread, so no finite value is its limit either. Without the tolerance,
+// rounding noise of 1e-16 in an exact fit's log weights made the fit fail
+// (+Inf) or fitted the shape of the noise, where exactly equal weights
+// gave -Inf. When the fit fails
+// numerically on a tail that is not degenerate, the log weights are
+// returned unchanged with k-hat = +Inf.
 //
 // PSIS returns an error wrapping ErrTooFewDraws when n < 21 (M < 5), and
 // an error when a log weight is NaN or +Inf or when a tail weight is 0
@@ -76,7 +90,7 @@ func PSIS(logw []float64) (smoothedLogW []float64, khat float64, err error) {
 	if math.IsInf(logw[tail[0]], -1) {
 		return nil, 0, fmt.Errorf("estimators: PSIS: only %d of %d weights are nonzero, fewer than the tail of %d", countFinite(logw), n, m)
 	}
-	if logw[tail[0]] == maxLW {
+	if maxLW-logw[tail[0]] <= degenerateTail {
 		return out, math.Inf(-1), nil
 	}
 	// Work with weights scaled so that the largest is 1, exp(logw - max).
@@ -102,6 +116,12 @@ func PSIS(logw []float64) (smoothedLogW []float64, khat float64, err error) {
 	}
 	return out, k, nil
 }
+
+// degenerateTail is the spread of the M largest log weights (largest minus
+// smallest) at or below which PSIS takes the tail as constant: √ε, relative
+// differences of the weights far below any Monte Carlo error (the
+// tolerance of loo's do_psis_i).
+const degenerateTail = 1.4901161193847656e-08
 
 func countFinite(x []float64) int {
 	var c int

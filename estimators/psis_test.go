@@ -235,3 +235,42 @@ func TestPSISEdgeCases(t *testing.T) {
 	assert.InDelta(t, 1-1/3.0, KhatThreshold(1000), 1e-15)
 	assert.Equal(t, 0.7, KhatThreshold(1000000))
 }
+
+// TestPSISExactFit: the log weights of an exact fit are constant up to
+// rounding. With q(z) = p(z | x) for z ~ N(0, 1), x | z ~ N(z, 1), every
+// log p(x, z) - log q(z) is log N(x; 0, √2) in exact arithmetic; computed
+// term by term it carries rounding noise of about 1e-16. k-hat is -Inf
+// there as for exactly equal weights (the tail is degenerate within √ε;
+// before, the noise made the fit fail with +Inf), the weights are returned
+// unchanged, and a tail spread just above √ε, or a genuine light tail,
+// still gets a finite fitted k-hat.
+func TestPSISExactFit(t *testing.T) {
+	const x = 0.9
+	lnorm := func(v, m, s float64) float64 { return -0.5*(v-m)*(v-m)/(s*s) - math.Log(s) - 0.5*math.Log(2*math.Pi) }
+	rng := newRNG(21)
+	lw := make([]float64, 1000)
+	for i := range lw {
+		z := x/2 + math.Sqrt(0.5)*rng.NormFloat64()
+		lw[i] = lnorm(z, 0, 1) + lnorm(x, z, 1) - lnorm(z, x/2, math.Sqrt(0.5))
+	}
+	want := lnorm(x, 0, math.Sqrt2)
+	lo, hi := slices.Min(lw), slices.Max(lw)
+	require.NotEqual(t, lo, hi, "the setup must carry rounding noise")
+	require.InDelta(t, want, lo, 1e-13, "log weights are log p(x) up to rounding")
+	require.InDelta(t, want, hi, 1e-13, "log weights are log p(x) up to rounding")
+	sm, k, err := PSIS(lw)
+	require.NoError(t, err)
+	assert.True(t, math.IsInf(k, -1), "exact fit: k-hat = -Inf, got %v", k)
+	assert.Equal(t, lw, sm, "a degenerate tail is not smoothed")
+
+	// Log weights uniform over 1e-6: the 95 largest span about 1e-7 > √ε,
+	// a light (bounded) tail that is fitted.
+	spread := make([]float64, 1000)
+	for i := range spread {
+		spread[i] = want + 1e-6*rng.Float64()
+	}
+	_, k, err = PSIS(spread)
+	require.NoError(t, err)
+	assert.False(t, math.IsInf(k, 0), "k-hat of a 1e-7 tail spread is fitted, got %v", k)
+	assert.Less(t, k, 0.0, "uniform weights: GPD shape -1, pulled towards 0.5 by (95k + 5)/105 ≈ -0.86")
+}

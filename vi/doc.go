@@ -13,6 +13,20 @@
 // which reads the model's latent sites from a prototype trace (Setup) and
 // records its draws with Program.Record.
 //
+// # Effect handlers
+//
+// A program run is a stack of effect handlers (NumPyro's handlers) that
+// every latent site passes through, innermost first: Replay (model runs
+// take the guide's values), Substitute (fixed values), Reparam and
+// NonCentered (a parameterization as configuration), Scale (weighted
+// log-densities), Draw, Enumerate, and Block, which hides sites (by name
+// with Hide, all but some with Expose or ExposeKinds, by a predicate with
+// HideFunc, or all) from the handlers outside it and from the trace, so
+// that a guide can draw through auxiliary sites the model does not have.
+// Handle pushes a handler for a model's body; Env.RunGuideWith and
+// RunModelWith push handlers for a whole run. Order matters: a handler
+// outside a Block does not act on the sites the Block hides.
+//
 // Constrained latents (positive, interval, simplex, ...) are handled
 // through the bijectors of package dist. A model written Stan-style as a
 // log-density over an unconstrained vector is LogDensity (its latent has

@@ -26,12 +26,12 @@ func NewEnv(rng *rand.Rand, particles int) *Env {
 	return &Env{Tape: ad.NewTape(), Rand: rng, Params: NewParamStore(), Particles: particles, state: newRunState()}
 }
 
-func (e *Env) program(rsample bool, particles int, handlers ...Handler) *Program {
+func (e *Env) program(rsample bool, particles int) *Program {
 	if e.state == nil {
 		e.state = newRunState()
 	}
 	e.state.Step = e.Step
-	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, handlers: handlers, trace: &Trace{}, state: e.state}
+	return &Program{tape: e.Tape, rng: e.Rand, params: e.Params, particles: particles, rsample: rsample, trace: &Trace{}, state: e.state}
 }
 
 // RunGuide runs the guide with the given number of particles (per batch
@@ -42,13 +42,14 @@ func (e *Env) RunGuide(g Guide, particles int) (*Trace, error) {
 }
 
 // RunGuideWith is RunGuide with the handlers pushed on the run's stack
-// (outermost first): Substitute fixes the values of enumerated sites.
+// (outermost first): Substitute fixes the values of enumerated sites, and
+// a Block's scope is the whole run (its sites are not in the trace).
 func (e *Env) RunGuideWith(g Guide, particles int, handlers ...Handler) (*Trace, error) {
 	if particles < 1 {
 		return nil, fmt.Errorf("vi: %d particles", particles)
 	}
-	p := e.program(true, particles, handlers...)
-	err := p.run(g.Guide)
+	p := e.program(true, particles)
+	err := p.runUnder(handlers, g.Guide)
 	return p.trace, err
 }
 
@@ -61,15 +62,16 @@ func (e *Env) RunModel(m Model, guide *Trace) (*Trace, error) {
 
 // RunModelWith is RunModel with the handlers pushed on the run's stack
 // inside Replay (outermost first): Enumerate sums out plate sites the
-// guide does not draw.
+// guide does not draw; a Block hides its sites from Replay (they are drawn
+// from the model) and from the trace.
 func (e *Env) RunModelWith(m Model, guide *Trace, handlers ...Handler) (*Trace, error) {
 	particles := e.Particles
 	stack := []Handler{Replay(guide)}
 	if len(handlers) > 0 {
 		stack = append(stack, handlers...)
 	}
-	p := e.program(false, particles, stack...)
-	err := p.run(m)
+	p := e.program(false, particles)
+	err := p.runUnder(stack, m)
 	if err == nil {
 		for _, gs := range guide.Latents() {
 			if p.trace.Site(gs.Name) == nil {

@@ -1,6 +1,10 @@
 package vi
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/kldiv/kldiv/ad"
+)
 
 // Guide is a variational family: a program that draws every latent site of
 // the model, with parameters in a ParamStore.
@@ -31,3 +35,18 @@ func (GuideFunc) Setup(*Setup) error { return nil }
 
 // Guide runs the function.
 func (f GuideFunc) Guide(p *Program) { f(p) }
+
+// GuideDensity is implemented by guides that can evaluate their density at
+// values they did not draw, such as draws from the target: the forward-KL
+// objectives (elbo.ForwardKL, elbo.ForwardKLSamples) score values with it
+// when the guide records its density as a joint factor rather than per
+// site (autoguide.Mixture, MultivariateNormal, LowRank).
+type GuideDensity interface {
+	// LogDensity returns log q(z) (n x 1, in constrained space, so with the
+	// log-Jacobians of the sites' bijectors) at n values of every latent
+	// site, keyed by site name in the layout of the guide's draws with n
+	// particles (n*B rows for a site with batch B), recorded on tape t with
+	// the guide's parameters live. It returns an error for a missing site
+	// or a value of the wrong shape.
+	LogDensity(t *ad.Tape, values map[string]ad.Var) (ad.Var, error)
+}

@@ -17,7 +17,9 @@ import (
 // The runs of Env are handler stacks: RunModel pushes Replay of the guide
 // trace, RunGuideWith pushes the caller's handlers (Substitute for
 // enumeration), and a model wrapped with Handle, Reparam or NonCentered
-// pushes its own for the duration of its body.
+// pushes its own for the duration of its body. A Block stops the sites it
+// hides on their way out: the handlers outside it never see them, and they
+// leave the trace when its scope ends (vi/block.go).
 type Handler interface {
 	// Sample sees the site message m. It may set m.Value (the value is then
 	// not drawn; later handlers see it set) and m.Reparameterized,
@@ -42,16 +44,15 @@ type Message struct {
 	Value ad.Var
 	// Reparameterized and Forced are recorded on the site (see Site).
 	Reparameterized, Forced bool
+	// stop is set by a Block that hides the site: the handlers outside it
+	// do not see the message.
+	stop bool
 }
 
 // Handle returns model run under the handler h: h is pushed on the
 // program's stack for the duration of model's body.
 func Handle(model Model, h Handler) Model {
-	return func(p *Program) {
-		p.handlers = append(p.handlers, h)
-		defer func() { p.handlers = p.handlers[:len(p.handlers)-1] }()
-		model(p)
-	}
+	return func(p *Program) { p.within(h, model) }
 }
 
 // Replay returns the handler that takes every latent site's value from
@@ -185,12 +186,12 @@ func (h scale) Sample(_ *Program, m *Message) (ad.Var, bool) {
 	return ad.Var{}, false
 }
 
-// scaleOf returns the product of the Scale handlers on the stack, for
-// observed and factor sites (latent sites are scaled through their
-// message).
-func (p *Program) scaleOf() float64 {
+// scaleOf returns the product of the Scale handlers on the stack that see
+// the observed or factor site (those inside the innermost Block hiding it;
+// latent sites are scaled through their message), outermost first.
+func (p *Program) scaleOf(name string, kind SiteKind) float64 {
 	f := 1.0
-	for _, h := range p.handlers {
+	for _, h := range p.handlers[p.hiddenAt(name, kind)+1:] {
 		if s, ok := h.(scale); ok {
 			f *= s.f
 		}

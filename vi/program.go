@@ -194,7 +194,8 @@ type Program struct {
 	// rsample draws latent values with Rsample where the distribution
 	// allows it (guide runs); prior runs draw with Sample.
 	rsample  bool
-	handlers []Handler // innermost last
+	handlers []Handler     // innermost last
+	blocks   []*blockScope // the open Blocks, innermost last
 	trace    *Trace
 	site     string // the site being processed, for error messages
 	state    *runState
@@ -266,6 +267,9 @@ func (p *Program) checkName(name string) {
 	if p.trace.Site(name) != nil {
 		p.fail("vi: site %q declared twice", name)
 	}
+	if len(p.blocks) > 0 {
+		p.declared(name)
+	}
 	p.site = name
 }
 
@@ -290,6 +294,9 @@ func (p *Program) sample(name string, d dist.Distribution, scale float64, plate 
 	for i := len(p.handlers) - 1; i >= 0; i-- {
 		if v, done := p.handlers[i].Sample(p, &m); done {
 			return v
+		}
+		if m.stop {
+			break // hidden by a Block from the handlers outside it
 		}
 	}
 	if err := d.Validate(); err != nil {
@@ -360,7 +367,7 @@ func (p *Program) observe(name string, d dist.Distribution, data ad.Var, scale f
 		}
 	}
 	lp := d.LogProb(data)
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale * p.scaleOf(), Plate: plate})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Observed, Dist: d, Value: data, LogProb: lp, Scale: scale * p.scaleOf(name, Observed), Plate: plate})
 }
 
 // Factor adds logp (R x 1, or 1 x 1) to the log-density of the model: a
@@ -370,7 +377,7 @@ func (p *Program) Factor(name string, logp ad.Var) {
 	if logp.Cols() != 1 {
 		p.fail("vi: factor %q is %dx%d, want a column", name, logp.Rows(), logp.Cols())
 	}
-	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: p.scaleOf()})
+	p.trace.Sites = append(p.trace.Sites, Site{Name: name, Kind: Factor, Value: logp, LogProb: logp, Scale: p.scaleOf(name, Factor)})
 }
 
 // Deterministic records value under name for summaries (a transformed

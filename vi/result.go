@@ -32,7 +32,9 @@ type Result struct {
 	ELBO, ELBOStdErr float64
 	// KHat is the Pareto k-hat of the importance weights p(x, z)/q(z) at
 	// the draws (Yao et al. 2018): below 0.5 the approximation is good,
-	// above 0.7 importance-sampling corrections are unreliable.
+	// above 0.7 importance-sampling corrections are unreliable; -Inf when
+	// the largest log weights are constant (an exact fit, see
+	// estimators.PSIS).
 	KHat float64
 	// Draws holds the posterior draws of every latent and deterministic
 	// site in constrained space, one row per draw (particle-major for

@@ -8,7 +8,10 @@ import (
 	"github.com/kldiv/kldiv/dist"
 )
 
-// The families Build knows. Adding a family is one entry in familyTable.
+// The families Build knows: every family declared in dist (dist.Declarations:
+// names in torch's order, shapes, defaults, alternatives) except Delta,
+// whose event_dim is not a tensor (build_structural.go), and the
+// structural families.
 
 // paramDef is one argument of a family, in torch's positional order.
 type paramDef struct {
@@ -17,6 +20,8 @@ type paramDef struct {
 	// belong to one distribution (MultivariateNormal's loc 1, its matrices
 	// 2; 0 for the parameters of univariate families).
 	rank int
+	// shape is the declared shape (vector, square or factor matrix).
+	shape dist.ParamShape
 	// def is the default value (when hasDef) for an omitted argument.
 	def    float64
 	hasDef bool
@@ -24,22 +29,30 @@ type paramDef struct {
 	ignore bool
 }
 
-// scalarParam is a required argument of one number per distribution.
-func scalarParam(name string) paramDef { return paramDef{name: name} }
-
-// eventParam is a required argument whose trailing rank dimensions belong
-// to one distribution (a vector for rank 1, a matrix for rank 2).
-func eventParam(name string, rank int) paramDef { return paramDef{name: name, rank: rank} }
-
-// defaultedParam is an argument that takes the value def when omitted.
-func defaultedParam(name string, def float64) paramDef {
-	return paramDef{name: name, def: def, hasDef: true}
-}
-
 // ignoredParam is an argument torch accepts that has no effect here.
 func ignoredParam(name string) paramDef { return paramDef{name: name, ignore: true} }
 
 var validateArgs = ignoredParam("validate_args")
+
+// ignoredArgs are the torch arguments of declared families that tune
+// torch's numerics only, accepted before validate_args and ignored. lims
+// only tunes torch's Taylor switch near probs = 1/2; kldiv is accurate
+// there without it.
+var ignoredArgs = map[string][]string{"ContinuousBernoulli": {"lims"}}
+
+// builtByHand are the declared families whose torch signature has
+// arguments that are not tensors (Delta's event_dim).
+var builtByHand = map[string]bool{"Delta": true}
+
+// declaredNames returns the names of the declared parameters of family.
+func declaredNames(family string) []string {
+	f, _ := dist.Declaration(family)
+	names := make([]string, len(f.Params))
+	for i, p := range f.Params {
+		names[i] = p.Name
+	}
+	return names
+}
 
 // familyDef describes how to build one family.
 type familyDef struct {
@@ -51,12 +64,14 @@ type familyDef struct {
 	// joint: the family scores a row jointly (multivariate); its
 	// arguments' own dimensions become the parameter columns.
 	joint bool
-	// event returns the event shape from the given arguments and checks
-	// their trailing dimensions (joint families; nil means ()).
-	event func(a leafArgs) ([]int, error)
-	// make builds the distribution from the laid-out arguments (the keys
-	// of v are the given or defaulted ones).
-	make func(v map[string]ad.Var) (dist.Distribution, error)
+	// eventRank is torch's len(event_shape) (0 or 1).
+	eventRank int
+	// declared is the number of declared parameters (the first ones of
+	// params; the ignored ones follow).
+	declared int
+	// make builds the distribution from the laid-out arguments (the
+	// zero ad.Var for an alternative not given), in declaration order.
+	make func(v []ad.Var) (dist.Distribution, error)
 }
 
 // leafArgs are the tensors of a family's arguments, by name.
@@ -76,159 +91,58 @@ func (a leafArgs) errf(name, format string, args ...any) error {
 	return buildErr(a.family, name, a.t[name].at, format, args...)
 }
 
-// given returns the argument of oneOf that was given.
-func (a leafArgs) given(names ...string) string {
-	for _, n := range names {
-		if _, ok := a.t[n]; ok {
-			return n
-		}
-	}
-	return ""
-}
-
 var familyTable = map[string]*familyDef{}
 
-func registerFamily(f *familyDef) { familyTable[f.name] = f }
-
-// uni registers a univariate family whose constructor takes its
-// parameters in table order.
-func uni(name string, params []paramDef, mk func(v []ad.Var) (dist.Distribution, error)) {
-	registerFamily(&familyDef{name: name, params: append(params, validateArgs), make: func(m map[string]ad.Var) (dist.Distribution, error) {
-		vs := make([]ad.Var, len(params))
-		for i, pd := range params {
-			vs[i] = m[pd.name]
-		}
-		return mk(vs)
-	}})
-}
-
-// oneOfMake picks the constructor for probs or logits.
-func oneOfMake[D dist.Distribution](m map[string]ad.Var, probs, logits func() (D, error)) (dist.Distribution, error) {
-	if _, ok := m["probs"]; ok {
-		return probs()
-	}
-	return logits()
-}
-
-// eventLast returns the event shape (K,) of a joint family whose
-// distribution-defining argument has K categories in its last dimension.
-func eventLast(names ...string) func(a leafArgs) ([]int, error) {
-	return func(a leafArgs) ([]int, error) { return []int{a.last(a.given(names...), 1)}, nil }
-}
-
 func init() {
-	// The univariate families with one set of parameters come from their
-	// declarations in dist (names in torch's order, defaults).
 	for _, f := range dist.Declarations() {
-		params := make([]paramDef, len(f.Params))
-		for k, p := range f.Params {
-			params[k] = scalarParam(p.Name)
-			if p.HasDefault {
-				params[k] = defaultedParam(p.Name, p.Default)
+		if builtByHand[f.Name] {
+			continue
+		}
+		fd := &familyDef{name: f.Name, oneOf: f.OneOf, joint: f.Joint(), eventRank: f.EventRank, make: f.New, declared: len(f.Params)}
+		for _, p := range f.Params {
+			fd.params = append(fd.params, paramDef{name: p.Name, rank: p.Shape.Rank(), shape: p.Shape, def: p.Default, hasDef: p.HasDefault})
+		}
+		for _, n := range ignoredArgs[f.Name] {
+			fd.params = append(fd.params, ignoredParam(n))
+		}
+		fd.params = append(fd.params, validateArgs)
+		familyTable[f.Name] = fd
+	}
+}
+
+// event returns the event shape of a joint family from its given
+// arguments: (D,) from the first vector argument, whose last dimension
+// the other vectors share and the matrices have as rows ((D, D) for the
+// square ones); () when the event rank is 0 (Categorical).
+func (f *familyDef) event(a leafArgs) ([]int, error) {
+	d, first := 0, ""
+	for _, pd := range f.params {
+		if _, ok := a.t[pd.name]; !ok || pd.ignore || pd.rank == 0 {
+			continue
+		}
+		if first == "" {
+			d, first = a.last(pd.name, 1), pd.name
+			continue
+		}
+		switch pd.shape {
+		case dist.ShapeVector:
+			if r := a.last(pd.name, 1); r != d {
+				return nil, a.errf(pd.name, "has %d entries in its last dimension, want %d as %s", r, d, first)
+			}
+		case dist.ShapeSquare:
+			if r, c := a.last(pd.name, 2), a.last(pd.name, 1); r != d || c != d {
+				return nil, a.errf(pd.name, "has trailing shape (%d, %d), want (%d, %d) for %s with %d entries", r, c, d, d, first, d)
+			}
+		case dist.ShapeFactor:
+			if r := a.last(pd.name, 2); r != d {
+				return nil, a.errf(pd.name, "has %d rows in its last two dimensions (D, K), want D = %d as %s", r, d, first)
 			}
 		}
-		uni(f.Name, params, f.New)
 	}
-
-	// Families with probs or logits.
-	registerFamily(&familyDef{name: "Bernoulli", params: []paramDef{scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return oneOfMake(m, func() (dist.Bernoulli, error) { return dist.BernoulliOf(m["probs"]) }, func() (dist.Bernoulli, error) { return dist.BernoulliLogitsOf(m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "Geometric", params: []paramDef{scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return oneOfMake(m, func() (dist.Geometric, error) { return dist.GeometricOf(m["probs"]) }, func() (dist.Geometric, error) { return dist.GeometricLogitsOf(m["logits"]) })
-		}})
-	// lims only tunes torch's Taylor switch near probs = 1/2; kldiv is
-	// accurate there without it.
-	registerFamily(&familyDef{name: "ContinuousBernoulli", params: []paramDef{scalarParam("probs"), scalarParam("logits"), ignoredParam("lims"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return oneOfMake(m, func() (dist.ContinuousBernoulli, error) { return dist.ContinuousBernoulliOf(m["probs"]) }, func() (dist.ContinuousBernoulli, error) {
-				return dist.ContinuousBernoulliLogitsOf(m["logits"])
-			})
-		}})
-	registerFamily(&familyDef{name: "Binomial", params: []paramDef{defaultedParam("total_count", 1), scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			n := m["total_count"]
-			return oneOfMake(m, func() (dist.Binomial, error) { return dist.BinomialOf(n, m["probs"]) }, func() (dist.Binomial, error) { return dist.BinomialLogitsOf(n, m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "NegativeBinomial", params: []paramDef{scalarParam("total_count"), scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			n := m["total_count"]
-			return oneOfMake(m, func() (dist.NegativeBinomial, error) { return dist.NegativeBinomialOf(n, m["probs"]) }, func() (dist.NegativeBinomial, error) { return dist.NegativeBinomialLogitsOf(n, m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "RelaxedBernoulli", params: []paramDef{scalarParam("temperature"), scalarParam("probs"), scalarParam("logits"), validateArgs}, oneOf: []string{"probs", "logits"},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			t := m["temperature"]
-			return oneOfMake(m, func() (dist.RelaxedBernoulli, error) { return dist.RelaxedBernoulliOf(t, m["probs"]) }, func() (dist.RelaxedBernoulli, error) { return dist.RelaxedBernoulliLogitsOf(t, m["logits"]) })
-		}})
-
-	// Categorical families: probs or logits (..., K).
-	registerFamily(&familyDef{name: "Categorical", params: []paramDef{eventParam("probs", 1), eventParam("logits", 1), validateArgs}, oneOf: []string{"probs", "logits"}, joint: true,
-		event: func(leafArgs) ([]int, error) { return []int{}, nil },
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return oneOfMake(m, func() (dist.Categorical, error) { return dist.CategoricalOf(m["probs"]) }, func() (dist.Categorical, error) { return dist.CategoricalLogitsOf(m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "OneHotCategorical", params: []paramDef{eventParam("probs", 1), eventParam("logits", 1), validateArgs}, oneOf: []string{"probs", "logits"}, joint: true,
-		event: eventLast("probs", "logits"),
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return oneOfMake(m, func() (dist.OneHotCategorical, error) { return dist.OneHotCategoricalOf(m["probs"]) }, func() (dist.OneHotCategorical, error) { return dist.OneHotCategoricalLogitsOf(m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "Multinomial", params: []paramDef{defaultedParam("total_count", 1), eventParam("probs", 1), eventParam("logits", 1), validateArgs}, oneOf: []string{"probs", "logits"}, joint: true,
-		event: eventLast("probs", "logits"),
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			n := m["total_count"]
-			return oneOfMake(m, func() (dist.Multinomial, error) { return dist.MultinomialOf(n, m["probs"]) }, func() (dist.Multinomial, error) { return dist.MultinomialLogitsOf(n, m["logits"]) })
-		}})
-	registerFamily(&familyDef{name: "RelaxedOneHotCategorical", params: []paramDef{scalarParam("temperature"), eventParam("probs", 1), eventParam("logits", 1), validateArgs}, oneOf: []string{"probs", "logits"}, joint: true,
-		event: eventLast("probs", "logits"),
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			t := m["temperature"]
-			return oneOfMake(m, func() (dist.RelaxedOneHotCategorical, error) { return dist.RelaxedOneHotCategoricalOf(t, m["probs"]) }, func() (dist.RelaxedOneHotCategorical, error) {
-				return dist.RelaxedOneHotCategoricalLogitsOf(t, m["logits"])
-			})
-		}})
-	registerFamily(&familyDef{name: "Dirichlet", params: []paramDef{eventParam("concentration", 1), validateArgs}, joint: true,
-		event: eventLast("concentration"),
-		make:  func(m map[string]ad.Var) (dist.Distribution, error) { return dist.DirichletOf(m["concentration"]) }})
-
-	// Gaussians.
-	registerFamily(&familyDef{name: "MultivariateNormal",
-		params: []paramDef{eventParam("loc", 1), eventParam("covariance_matrix", 2), eventParam("precision_matrix", 2), eventParam("scale_tril", 2), validateArgs},
-		oneOf:  []string{"covariance_matrix", "precision_matrix", "scale_tril"}, joint: true,
-		event: func(a leafArgs) ([]int, error) {
-			d := a.last("loc", 1)
-			m := a.given("covariance_matrix", "precision_matrix", "scale_tril")
-			if r, c := a.last(m, 2), a.last(m, 1); r != d || c != d {
-				return nil, a.errf(m, "has trailing shape (%d, %d), want (%d, %d) for loc with %d entries", r, c, d, d, d)
-			}
-			return []int{d}, nil
-		},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			loc := m["loc"]
-			if v, ok := m["covariance_matrix"]; ok {
-				return dist.MultivariateNormalCov(loc, v)
-			}
-			if v, ok := m["precision_matrix"]; ok {
-				return dist.MultivariateNormalPrecision(loc, v)
-			}
-			return dist.MultivariateNormalScaleTril(loc, m["scale_tril"])
-		}})
-	registerFamily(&familyDef{name: "LowRankMultivariateNormal",
-		params: []paramDef{eventParam("loc", 1), eventParam("cov_factor", 2), eventParam("cov_diag", 1), validateArgs}, joint: true,
-		event: func(a leafArgs) ([]int, error) {
-			d := a.last("loc", 1)
-			if r := a.last("cov_factor", 2); r != d {
-				return nil, a.errf("cov_factor", "has %d rows in its last two dimensions (D, K), want D = %d as loc", r, d)
-			}
-			if r := a.last("cov_diag", 1); r != d {
-				return nil, a.errf("cov_diag", "has %d entries in its last dimension, want %d as loc", r, d)
-			}
-			return []int{d}, nil
-		},
-		make: func(m map[string]ad.Var) (dist.Distribution, error) {
-			return dist.LowRankMultivariateNormalOf(m["loc"], m["cov_factor"], m["cov_diag"])
-		}})
+	if f.eventRank == 0 {
+		return []int{}, nil
+	}
+	return []int{d}, nil
 }
 
 // node builds the node of a family's specification: it binds and checks
@@ -303,13 +217,17 @@ func (f *familyDef) node(s *Spec) (*node, error) {
 		prev = pd.name
 	}
 	event := []int{}
-	if f.event != nil {
+	if f.joint {
 		if event, err = f.event(a); err != nil {
 			return nil, err
 		}
 	}
 	if _, ok := numelLimit(append(slices.Clone(batch), event...)); !ok {
 		return nil, buildErr(f.name, "", s.Pos, "batch shape %s with event shape %s has more than %d elements", FormatShape(batch), FormatShape(event), maxBuildElements)
+	}
+	index := make(map[string]int, len(f.params))
+	for i, pd := range f.params {
+		index[pd.name] = i
 	}
 	n := &node{family: f.name, pos: s.Pos, batch: batch, event: event, elementwise: !f.joint}
 	n.build = func(batch []int, absorb int) (dist.Distribution, error) {
@@ -318,11 +236,11 @@ func (f *familyDef) node(s *Spec) (*node, error) {
 		}
 		rows, cols := splitBatch(batch, nil, absorb)
 		refs := map[string]laid{}
-		vars := map[string]ad.Var{}
+		vars := make([]ad.Var, len(f.params))
 		maxRows, maxCols := 1, 1
 		for _, pd := range order {
 			l := layoutParam(a.t[pd.name], pd.rank, batch, absorb, false, false)
-			refs[pd.name], vars[pd.name] = l, l.v
+			refs[pd.name], vars[index[pd.name]] = l, l.v
 			maxRows = max(maxRows, l.rows)
 			if pd.rank == 0 {
 				maxCols = max(maxCols, l.cols)
@@ -333,9 +251,9 @@ func (f *familyDef) node(s *Spec) (*node, error) {
 		if len(order) > 0 && (maxRows < rows || !f.joint && maxCols < cols) {
 			pd := order[0]
 			l := layoutParam(a.t[pd.name], pd.rank, batch, absorb, true, !f.joint)
-			refs[pd.name], vars[pd.name] = l, l.v
+			refs[pd.name], vars[index[pd.name]] = l, l.v
 		}
-		d, err := f.make(vars)
+		d, err := f.make(vars[:f.declared])
 		if err != nil {
 			return nil, wrapErr(f.name, s.Pos, refs, err)
 		}

@@ -25,16 +25,26 @@ func init() {
 	}
 }
 
+// bindWrapper binds the arguments of a wrapper family fam to names (the
+// first "base_distribution", the second the wrapper's own required
+// argument), builds the base distribution and returns it with the value
+// of the second argument.
+func bindWrapper(s *Spec, fam string, names []string, depth int) (*node, Value, error) {
+	_, req, err := bindRequired(s, names, names[0], names[1])
+	if err != nil {
+		return nil, Value{}, err
+	}
+	base, err := buildDistArg(fam, names[0], req[0], depth)
+	if err != nil {
+		return nil, Value{}, err
+	}
+	return base, req[1], nil
+}
+
 // buildIndependent: Independent(base_distribution, reinterpreted_batch_ndims).
 func buildIndependent(s *Spec, depth int) (*node, error) {
 	const fam = "Independent"
-	names := []string{"base_distribution", "reinterpreted_batch_ndims", "validate_args"}
-	_, req, err := bindRequired(s, names, "base_distribution", "reinterpreted_batch_ndims")
-	if err != nil {
-		return nil, err
-	}
-	bv, nv := req[0], req[1]
-	base, err := buildDistArg(fam, "base_distribution", bv, depth)
+	base, nv, err := bindWrapper(s, fam, []string{"base_distribution", "reinterpreted_batch_ndims", "validate_args"}, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -66,13 +76,7 @@ func buildIndependent(s *Spec, depth int) (*node, error) {
 // base_distribution.expand(batch_shape).
 func buildExpanded(s *Spec, depth int) (*node, error) {
 	const fam = "Expanded"
-	names := []string{"base_distribution", "batch_shape"}
-	_, req, err := bindRequired(s, names, "base_distribution", "batch_shape")
-	if err != nil {
-		return nil, err
-	}
-	bv, sv := req[0], req[1]
-	base, err := buildDistArg(fam, "base_distribution", bv, depth)
+	base, sv, err := bindWrapper(s, fam, []string{"base_distribution", "batch_shape"}, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +133,9 @@ func buildExpanded(s *Spec, depth int) (*node, error) {
 // buildDelta: Delta(v, log_density=0, event_dim=0), pyro's point mass.
 func buildDelta(s *Spec, _ int) (*node, error) {
 	const fam = "Delta"
-	names := []string{"v", "log_density", "event_dim", "validate_args"}
+	// The declared parameters (v, log_density), then torch's event_dim,
+	// which is not a tensor.
+	names := append(declaredNames(fam), "event_dim", "validate_args")
 	vals, req, err := bindRequired(s, names, "v")
 	if err != nil {
 		return nil, err
@@ -412,54 +418,38 @@ func transformList(v Value, depth int) ([]*tnode, error) {
 	return out, nil
 }
 
-// domainEvent and codomainEvent are torch's transform.domain.event_dim
-// and transform.codomain.event_dim (ComposeTransform's rule for a list).
-func domainEvent(ts []*tnode) int {
+// eventDims returns torch's transform.domain.event_dim and
+// transform.codomain.event_dim of a list of transforms applied in order
+// (ComposeTransform's rule: the domain's from the last back to the first,
+// the codomain's from the first on).
+func eventDims(ts []*tnode) (dom, cod int) {
 	if len(ts) == 0 {
-		return 0
+		return 0, 0
 	}
-	ev := ts[len(ts)-1].codomainEv()
+	_, dom = ts[len(ts)-1].eventDims()
 	for i := len(ts) - 1; i >= 0; i-- {
-		ev += ts[i].domainEv() - ts[i].codomainEv()
-		ev = max(ev, ts[i].domainEv())
+		d, c := ts[i].eventDims()
+		dom = max(dom+d-c, d)
 	}
-	return ev
-}
-
-func codomainEvent(ts []*tnode) int {
-	if len(ts) == 0 {
-		return 0
-	}
-	ev := ts[0].domainEv()
+	cod, _ = ts[0].eventDims()
 	for _, t := range ts {
-		ev += t.codomainEv() - t.domainEv()
-		ev = max(ev, t.codomainEv())
+		d, c := t.eventDims()
+		cod = max(cod+c-d, c)
 	}
-	return ev
+	return dom, cod
 }
 
-func (t *tnode) domainEv() int {
+// eventDims returns the domain and codomain event dims of t.
+func (t *tnode) eventDims() (dom, cod int) {
 	switch t.kind {
 	case tAffine:
-		return t.eventDim
+		return t.eventDim, t.eventDim
 	case tStickBreaking:
-		return 1
+		return 1, 1
 	case tCompose:
-		return domainEvent(t.parts)
+		return eventDims(t.parts)
 	}
-	return 0
-}
-
-func (t *tnode) codomainEv() int {
-	switch t.kind {
-	case tAffine:
-		return t.eventDim
-	case tStickBreaking:
-		return 1
-	case tCompose:
-		return codomainEvent(t.parts)
-	}
-	return 0
+	return 0, 0
 }
 
 func (t *tnode) elementwise() bool {
@@ -561,13 +551,7 @@ func (t *tnode) bijector(shape []int, cd int, name string, refs map[string]laid)
 // dimensions than the base's event.
 func buildTransformed(s *Spec, depth int) (*node, error) {
 	const fam = "TransformedDistribution"
-	names := []string{"base_distribution", "transforms", "validate_args"}
-	_, req, err := bindRequired(s, names, "base_distribution", "transforms")
-	if err != nil {
-		return nil, err
-	}
-	bv, tv := req[0], req[1]
-	base, err := buildDistArg(fam, "base_distribution", bv, depth)
+	base, tv, err := bindWrapper(s, fam, []string{"base_distribution", "transforms", "validate_args"}, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -576,7 +560,7 @@ func buildTransformed(s *Spec, depth int) (*node, error) {
 		return nil, err
 	}
 	baseShape := append(slices.Clone(base.batch), base.event...)
-	domEv, codEv := domainEvent(ts), codomainEvent(ts)
+	domEv, codEv := eventDims(ts)
 	baseEv := len(base.event)
 	if len(baseShape) < domEv {
 		return nil, buildErr(fam, "transforms", tv.Pos, "act on %d-dimensional events but the base %s has shape %s", domEv, base.family, FormatShape(baseShape))

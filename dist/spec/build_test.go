@@ -480,6 +480,9 @@ func FuzzBuild(f *testing.F) {
 		"LowRankMultivariateNormal([0, 0], [[1], [1]], [1, 1])", "TransformedDistribution(Normal(0, 1), AffineTransform([1, 2], [[1], [2]]))",
 		"Independent(MixtureSameFamily(Categorical([0.3, 0.7]), Normal([-1, 2], [1, 0.5])), 0)",
 		"Multinomial(3, [0.2, 0.8])", "Dirichlet([1, 2])", "Normal(0, [])", "StudentT(1, [[1]])",
+		"Binomial(logits=[0.5, -1])", "RelaxedOneHotCategorical([0.5, 1], logits=[[0, 1], [1, 0]])",
+		"MultivariateNormal([0, 0], precision_matrix=[[2, 0.5], [0.5, 1]])", "MultivariateNormal([0, 0], scale_tril=[[1, 0], [0.5, 1]])",
+		"NegativeBinomial(2.5, probs=0.3)", "ContinuousBernoulli(logits=[0, 1])", "Geometric(probs=1)",
 	} {
 		f.Add(s)
 	}

@@ -125,12 +125,12 @@ func forwardKL(tg examplekit.Mix2) vi.Objective {
 
 // mixtureGuide is autoguide.Mixture's family written by hand: k
 // axis-aligned Gaussians with locations, softplus scales and softmax
-// weights. The forward-KL objectives score target draws under the guide
-// site's distribution, and autoguide.Mixture's sites do not carry one (it
-// records its density as a joint factor), so for forward KL the same family
-// is written as a dist.MixtureSameFamily. It starts as autoguide.Mixture
-// does: locations at 0 plus N(0, (3·scale)²) jitter, scales at scale, equal
-// weights.
+// weights, as one dist.MixtureSameFamily site, so that the forward-KL
+// objectives score target draws under that site's distribution.
+// (autoguide.Mixture itself also works under forward KL now, through
+// vi.GuideDensity; the example keeps this form to show the family whole.)
+// It starts as autoguide.Mixture does: locations at 0 plus
+// N(0, (3·scale)²) jitter, scales at scale, equal weights.
 func mixtureGuide(k int, scale float64, rng *rand.Rand) vi.GuideFunc {
 	locs := make([]float64, 2*k)
 	for i := range locs {

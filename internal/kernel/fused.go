@@ -138,13 +138,27 @@ const normalKLNear = 0.5
 // allows 8), equal locations included, where the KL is the scale term
 // alone; elsewhere within 4e-15 relative of the float64 formula.
 func NormalKL(dst, e, m1, s1, m2, s2 []float64) {
+	NormalKLChecked(dst, e, m1, s1, m2, s2)
+}
+
+// NormalKLChecked is NormalKL, and also reports whether every m1, m2 is
+// finite and every s1, s2 finite and > 0 (the parameters of valid
+// normals), checked in the same pass over the data, so that a caller can
+// validate and compute at once. When it reports false the values are
+// those of the formula (NaN or ±Inf where an input is out of range).
+func NormalKLChecked(dst, e, m1, s1, m2, s2 []float64) bool {
 	n := len(m1)
 	checkLen("NormalKL", n, dst, e, s1, m2, s2)
 	if vecLanes == 0 {
 		normalKLGo(dst, e, m1, s1, m2, s2)
-		return
+		return normalParamsOK(m1, s1) && normalParamsOK(m2, s2)
 	}
-	var eb [fusedBlock]float64
+	// Three short passes per block (normalKLPre, Log1p, normalKLPost) in
+	// place of one long kernel: the long one is bound by the latency of
+	// its dependency chain, the short loops' iterations overlap.
+	chk := [16]float64{8: math.Inf(1), 9: math.Inf(1), 10: math.Inf(1), 11: math.Inf(1),
+		12: math.Inf(1), 13: math.Inf(1), 14: math.Inf(1), 15: math.Inf(1)}
+	var yb, wb, rb, eb [fusedBlock]float64
 	for lo := 0; lo < n; lo += fusedBlock {
 		hi := min(lo+fusedBlock, n)
 		es := eb[:hi-lo]
@@ -153,10 +167,12 @@ func NormalKL(dst, e, m1, s1, m2, s2 []float64) {
 		}
 		k := (hi - lo) - (hi-lo)%vecLanes
 		if k > 0 {
-			normalKLVec(&dst[lo], &es[0], &m1[lo], &s1[lo], &m2[lo], &s2[lo], k)
+			normalKLPreVec(&yb[0], &wb[0], &rb[0], &m1[lo], &s1[lo], &m2[lo], &s2[lo], k, &chk)
+			callVec(opLog1p, &yb[0], &yb[0], k)
+			normalKLPostVec(&dst[lo], &es[0], &yb[0], &wb[0], &rb[0], k)
 		}
 		if t := lo + k; t < hi {
-			// The tail through the same kernel, padded with N(0, 1) pairs.
+			// The tail through the same kernels, padded with N(0, 1) pairs.
 			var td, te, a, sa, b, sb [8]float64
 			for i := range sa {
 				sa[i], sb[i] = 1, 1
@@ -165,11 +181,31 @@ func NormalKL(dst, e, m1, s1, m2, s2 []float64) {
 			copy(sa[:], s1[t:hi])
 			copy(b[:], m2[t:hi])
 			copy(sb[:], s2[t:hi])
-			normalKLVec(&td[0], &te[0], &a[0], &sa[0], &b[0], &sb[0], vecLanes)
+			normalKLPreVec(&yb[0], &wb[0], &rb[0], &a[0], &sa[0], &b[0], &sb[0], vecLanes, &chk)
+			callVec(opLog1p, &yb[0], &yb[0], vecLanes)
+			normalKLPostVec(&td[0], &te[0], &yb[0], &wb[0], &rb[0], vecLanes)
 			copy(dst[t:hi], td[:])
 			copy(es[k:], te[:])
 		}
 	}
+	for i := range vecLanes {
+		if chk[i] != 0 || !(chk[8+i] > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalParamsOK reports whether every loc is finite and every scale
+// finite and > 0, without branches in the loop.
+func normalParamsOK(loc, scale []float64) bool {
+	fin, mn := 0.0, math.Inf(1)
+	for i, m := range loc {
+		s := scale[i]
+		fin += 0*m + 0*s // NaN once m or s is NaN or ±Inf
+		mn = min(mn, s)
+	}
+	return fin == 0 && mn > 0
 }
 
 // normalKLGo is NormalKL's pure-Go path: the vector Log1p (pure Go here)

@@ -257,3 +257,49 @@ func TestFusedPanics(t *testing.T) {
 		Adam(make([]float64, 2), make([]float64, 2), make([]float64, 1), make([]float64, 2), 1, 0.9, 0.9, 1, 1, 1, 1)
 	})
 }
+
+// TestNormalKLChecked checks NormalKLChecked on every path: the values are
+// NormalKL's bit for bit, and it reports false exactly when some location
+// is not finite or some scale is not finite and > 0, for one bad value put
+// at each position of vectors whose lengths cover the block and lane
+// tails.
+func TestNormalKLChecked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	bad := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), -1, -1e-300}
+	defer resetVec()
+	for p, sel := range vecPaths() {
+		sel()
+		for _, n := range []int{1, 7, 8, 9, 31, fusedBlock - 1, fusedBlock, fusedBlock + 13} {
+			m1, s1, m2, s2 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			for i := range n {
+				m1[i], m2[i] = 3*rng.NormFloat64(), 3*rng.NormFloat64()
+				s1[i], s2[i] = 0.1+2.9*rng.Float64(), 0.1+2.9*rng.Float64()
+			}
+			got, want := make([]float64, n), make([]float64, n)
+			ge, we := make([]float64, n), make([]float64, n)
+			require.True(t, NormalKLChecked(got, ge, m1, s1, m2, s2), "valid parameters, n = %d, path %s", n, p)
+			NormalKL(want, we, m1, s1, m2, s2)
+			for i := range got {
+				require.Equal(t, math.Float64bits(want[i]), math.Float64bits(got[i]), "value %d, n = %d, path %s", i, n, p)
+				require.Equal(t, math.Float64bits(we[i]), math.Float64bits(ge[i]), "e %d, n = %d, path %s", i, n, p)
+			}
+			for k, arr := range [][]float64{m1, s1, m2, s2} {
+				for _, at := range []int{0, n / 2, n - 1} {
+					for _, v := range bad {
+						if k%2 == 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
+							continue // any finite location is valid
+						}
+						old := arr[at]
+						arr[at] = v
+						ok := NormalKLChecked(got, nil, m1, s1, m2, s2)
+						arr[at] = old
+						require.False(t, ok, "param %d = %v at %d of %d, path %s", k, v, at, n, p)
+					}
+				}
+			}
+			// Both scales negative: finite values, but invalid.
+			s1[n-1], s2[n-1] = -1, -2
+			require.False(t, NormalKLChecked(got, nil, m1, s1, m2, s2), "negative scales, n = %d, path %s", n, p)
+		}
+	}
+}

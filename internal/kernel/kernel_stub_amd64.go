@@ -82,10 +82,15 @@ func expNegAbsAVX512(dst *float64, x *float64, n int)
 //go:noescape
 func adamAVX512(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
 
-// normalKLAVX512 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 8.
+// normalKLPreAVX512 is NormalKL's first pass at i < n, n a positive multiple of 8.
 //
 //go:noescape
-func normalKLAVX512(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+func normalKLPreAVX512(y *float64, w *float64, r *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int, chk *[16]float64)
+
+// normalKLPostAVX512 is NormalKL's last pass at i < n, n a positive multiple of 8.
+//
+//go:noescape
+func normalKLPostAVX512(dst *float64, e *float64, l *float64, w *float64, r *float64, n int)
 
 // expAVX2 sets dst[i] = exp(x[i]) for i < n, n a positive multiple of 4.
 //
@@ -113,10 +118,15 @@ func expNegAbsAVX2(dst *float64, x *float64, n int)
 //go:noescape
 func adamAVX2(p *float64, m *float64, v *float64, grad *float64, n int, c *[9]float64)
 
-// normalKLAVX2 sets dst[i] = KL(N(m1, s1) || N(m2, s2)) and e[i] = (s1/s2)² - 1 at i < n, n a positive multiple of 4.
+// normalKLPreAVX2 is NormalKL's first pass at i < n, n a positive multiple of 4.
 //
 //go:noescape
-func normalKLAVX2(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int)
+func normalKLPreAVX2(y *float64, w *float64, r *float64, m1 *float64, s1 *float64, m2 *float64, s2 *float64, n int, chk *[16]float64)
+
+// normalKLPostAVX2 is NormalKL's last pass at i < n, n a positive multiple of 4.
+//
+//go:noescape
+func normalKLPostAVX2(dst *float64, e *float64, l *float64, w *float64, r *float64, n int)
 
 // bernoulliLogitsAVX512 adds the Bernoulli log-likelihood terms y l - softplus(l) at i < n into lane i mod 8 of acc[0:8],
 // |y(1-y)| into acc[8:16] and l - l into acc[16:24], and sets grad[i] = y - sigmoid(l),
@@ -124,3 +134,60 @@ func normalKLAVX2(dst *float64, e *float64, m1 *float64, s1 *float64, m2 *float6
 //
 //go:noescape
 func bernoulliLogitsAVX512(grad *float64, y *float64, l *float64, e *float64, sp *float64, n int, acc *[24]float64)
+
+// cholOffAVX512 is kernel.CholOff's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func cholOffAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
+// cholDiagAVX512 is kernel.CholDiag's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func cholDiagAVX512(k int, a *float64, c *float64, s int, inv *float64)
+
+// trsmLowerAVX512 is kernel.TrsmLower's AVX-512 path (8 lanes).
+// s is the row stride in float64s.
+//
+//go:noescape
+func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+
+// interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
+// buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
+//
+//go:noescape
+func interleaveAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// deinterleaveAVX512 is kernel.Deinterleave's AVX-512 path for the d/8 whole chunks of 8 columns:
+// src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.
+//
+//go:noescape
+func deinterleaveAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// interleaveLowerAVX512 is kernel.Interleave's AVX-512 path for the whole chunks of 8 columns up to the one holding the diagonal:
+// buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.
+//
+//go:noescape
+func interleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// deinterleaveLowerAVX512 is kernel.Deinterleave's AVX-512 path for the whole chunks of 8 columns up to the one holding the diagonal:
+// src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.
+//
+//go:noescape
+func deinterleaveLowerAVX512(buf *float64, src *float64, off *int64, d int, n int, s int)
+
+// symLowerAVX512 is kernel.SymLower's AVX-512 path.
+//
+//go:noescape
+func symLowerAVX512(buf *float64, d int, s int, asym *float64)
+
+// subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.
+//
+//go:noescape
+func subAVX512(dst *float64, a *float64, b *float64, n int)
+
+// sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.
+//
+//go:noescape
+func sumSqLowerAVX512(out *float64, buf *float64, d int, s int)

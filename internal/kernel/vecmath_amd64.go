@@ -60,12 +60,21 @@ func adamVec(p, m, v, g *float64, n int, c *[9]float64) {
 	}
 }
 
-// normalKLVec runs the NormalKL kernel of the active instruction set.
-func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
+// normalKLPreVec runs NormalKL's first pass for the active instruction set.
+func normalKLPreVec(y, w, r, m1, s1, m2, s2 *float64, n int, chk *[16]float64) {
 	if vecLanes == 8 {
-		normalKLAVX512(dst, e, m1, s1, m2, s2, n)
+		normalKLPreAVX512(y, w, r, m1, s1, m2, s2, n, chk)
 	} else {
-		normalKLAVX2(dst, e, m1, s1, m2, s2, n)
+		normalKLPreAVX2(y, w, r, m1, s1, m2, s2, n, chk)
+	}
+}
+
+// normalKLPostVec runs NormalKL's last pass for the active instruction set.
+func normalKLPostVec(dst, e, l, w, r *float64, n int) {
+	if vecLanes == 8 {
+		normalKLPostAVX512(dst, e, l, w, r, n)
+	} else {
+		normalKLPostAVX2(dst, e, l, w, r, n)
 	}
 }
 

@@ -9,8 +9,12 @@ func callVec(op vecOp, dst, x *float64, n int) { panic("kernel: callVec without 
 
 func adamVec(p, m, v, g *float64, n int, c *[9]float64) { panic("kernel: adamVec without assembly") }
 
-func normalKLVec(dst, e, m1, s1, m2, s2 *float64, n int) {
-	panic("kernel: normalKLVec without assembly")
+func normalKLPreVec(y, w, r, m1, s1, m2, s2 *float64, n int, chk *[16]float64) {
+	panic("kernel: normalKLPreVec without assembly")
+}
+
+func normalKLPostVec(dst, e, l, w, r *float64, n int) {
+	panic("kernel: normalKLPostVec without assembly")
 }
 
 func vecPaths() map[string]func() { return map[string]func(){"go": func() {}} }

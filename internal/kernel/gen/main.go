@@ -30,6 +30,8 @@ func main() {
 	skinnyNNKernel("skinnyNNColsAVX512", false)
 	logKernel()
 	vecMath()
+	cholKernels()
+	interleaveKernels()
 	Generate()
 }
 

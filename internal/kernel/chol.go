@@ -1,0 +1,352 @@
+package kernel
+
+import "math"
+
+// Block kernels of the interleaved batched Cholesky factorization and
+// triangular solve (linalg.CholeskyBatch, the MultivariateNormal KL).
+//
+// A group of Lanes matrices is stored interleaved: element (i, j) of
+// lane l is at i*s + j*Lanes + l for a row stride s (a multiple of
+// Lanes), so that one vector register holds the same element of Lanes
+// matrices and the scalar algorithm runs unchanged, lane-parallel, with
+// no horizontal reduction (the batched layout of Dongarra et al. 2017,
+// "Optimized batched linear algebra for modern architectures", Euro-Par,
+// where a group of small matrices is factored with SIMD lanes across the
+// batch). Each kernel works on a 4 x 4 block: a product update over k
+// columns held in 16 accumulators (one FMA chain per element, in the
+// order p = 0, 1, ..., k-1), then a small triangular step. Every path
+// (AVX-512, pure Go) does the same operations in the same order, so all
+// paths give identical bits.
+
+// Lanes is the number of matrices in an interleaved group.
+const Lanes = 8
+
+// cholAsm is true when the block kernels run in assembly (AVX-512).
+var cholAsm bool
+
+// CholOff computes the off-diagonal 4 x 4 block L_IJ (I below J) of a
+// left-looking blocked Cholesky factorization of a group: with a the
+// first element of rows I (columns 0..k-1 are L_I's finished columns), b
+// that of rows J (k = the first column of J, the 4 x 4 factor L_JJ at
+// columns k..k+3), c the block A_IJ (overwritten by L_IJ) and inv the
+// reciprocals of L_JJ's diagonal (4 x Lanes values),
+//
+//	C = (A_IJ - L_I,<k L_J,<kᵀ) L_JJ⁻ᵀ, by columns, multiplying by inv.
+//
+// s is the row stride; every slice must reach its last element.
+func CholOff(k int, a, b, c []float64, s int, inv []float64) {
+	checkBlock("CholOff", k, s, a, b, c, inv, 3*s+k*Lanes, 3*s+(k+4)*Lanes)
+	if cholAsm {
+		cholOffAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
+		return
+	}
+	cholOffGo(k, a, b, c, s, inv)
+}
+
+// CholDiag factors the diagonal 4 x 4 block of rows I: a is the first
+// element of rows I (k finished columns), c the block A_II (its lower
+// triangle overwritten by L_II; the strictly upper part is not touched),
+// inv receives the reciprocals of L_II's diagonal:
+//
+//	L_II = chol(A_II - L_I,<k L_I,<kᵀ).
+//
+// A pivot that is not positive gives a NaN (or zero, or +Inf) diagonal,
+// which the caller checks.
+func CholDiag(k int, a, c []float64, s int, inv []float64) {
+	checkBlock("CholDiag", k, s, a, a, c, inv, 3*s+k*Lanes, 3*s+k*Lanes)
+	if cholAsm {
+		cholDiagAsm(k, &a[0], &c[0], s, &inv[0])
+		return
+	}
+	cholDiagGo(k, a, c, s, inv)
+}
+
+// TrsmLower computes the 4 x 4 block X_IJ of X = T⁻¹ F for lower
+// triangular T, by block rows: a is T's element (I, K0) (rows I, columns
+// K0..K0+k-1, then the diagonal block T_II at columns K0+k..K0+k+3), b
+// X's element (K0, J) (rows K0..K0+k-1 already solved, columns J), c the
+// block F_IJ (overwritten by X_IJ) and inv the reciprocals of T_II's
+// diagonal:
+//
+//	X_IJ = T_II⁻¹ (F_IJ - T_I,K X_K,J), by rows, multiplying by inv.
+func TrsmLower(k int, a, b, c []float64, s int, inv []float64) {
+	checkBlock("TrsmLower", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	if cholAsm {
+		trsmLowerAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
+		return
+	}
+	trsmLowerGo(k, a, b, c, s, inv)
+}
+
+func checkBlock(name string, k, s int, a, b, c, inv []float64, na, nb int) {
+	if k < 0 || s < 4*Lanes || s%Lanes != 0 || len(a) < max(na, 1) || len(b) < max(nb, 1) || len(c) < 3*s+4*Lanes || len(inv) < 4*Lanes {
+		panic("kernel: " + name + ": bad block arguments")
+	}
+}
+
+func cholOffGo(k int, a, b, c []float64, s int, inv []float64) {
+	for l := 0; l < Lanes; l++ {
+		var acc [4][4]float64
+		for r := range 4 {
+			for q := range 4 {
+				acc[r][q] = c[r*s+q*Lanes+l]
+			}
+		}
+		for p := 0; p < k; p++ {
+			o := p*Lanes + l
+			for r := range 4 {
+				ar := a[r*s+o]
+				for q := range 4 {
+					acc[r][q] = math.FMA(-ar, b[q*s+o], acc[r][q])
+				}
+			}
+		}
+		for q := range 4 {
+			for r := range 4 {
+				v := acc[r][q]
+				for t := 0; t < q; t++ {
+					v = math.FMA(-acc[r][t], b[q*s+(k+t)*Lanes+l], v)
+				}
+				acc[r][q] = v * inv[q*Lanes+l]
+			}
+		}
+		for r := range 4 {
+			for q := range 4 {
+				c[r*s+q*Lanes+l] = acc[r][q]
+			}
+		}
+	}
+}
+
+func cholDiagGo(k int, a, c []float64, s int, inv []float64) {
+	for l := 0; l < Lanes; l++ {
+		var acc [4][4]float64
+		for r := range 4 {
+			for q := 0; q <= r; q++ {
+				acc[r][q] = c[r*s+q*Lanes+l]
+			}
+		}
+		for p := 0; p < k; p++ {
+			o := p*Lanes + l
+			for r := range 4 {
+				ar := a[r*s+o]
+				for q := 0; q <= r; q++ {
+					acc[r][q] = math.FMA(-ar, a[q*s+o], acc[r][q])
+				}
+			}
+		}
+		for r := range 4 {
+			for q := 0; q < r; q++ {
+				v := acc[r][q]
+				for t := 0; t < q; t++ {
+					v = math.FMA(-acc[r][t], acc[q][t], v)
+				}
+				acc[r][q] = v * inv[q*Lanes+l]
+			}
+			v := acc[r][r]
+			for t := 0; t < r; t++ {
+				v = math.FMA(-acc[r][t], acc[r][t], v)
+			}
+			v = math.Sqrt(v)
+			acc[r][r] = v
+			inv[r*Lanes+l] = 1 / v
+		}
+		for r := range 4 {
+			for q := 0; q <= r; q++ {
+				c[r*s+q*Lanes+l] = acc[r][q]
+			}
+		}
+	}
+}
+
+func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64) {
+	for l := 0; l < Lanes; l++ {
+		var acc [4][4]float64
+		for r := range 4 {
+			for q := range 4 {
+				acc[r][q] = c[r*s+q*Lanes+l]
+			}
+		}
+		for p := 0; p < k; p++ {
+			for r := range 4 {
+				ar := a[r*s+p*Lanes+l]
+				for q := range 4 {
+					acc[r][q] = math.FMA(-ar, b[p*s+q*Lanes+l], acc[r][q])
+				}
+			}
+		}
+		for r := range 4 {
+			for q := range 4 {
+				v := acc[r][q]
+				for t := 0; t < r; t++ {
+					v = math.FMA(-a[r*s+(k+t)*Lanes+l], acc[t][q], v)
+				}
+				acc[r][q] = v * inv[r*Lanes+l]
+			}
+		}
+		for r := range 4 {
+			for q := range 4 {
+				c[r*s+q*Lanes+l] = acc[r][q]
+			}
+		}
+	}
+}
+
+// Interleave copies rows 0..n-1 of Lanes row-major matrices with d
+// columns into the interleaved buffer buf (row stride s): matrix l is
+// src[off[l]:], and buf[i*s+j*Lanes+l] = src[off[l]+i*d+j] for i < n,
+// j < d.
+func Interleave(buf, src []float64, off *[Lanes]int, d, n, s int) {
+	interleave("Interleave", true, false, buf, src, off, d, n, s)
+}
+
+// InterleaveLower is Interleave for lower-triangular matrices: row i is
+// copied only up to column min(d, 8(⌊i/8⌋+1)) - 1, which includes the
+// diagonal; the rest of buf is not written.
+func InterleaveLower(buf, src []float64, off *[Lanes]int, d, n, s int) {
+	interleave("InterleaveLower", true, true, buf, src, off, d, n, s)
+}
+
+// Deinterleave is the inverse copy of Interleave: src[off[l]+i*d+j] =
+// buf[i*s+j*Lanes+l] for i < n, j < d. The offsets must not make the
+// matrices overlap.
+func Deinterleave(src []float64, off *[Lanes]int, buf []float64, d, n, s int) {
+	interleave("Deinterleave", false, false, buf, src, off, d, n, s)
+}
+
+// DeinterleaveLower is Deinterleave for the columns InterleaveLower
+// copies; the rest of src is not written.
+func DeinterleaveLower(src []float64, off *[Lanes]int, buf []float64, d, n, s int) {
+	interleave("DeinterleaveLower", false, true, buf, src, off, d, n, s)
+}
+
+func interleave(name string, in, lower bool, buf, src []float64, off *[Lanes]int, d, n, s int) {
+	idx := checkInterleave(name, buf, src, off, d, n, s)
+	asm := cholAsm && d >= 8 && n > 0
+	if asm {
+		switch {
+		case in && lower:
+			interleaveLowerAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		case in:
+			interleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		case lower:
+			deinterleaveLowerAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		default:
+			deinterleaveAVX512(&buf[0], &src[0], &idx[0], d, n, s)
+		}
+	}
+	for i := 0; i < n; i++ {
+		lim := d
+		if lower {
+			lim = min(d, (i/8+1)*8)
+		}
+		j0 := 0
+		if asm {
+			j0 = min(d&^7, lim)
+		}
+		if j0 == lim {
+			continue
+		}
+		for l, o := range off {
+			row, m := buf[i*s:], src[o+i*d:o+i*d+d]
+			if in {
+				for j := j0; j < lim; j++ {
+					row[j*Lanes+l] = m[j]
+				}
+			} else {
+				for j := j0; j < lim; j++ {
+					m[j] = row[j*Lanes+l]
+				}
+			}
+		}
+	}
+}
+
+func checkInterleave(name string, buf, src []float64, off *[Lanes]int, d, n, s int) [Lanes]int64 {
+	if d < 1 || n < 0 || s < d*Lanes || (n > 0 && len(buf) < (n-1)*s+d*Lanes) {
+		panic("kernel: " + name + ": bad arguments")
+	}
+	var idx [Lanes]int64
+	for l, o := range off {
+		if o < 0 || o+n*d > len(src) {
+			panic("kernel: " + name + ": matrix outside src")
+		}
+		idx[l] = int64(o) * 8
+	}
+	return idx
+}
+
+// SymLower replaces the strictly lower part of the interleaved d x d
+// matrices in buf (row stride s) by their symmetric part,
+// buf_ij = 0.5*(buf_ij + buf_ji) for j < i, and sets the strictly upper
+// part to zero. sym[l] reports whether matrix l was exactly symmetric
+// with finite entries.
+func SymLower(buf []float64, d, s int, sym *[Lanes]bool) {
+	if d < 1 || s < d*Lanes || len(buf) < (d-1)*s+d*Lanes {
+		panic("kernel: SymLower: bad arguments")
+	}
+	var asym [Lanes]float64
+	if cholAsm {
+		symLowerAVX512(&buf[0], d, s, &asym[0])
+	} else {
+		for i := 0; i < d; i++ {
+			x := buf[i*s+i*Lanes : i*s+i*Lanes+Lanes]
+			for l, v := range x {
+				asym[l] += v - v
+			}
+		}
+		for i := 1; i < d; i++ {
+			for j := 0; j < i; j++ {
+				x, y := buf[i*s+j*Lanes:i*s+j*Lanes+Lanes], buf[j*s+i*Lanes:j*s+i*Lanes+Lanes]
+				for l := range x {
+					asym[l] += math.Abs(x[l] - y[l])
+					x[l] = 0.5 * (x[l] + y[l])
+					y[l] = 0
+				}
+			}
+		}
+	}
+	for l, a := range asym {
+		sym[l] = a == 0
+	}
+}
+
+// Sub sets dst[i] = a[i] - b[i] for i < len(dst), a multiple of Lanes.
+func Sub(dst, a, b []float64) {
+	n := len(dst)
+	if n%Lanes != 0 || len(a) < n || len(b) < n {
+		panic("kernel: Sub: bad lengths")
+	}
+	if n == 0 {
+		return
+	}
+	if cholAsm {
+		subAVX512(&dst[0], &a[0], &b[0], n/Lanes)
+		return
+	}
+	for i := range dst {
+		dst[i] = a[i] - b[i]
+	}
+}
+
+// SumSqLower sets out[l] to the sum of squares of the strictly lower
+// part of interleaved matrix l in buf (row stride s), accumulated by one
+// FMA chain in row order.
+func SumSqLower(out *[Lanes]float64, buf []float64, d, s int) {
+	if d < 1 || s < d*Lanes || len(buf) < (d-1)*s+d*Lanes {
+		panic("kernel: SumSqLower: bad arguments")
+	}
+	if cholAsm {
+		sumSqLowerAVX512(&out[0], &buf[0], d, s)
+		return
+	}
+	*out = [Lanes]float64{}
+	for i := 1; i < d; i++ {
+		for j := 0; j < i; j++ {
+			x := buf[i*s+j*Lanes : i*s+j*Lanes+Lanes]
+			for l, v := range x {
+				out[l] = math.FMA(v, v, out[l])
+			}
+		}
+	}
+}

@@ -1,0 +1,32 @@
+//go:build !purego
+
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+func init() { resetChol() }
+
+func cholOffAsm(k int, a, b, c *float64, s int, inv *float64) {
+	cholOffAVX512(k, a, b, c, s, inv)
+}
+
+func cholDiagAsm(k int, a, c *float64, s int, inv *float64) {
+	cholDiagAVX512(k, a, c, s, inv)
+}
+
+func trsmLowerAsm(k int, a, b, c *float64, s int, inv *float64) {
+	trsmLowerAVX512(k, a, b, c, s, inv)
+}
+
+// cholPaths lists the block-kernel paths this CPU can run, for tests.
+func cholPaths() map[string]func() {
+	p := map[string]func(){"go": func() { cholAsm = false }}
+	if cpu.X86.HasAVX512F {
+		p["avx512"] = func() { cholAsm = true }
+	}
+	return p
+}
+
+// resetChol restores the path chosen at start-up: AVX-512 when present
+// (there is no AVX2 variant: 16 accumulators need the 32 zmm registers).
+func resetChol() { cholAsm = cpu.X86.HasAVX512F }

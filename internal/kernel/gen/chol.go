@@ -1,0 +1,441 @@
+package main
+
+import (
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Block kernels of the interleaved batched Cholesky factorization and
+// triangular solve (see chol.go in package kernel for the layout and the
+// exact order of operations, which the pure-Go kernels there repeat).
+type cholMode int
+
+const (
+	modeOff  cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
+	modeDiag                 // L_II = chol(A_II - L_I L_Iᵀ)
+	modeTrsm                 // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
+)
+
+func cholKernels() {
+	cholKernel("cholOffAVX512", modeOff)
+	cholKernel("cholDiagAVX512", modeDiag)
+	cholKernel("trsmLowerAVX512", modeTrsm)
+}
+
+func cholKernel(name string, mode cholMode) {
+	switch mode {
+	case modeDiag:
+		TEXT(name, NOSPLIT, "func(k int, a, c *float64, s int, inv *float64)")
+		Doc(name+" is kernel.CholDiag's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+	case modeOff:
+		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
+		Doc(name+" is kernel.CholOff's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+	default:
+		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
+		Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+	}
+	Pragma("noescape")
+	k := Load(Param("k"), GP64())
+	pa := Load(Param("a"), GP64())
+	var pb Register
+	if mode != modeDiag {
+		pb = Load(Param("b"), GP64())
+	}
+	pc := Load(Param("c"), GP64())
+	s8 := Load(Param("s"), GP64())
+	pinv := Load(Param("inv"), GP64())
+	SHLQ(U8(3), s8)
+	s3 := GP64()
+	LEAQ(Mem{Base: s8, Index: s8, Scale: 2}, s3)
+	// row returns the address of row r (0..3) of base at byte offset disp.
+	row := func(base Register, r, disp int) Mem {
+		switch r {
+		case 0:
+			return Mem{Base: base, Disp: disp}
+		case 1:
+			return Mem{Base: base, Index: s8, Scale: 1, Disp: disp}
+		case 2:
+			return Mem{Base: base, Index: s8, Scale: 2, Disp: disp}
+		}
+		return Mem{Base: base, Index: s3, Scale: 1, Disp: disp}
+	}
+	used := func(r, q int) bool { return mode != modeDiag || q <= r }
+
+	var acc [4][4]VecVirtual
+	for r := 0; r < 4; r++ {
+		for q := 0; q < 4; q++ {
+			if used(r, q) {
+				acc[r][q] = ZMM()
+				VMOVUPD(row(pc, r, 64*q), acc[r][q])
+			}
+		}
+	}
+	var av, bv [4]VecVirtual
+	for r := 0; r < 4; r++ {
+		av[r] = ZMM()
+		if mode != modeDiag {
+			bv[r] = ZMM()
+		}
+	}
+	TESTQ(k, k)
+	JZ(LabelRef(name + "_tri"))
+	Label(name + "_loop")
+	for r := 0; r < 4; r++ {
+		VMOVUPD(row(pa, r, 0), av[r])
+	}
+	switch mode {
+	case modeOff:
+		for q := 0; q < 4; q++ {
+			VMOVUPD(row(pb, q, 0), bv[q])
+		}
+	case modeTrsm:
+		for q := 0; q < 4; q++ {
+			VMOVUPD(Mem{Base: pb, Disp: 64 * q}, bv[q])
+		}
+	}
+	for r := 0; r < 4; r++ {
+		for q := 0; q < 4; q++ {
+			if !used(r, q) {
+				continue
+			}
+			b := av[q]
+			if mode != modeDiag {
+				b = bv[q]
+			}
+			// acc -= a_r b_q (one rounding), as math.FMA(-a, b, acc).
+			VFNMADD231PD(b, av[r], acc[r][q])
+		}
+	}
+	ADDQ(U32(64), pa)
+	if mode == modeTrsm {
+		ADDQ(s8, pb)
+	} else if mode == modeOff {
+		ADDQ(U32(64), pb)
+	}
+	DECQ(k)
+	JNZ(LabelRef(name + "_loop"))
+
+	Label(name + "_tri")
+	t := ZMM()
+	switch mode {
+	case modeOff:
+		// Columns q in order: acc[r][q] -= acc[r][t] L_JJ[q][t] (t < q),
+		// then times inv[q]; pb now points at column k of rows J.
+		for q := 0; q < 4; q++ {
+			for tt := 0; tt < q; tt++ {
+				VMOVUPD(row(pb, q, 64*tt), t)
+				for r := 0; r < 4; r++ {
+					VFNMADD231PD(t, acc[r][tt], acc[r][q])
+				}
+			}
+			VMOVUPD(Mem{Base: pinv, Disp: 64 * q}, t)
+			for r := 0; r < 4; r++ {
+				VMULPD(t, acc[r][q], acc[r][q])
+			}
+		}
+	case modeDiag:
+		one := ZMM()
+		VBROADCASTSD(ConstData("chol_one", U64(math.Float64bits(1))), one)
+		var iv [4]VecVirtual
+		for r := 0; r < 4; r++ {
+			for q := 0; q < r; q++ {
+				for tt := 0; tt < q; tt++ {
+					VFNMADD231PD(acc[q][tt], acc[r][tt], acc[r][q])
+				}
+				VMULPD(iv[q], acc[r][q], acc[r][q])
+			}
+			for tt := 0; tt < r; tt++ {
+				VFNMADD231PD(acc[r][tt], acc[r][tt], acc[r][r])
+			}
+			VSQRTPD(acc[r][r], acc[r][r])
+			iv[r] = ZMM()
+			VDIVPD(acc[r][r], one, iv[r])
+			VMOVUPD(iv[r], Mem{Base: pinv, Disp: 64 * r})
+		}
+	case modeTrsm:
+		// Rows r in order: acc[r][q] -= T_II[r][t] acc[t][q] (t < r), then
+		// times inv[r]; pa now points at column K0+k of rows I.
+		for r := 0; r < 4; r++ {
+			for tt := 0; tt < r; tt++ {
+				VMOVUPD(row(pa, r, 64*tt), t)
+				for q := 0; q < 4; q++ {
+					VFNMADD231PD(acc[tt][q], t, acc[r][q])
+				}
+			}
+			VMOVUPD(Mem{Base: pinv, Disp: 64 * r}, t)
+			for q := 0; q < 4; q++ {
+				VMULPD(t, acc[r][q], acc[r][q])
+			}
+		}
+	}
+	for r := 0; r < 4; r++ {
+		for q := 0; q < 4; q++ {
+			if used(r, q) {
+				VMOVUPD(acc[r][q], row(pc, r, 64*q))
+			}
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// interleaveKernels emits the copies between row-major matrices and the
+// interleaved layout of the block kernels (8 x 8 transposes in registers;
+// gathers are slow on CPUs with the gather-data-sampling mitigation), and
+// the small vector loops around them.
+func interleaveKernels() {
+	perm := func(name string, v [8]int) Mem {
+		g := GLOBL(name, RODATA|NOPTR)
+		for t, x := range v {
+			DATA(8*t, U64(uint64(x)))
+		}
+		return g
+	}
+	idxA := perm("chol_permA", [8]int{0, 1, 8, 9, 4, 5, 12, 13})
+	idxB := perm("chol_permB", [8]int{2, 3, 10, 11, 6, 7, 14, 15})
+	// transpose returns the columns of the 8 x 8 matrix whose rows are r.
+	transpose := func(r [8]VecVirtual, ia, ib VecVirtual) [8]VecVirtual {
+		var a, b, col [8]VecVirtual
+		for p := 0; p < 4; p++ {
+			a[2*p], a[2*p+1] = ZMM(), ZMM()
+			VUNPCKLPD(r[2*p+1], r[2*p], a[2*p])   // r0_0 r1_0 r0_2 r1_2 ...
+			VUNPCKHPD(r[2*p+1], r[2*p], a[2*p+1]) // r0_1 r1_1 r0_3 r1_3 ...
+		}
+		for h := 0; h < 2; h++ {
+			for c := 0; c < 2; c++ {
+				lo, hi := a[4*h+c], a[4*h+2+c]
+				b[4*h+c], b[4*h+2+c] = ZMM(), ZMM()
+				VMOVUPD(ia, b[4*h+c])
+				VPERMI2PD(hi, lo, b[4*h+c]) // columns c, c+4 of rows 4h..4h+3
+				VMOVUPD(ib, b[4*h+2+c])
+				VPERMI2PD(hi, lo, b[4*h+2+c]) // columns c+2, c+6
+			}
+		}
+		// b[c] (c < 4) holds rows 0..3 of columns c and c+4, b[c+4] rows 4..7.
+		for c := 0; c < 4; c++ {
+			col[c], col[c+4] = ZMM(), ZMM()
+			VSHUFF64X2(U8(0x44), b[c+4], b[c], col[c])
+			VSHUFF64X2(U8(0xEE), b[c+4], b[c], col[c+4])
+		}
+		return col
+	}
+
+	for _, dir := range []string{"interleaveAVX512", "deinterleaveAVX512", "interleaveLowerAVX512", "deinterleaveLowerAVX512"} {
+		in := dir == "interleaveAVX512" || dir == "interleaveLowerAVX512"
+		lower := dir == "interleaveLowerAVX512" || dir == "deinterleaveLowerAVX512"
+		TEXT(dir, NOSPLIT, "func(buf, src *float64, off *int64, d, n, s int)")
+		what := "the d/8 whole chunks of 8 columns"
+		if lower {
+			what = "the whole chunks of 8 columns up to the one holding the diagonal"
+		}
+		if in {
+			Doc(dir+" is kernel.Interleave's AVX-512 path for "+what+":",
+				"buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.")
+		} else {
+			Doc(dir+" is kernel.Deinterleave's AVX-512 path for "+what+":",
+				"src[off[l]/8+i*d+j] = buf[i*s+j*8+l] for i < n; off in bytes.")
+		}
+		Pragma("noescape")
+		pbuf := Load(Param("buf"), GP64())
+		psrc := Load(Param("src"), GP64())
+		poff := Load(Param("off"), GP64())
+		d := Load(Param("d"), GP64())
+		n := Load(Param("n"), GP64())
+		s8 := Load(Param("s"), GP64())
+		SHLQ(U8(3), s8)
+		d8 := GP64()
+		MOVQ(d, d8)
+		SHLQ(U8(3), d8)
+		SHRQ(U8(3), d) // chunks per row
+		ia, ib := ZMM(), ZMM()
+		VMOVDQU64(idxA, ia)
+		VMOVDQU64(idxB, ib)
+		lbl := dir + "_"
+		TESTQ(d, d)
+		JZ(LabelRef(lbl + "done"))
+		TESTQ(n, n)
+		JZ(LabelRef(lbl + "done"))
+		var row GPVirtual
+		if lower {
+			row = GP64()
+			XORQ(row, row)
+		}
+		Label(lbl + "row")
+		pc, pb, c, t := GP64(), GP64(), GP64(), GP64()
+		MOVQ(psrc, pc)
+		MOVQ(pbuf, pb)
+		MOVQ(d, c)
+		if lower {
+			// c = min(d/8, row/8 + 1)
+			MOVQ(row, t)
+			SHRQ(U8(3), t)
+			INCQ(t)
+			CMPQ(t, c)
+			CMOVQLT(t, c)
+			INCQ(row)
+		}
+		Label(lbl + "chunk")
+		var r [8]VecVirtual
+		for l := 0; l < 8; l++ {
+			r[l] = ZMM()
+			if in {
+				MOVQ(Mem{Base: poff, Disp: 8 * l}, t)
+				VMOVUPD(Mem{Base: pc, Index: t, Scale: 1}, r[l])
+			} else {
+				VMOVUPD(Mem{Base: pb, Disp: 64 * l}, r[l])
+			}
+		}
+		col := transpose(r, ia, ib)
+		for l := 0; l < 8; l++ {
+			if in {
+				VMOVUPD(col[l], Mem{Base: pb, Disp: 64 * l})
+			} else {
+				MOVQ(Mem{Base: poff, Disp: 8 * l}, t)
+				VMOVUPD(col[l], Mem{Base: pc, Index: t, Scale: 1})
+			}
+		}
+		ADDQ(U32(64), pc)
+		ADDQ(U32(512), pb)
+		DECQ(c)
+		JNZ(LabelRef(lbl + "chunk"))
+		ADDQ(d8, psrc)
+		ADDQ(s8, pbuf)
+		DECQ(n)
+		JNZ(LabelRef(lbl + "row"))
+		Label(lbl + "done")
+		VZEROUPPER()
+		RET()
+	}
+
+	// symLowerAVX512(buf *float64, d, s int, asym *float64): buf_ij =
+	// 0.5*(buf_ij + buf_ji) for j < i < d, then buf_ji = 0; asym[l] =
+	// Σ_{j<i} |buf_ij - buf_ji| + Σ_i (buf_ii - buf_ii) (0 exactly for a
+	// finite symmetric matrix).
+	TEXT("symLowerAVX512", NOSPLIT, "func(buf *float64, d, s int, asym *float64)")
+	Pragma("noescape")
+	Doc("symLowerAVX512 is kernel.SymLower's AVX-512 path.")
+	{
+		pbuf := Load(Param("buf"), GP64())
+		d := Load(Param("d"), GP64())
+		s8 := Load(Param("s"), GP64())
+		pasym := Load(Param("asym"), GP64())
+		SHLQ(U8(3), s8)
+		half, zero, absm, acc := ZMM(), ZMM(), ZMM(), ZMM()
+		VBROADCASTSD(ConstData("chol_half", U64(math.Float64bits(0.5))), half)
+		VBROADCASTSD(ConstData("chol_absmask", U64(0x7FFFFFFFFFFFFFFF)), absm)
+		VXORPD(zero, zero, zero)
+		// The diagonal: acc = Σ_i (buf_ii - buf_ii).
+		VXORPD(acc, acc, acc)
+		{
+			i, p, y := GP64(), GP64(), ZMM()
+			MOVQ(d, i)
+			MOVQ(pbuf, p)
+			Label("sym_diag")
+			VMOVUPD(Mem{Base: p}, y)
+			VSUBPD(y, y, y)
+			VADDPD(y, acc, acc)
+			ADDQ(s8, p)
+			ADDQ(U8(64), p)
+			DECQ(i)
+			JNZ(LabelRef("sym_diag"))
+		}
+		i, j, prow, pcol := GP64(), GP64(), GP64(), GP64()
+		MOVQ(U64(1), i)
+		CMPQ(i, d)
+		JGE(LabelRef("sym_done"))
+		Label("sym_row")
+		// prow = buf + i*s8 (element (i, 0)), pcol = buf + i*64 (element (0, i)).
+		MOVQ(i, prow)
+		IMULQ(s8, prow)
+		ADDQ(pbuf, prow)
+		MOVQ(i, pcol)
+		SHLQ(U8(6), pcol)
+		ADDQ(pbuf, pcol)
+		MOVQ(i, j)
+		x := ZMM()
+		y, dx := ZMM(), ZMM()
+		Label("sym_col")
+		VMOVUPD(Mem{Base: prow}, x)
+		VMOVUPD(Mem{Base: pcol}, y)
+		VSUBPD(y, x, dx)
+		VANDPD(absm, dx, dx)
+		VADDPD(dx, acc, acc)
+		VADDPD(y, x, x)
+		VMULPD(half, x, x)
+		VMOVUPD(x, Mem{Base: prow})
+		VMOVUPD(zero, Mem{Base: pcol})
+		ADDQ(U8(64), prow)
+		ADDQ(s8, pcol)
+		DECQ(j)
+		JNZ(LabelRef("sym_col"))
+		INCQ(i)
+		CMPQ(i, d)
+		JL(LabelRef("sym_row"))
+		Label("sym_done")
+		VMOVUPD(acc, Mem{Base: pasym})
+		VZEROUPPER()
+		RET()
+	}
+
+	// subAVX512(dst, a, b *float64, n int): dst = a - b over 8n values.
+	TEXT("subAVX512", NOSPLIT, "func(dst, a, b *float64, n int)")
+	Pragma("noescape")
+	Doc("subAVX512 sets dst[i] = a[i] - b[i] for i < 8n, n >= 1.")
+	{
+		pd := Load(Param("dst"), GP64())
+		pa := Load(Param("a"), GP64())
+		pb := Load(Param("b"), GP64())
+		n := Load(Param("n"), GP64())
+		x := ZMM()
+		Label("sub_loop")
+		VMOVUPD(Mem{Base: pa}, x)
+		VSUBPD(Mem{Base: pb}, x, x)
+		VMOVUPD(x, Mem{Base: pd})
+		ADDQ(U8(64), pa)
+		ADDQ(U8(64), pb)
+		ADDQ(U8(64), pd)
+		DECQ(n)
+		JNZ(LabelRef("sub_loop"))
+		VZEROUPPER()
+		RET()
+	}
+
+	// sumSqLowerAVX512(out, buf *float64, d, s int): out[l] = Σ_{i<d}
+	// Σ_{j<i} buf_ij², one FMA chain in the order (i, j), from 0.
+	TEXT("sumSqLowerAVX512", NOSPLIT, "func(out, buf *float64, d, s int)")
+	Pragma("noescape")
+	Doc("sumSqLowerAVX512 is kernel.SumSqLower's AVX-512 path.")
+	{
+		pout := Load(Param("out"), GP64())
+		pbuf := Load(Param("buf"), GP64())
+		d := Load(Param("d"), GP64())
+		s8 := Load(Param("s"), GP64())
+		SHLQ(U8(3), s8)
+		acc, x := ZMM(), ZMM()
+		VXORPD(acc, acc, acc)
+		i, j, prow := GP64(), GP64(), GP64()
+		MOVQ(U64(1), i)
+		CMPQ(i, d)
+		JGE(LabelRef("ssq_done"))
+		Label("ssq_row")
+		ADDQ(s8, pbuf)
+		MOVQ(pbuf, prow)
+		MOVQ(i, j)
+		Label("ssq_col")
+		VMOVUPD(Mem{Base: prow}, x)
+		VFMADD231PD(x, x, acc)
+		ADDQ(U8(64), prow)
+		DECQ(j)
+		JNZ(LabelRef("ssq_col"))
+		INCQ(i)
+		CMPQ(i, d)
+		JL(LabelRef("ssq_row"))
+		Label("ssq_done")
+		VMOVUPD(acc, Mem{Base: pout})
+		VZEROUPPER()
+		RET()
+	}
+}

@@ -1,0 +1,92 @@
+package linalg
+
+import (
+	"math"
+
+	"github.com/kldiv/kldiv/internal/kernel"
+)
+
+// Batched factorization: groups of kernel.Lanes matrices are copied into
+// an interleaved buffer (element (i, j) of the group's matrices side by
+// side) and factored together by the blocked left-looking algorithm of
+// kernel.CholOff and kernel.CholDiag, one SIMD lane per matrix. The order
+// is padded to a multiple of 4 with an identity block, and a short group
+// with identity matrices; neither changes the real entries.
+
+// GroupLanes is the number of matrices CholeskyGroup factors at once.
+const GroupLanes = kernel.Lanes
+
+// padOrder returns d rounded up to a multiple of 4.
+func padOrder(d int) int { return (d + 3) &^ 3 }
+
+// CholeskyGroupWork returns the length of the work slice CholeskyGroup
+// needs for order d.
+func CholeskyGroupWork(d int) int {
+	dp := padOrder(d)
+	return dp*dp*GroupLanes + dp*GroupLanes
+}
+
+// CholeskyGroup factors the n <= GroupLanes d x d matrices held one after
+// the other in src (row-major, d*d values each) like CholeskySym: the
+// lower Cholesky factor of each matrix's symmetric part ½(A + Aᵀ) goes to
+// the same place in dst (strictly upper part zero), and ok[m] reports
+// whether matrix m is numerically positive definite (every pivot positive
+// and finite; when it is not, its dst values are undefined). work must
+// hold CholeskyGroupWork(d) values. The result does not depend on n or on
+// a matrix's position in the group.
+//
+// sym, when not nil, receives whether each matrix is exactly symmetric
+// with finite entries (the check costs nothing extra). zeroed says that
+// dst is zero on entry: then the strictly upper part is left as it is
+// beyond the 8-column chunk holding the diagonal, which saves writing it.
+func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64, zeroed bool) {
+	const w = GroupLanes
+	if n < 1 || n > w || len(src) < n*d*d || len(dst) < n*d*d || len(ok) < n || (sym != nil && len(sym) < n) {
+		panic("linalg: CholeskyGroup: bad arguments")
+	}
+	dp := padOrder(d)
+	s := dp * w
+	buf, inv := work[:dp*s], work[dp*s:dp*s+dp*w]
+	var off [w]int
+	dd := d * d
+	for l := range off {
+		if l < n {
+			off[l] = l * dd
+		}
+		// Lanes from n on repeat matrix 0 and rewrite its result with the
+		// same bits: the lanes are independent.
+	}
+	kernel.Interleave(buf, src, &off, d, d, s)
+	var isSym [w]bool
+	kernel.SymLower(buf, d, s, &isSym)
+	if sym != nil {
+		copy(sym[:n], isSym[:n])
+	}
+	for i := d; i < dp; i++ {
+		row := buf[i*s : i*s+(i+1)*w]
+		clear(row)
+		for l := 0; l < w; l++ {
+			row[i*w+l] = 1
+		}
+	}
+	for i0 := 0; i0 < dp; i0 += 4 {
+		ri := buf[i0*s:]
+		for j0 := 0; j0 < i0; j0 += 4 {
+			kernel.CholOff(j0, ri, buf[j0*s:], ri[j0*w:], s, inv[j0*w:])
+		}
+		kernel.CholDiag(i0, ri, ri[i0*w:], s, inv[i0*w:])
+	}
+	for m := 0; m < n; m++ {
+		good := true
+		for i := 0; i < d; i++ {
+			v := buf[i*s+i*w+m]
+			good = good && v > 0 && v <= math.MaxFloat64
+		}
+		ok[m] = good
+	}
+	if zeroed {
+		kernel.DeinterleaveLower(dst, &off, buf, d, d, s)
+	} else {
+		kernel.Deinterleave(dst, &off, buf, d, d, s)
+	}
+}
