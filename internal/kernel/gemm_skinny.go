@@ -97,8 +97,19 @@ func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, ldc int, alpha float
 // and op(B) either stored untransposed (read in place by the nn kernels,
 // nothing packed) or wide enough for 16-row tiles of Cᵀ.
 func (g *gemmArgs) useSkinny() bool {
-	return g.sk != nil && g.m <= skinnyMaxM && (!g.transB || g.n >= skinnyMR)
+	if g.sk == nil || g.m > skinnyMaxM {
+		return false
+	}
+	if !g.transB {
+		return true
+	}
+	// The Cᵀ kernels pack all of op(A)ᵀ up front: bound that buffer.
+	return g.n >= skinnyMR && roundUp(g.m, skinnyNR)*g.k <= skinnyMaxPack
 }
+
+// skinnyMaxPack bounds the packed op(A)ᵀ of the Cᵀ kernels (8 MB); longer
+// inner dimensions take the packed path, which packs block by block.
+const skinnyMaxPack = 1 << 20
 
 // skinnyNN reports whether the skinny path runs the in-place nn kernels
 // (op(B) untransposed; C in 8 x 16 tiles) rather than the Cᵀ kernels.

@@ -30,6 +30,10 @@ func skinnyMicros() []micro {
 // for bit, for every micro-kernel, transpose combination, odd and edge
 // sizes, several k blocks, strided operands and GOMAXPROCS 1, 2 and 8.
 func TestDgemmSkinny(t *testing.T) {
+	big := gemmArgs{m: 8, n: 100, k: 1 << 18, transB: true, sk: &goSkinny}
+	require.False(t, big.useSkinny(), "a packed op(A)ᵀ over 8 MB takes the packed path")
+	big.transB = false
+	require.True(t, big.useSkinny(), "the nn kernels pack nothing")
 	rng := rand.New(rand.NewPCG(11, 12))
 	ms := []int{1, 2, 3, 7, 8, 9, 15, 16}
 	ns := []int{1, 3, 8, 16, 17, 31, 32, 50, 63, 200, 1001}
