@@ -10,7 +10,9 @@
 // inference) take a skinny path on AVX-512 (gemm_skinny.go) that reads
 // the large operand in place instead of packing it: 8 x 16 tiles of C
 // when op(B) is stored untransposed, 16 x 8 tiles of Cᵀ, transposed in
-// registers, when it is stored transposed.
+// registers, when it is stored transposed; products with at most 16
+// columns read op(A) in place into 16 x 8 tiles of C (X Wᵀ for a few
+// weight vectors).
 //
 // Every path computes each element of the product in the same order (one
 // FMA chain per block of gemmKC steps of the inner dimension, folded into

@@ -25,7 +25,8 @@ func skinnyMicros() []micro {
 }
 
 // TestDgemmSkinny checks the skinny path (m <= 16: the Cᵀ kernels for a
-// transposed op(B), the in-place nn kernels otherwise) against the triple
+// transposed op(B), the in-place nn kernels otherwise; n <= 16 < m: the
+// direct kernels) against the triple
 // loop within the blocked-summation bound and against the packed path bit
 // for bit, for every micro-kernel, transpose combination, odd and edge
 // sizes, several k blocks, strided operands and GOMAXPROCS 1, 2 and 8.
@@ -46,6 +47,10 @@ func TestDgemmSkinny(t *testing.T) {
 			m, n, k := ms[rng.IntN(len(ms))], ns[rng.IntN(len(ns))], ks[rng.IntN(len(ks))]
 			if tB && n < skinnyMR {
 				n += skinnyMR // the Cᵀ kernels need 16 columns of C
+			}
+			if trial%3 == 2 {
+				// Few columns: the direct kernels.
+				m, n = n+skinnyMaxM+1, ms[rng.IntN(len(ms))]
 			}
 			s := randShape(rng, tA, tB, m, n, k, trial%3)
 			s.alpha = []float64{1, -0.5, 2.25}[trial%3]
@@ -133,6 +138,7 @@ func BenchmarkDgemmSkinny(b *testing.B) {
 		{"NT_8x10000x50", false, true, 8, 10000, 50},
 		{"NN_8x50x10000", false, false, 8, 50, 10000},
 		{"NN_8x10000x50", false, false, 8, 10000, 50},
+		{"NT_10000x8x50", false, true, 10000, 8, 50},
 	}
 	for _, sh := range shapes {
 		a, lda, bb, ldb, c := benchOperands(sh.tA, sh.tB, sh.m, sh.n, sh.k)
