@@ -54,3 +54,21 @@ func ExampleNewNormal() {
 	fmt.Println(err)
 	// Output: dist: Normal: scale[0] = -1, want a finite number > 0
 }
+
+// The log-likelihood of a logistic regression for two weight vectors at
+// once (rows of W), and its gradient with respect to W.
+func ExampleBernoulliLinear() {
+	tp := ad.NewTape()
+	w := tp.Input(2, 2, []float64{1, -1, 0.5, 2})
+	design := ad.Matrix{Rows: 3, Cols: 2, Data: []float64{1, 0, 0, 1, 1, 1}}
+	labels := tp.Const(1, 3, []float64{1, 0, 1})
+	ll := dist.BernoulliLinear{Weights: w, Design: design}.LogProb(labels)
+	tp.Backward(ad.Sum(ll))
+	g := w.Grad()
+	for r := range 2 {
+		fmt.Printf("w%d: log-likelihood %.6f, gradient [%.6f %.6f]\n", r, ll.Value()[r], g[2*r], g[2*r+1])
+	}
+	// Output:
+	// w0: log-likelihood -1.319671, gradient [0.768941 0.231059]
+	// w1: log-likelihood -2.679895, gradient [0.453399 -0.804939]
+}

@@ -40,7 +40,10 @@ type micro struct {
 // features (see gemm_amd64.go).
 var active = goMicro
 
-var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo, sk: &goSkinny}
+// goMicro takes the packed path for skinny products too: the pure-Go
+// skinny kernels (goSkinny) are references for the tests, slower than the
+// register-blocked packed kernel.
+var goMicro = micro{name: "go", mr: 4, nr: 4, fn: gemmKernelGo}
 
 // Impl names the micro-kernel in use ("avx512", "avx2" or "go").
 func Impl() string { return active.name }
@@ -119,16 +122,21 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		unit, total = g.mk.nr, n
 	}
 	if g.useSkinny() {
-		// The skinny path splits the columns of C into whole tiles of 16;
-		// for the Cᵀ kernels op(A)ᵀ is packed once for all pieces.
+		// The skinny path splits the columns of C (the rows for the
+		// direct kernels) into whole tiles of 16; the small operand of
+		// the Cᵀ and direct kernels is packed once for all pieces.
 		if !g.skinnyNN() {
 			pk := getBufs()
 			defer putBufs(pk)
-			pk.b = grow(pk.b, roundUp(m, skinnyNR)*k)
+			_, _, _, cols := g.skinnySmall()
+			pk.b = grow(pk.b, roundUp(cols, skinnyNR)*k)
 			g.bp = pk.b
 			g.packSkinny(g.bp)
 		}
 		splitN, unit, total = true, skinnyMR, n
+		if g.skinnyDirect() {
+			splitN, total = false, m
+		}
 	} else {
 		g.sk = nil
 	}
@@ -250,9 +258,12 @@ func (g *gemmArgs) run(m0, m1, n0, n1 int) {
 		return
 	}
 	if g.sk != nil {
-		if g.skinnyNN() {
+		switch {
+		case g.skinnyNN():
 			g.runSkinnyNN(n0, n1)
-		} else {
+		case g.skinnyDirect():
+			g.runSkinny(m0, m1)
+		default:
 			g.runSkinny(n0, n1)
 		}
 		return

@@ -8,7 +8,7 @@ var (
 	avx512Micro = micro{name: "avx512", mr: 8, nr: 24, fn: gemmKernel8x24AVX512, sk: &avx512Skinny}
 	// avx512Skinny is the skinny path's AVX-512 kernel pair; AVX2 CPUs
 	// take the packed path for skinny products too.
-	avx512Skinny = skinnyMicro{name: "avx512", rows: skinnyRowsAVX512, cols: skinnyColsAVX512, nnRows: skinnyNNRowsAVX512, nnCols: skinnyNNColsAVX512}
+	avx512Skinny = skinnyMicro{name: "avx512", rows: skinnyRowsAVX512, cols: skinnyColsAVX512, nnRows: skinnyNNRowsAVX512, nnCols: skinnyNNColsAVX512, rowsD: skinnyRowsDAVX512, colsD: skinnyColsDAVX512}
 	avx2Micro    = micro{name: "avx2", mr: 4, nr: 12, fn: gemmKernel4x12AVX2}
 )
 

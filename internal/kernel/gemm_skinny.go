@@ -32,15 +32,26 @@ type skinnyMicro struct {
 	// (a[s*lda+p], a[p*lda+s]) and b[p*ldb+j] into c[s*ldc+j], for the
 	// columns whose bits are set in m0 (j < 8) and m1 (j >= 8).
 	nnRows, nnCols func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32)
+	// rowsD and colsD are rows and cols storing the tile directly,
+	// c[i*ldc+s], for products with few columns.
+	rowsD, colsD func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64)
 }
 
+// goSkinny holds the pure-Go skinny kernels: the reference the tests
+// check the assembly against (goMicro itself takes the packed path).
 var goSkinny = skinnyMicro{
 	name: "go",
 	rows: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
-		skinnyGo(k, a, lda, 1, b, c, ldc, alpha)
+		skinnyGo(k, a, lda, 1, b, c, ldc, 1, alpha)
 	},
 	cols: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
-		skinnyGo(k, a, 1, lda, b, c, ldc, alpha)
+		skinnyGo(k, a, 1, lda, b, c, ldc, 1, alpha)
+	},
+	rowsD: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
+		skinnyGo(k, a, lda, 1, b, c, 1, ldc, alpha)
+	},
+	colsD: func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64) {
+		skinnyGo(k, a, 1, lda, b, c, 1, ldc, alpha)
 	},
 	nnRows: func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0, m1 uint32) {
 		skinnyNNGo(k, a, lda, 1, b, ldb, c, ldc, alpha, m0|m1<<8)
@@ -72,11 +83,12 @@ func skinnyNNGo(k int, a *float64, ri, rp int, b *float64, ldb int, c *float64, 
 }
 
 // skinnyGo is the pure-Go skinny micro-kernel with a'(i, p) =
-// a[i*ri+p*rp]; math.FMA makes its bits those of the assembly kernels.
-func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, ldc int, alpha float64) {
+// a[i*ri+p*rp], element (i, s) folded into c[s*cs+i*ci]; math.FMA makes
+// its bits those of the assembly kernels.
+func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, cs, ci int, alpha float64) {
 	as := unsafeSlice(a, (skinnyMR-1)*ri+(k-1)*rp+1)
 	bs := unsafeSlice(b, skinnyNR*k)
-	cs := unsafeSlice(c, (skinnyNR-1)*ldc+skinnyMR)
+	cc := unsafeSlice(c, (skinnyNR-1)*cs+(skinnyMR-1)*ci+1)
 	for i := 0; i < skinnyMR; i++ {
 		var c0, c1, c2, c3, c4, c5, c6, c7 float64
 		for p := 0; p < k; p++ {
@@ -86,21 +98,41 @@ func skinnyGo(k int, a *float64, ri, rp int, b, c *float64, ldc int, alpha float
 			c4, c5, c6, c7 = math.FMA(av, bp[4], c4), math.FMA(av, bp[5], c5), math.FMA(av, bp[6], c6), math.FMA(av, bp[7], c7)
 		}
 		for s, v := range [8]float64{c0, c1, c2, c3, c4, c5, c6, c7} {
-			cs[s*ldc+i] = math.FMA(alpha, v, cs[s*ldc+i])
+			cc[s*cs+i*ci] = math.FMA(alpha, v, cc[s*cs+i*ci])
 		}
 	}
 }
 
 // useSkinny reports whether Dgemm takes the skinny path for g: few rows,
 // and op(B) either stored untransposed (read in place by the nn kernels,
-// nothing packed) or wide enough for 16-row tiles of Cᵀ.
+// nothing packed) or wide enough for 16-row tiles of Cᵀ; or few columns.
 func (g *gemmArgs) useSkinny() bool {
-	return g.sk != nil && g.m <= skinnyMaxM && (!g.transB || g.n >= skinnyMR)
+	if g.sk == nil {
+		return false
+	}
+	if g.m > skinnyMaxM {
+		// Few columns: the direct kernels, which pack all of op(B).
+		return g.n <= skinnyMaxM && roundUp(g.n, skinnyNR)*g.k <= skinnyMaxPack
+	}
+	if !g.transB {
+		return true
+	}
+	// The Cᵀ kernels pack all of op(A)ᵀ up front: bound that buffer.
+	return g.n >= skinnyMR && roundUp(g.m, skinnyNR)*g.k <= skinnyMaxPack
 }
+
+// skinnyDirect reports whether the skinny path runs the direct kernels
+// (more than 16 rows, at most 16 columns): 16 x 8 tiles of C with op(A)
+// read in place and op(B) packed.
+func (g *gemmArgs) skinnyDirect() bool { return g.m > skinnyMaxM }
+
+// skinnyMaxPack bounds the packed op(A)ᵀ of the Cᵀ kernels (8 MB); longer
+// inner dimensions take the packed path, which packs block by block.
+const skinnyMaxPack = 1 << 20
 
 // skinnyNN reports whether the skinny path runs the in-place nn kernels
 // (op(B) untransposed; C in 8 x 16 tiles) rather than the Cᵀ kernels.
-func (g *gemmArgs) skinnyNN() bool { return !g.transB }
+func (g *gemmArgs) skinnyNN() bool { return !g.transB && g.m <= skinnyMaxM }
 
 // skinnyNNCols is the tile width of the nn kernels.
 const skinnyNNCols = 16
@@ -175,95 +207,121 @@ func (g *gemmArgs) runSkinnyNN(n0, n1 int) {
 	}
 }
 
-// packSkinny packs op(A)ᵀ into g.bp: for each group of 8 rows of op(A),
-// a k x 8 panel (p*8+s, zero past m), group after group.
+// skinnySmall returns the operand the Cᵀ and direct kernels pack, its
+// element (s, p) being v[s*ss+p*ps], and its number of columns s: op(A)ᵀ
+// (m of them) for the Cᵀ kernels, op(B) (n) for the direct ones.
+func (g *gemmArgs) skinnySmall() (v []float64, ss, ps, cols int) {
+	switch {
+	case g.skinnyDirect() && g.transB:
+		return g.b, g.ldb, 1, g.n
+	case g.skinnyDirect():
+		return g.b, 1, g.ldb, g.n
+	case g.transA:
+		return g.a, 1, g.lda, g.m
+	}
+	return g.a, g.lda, 1, g.m
+}
+
+// packSkinny packs the small operand (skinnySmall) into dst: for each
+// group of 8 of its columns, a k x 8 panel (p*8+s, zero past the last
+// column), group after group.
 func (g *gemmArgs) packSkinny(dst []float64) {
-	groups := (g.m + skinnyNR - 1) / skinnyNR
+	v, ss, ps, cols := g.skinnySmall()
+	groups := (cols + skinnyNR - 1) / skinnyNR
 	dst = dst[:groups*g.k*skinnyNR]
 	for q := 0; q < groups; q++ {
 		panel := dst[q*g.k*skinnyNR : (q+1)*g.k*skinnyNR]
-		rows := min(skinnyNR, g.m-q*skinnyNR)
+		rows := min(skinnyNR, cols-q*skinnyNR)
 		if rows < skinnyNR {
 			clear(panel)
 		}
 		for s := 0; s < rows; s++ {
 			i := q*skinnyNR + s
-			if g.transA {
-				for p := 0; p < g.k; p++ {
-					panel[p*skinnyNR+s] = g.a[p*g.lda+i]
-				}
-			} else {
-				for p, v := range g.a[i*g.lda : i*g.lda+g.k] {
-					panel[p*skinnyNR+s] = v
-				}
+			for p := 0; p < g.k; p++ {
+				panel[p*skinnyNR+s] = v[i*ss+p*ps]
 			}
 		}
 	}
 }
 
-// runSkinny computes columns [n0, n1) of C on the skinny path, with
-// op(A)ᵀ packed in g.bp. Edge tiles (fewer than 16 columns of C or 8 rows)
-// run the full kernel on copies, so that their bits match a full tile's.
-func (g *gemmArgs) runSkinny(n0, n1 int) {
+// runSkinny computes, on the Cᵀ or direct kernels with the small operand
+// packed in g.bp, the part of C along rows [lo, hi) of the large operand:
+// columns of C for the Cᵀ kernels (the large operand is op(B)ᵀ), rows of
+// C for the direct ones (op(A)). Edge tiles (fewer than 16 rows of the
+// large operand or 8 columns of the small one) run the full kernel on
+// copies, so that their bits match a full tile's.
+func (g *gemmArgs) runSkinny(lo, hi int) {
 	sk := g.sk
-	groups := (g.m + skinnyNR - 1) / skinnyNR
+	direct := g.skinnyDirect()
+	// The large operand: element (i, p) at big[i*ld+p] (rows layout) or
+	// big[p*ld+i].
+	big, ld, rowsLayout := g.b, g.ldb, g.transB
+	kRows, kCols := sk.rows, sk.cols
+	if direct {
+		big, ld, rowsLayout = g.a, g.lda, !g.transA
+		kRows, kCols = sk.rowsD, sk.colsD
+	}
+	ri, rp := 1, ld // big(i, p) = big[i*ri+p*rp]
+	if rowsLayout {
+		ri, rp = ld, 1
+	}
+	_, _, _, smallCols := g.skinnySmall()
+	groups := (smallCols + skinnyNR - 1) / skinnyNR
 	bufs := getBufs()
 	bufs.a = grow(bufs.a, min(gemmKC, g.k)*skinnyMR)
 	bufs.tile = grow(bufs.tile, skinnyMR*skinnyNR)
 	for pc := 0; pc < g.k; pc += gemmKC {
 		kc := min(gemmKC, g.k-pc)
-		for j0 := n0; j0 < n1; j0 += skinnyMR {
-			nw := min(skinnyMR, n1-j0)
+		for j0 := lo; j0 < hi; j0 += skinnyMR {
+			nw := min(skinnyMR, hi-j0)
 			for q := 0; q < groups; q++ {
 				bp := &g.bp[(q*g.k+pc)*skinnyNR]
-				mw := min(skinnyNR, g.m-q*skinnyNR)
-				ci := q*skinnyNR*g.ldc + j0
+				mw := min(skinnyNR, smallCols-q*skinnyNR)
+				// Element (i, s) of the tile (i < 16 along the large
+				// operand, s < 8) is C[ci + s*cs + i*cst].
+				ci, cs, cst := q*skinnyNR*g.ldc+j0, g.ldc, 1
+				if direct {
+					ci, cs, cst = j0*g.ldc+q*skinnyNR, 1, g.ldc
+				}
+				kern := kCols
+				if rowsLayout {
+					kern = kRows
+				}
 				if nw == skinnyMR && mw == skinnyNR {
-					if g.transB {
-						// op(B)ᵀ(j, p) = b[j*ldb+p]
-						sk.rows(kc, &g.b[j0*g.ldb+pc], g.ldb, bp, &g.c[ci], g.ldc, g.alpha)
-					} else {
-						// op(B)ᵀ(j, p) = b[p*ldb+j]
-						sk.cols(kc, &g.b[pc*g.ldb+j0], g.ldb, bp, &g.c[ci], g.ldc, g.alpha)
-					}
+					kern(kc, &big[j0*ri+pc*rp], ld, bp, &g.c[ci], g.ldc, g.alpha)
 					continue
 				}
-				var ap *float64
-				lda := g.ldb
-				if nw == skinnyMR {
-					if g.transB {
-						ap = &g.b[j0*g.ldb+pc]
-					} else {
-						ap = &g.b[pc*g.ldb+j0]
-					}
-				} else {
-					// Copy the nw columns of op(B) into a zero-padded
-					// kc x 16 panel read by the cols kernel.
+				ap, lda := &big[j0*ri+pc*rp], ld
+				if nw < skinnyMR {
+					// Copy the nw rows of the large operand into a
+					// zero-padded kc x 16 panel read by the cols kernel.
 					pan := bufs.a[:kc*skinnyMR]
 					clear(pan)
 					for p := 0; p < kc; p++ {
 						for jj := 0; jj < nw; jj++ {
-							if g.transB {
-								pan[p*skinnyMR+jj] = g.b[(j0+jj)*g.ldb+pc+p]
-							} else {
-								pan[p*skinnyMR+jj] = g.b[(pc+p)*g.ldb+j0+jj]
-							}
+							pan[p*skinnyMR+jj] = big[(j0+jj)*ri+(pc+p)*rp]
 						}
 					}
-					ap, lda = &pan[0], skinnyMR
+					ap, lda, kern = &pan[0], skinnyMR, kCols
 				}
+				// The tile in scratch, laid out as the kernel stores it:
+				// t[s*16+i] (Cᵀ kernels) or t[i*8+s] (direct).
 				t := bufs.tile
 				clear(t)
-				for s := 0; s < mw; s++ {
-					copy(t[s*skinnyMR:s*skinnyMR+nw], g.c[ci+s*g.ldc:ci+s*g.ldc+nw])
-				}
-				if nw == skinnyMR && g.transB {
-					sk.rows(kc, ap, lda, bp, &t[0], skinnyMR, g.alpha)
-				} else {
-					sk.cols(kc, ap, lda, bp, &t[0], skinnyMR, g.alpha)
+				ts, tst, tld := skinnyMR, 1, skinnyMR
+				if direct {
+					ts, tst, tld = 1, skinnyNR, skinnyNR
 				}
 				for s := 0; s < mw; s++ {
-					copy(g.c[ci+s*g.ldc:ci+s*g.ldc+nw], t[s*skinnyMR:s*skinnyMR+nw])
+					for i := 0; i < nw; i++ {
+						t[s*ts+i*tst] = g.c[ci+s*cs+i*cst]
+					}
+				}
+				kern(kc, ap, lda, bp, &t[0], tld, g.alpha)
+				for s := 0; s < mw; s++ {
+					for i := 0; i < nw; i++ {
+						g.c[ci+s*cs+i*cst] = t[s*ts+i*tst]
+					}
 				}
 			}
 		}

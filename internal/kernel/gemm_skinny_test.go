@@ -9,20 +9,37 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// skinnyMicros lists the micro-kernels with a skinny path, and the pure-Go
+// one with the pure-Go skinny kernels (the reference, not used in
+// production).
+func skinnyMicros() []micro {
+	goSk := goMicro
+	goSk.name, goSk.sk = "go+skinny", &goSkinny
+	ms := []micro{goSk}
+	for _, mk := range micros() {
+		if mk.sk != nil {
+			ms = append(ms, mk)
+		}
+	}
+	return ms
+}
+
 // TestDgemmSkinny checks the skinny path (m <= 16: the Cᵀ kernels for a
-// transposed op(B), the in-place nn kernels otherwise) against the triple
+// transposed op(B), the in-place nn kernels otherwise; n <= 16 < m: the
+// direct kernels) against the triple
 // loop within the blocked-summation bound and against the packed path bit
 // for bit, for every micro-kernel, transpose combination, odd and edge
 // sizes, several k blocks, strided operands and GOMAXPROCS 1, 2 and 8.
 func TestDgemmSkinny(t *testing.T) {
+	big := gemmArgs{m: 8, n: 100, k: 1 << 18, transB: true, sk: &goSkinny}
+	require.False(t, big.useSkinny(), "a packed op(A)ᵀ over 8 MB takes the packed path")
+	big.transB = false
+	require.True(t, big.useSkinny(), "the nn kernels pack nothing")
 	rng := rand.New(rand.NewPCG(11, 12))
 	ms := []int{1, 2, 3, 7, 8, 9, 15, 16}
 	ns := []int{1, 3, 8, 16, 17, 31, 32, 50, 63, 200, 1001}
 	ks := []int{1, 2, 5, 50, 255, 256, 257, 700}
-	for _, mk := range micros() {
-		if mk.sk == nil {
-			continue
-		}
+	for _, mk := range skinnyMicros() {
 		packed := mk
 		packed.sk = nil
 		for trial := 0; trial < 160; trial++ {
@@ -30,6 +47,10 @@ func TestDgemmSkinny(t *testing.T) {
 			m, n, k := ms[rng.IntN(len(ms))], ns[rng.IntN(len(ns))], ks[rng.IntN(len(ks))]
 			if tB && n < skinnyMR {
 				n += skinnyMR // the Cᵀ kernels need 16 columns of C
+			}
+			if trial%3 == 2 {
+				// Few columns: the direct kernels.
+				m, n = n+skinnyMaxM+1, ms[rng.IntN(len(ms))]
 			}
 			s := randShape(rng, tA, tB, m, n, k, trial%3)
 			s.alpha = []float64{1, -0.5, 2.25}[trial%3]
@@ -64,10 +85,7 @@ func TestDgemmSkinny(t *testing.T) {
 // elements of C they should on the skinny path.
 func TestDgemmSkinnyNaNInf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	for _, mk := range micros() {
-		if mk.sk == nil {
-			continue
-		}
+	for _, mk := range skinnyMicros() {
 		for _, tB := range []bool{false, true} {
 			withMicro(mk, func() {
 				s := randShape(rng, false, tB, 8, 40, 30, 1)
@@ -120,6 +138,7 @@ func BenchmarkDgemmSkinny(b *testing.B) {
 		{"NT_8x10000x50", false, true, 8, 10000, 50},
 		{"NN_8x50x10000", false, false, 8, 50, 10000},
 		{"NN_8x10000x50", false, false, 8, 10000, 50},
+		{"NT_10000x8x50", false, true, 10000, 8, 50},
 	}
 	for _, sh := range shapes {
 		a, lda, bb, ldb, c := benchOperands(sh.tA, sh.tB, sh.m, sh.n, sh.k)

@@ -493,6 +493,215 @@ skinnyColsAVX512_loop:
 	VZEROUPPER
 	RET
 
+// func skinnyRowsDAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·skinnyRowsDAVX512(SB), NOSPLIT, $0-56
+	MOVQ   k+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	MOVQ   b+24(FP), BX
+	SHLQ   $0x03, DX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	VXORPD Z8, Z8, Z8
+	VXORPD Z9, Z9, Z9
+	VXORPD Z10, Z10, Z10
+	VXORPD Z11, Z11, Z11
+	VXORPD Z12, Z12, Z12
+	VXORPD Z13, Z13, Z13
+	VXORPD Z14, Z14, Z14
+	VXORPD Z15, Z15, Z15
+	LEAQ   (DX)(DX*2), SI
+	LEAQ   (CX)(DX*4), DI
+	LEAQ   (DI)(DX*4), R8
+	LEAQ   (R8)(DX*4), R9
+
+skinnyRowsDAVX512_loop:
+	VMOVUPD          (BX), Z16
+	VFMADD231PD.BCST (CX), Z16, Z0
+	VFMADD231PD.BCST (CX)(DX*1), Z16, Z1
+	VFMADD231PD.BCST (CX)(DX*2), Z16, Z2
+	VFMADD231PD.BCST (CX)(SI*1), Z16, Z3
+	VFMADD231PD.BCST (DI), Z16, Z4
+	VFMADD231PD.BCST (DI)(DX*1), Z16, Z5
+	VFMADD231PD.BCST (DI)(DX*2), Z16, Z6
+	VFMADD231PD.BCST (DI)(SI*1), Z16, Z7
+	VFMADD231PD.BCST (R8), Z16, Z8
+	VFMADD231PD.BCST (R8)(DX*1), Z16, Z9
+	VFMADD231PD.BCST (R8)(DX*2), Z16, Z10
+	VFMADD231PD.BCST (R8)(SI*1), Z16, Z11
+	VFMADD231PD.BCST (R9), Z16, Z12
+	VFMADD231PD.BCST (R9)(DX*1), Z16, Z13
+	VFMADD231PD.BCST (R9)(DX*2), Z16, Z14
+	VFMADD231PD.BCST (R9)(SI*1), Z16, Z15
+	ADDQ             $0x08, CX
+	ADDQ             $0x08, DI
+	ADDQ             $0x08, R8
+	ADDQ             $0x08, R9
+	ADDQ             $0x40, BX
+	DECQ             AX
+	JNZ              skinnyRowsDAVX512_loop
+	MOVQ             c+32(FP), AX
+	MOVQ             ldc+40(FP), CX
+	SHLQ             $0x03, CX
+	VBROADCASTSD     alpha+48(FP), Z16
+	VFMADD213PD      (AX), Z16, Z0
+	VMOVUPD          Z0, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z1
+	VMOVUPD          Z1, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z2
+	VMOVUPD          Z2, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z3
+	VMOVUPD          Z3, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z4
+	VMOVUPD          Z4, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z5
+	VMOVUPD          Z5, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z6
+	VMOVUPD          Z6, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z7
+	VMOVUPD          Z7, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z8
+	VMOVUPD          Z8, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z9
+	VMOVUPD          Z9, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z10
+	VMOVUPD          Z10, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z11
+	VMOVUPD          Z11, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z12
+	VMOVUPD          Z12, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z13
+	VMOVUPD          Z13, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z14
+	VMOVUPD          Z14, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z15
+	VMOVUPD          Z15, (AX)
+	VZEROUPPER
+	RET
+
+// func skinnyColsDAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·skinnyColsDAVX512(SB), NOSPLIT, $0-56
+	MOVQ   k+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	MOVQ   b+24(FP), BX
+	SHLQ   $0x03, DX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	VXORPD Z8, Z8, Z8
+	VXORPD Z9, Z9, Z9
+	VXORPD Z10, Z10, Z10
+	VXORPD Z11, Z11, Z11
+	VXORPD Z12, Z12, Z12
+	VXORPD Z13, Z13, Z13
+	VXORPD Z14, Z14, Z14
+	VXORPD Z15, Z15, Z15
+
+skinnyColsDAVX512_loop:
+	VMOVUPD          (BX), Z16
+	VFMADD231PD.BCST (CX), Z16, Z0
+	VFMADD231PD.BCST 8(CX), Z16, Z1
+	VFMADD231PD.BCST 16(CX), Z16, Z2
+	VFMADD231PD.BCST 24(CX), Z16, Z3
+	VFMADD231PD.BCST 32(CX), Z16, Z4
+	VFMADD231PD.BCST 40(CX), Z16, Z5
+	VFMADD231PD.BCST 48(CX), Z16, Z6
+	VFMADD231PD.BCST 56(CX), Z16, Z7
+	VFMADD231PD.BCST 64(CX), Z16, Z8
+	VFMADD231PD.BCST 72(CX), Z16, Z9
+	VFMADD231PD.BCST 80(CX), Z16, Z10
+	VFMADD231PD.BCST 88(CX), Z16, Z11
+	VFMADD231PD.BCST 96(CX), Z16, Z12
+	VFMADD231PD.BCST 104(CX), Z16, Z13
+	VFMADD231PD.BCST 112(CX), Z16, Z14
+	VFMADD231PD.BCST 120(CX), Z16, Z15
+	ADDQ             DX, CX
+	ADDQ             $0x40, BX
+	DECQ             AX
+	JNZ              skinnyColsDAVX512_loop
+	MOVQ             c+32(FP), AX
+	MOVQ             ldc+40(FP), CX
+	SHLQ             $0x03, CX
+	VBROADCASTSD     alpha+48(FP), Z16
+	VFMADD213PD      (AX), Z16, Z0
+	VMOVUPD          Z0, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z1
+	VMOVUPD          Z1, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z2
+	VMOVUPD          Z2, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z3
+	VMOVUPD          Z3, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z4
+	VMOVUPD          Z4, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z5
+	VMOVUPD          Z5, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z6
+	VMOVUPD          Z6, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z7
+	VMOVUPD          Z7, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z8
+	VMOVUPD          Z8, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z9
+	VMOVUPD          Z9, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z10
+	VMOVUPD          Z10, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z11
+	VMOVUPD          Z11, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z12
+	VMOVUPD          Z12, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z13
+	VMOVUPD          Z13, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z14
+	VMOVUPD          Z14, (AX)
+	ADDQ             CX, AX
+	VFMADD213PD      (AX), Z16, Z15
+	VMOVUPD          Z15, (AX)
+	VZEROUPPER
+	RET
+
 // func skinnyNNRowsAVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, m0 uint32, m1 uint32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·skinnyNNRowsAVX512(SB), NOSPLIT, $0-72

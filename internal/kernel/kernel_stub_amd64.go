@@ -32,6 +32,20 @@ func skinnyRowsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc in
 //go:noescape
 func skinnyColsAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
 
+// skinnyRowsDAVX512 adds alpha times the 16x8 product of a'(i, p) = a[i*lda+p]
+// and the packed kx8 panel b into c: c[i*ldc+s] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyRowsDAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
+// skinnyColsDAVX512 adds alpha times the 16x8 product of a'(i, p) = a[p*lda+i]
+// and the packed kx8 panel b into c: c[i*ldc+s] += alpha acc[i][s].
+// Each element is one FMA chain over k, then one FMA with alpha. k >= 1.
+//
+//go:noescape
+func skinnyColsDAVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64)
+
 // skinnyNNRowsAVX512 adds alpha times the 8x16 product of a'(s, p) = a[s*lda+p] and b[p*ldb+j]
 // into c[s*ldc+j], for the columns j set in the masks m0 (j < 8) and m1 (j >= 8).
 // Each element is one FMA chain over k, then one FMA with alpha. k >= 1.

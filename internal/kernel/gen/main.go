@@ -22,8 +22,11 @@ func main() {
 	// AVX2 + FMA: 4 rows x 12 columns (3 ymm), 12 accumulators of the 16 ymm.
 	gemmKernel("gemmKernel4x12AVX2", 4, 3, 4)
 	// AVX-512 skinny products (few rows): 16 x 8 tiles, operand in place.
-	skinnyKernel("skinnyRowsAVX512", true)
-	skinnyKernel("skinnyColsAVX512", false)
+	skinnyKernel("skinnyRowsAVX512", true, false)
+	skinnyKernel("skinnyColsAVX512", false, false)
+	// ... and products with few columns: 16 x 8 tiles of C, op(A) in place.
+	skinnyKernel("skinnyRowsDAVX512", true, true)
+	skinnyKernel("skinnyColsDAVX512", false, true)
 	// AVX-512 skinny products with op(B) untransposed: 8 x 16 tiles, both
 	// operands in place.
 	skinnyNNKernel("skinnyNNRowsAVX512", true)

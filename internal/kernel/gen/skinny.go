@@ -22,8 +22,10 @@ import (
 // (a row-major matrix whose columns are the tile's rows). Each a'
 // element is broadcast from memory into one FMA (embedded broadcast); the
 // 16 accumulators are transposed as two 8 x 8 blocks (unpack, then two
-// rounds of 128-bit lane shuffles) before the store. k >= 1.
-func skinnyKernel(name string, rows bool) {
+// rounds of 128-bit lane shuffles) before the store. With direct set the
+// tile is stored as it is, c[i*ldc+s] (products with few columns, where a'
+// is op(A)). k >= 1.
+func skinnyKernel(name string, rows, direct bool) {
 	const mr = 16
 	TEXT(name, NOSPLIT, "func(k int, a *float64, lda int, b, c *float64, ldc int, alpha float64)")
 	Pragma("noescape")
@@ -31,8 +33,12 @@ func skinnyKernel(name string, rows bool) {
 	if rows {
 		layout = "a[i*lda+p]"
 	}
+	store := "c transposed: c[s*ldc+i] += alpha acc[i][s]."
+	if direct {
+		store = "c: c[i*ldc+s] += alpha acc[i][s]."
+	}
 	Doc(fmt.Sprintf("%s adds alpha times the 16x8 product of a'(i, p) = %s", name, layout),
-		"and the packed kx8 panel b into c transposed: c[s*ldc+i] += alpha acc[i][s].",
+		"and the packed kx8 panel b into "+store,
 		"Each element is one FMA chain over k, then one FMA with alpha. k >= 1.")
 	k := Load(Param("k"), GP64())
 	pa := Load(Param("a"), GP64())
@@ -97,6 +103,26 @@ func skinnyKernel(name string, rows bool) {
 	pc := Load(Param("c"), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(U8(3), ldc)
+	if direct {
+		// Row i of the tile is the 8 values of acc[i].
+		alv := ZMM()
+		al, err := Param("alpha").Resolve()
+		if err != nil {
+			panic(err)
+		}
+		VBROADCASTSD(al.Addr, alv)
+		for i := 0; i < mr; i++ {
+			m := Mem{Base: pc}
+			VFMADD213PD(m, alv, acc[i])
+			VMOVUPD(acc[i], m)
+			if i < mr-1 {
+				ADDQ(ldc, pc)
+			}
+		}
+		VZEROUPPER()
+		RET()
+		return
+	}
 	ldc3 := GP64()
 	LEAQ(Mem{Base: ldc, Index: ldc, Scale: 2}, ldc3)
 	pc4 := GP64()
