@@ -20,7 +20,7 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
 	d := loc.Cols()
-	if d > linalg.GroupMaxOrder || !linalg.GroupFast() {
+	if d > linalg.GroupMaxOrder || cov.Rows() < linalg.GroupMinRows || !linalg.GroupFast() {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
 	if checkMatrixShape(mvnFamily, "loc", param, loc, cov, d*d) != nil || checkReal(mvnFamily, "loc", loc) != nil {
