@@ -90,14 +90,15 @@ func CholeskyRows(a Var, d int) Var {
 // choleskyGroups factors the r d x d matrices of src into dst (NaN rows
 // for matrices that are not positive definite) by linalg.CholeskyGroup,
 // in groups of linalg.GroupLanes rows, parallel over groups (by
-// linalg.CholeskySym, parallel over rows, above linalg.GroupMaxOrder and
-// where the grouped kernels are not in assembly). Each matrix
+// linalg.CholeskySym, parallel over rows, for fewer than
+// linalg.GroupMinRows matrices, above linalg.GroupMaxOrder and where the
+// grouped kernels are not in assembly). Each matrix
 // gets the same bits whatever its group, so the result does not depend
 // on GOMAXPROCS. zeroed says that dst is zero on entry.
 func choleskyGroups(dst, src []float64, r, d int, zeroed bool) {
 	const w = linalg.GroupLanes
 	dd := d * d
-	if d > linalg.GroupMaxOrder || !linalg.GroupFast() {
+	if d > linalg.GroupMaxOrder || r < linalg.GroupMinRows || !linalg.GroupFast() {
 		par.For(r, parRowsLinalg, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				li := dst[i*dd : (i+1)*dd]

@@ -20,7 +20,7 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
 	d := loc.Cols()
-	if d > linalg.GroupMaxOrder || !linalg.GroupFast() {
+	if d > linalg.GroupMaxOrder || cov.Rows() < linalg.GroupMinRows || !linalg.GroupFast() {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
 	if _, rowsOK := bdim(loc.Rows(), cov.Rows()); d == 0 || cov.Cols() != d*d || !rowsOK || checkReal(mvnFamily, "loc", loc) != nil {

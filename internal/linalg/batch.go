@@ -20,6 +20,11 @@ const GroupLanes = kernel.Lanes
 // (kernel.BatchAsm); callers use the grouped paths only then.
 func GroupFast() bool { return kernel.BatchAsm() }
 
+// GroupMinRows is the number of matrices from which callers use
+// CholeskyGroup: a group costs about four per-matrix factorizations
+// (CholeskySym), whatever the number of its matrices.
+const GroupMinRows = 4
+
 // GroupMaxOrder is the largest order for which callers use CholeskyGroup
 // (its buffer holds GroupLanes whole matrices: 1 MB at this order);
 // beyond it the per-matrix CholeskySym (LAPACK's blocked dpotrf) is the
