@@ -14,6 +14,13 @@ OUT=${1:-/tmp/kldiv-compare}
 SHARED=${SHARED:-$(cd ../shared && pwd)}
 PY=${PYTHON:-/usr/bin/python3}
 ROUNDS=${ROUNDS:-3}
+# OpenBLAS on one thread, as the torch peers run it (SPEC.md): kldiv
+# spreads its own work over GOMAXPROCS, and OpenBLAS's pthreads, which
+# spin for about 0.1 s after the library loads and whenever they wait for
+# work, take a core from it. Without this the openblas build's W1 (which
+# calls no BLAS) measured up to 1.5x the pure-Go build's time in the first
+# 0.1 s of the process; with it the two are equal (0.99).
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 mkdir -p "$OUT"
 go build -o "$OUT/kldiv" ./cmd/kldiv
 builds=(go)
