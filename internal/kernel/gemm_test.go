@@ -155,22 +155,9 @@ func TestDgemmNaNInf(t *testing.T) {
 			s := randShape(rng, false, false, 13, 29, 17, 0)
 			s.a[2*s.lda+3] = math.NaN()  // row 2 of C is NaN
 			s.b[5*s.ldb+7] = math.Inf(1) // column 7 is ±Inf (or NaN at row 2)
-			c := make([]float64, len(s.c))
-			s.run(c)
-			for i := 0; i < s.m; i++ {
-				for j := 0; j < s.n; j++ {
-					v := c[i*s.ldc+j]
-					switch {
-					case i == 2:
-						require.True(t, math.IsNaN(v), "%s: (%d,%d) = %v, want NaN", mk.name, i, j, v)
-					case j == 7:
-						require.True(t, math.IsInf(v, 0), "%s: (%d,%d) = %v, want Inf", mk.name, i, j, v)
-					default:
-						require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s: (%d,%d) = %v", mk.name, i, j, v)
-					}
-				}
-			}
+			requireNaNRowInfCol(t, mk.name, s)
 			// beta = 0 ignores NaN already in C.
+			c := make([]float64, len(s.c))
 			for i := range c {
 				c[i] = math.NaN()
 			}
@@ -201,4 +188,26 @@ func TestDgemmPanics(t *testing.T) {
 	})
 	require.Panics(t, func() { Dgemm(false, false, 2, 2, 3, 1, a, 3, a[:5], 2, 0, a, 2) }, "short b")
 	require.Panics(t, func() { Dgemm(false, false, 2, 2, 3, 1, a, 2, a, 2, 0, a, 2) }, "lda < k")
+}
+
+// requireNaNRowInfCol runs s and checks the product of an A with a NaN
+// in row 2 and a B with +Inf in column 7: row 2 of C is NaN, column 7
+// ±Inf, everything else finite.
+func requireNaNRowInfCol(t *testing.T, name string, s shape) {
+	t.Helper()
+	c := make([]float64, len(s.c))
+	s.run(c)
+	for i := 0; i < s.m; i++ {
+		for j := 0; j < s.n; j++ {
+			v := c[i*s.ldc+j]
+			switch {
+			case i == 2:
+				require.True(t, math.IsNaN(v), "%s: (%d,%d) = %v, want NaN", name, i, j, v)
+			case j == 7:
+				require.True(t, math.IsInf(v, 0), "%s: (%d,%d) = %v, want Inf", name, i, j, v)
+			default:
+				require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s: (%d,%d) = %v", name, i, j, v)
+			}
+		}
+	}
 }
