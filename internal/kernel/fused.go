@@ -167,9 +167,7 @@ func NormalKLChecked(dst, e, m1, s1, m2, s2 []float64) bool {
 		}
 		k := (hi - lo) - (hi-lo)%vecLanes
 		if k > 0 {
-			normalKLPreVec(&yb[0], &wb[0], &rb[0], &m1[lo], &s1[lo], &m2[lo], &s2[lo], k, &chk)
-			callVec(opLog1p, &yb[0], &yb[0], k)
-			normalKLPostVec(&dst[lo], &es[0], &yb[0], &wb[0], &rb[0], k)
+			normalKLPasses(&dst[lo], &es[0], &m1[lo], &s1[lo], &m2[lo], &s2[lo], k, &yb, &wb, &rb, &chk)
 		}
 		if t := lo + k; t < hi {
 			// The tail through the same kernels, padded with N(0, 1) pairs.
@@ -181,9 +179,7 @@ func NormalKLChecked(dst, e, m1, s1, m2, s2 []float64) bool {
 			copy(sa[:], s1[t:hi])
 			copy(b[:], m2[t:hi])
 			copy(sb[:], s2[t:hi])
-			normalKLPreVec(&yb[0], &wb[0], &rb[0], &a[0], &sa[0], &b[0], &sb[0], vecLanes, &chk)
-			callVec(opLog1p, &yb[0], &yb[0], vecLanes)
-			normalKLPostVec(&td[0], &te[0], &yb[0], &wb[0], &rb[0], vecLanes)
+			normalKLPasses(&td[0], &te[0], &a[0], &sa[0], &b[0], &sb[0], vecLanes, &yb, &wb, &rb, &chk)
 			copy(dst[t:hi], td[:])
 			copy(es[k:], te[:])
 		}
@@ -194,6 +190,14 @@ func NormalKLChecked(dst, e, m1, s1, m2, s2 []float64) bool {
 		}
 	}
 	return true
+}
+
+// normalKLPasses runs NormalKL's three vector passes over n values (a
+// multiple of vecLanes, at most fusedBlock) with y, w, r as scratch.
+func normalKLPasses(dst, e, m1, s1, m2, s2 *float64, n int, y, w, r *[fusedBlock]float64, chk *[16]float64) {
+	normalKLPreVec(&y[0], &w[0], &r[0], m1, s1, m2, s2, n, chk)
+	callVec(opLog1p, &y[0], &y[0], n)
+	normalKLPostVec(dst, e, &y[0], &w[0], &r[0], n)
 }
 
 // normalParamsOK reports whether every loc is finite and every scale
