@@ -2,7 +2,6 @@ package dist
 
 import (
 	"math"
-	"reflect"
 	"sync/atomic"
 
 	"github.com/kldiv/kldiv/ad"
@@ -13,15 +12,8 @@ import (
 
 func init() {
 	RegisterKL(klNormalNormal)
-	normalKLBuiltin.Store(true)
+	registerValidating(klNormalValidating)
 }
-
-var (
-	normalPair = [2]reflect.Type{reflect.TypeFor[Normal](), reflect.TypeFor[Normal]()}
-	// normalKLBuiltin is true while klNormalNormal is the registered
-	// KL(Normal || Normal), so that KL may take klNormalValidating.
-	normalKLBuiltin atomic.Bool
-)
 
 // klNormalNormal is KL(N(m1, s1) || N(m2, s2)) = ½(r² - 1 - log r² + δ²)
 // with r = s1/s2 and δ = (m1 - m2)/s2, summed over columns. Within 25% of

@@ -74,7 +74,7 @@ func TestKLNormalValidating(t *testing.T) {
 func TestKLNormalUserRule(t *testing.T) {
 	defer func() {
 		RegisterKL(klNormalNormal)
-		normalKLBuiltin.Store(true)
+		registerValidating(klNormalValidating)
 	}()
 	RegisterKL(func(p, q Normal) (ad.Var, error) { return ad.Scalar(42), nil })
 	p := Normal{Loc: ad.Col([]float64{0, 1}), Scale: ad.Col([]float64{1, 2})}

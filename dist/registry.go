@@ -21,6 +21,11 @@ type klEntry struct {
 	// typed is fn before type erasure, a func(P, Q) (ad.Var, error), for
 	// KLOf.
 	typed any
+	// validating, when set, computes the divergence of unvalidated p and
+	// q and validates them in the same pass; done is false where it does
+	// not apply (KL then validates and calls fn). A later RegisterKL of
+	// the pair drops it with the entry.
+	validating func(p, q Distribution) (v ad.Var, done bool, err error)
 }
 
 // PairKind says how a registered pair's divergence is computed.
@@ -100,9 +105,6 @@ func registerKind[P, Q Distribution](kind PairKind, fn func(p P, q Q) (ad.Var, e
 	wrapped := func(p, q Distribution) (ad.Var, error) { return fn(p.(P), q.(Q)) }
 	registry.Lock()
 	registry.exact[key] = klEntry{fn: wrapped, kind: kind, typed: fn}
-	if key == normalPair {
-		normalKLBuiltin.Store(false) // a user's rule replaces klNormalNormal
-	}
 	clear(registry.memo)
 	registry.Unlock()
 }
@@ -224,17 +226,15 @@ var ErrNoKL = errors.New("no KL divergence registered")
 // KL returns KL(p || q) for each batch row, B x 1, differentiable with
 // respect to both sides' parameters, using the divergence registered for
 // the concrete types of p and q. Pointers to registered types are
-// dereferenced. Both distributions are validated first. An unregistered
+// dereferenced. Both distributions are validated first (by the formula
+// itself, in the same pass, where the pair has one that does: Normal with
+// Normal on full grids), with Validate's errors. An unregistered
 // pair gets an error wrapping ErrNoKL that names the pair and lists the
 // pairs registered for p's type.
 func KL(p, q Distribution) (ad.Var, error) {
 	p, q = deref(p), deref(q)
-	if pn, ok := p.(Normal); ok && normalKLBuiltin.Load() {
-		if qn, ok := q.(Normal); ok {
-			if v, done, err := klNormalValidating(pn, qn); done {
-				return v, err
-			}
-		}
+	if v, done, err := klValidating(p, q); done {
+		return v, err
 	}
 	if err := p.Validate(); err != nil {
 		return ad.Var{}, err
@@ -243,6 +243,33 @@ func KL(p, q Distribution) (ad.Var, error) {
 		return ad.Var{}, err
 	}
 	return klUnchecked(p, q)
+}
+
+// registerValidating adds to the registered exact pair (P, Q) a formula
+// that validates while it computes (klEntry.validating).
+func registerValidating[P, Q Distribution](fn func(p P, q Q) (ad.Var, bool, error)) {
+	key := [2]reflect.Type{reflect.TypeFor[P](), reflect.TypeFor[Q]()}
+	registry.Lock()
+	defer registry.Unlock()
+	e, ok := registry.exact[key]
+	if !ok {
+		panic("dist: registerValidating: the pair has no registered KL")
+	}
+	e.validating = func(p, q Distribution) (ad.Var, bool, error) { return fn(p.(P), q.(Q)) }
+	registry.exact[key] = e
+}
+
+// klValidating runs the validating formula of the exact pair of p's and
+// q's types, if the pair has one.
+func klValidating(p, q Distribution) (ad.Var, bool, error) {
+	key := [2]reflect.Type{reflect.TypeOf(p), reflect.TypeOf(q)}
+	registry.RLock()
+	e, ok := registry.exact[key]
+	registry.RUnlock()
+	if !ok || e.validating == nil {
+		return ad.Var{}, false, nil
+	}
+	return e.validating(p, q)
 }
 
 // klUnchecked resolves (p, q) through the rule table and computes the
