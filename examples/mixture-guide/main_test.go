@@ -148,13 +148,9 @@ func TestQuick(t *testing.T) {
 		return v
 	}
 	vec := func(k string) []float64 {
-		a, ok := s.Values[k].([]any)
+		v, ok := s.Floats(k)
 		require.True(t, ok, "summary has the list %s", k)
-		out := make([]float64, len(a))
-		for i, v := range a {
-			out[i] = v.(float64)
-		}
-		return out
+		return v
 	}
 	const n = 5000 // quick mode's Monte Carlo draws
 

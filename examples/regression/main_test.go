@@ -28,13 +28,9 @@ func TestQuick(t *testing.T) {
 		return v
 	}
 	vec := func(k string) []float64 {
-		raw, ok := s.Values[k].([]any)
+		v, ok := s.Floats(k)
 		require.True(t, ok, "summary has %s", k)
-		out := make([]float64, len(raw))
-		for i, v := range raw {
-			out[i] = v.(float64)
-		}
-		return out
+		return v
 	}
 	exactMean, exactCov := vec("lin_exact_mean"), vec("lin_exact_cov")
 	frMean, frCov := vec("lin_fullrank_mean"), vec("lin_fullrank_cov")

@@ -29,6 +29,17 @@ func TestSummaryRoundTrip(t *testing.T) {
 	require.InDelta(t, 0.25, kl, 0, "kl survives the round trip exactly")
 	require.Equal(t, "+Inf", got.Values["inf"])
 	require.Equal(t, []any{1.0, "NaN"}, got.Values["xs"])
+	_, ok = got.Floats("xs") // "NaN" is a string after the round trip
+	require.False(t, ok, "Floats of a list holding a non-number")
+	s.Set("ys", []float64{0.5, -2})
+	require.NoError(t, s.Save(dir))
+	got, err = LoadSummary(dir)
+	require.NoError(t, err)
+	ys, ok := got.Floats("ys")
+	require.True(t, ok, "Floats of a list of numbers")
+	require.Equal(t, []float64{0.5, -2}, ys)
+	_, ok = got.Floats("kl")
+	require.False(t, ok, "Floats of a number")
 	require.Equal(t, []string{"a.png"}, got.Files)
 }
 

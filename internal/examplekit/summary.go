@@ -70,6 +70,26 @@ func (s *Summary) Float(key string) (float64, bool) {
 	return 0, false
 }
 
+// Floats returns the list of numbers under key (a []float64 set before
+// Save, a JSON array after LoadSummary) and whether it is one.
+func (s *Summary) Floats(key string) ([]float64, bool) {
+	switch v := s.Values[key].(type) {
+	case []float64:
+		return v, true
+	case []any:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			f, ok := x.(float64)
+			if !ok {
+				return nil, false
+			}
+			out[i] = f
+		}
+		return out, true
+	}
+	return nil, false
+}
+
 func jsonSafe(v any) any {
 	switch x := v.(type) {
 	case float64:
