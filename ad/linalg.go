@@ -27,7 +27,7 @@ func linalgOut(rows, cols int, inputs ...Var) (out Var, val []float64, t *Tape) 
 	t = tapeOf(inputs...)
 	if t == nil {
 		d := make([]float64, rows*cols)
-		return Var{c: &Matrix{Rows: rows, Cols: cols, Data: d}}, d, nil
+		return Var{c: &constant{Matrix: Matrix{Rows: rows, Cols: cols, Data: d}}}, d, nil
 	}
 	lifted := liftAll(t, inputs)
 	out, n := t.push(opCustom, rows, cols, needGrad(lifted...))

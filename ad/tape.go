@@ -3,6 +3,7 @@ package ad
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // opcode identifies the operation that produced a node.
@@ -183,7 +184,33 @@ type Matrix struct {
 type Var struct {
 	t  *Tape
 	id int32
-	c  *Matrix
+	c  *constant
+}
+
+// constant is a free constant's value: a Matrix, or the rows and columns
+// of a lazy one (Lazy) whose Data is computed on first use.
+type constant struct {
+	Matrix
+	lazy *lazyFill
+}
+
+// lazyFill computes a lazy constant's values once.
+type lazyFill struct {
+	once sync.Once
+	fill func(dst []float64)
+}
+
+// data returns c's values, computing them first if c is lazy and this is
+// the first use (concurrent first uses wait for one computation).
+func (c *constant) data() []float64 {
+	if l := c.lazy; l != nil {
+		l.once.Do(func() {
+			d := make([]float64, c.Rows*c.Cols)
+			l.fill(d)
+			c.Data, l.fill = d, nil
+		})
+	}
+	return c.Data
 }
 
 // Const returns a free constant Var that refers to data (not copied), laid
@@ -192,7 +219,24 @@ func Const(rows, cols int, data []float64) Var {
 	if rows < 0 || cols < 0 || len(data) != rows*cols {
 		panic(fmt.Sprintf("ad: Const: %d values for a %dx%d matrix", len(data), rows, cols))
 	}
-	return Var{c: &Matrix{Rows: rows, Cols: cols, Data: data}}
+	return Var{c: &constant{Matrix: Matrix{Rows: rows, Cols: cols, Data: data}}}
+}
+
+// Lazy returns a free rows x cols constant whose values are computed when
+// they are first needed: the first Value, At, Matrix, operation or Lift
+// that reads them calls fill once with a zeroed slice of rows*cols values
+// to write them into (concurrent first uses wait for that call, and all
+// share its result); Rows, Cols, Shape and IsConst do not call it. fill
+// must not use the Var it defines. Lazy suits a value that is derived
+// from another representation and often never read (dist keeps a
+// factorization in the layout its kernels use and writes the row-major
+// factor only on demand). It panics if rows or cols is negative or fill
+// is nil.
+func Lazy(rows, cols int, fill func(dst []float64)) Var {
+	if rows < 0 || cols < 0 || fill == nil {
+		panic(fmt.Sprintf("ad: Lazy: a %dx%d matrix with fill %v", rows, cols, fill != nil))
+	}
+	return Var{c: &constant{Matrix: Matrix{Rows: rows, Cols: cols}, lazy: &lazyFill{fill: fill}}}
 }
 
 // Scalar returns a free 1x1 constant holding x.
@@ -260,7 +304,7 @@ func (v Var) Len() int { r, c := v.Shape(); return r * c }
 func (v Var) Value() []float64 {
 	v.check()
 	if v.t == nil {
-		return v.c.Data
+		return v.c.data()
 	}
 	return v.node().val
 }
@@ -373,7 +417,7 @@ func (t *Tape) Lift(v Var) Var {
 	if v.t != nil {
 		panic("ad: Var from another tape")
 	}
-	return t.Const(v.c.Rows, v.c.Cols, v.c.Data)
+	return t.Const(v.c.Rows, v.c.Cols, v.c.data())
 }
 
 // Param is a named trainable matrix with persistent value and gradient
@@ -507,7 +551,7 @@ func needGrad(vs ...Var) bool {
 func result(t *Tape, op opcode, rows, cols int, grad bool) (Var, *node, []float64) {
 	if t == nil {
 		d := make([]float64, rows*cols)
-		return Var{c: &Matrix{Rows: rows, Cols: cols, Data: d}}, nil, d
+		return Var{c: &constant{Matrix: Matrix{Rows: rows, Cols: cols, Data: d}}}, nil, d
 	}
 	v, n := t.push(op, rows, cols, grad)
 	return v, n, n.val
