@@ -79,7 +79,17 @@ func ensureWorkers(k int) {
 // it finds (none are waited for), so nested calls cannot deadlock. A panic
 // in body on a worker goroutine crashes the program, as in a goroutine of
 // its own.
-func For(n, minPar int, body func(lo, hi int)) {
+func For(n, minPar int, body func(lo, hi int)) { forChunks(n, minPar, 1, body) }
+
+// ForFine is For with about 4 chunks per processor instead of one, for a
+// loop of a few dozen equal items whose total is short (tens to hundreds
+// of microseconds): a helper that wakes late then takes fewer chunks
+// instead of the caller waiting for it. The cost is one atomic claim per
+// chunk and as many calls of body.
+func ForFine(n, minPar int, body func(lo, hi int)) { forChunks(n, minPar, 4, body) }
+
+// forChunks is For with perProc chunks per processor.
+func forChunks(n, minPar, perProc int, body func(lo, hi int)) {
 	w := runtime.GOMAXPROCS(0)
 	if n < minPar || w < 2 || n < 2 {
 		body(0, n)
@@ -89,12 +99,12 @@ func For(n, minPar int, body func(lo, hi int)) {
 	ensureWorkers(w - 1)
 	j := pool.Get()
 	j.body, j.n = body, n
-	j.chunk = (n + w - 1) / w
+	j.chunk = max(1, (n+w*perProc-1)/(w*perProc))
 	j.nchunks = int64((n + j.chunk - 1) / j.chunk)
 	j.next.Store(0)
 	j.refs.Store(1)
 recruit:
-	for range j.nchunks - 1 {
+	for range min(j.nchunks, int64(w)) - 1 {
 		j.refs.Add(1)
 		select {
 		case jobs <- j:

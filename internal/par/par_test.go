@@ -9,27 +9,44 @@ import (
 )
 
 func TestForCoversEveryIndexOnce(t *testing.T) {
-	for _, procs := range []int{1, 2, 8} {
-		prev := runtime.GOMAXPROCS(procs)
-		for _, n := range []int{0, 1, 7, 1000, 100003} {
-			seen := make([]int32, n)
-			var calls atomic.Int32
-			For(n, 10, func(lo, hi int) {
-				calls.Add(1)
-				for i := lo; i < hi; i++ {
-					atomic.AddInt32(&seen[i], 1)
-				}
-			})
-			for i, c := range seen {
-				if c != 1 {
-					t.Fatalf("GOMAXPROCS %d, n %d: index %d visited %d times", procs, n, i, c)
-				}
+	for _, fine := range []bool{false, true} {
+		for _, procs := range []int{1, 2, 8} {
+			checkCovers(t, fine, procs)
+		}
+	}
+}
+
+// checkCovers checks For (or ForFine) at procs processors: every index
+// once, small loops on the caller, and ForFine's chunk count.
+func checkCovers(t *testing.T, fine bool, procs int) {
+	prev := runtime.GOMAXPROCS(procs)
+	defer runtime.GOMAXPROCS(prev)
+	loop := For
+	if fine {
+		loop = ForFine
+	}
+	for _, n := range []int{0, 1, 7, 32, 1000, 100003} {
+		seen := make([]int32, n)
+		var calls atomic.Int32
+		loop(n, 10, func(lo, hi int) {
+			calls.Add(1)
+			for i := lo; i < hi; i++ {
+				atomic.AddInt32(&seen[i], 1)
 			}
-			if n < 10 || procs == 1 {
-				assert.LessOrEqual(t, calls.Load(), int32(1), "small loops run on the caller")
+		})
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("fine %v, GOMAXPROCS %d, n %d: index %d visited %d times", fine, procs, n, i, c)
 			}
 		}
-		runtime.GOMAXPROCS(prev)
+		if n < 10 || procs == 1 {
+			assert.LessOrEqual(t, calls.Load(), int32(1), "small loops run on the caller")
+		} else if fine && n == 32 {
+			// 32 items over 4 chunks per processor: chunks of
+			// ceil(32 / (4 procs)) items.
+			chunk := (32 + 4*procs - 1) / (4 * procs)
+			assert.Equal(t, int32((32+chunk-1)/chunk), calls.Load(), "ForFine's chunks at GOMAXPROCS %d", procs)
+		}
 	}
 }
 
