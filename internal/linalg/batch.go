@@ -61,16 +61,79 @@ func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64,
 	}
 	dp := padOrder(d)
 	s := dp * w
-	buf, inv := work[:dp*s], work[dp*s:dp*s+dp*w]
-	var off [w]int
-	dd := d * d
-	for l := range off {
-		if l < n {
-			off[l] = l * dd
-		}
-		// Lanes from n on repeat matrix 0 and rewrite its result with the
-		// same bits: the lanes are independent.
+	buf := work[:dp*s]
+	factorGroup(buf, work[dp*s:dp*s+dp*w], src, n, d, s, ok, sym)
+	off := groupOffsets(n, d)
+	if zeroed {
+		kernel.DeinterleaveLower(dst, &off, buf, d, d, s)
+	} else {
+		kernel.Deinterleave(dst, &off, buf, d, d, s)
 	}
+}
+
+// GroupStride returns the row stride of the interleaved factors that
+// CholeskyGroupInterleaved writes for order d: the padded order and 4
+// more columns, GroupLanes values each (the extra block of columns is
+// where a triangular solve can keep a right-hand side).
+func GroupStride(d int) int { return (padOrder(d) + 4) * GroupLanes }
+
+// GroupLen returns the length of the buffer CholeskyGroupInterleaved
+// fills for order d: PadOrder(d) rows of GroupStride(d) values.
+func GroupLen(d int) int { return padOrder(d) * GroupStride(d) }
+
+// PadOrder returns d rounded up to a multiple of 4, the order of the
+// interleaved factors.
+func PadOrder(d int) int { return padOrder(d) }
+
+// CholeskyGroupInterleaved is CholeskyGroup leaving the factors in the
+// interleaved layout the group kernels work in: buf (GroupLen(d) values,
+// zero on entry) receives element (i, j) of matrix m's factor at
+// buf[i*GroupStride(d) + j*GroupLanes + m] for j <= i < d, the identity
+// in rows and columns d..PadOrder(d)-1, and zero everywhere else; lanes
+// from n on hold matrix 0's factor. The lane of a matrix that is not
+// positive definite (ok[m] false) holds undefined values. inv (PadOrder(d)*GroupLanes values)
+// is scratch. DeinterleaveGroup writes the factors out row-major.
+func CholeskyGroupInterleaved(buf, src []float64, n, d int, ok, sym []bool, inv []float64) {
+	const w = GroupLanes
+	if n < 1 || n > w || len(src) < n*d*d || len(buf) < GroupLen(d) || len(ok) < n || (sym != nil && len(sym) < n) || len(inv) < padOrder(d)*w {
+		panic("linalg: CholeskyGroupInterleaved: bad arguments")
+	}
+	factorGroup(buf, inv, src, n, d, GroupStride(d), ok, sym)
+}
+
+// DeinterleaveGroup writes the n factors of a buffer filled by
+// CholeskyGroupInterleaved row-major into dst (n*d*d values, zero on
+// entry), one after the other.
+func DeinterleaveGroup(dst, buf []float64, n, d int) {
+	if n < 1 || n > GroupLanes || len(dst) < n*d*d || len(buf) < GroupLen(d) {
+		panic("linalg: DeinterleaveGroup: bad arguments")
+	}
+	off := groupOffsets(n, d)
+	kernel.DeinterleaveLower(dst, &off, buf, d, d, GroupStride(d))
+}
+
+// groupOffsets returns the offsets of n matrices of order d held one after
+// the other; lanes from n on repeat matrix 0 (and rewrite its result with
+// the same bits: the lanes are independent).
+func groupOffsets(n, d int) [GroupLanes]int {
+	var off [GroupLanes]int
+	for l := range n {
+		off[l] = l * d * d
+	}
+	return off
+}
+
+// factorGroup interleaves the n matrices of src into buf (row stride s),
+// replaces them by the lower Cholesky factors of their symmetric parts,
+// padded to order padOrder(d) with the identity, and sets ok and sym (see
+// CholeskyGroup); inv (padOrder(d)*GroupLanes values) is scratch. What
+// buf holds outside the factors' lower triangles and the padding rows up
+// to their diagonal is left as it was, except for the strictly upper part
+// of the first d columns, which becomes zero.
+func factorGroup(buf, inv, src []float64, n, d, s int, ok, sym []bool) {
+	const w = GroupLanes
+	dp := padOrder(d)
+	off := groupOffsets(n, d)
 	kernel.Interleave(buf, src, &off, d, d, s)
 	var isSym [w]bool
 	kernel.SymLower(buf, d, s, &isSym)
@@ -98,10 +161,5 @@ func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64,
 			good = good && v > 0 && v <= math.MaxFloat64
 		}
 		ok[m] = good
-	}
-	if zeroed {
-		kernel.DeinterleaveLower(dst, &off, buf, d, d, s)
-	} else {
-		kernel.Deinterleave(dst, &off, buf, d, d, s)
 	}
 }

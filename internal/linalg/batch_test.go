@@ -111,6 +111,69 @@ func TestCholeskyGroup(t *testing.T) {
 	}
 }
 
+// TestCholeskyGroupInterleaved checks the interleaved layout against
+// CholeskyGroup on orders 1..40 and group sizes 1..GroupLanes: the same
+// bits and flags, lanes from n on holding matrix 0, the identity in the
+// padding and zero everywhere else, and DeinterleaveGroup's row-major
+// copy equal to CholeskyGroup's.
+func TestCholeskyGroupInterleaved(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for d := 1; d <= 40; d++ {
+		n := 1 + (d-1)%GroupLanes
+		dd := d * d
+		src := make([]float64, n*dd)
+		for m := 0; m < n; m++ {
+			copy(src[m*dd:], randSPD(rng, d))
+		}
+		if d%5 == 0 {
+			src[(n-1)*dd] = -1 // the last matrix is not positive definite
+		}
+		want := make([]float64, n*dd)
+		okWant, symWant := make([]bool, n), make([]bool, n)
+		CholeskyGroup(want, src, n, d, okWant, symWant, make([]float64, CholeskyGroupWork(d)), false)
+
+		buf := make([]float64, GroupLen(d))
+		ok, isSym := make([]bool, n), make([]bool, n)
+		CholeskyGroupInterleaved(buf, src, n, d, ok, isSym, make([]float64, PadOrder(d)*GroupLanes))
+		require.Equal(t, okWant, ok, "d=%d: positive definite flags", d)
+		require.Equal(t, symWant, isSym, "d=%d: symmetry flags", d)
+		s, dp := GroupStride(d), PadOrder(d)
+		require.Equal(t, dp*s, GroupLen(d), "d=%d: GroupLen", d)
+		for i := 0; i < dp; i++ {
+			for j := 0; j < s/GroupLanes; j++ {
+				for l := 0; l < GroupLanes; l++ {
+					got := buf[i*s+j*GroupLanes+l]
+					m := l
+					if m >= n {
+						m = 0
+					}
+					if !ok[m] {
+						continue // a failed lane's values are undefined
+					}
+					switch {
+					case i < d && j <= i:
+						require.Equal(t, math.Float64bits(want[m*dd+i*d+j]), math.Float64bits(got), "d=%d lane %d (%d,%d)", d, l, i, j)
+					case i >= d && i == j:
+						require.Equal(t, 1.0, got, "d=%d lane %d (%d,%d): identity padding", d, l, i, j)
+					default:
+						require.Equal(t, 0.0, got, "d=%d lane %d (%d,%d): outside the factor", d, l, i, j)
+					}
+				}
+			}
+		}
+		out := make([]float64, n*dd)
+		DeinterleaveGroup(out, buf, n, d)
+		for m := 0; m < n; m++ {
+			if ok[m] {
+				require.Equal(t, want[m*dd:(m+1)*dd], out[m*dd:(m+1)*dd], "d=%d matrix %d: DeinterleaveGroup", d, m)
+			}
+		}
+	}
+	require.Panics(t, func() {
+		CholeskyGroupInterleaved(make([]float64, GroupLen(3)-1), make([]float64, 9), 1, 3, make([]bool, 1), nil, make([]float64, 32))
+	}, "short buffer")
+}
+
 func BenchmarkCholesky256x32(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n, d = 256, 32
