@@ -233,6 +233,13 @@ func Detach(d Distribution) (Distribution, bool) {
 // present (or optional), the shapes fitting together, and each value
 // inside its constraint (the first failure, in declaration order).
 func validateDecl(name string, ps ...ad.Var) error {
+	return validateDeclExcept(name, -1, ps...)
+}
+
+// validateDeclExcept is validateDecl without the constraint check of
+// parameter skip (its shape is still checked): for a parameter whose
+// values a constructor produced and checked itself.
+func validateDeclExcept(name string, skip int, ps ...ad.Var) error {
 	f := declIndex[name]
 	if len(f.OneOf) > 0 {
 		if err := f.checkOneOf(ps); err != nil {
@@ -254,6 +261,9 @@ func validateDecl(name string, ps ...ad.Var) error {
 		}
 		if p.Shape == ShapeVector && d == 0 {
 			d = v.Cols()
+		}
+		if i == skip {
+			continue
 		}
 		if err := p.Constraint.check(name, p.Name, v, d); err != nil {
 			return err

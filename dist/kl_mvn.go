@@ -191,15 +191,30 @@ type gaussSide struct {
 	d          int
 	diag       bool
 	loc, scale ad.Var
-	lv, sv     []float64
+	lv, sv     []float64 // sv is nil until load when groups is set
 	lr, sr     int
-	lc, sc     int // columns of a Normal's parameters (d or 1)
+	lc, sc     int         // columns of a Normal's parameters (d or 1)
+	groups     *trilGroups // a MultivariateNormal's interleaved factors, or nil
 }
 
 func mvnSideOf(m MultivariateNormal) *gaussSide {
 	d := m.Loc.Cols()
-	return &gaussSide{d: d, loc: m.Loc, scale: m.ScaleTril, lv: m.Loc.Value(), sv: m.ScaleTril.Value(),
+	s := &gaussSide{d: d, loc: m.Loc, scale: m.ScaleTril, lv: m.Loc.Value(),
 		lr: m.Loc.Rows(), sr: m.ScaleTril.Rows(), lc: d, sc: d * d}
+	if m.groups.of(m.ScaleTril) {
+		s.groups = m.groups
+	} else {
+		s.sv = m.ScaleTril.Value()
+	}
+	return s
+}
+
+// load reads the side's row-major factor values if they are not read yet
+// (a side with interleaved factors defers it until a path needs rows).
+func (s *gaussSide) load() {
+	if s.sv == nil && !s.diag {
+		s.sv = s.scale.Value()
+	}
 }
 
 func normalSideOf(n Normal, d int) *gaussSide {
@@ -280,6 +295,8 @@ func klGaussTril(b, d int, p, q *gaussSide) ad.Var {
 		klTrilRows(out, b, d, p, q)
 	}
 	return ad.Custom(b, 1, out, func(g []float64, in ad.Adjoints) {
+		p.load()
+		q.load()
 		ps := p.sinks(b, in.Of(0), in.Of(1))
 		qs := q.sinks(b, in.Of(2), in.Of(3))
 		par.For(b, mvnParMin(d), func(lo, hi int) {
@@ -307,6 +324,8 @@ func klGaussTril(b, d int, p, q *gaussSide) ad.Var {
 // pair at a time (klTrilValue).
 func klTrilRows(out []float64, b, d int, p, q *gaussSide) {
 	dd := d * d
+	p.load()
+	q.load()
 	par.For(b, mvnParMin(d), func(lo, hi int) {
 		ws := make([]float64, dd+d+p.bufLen()+q.bufLen())
 		pb, qb := ws[dd+d:dd+d+p.bufLen()], ws[dd+d+p.bufLen():]

@@ -2,6 +2,7 @@ package dist
 
 import (
 	"math"
+	"runtime"
 
 	"github.com/kldiv/kldiv/internal/kernel"
 	"github.com/kldiv/kldiv/internal/par"
@@ -23,31 +24,80 @@ const klBatchMin = 4
 // klBatchWork holds klTrilBatch's buffers across calls.
 var klBatchWork par.Pool[[]float64]
 
-// klTrilBatch writes KL(p_i || q_i) for the b batch rows into out.
+// klTrilBatch writes KL(p_i || q_i) for the b batch rows into out. A
+// MultivariateNormal side whose factors are kept interleaved (trilGroups,
+// one row per batch row) is read there: q's groups directly, p's copied
+// (the solve overwrites them); other sides are interleaved from their
+// row-major factors.
 func klTrilBatch(out []float64, b, d int, p, q *gaussSide) {
 	const w = kernel.Lanes
 	dp := (d + 3) &^ 3
 	s := (dp + 4) * w
 	ng := (b + w - 1) / w
-	par.For(ng, max(2, mvnParMin(d)/w), func(lo, hi int) {
-		need := 2*dp*s + dp*w + w*(p.bufLen()+q.bufLen())
+	pg, qg := p.groupsFor(b), q.groupsFor(b)
+	if pg == nil {
+		p.load()
+	}
+	if qg == nil {
+		q.load()
+	}
+	par.ForFine(ng, max(2, mvnParMin(d)/w), func(lo, hi int) {
+		need := 2*dp*s + 2*dp*w + w*(p.bufLen()+q.bufLen())
 		work := klBatchWork.Get()
 		if cap(*work) < need {
 			*work = make([]float64, need)
 		}
 		ws := (*work)[:need]
-		l2, e, inv := ws[:dp*s], ws[dp*s:2*dp*s], ws[2*dp*s:2*dp*s+dp*w]
-		pb, qb := ws[2*dp*s+dp*w:2*dp*s+dp*w+w*p.bufLen()], ws[2*dp*s+dp*w+w*p.bufLen():]
+		l2w, e, inv, lg := ws[:dp*s], ws[dp*s:2*dp*s], ws[2*dp*s:2*dp*s+dp*w], ws[2*dp*s+dp*w:2*dp*s+2*dp*w]
+		rest := ws[2*dp*s+2*dp*w:]
+		pb, qb := rest[:w*p.bufLen()], rest[w*p.bufLen():]
 		for g := lo; g < hi; g++ {
 			i0 := g * w
 			n := min(w, b-i0)
 			var m1, m2 [w][]float64
-			b1, o1 := p.groupRows(i0, n, pb, &m1)
-			b2, o2 := q.groupRows(i0, n, qb, &m2)
-			klTrilGroup(out[i0:i0+n], d, dp, s, b1, &o1, b2, &o2, &m1, &m2, l2, e, inv)
+			l1 := e
+			if pg != nil {
+				l1 = pg.bufs[g]
+				p.groupMeans(i0, n, &m1)
+			} else {
+				b1, o1 := p.groupRows(i0, n, pb, &m1)
+				interleaveTril(e, b1, &o1, d, dp, s)
+			}
+			l2 := l2w
+			if qg != nil {
+				l2 = qg.bufs[g]
+				q.groupMeans(i0, n, &m2)
+			} else {
+				b2, o2 := q.groupRows(i0, n, qb, &m2)
+				interleaveTril(l2, b2, &o2, d, dp, s)
+			}
+			klTrilGroup(out[i0:i0+n], d, dp, s, l1, e, l2, &m1, &m2, inv, lg)
 		}
 		klBatchWork.Put(work)
 	})
+	runtime.KeepAlive(pg)
+	runtime.KeepAlive(qg)
+}
+
+// groupsFor returns the side's interleaved factors when they cover the b
+// batch rows one to one, or nil.
+func (s *gaussSide) groupsFor(b int) *trilGroups {
+	if s.groups == nil || s.sr != b {
+		return nil
+	}
+	return s.groups
+}
+
+// groupMeans sets m to the means of batch rows i0..i0+n-1, lanes from n
+// on repeating row i0 (as in the side's groups).
+func (s *gaussSide) groupMeans(i0, n int, m *[kernel.Lanes][]float64) {
+	for l := range m {
+		i := i0 + l
+		if l >= n {
+			i = i0
+		}
+		m[l] = rowOf(s.lv, s.lr, s.d, i)
+	}
 }
 
 // groupRows returns where the dense factors of batch rows i0..i0+n-1 are
@@ -77,14 +127,13 @@ func (s *gaussSide) groupRows(i0, n int, buf []float64, m *[kernel.Lanes][]float
 	return s.sv, off
 }
 
-// klTrilGroup computes the values of one group: L1 and L2 are the lanes'
-// factors at offsets o1, o2 of f1, f2; l2, e (dp x s) and inv (dp*Lanes)
-// are scratch.
-func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]int, f2 []float64, o2 *[kernel.Lanes]int,
-	m1, m2 *[kernel.Lanes][]float64, l2, e, inv []float64) {
+// interleaveTril copies the lanes' lower factors at offsets o of f into
+// buf (dp x s) in the layout of linalg.CholeskyGroupInterleaved as far as
+// the kernels read it: the strictly upper parts of the diagonal 4 x 4
+// blocks zero, the block of columns from dp zero, identity rows from d.
+func interleaveTril(buf, f []float64, o *[kernel.Lanes]int, d, dp, s int) {
 	const w = kernel.Lanes
-	kernel.InterleaveLower(e, f1, o1, d, d, s)
-	kernel.InterleaveLower(l2, f2, o2, d, d, s)
+	kernel.InterleaveLower(buf, f, o, d, d, s)
 	for i := 0; i < dp; i++ {
 		// The kernels read the strictly upper parts of the diagonal 4 x 4
 		// blocks (which must be zero) and nothing to their right but the
@@ -93,43 +142,53 @@ func klTrilGroup(out []float64, d, dp, s int, f1 []float64, o1 *[kernel.Lanes]in
 		if i >= d {
 			lo = 0
 		}
-		clear(e[i*s+lo : i*s+hi])
-		clear(l2[i*s+lo : i*s+hi])
-		clear(e[i*s+dp*w : i*s+s])
+		clear(buf[i*s+lo : i*s+hi])
+		clear(buf[i*s+dp*w : i*s+s])
 		if i >= d {
 			for l := 0; l < w; l++ {
-				e[i*s+i*w+l] = 1
-				l2[i*s+i*w+l] = 1
+				buf[i*s+i*w+l] = 1
 			}
 		}
 	}
+}
+
+// klTrilGroup computes the values of one group from l1 and l2, L1 and L2
+// interleaved in the layout of interleaveTril (read only; l1 may be e); e
+// (the same layout) receives E, and its block of columns from dp the
+// solve for u; m1 and m2 are the lanes' means and inv and lg (dp*Lanes
+// values each) scratch.
+func klTrilGroup(out []float64, d, dp, s int, l1, e, l2 []float64, m1, m2 *[kernel.Lanes][]float64, inv, lg []float64) {
+	const w = kernel.Lanes
 	for i := 0; i < dp; i++ {
 		row := l2[i*s+i*w : i*s+i*w+w]
 		for l, v := range row {
 			inv[i*w+l] = 1 / v
 		}
-		if i < d {
-			u := e[i*s+dp*w : i*s+dp*w+w]
-			for l := range u {
-				u[l] = m1[l][i] - m2[l][i]
-			}
+		u := e[i*s+dp*w : i*s+dp*w+w]
+		if i >= d {
+			clear(u)
+			continue
+		}
+		for l := range u {
+			u[l] = m1[l][i] - m2[l][i]
 		}
 	}
 	for i0 := 0; i0 < dp; i0 += 4 {
 		for j0 := 0; j0 <= i0; j0 += 4 {
-			// E_IJ = L2_II⁻¹ (L1_IJ - L2_IJ - L2_IK E_KJ), K = J..I-1.
-			kernel.TrsmLowerSub(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
+			// E_IJ = L2_II⁻¹ (L1_IJ - L2_IJ - L2_IK E_KJ), K = J..I-1: every
+			// block of E on and below the diagonal, read from L1.
+			kernel.TrsmLowerSub(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], l1[i0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
 		}
 		kernel.TrsmLower(i0, l2[i0*s:], e[dp*w:], e[i0*s+dp*w:], s, inv[i0*w:])
 	}
 	var off [w]float64
 	kernel.SumSqLower(&off, e, d, s)
 	// The diagonal terms of all lanes at once (inv is free now).
-	ev, lg := inv[:d*w], l2[:d*w]
+	ev := inv[:d*w]
 	for i := 0; i < d; i++ {
 		copy(ev[i*w:i*w+w], e[i*s+i*w:i*s+i*w+w])
 	}
-	diagTermsMVN(ev, ev, lg)
+	diagTermsMVN(ev, ev, lg[:d*w])
 	for l := range out {
 		var diag, uu float64
 		for i := 0; i < d; i++ {

@@ -22,7 +22,19 @@ import (
 // parameterizations of torch.distributions are constructors
 // (MultivariateNormalCov, MultivariateNormalPrecision) that factor their
 // matrix once, differentiably.
-type MultivariateNormal struct{ Loc, ScaleTril ad.Var }
+//
+// The parameters' values must not be modified in place once the
+// distribution is built: MultivariateNormalCov may keep its factorization
+// in a second layout as well (see mvnFromCov).
+type MultivariateNormal struct {
+	Loc, ScaleTril ad.Var
+
+	// groups, when it describes ScaleTril (groups.of), holds the factors
+	// in the interleaved layout of the batched kernels; ScaleTril is then
+	// known to be valid and its row-major values are written only on
+	// demand.
+	groups *trilGroups
+}
 
 func (MultivariateNormal) jointEvent() {}
 
@@ -192,6 +204,11 @@ func checkFactored(family, param string, a, l ad.Var, d int) error {
 // entries. Errors name the parameter, the element, its batch row and
 // position.
 func (m MultivariateNormal) Validate() error {
+	if m.groups.of(m.ScaleTril) {
+		// The constructor computed ScaleTril and checked it: only the
+		// shapes and Loc remain (and ScaleTril's values stay unwritten).
+		return validateDeclExcept(mvnFamily, 3, m.Loc, ad.Var{}, ad.Var{}, m.ScaleTril)
+	}
 	return validateDecl(mvnFamily, m.Loc, ad.Var{}, ad.Var{}, m.ScaleTril)
 }
 

@@ -8,12 +8,14 @@ import (
 
 // mvnFromCov is MultivariateNormalCov. For a covariance that is a free
 // constant (no gradient wanted), the checks of mvnFromMatrix are fused
-// into the factorization: linalg.CholeskyGroup reports for each matrix
-// whether it is exactly symmetric with finite entries and whether it is
-// positive definite, so the matrices are read once. When every row
-// passes, the result is the same as mvnFromMatrix's; otherwise (a failing
-// row, or a matrix symmetric only up to the tolerance) mvnFromMatrix runs
-// and names the failure exactly as before.
+// into the factorization: linalg.CholeskyGroupInterleaved reports for
+// each matrix whether it is exactly symmetric with finite entries and
+// whether it is positive definite, so the matrices are read once. When
+// every row passes, the factors are kept in the interleaved layout of the
+// group kernels (trilGroups) and ScaleTril is a lazy constant written
+// from them on first use, with the same bits as mvnFromMatrix's; otherwise
+// (a failing row, or a matrix symmetric only up to the tolerance)
+// mvnFromMatrix runs and names the failure exactly as before.
 func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 	const param = "covariance_matrix"
 	if loc == (ad.Var{}) || cov == (ad.Var{}) || cov.Tape() != nil {
@@ -26,49 +28,84 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 	if _, rowsOK := bdim(loc.Rows(), cov.Rows()); d == 0 || cov.Cols() != d*d || !rowsOK || checkReal(mvnFamily, "loc", loc) != nil {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
-	r := cov.Rows()
-	l, ok := choleskyChecked(cov.Value(), r, d)
+	g, ok := factorGroups(cov.Value(), cov.Rows(), d)
 	if !ok {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
-	return MultivariateNormal{Loc: loc, ScaleTril: ad.Const(r, d*d, l)}, nil
+	g.tril = ad.Lazy(g.rows, d*d, g.fill)
+	return MultivariateNormal{Loc: loc, ScaleTril: g.tril, groups: g}, nil
 }
 
-// cholCheckWork holds choleskyChecked's interleaved buffers across calls.
-var cholCheckWork par.Pool[[]float64]
+// trilGroups holds the lower Cholesky factors of a batch of matrices in
+// the interleaved layout of linalg.CholeskyGroupInterleaved, group k
+// holding batch rows k*GroupLanes.. (a short last group repeats its first
+// row in the remaining lanes). The KL kernels read them there directly;
+// tril, the ScaleTril they are the factors of, is a lazy constant
+// written from them (fill) only when its values are asked for. A
+// MultivariateNormal's groups describe its ScaleTril only while that is
+// still the Var tril (of).
+type trilGroups struct {
+	tril    ad.Var
+	rows, d int
+	bufs    [][]float64
+}
 
-// choleskyChecked returns the lower Cholesky factors of the r d x d
-// matrices of a (one per row) and whether every matrix is exactly
-// symmetric, finite and positive definite; parallel over groups of
-// linalg.GroupLanes matrices (each factor has the same bits in any group).
-func choleskyChecked(a []float64, r, d int) ([]float64, bool) {
+// of reports whether g holds the factors of v (g may be nil).
+func (g *trilGroups) of(v ad.Var) bool { return g != nil && g.tril == v }
+
+// fill writes the factors row-major into dst (rows*d*d values, zero on
+// entry), parallel over groups.
+func (g *trilGroups) fill(dst []float64) {
+	const w = linalg.GroupLanes
+	dd := g.d * g.d
+	par.ForFine(len(g.bufs), 2, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			i0 := k * w
+			n := min(w, g.rows-i0)
+			linalg.DeinterleaveGroup(dst[i0*dd:(i0+n)*dd], g.bufs[k], n, g.d)
+		}
+	})
+}
+
+// cholInvWork holds factorGroups' scratch across calls.
+var cholInvWork par.Pool[[]float64]
+
+// factorGroups factors the r d x d matrices of a (one per row) into
+// trilGroups and reports whether every matrix is exactly symmetric,
+// finite and positive definite; parallel over groups (each factor has the
+// same bits in any group and lane).
+func factorGroups(a []float64, r, d int) (*trilGroups, bool) {
 	const w = linalg.GroupLanes
 	dd := d * d
-	l := make([]float64, r*dd)
 	ng := (r + w - 1) / w
+	gl := linalg.GroupLen(d)
+	g := &trilGroups{rows: r, d: d, bufs: make([][]float64, ng)}
+	mem := make([]float64, ng*gl)
 	bad := make([]bool, ng)
-	par.For(ng, 2, func(lo, hi int) {
-		work := cholCheckWork.Get()
-		if n := linalg.CholeskyGroupWork(d); cap(*work) < n {
-			*work = make([]float64, n)
+	par.ForFine(ng, 2, func(lo, hi int) {
+		inv := cholInvWork.Get()
+		if n := linalg.PadOrder(d) * w; cap(*inv) < n {
+			*inv = make([]float64, n)
 		}
 		var ok, sym [w]bool
-		for g := lo; g < hi; g++ {
-			i0 := g * w
+		for k := lo; k < hi; k++ {
+			i0 := k * w
 			n := min(w, r-i0)
-			linalg.CholeskyGroup(l[i0*dd:(i0+n)*dd], a[i0*dd:(i0+n)*dd], n, d, ok[:], sym[:], *work, true)
+			buf := mem[k*gl : (k+1)*gl]
+			linalg.CholeskyGroupInterleaved(buf, a[i0*dd:(i0+n)*dd], n, d, ok[:], sym[:], *inv)
+			g.bufs[k] = buf
 			for m := 0; m < n; m++ {
 				if !ok[m] || !sym[m] {
-					bad[g] = true
+					bad[k] = true
 				}
 			}
 		}
-		cholCheckWork.Put(work)
+		cholInvWork.Put(inv)
 	})
 	for _, b := range bad {
 		if b {
 			return nil, false
 		}
 	}
-	return l, true
+	return g, true
 }

@@ -82,21 +82,26 @@ func TrsmLower(k int, a, b, c []float64, s int, inv []float64) {
 		trsmLowerAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, c, s, inv, false)
+	trsmLowerGo(k, a, b, c, c, s, inv, false)
 }
 
-// TrsmLowerSub is TrsmLower with F_IJ = C - T_IJ, T_IJ being the 4 x 4
-// block of T at a (columns K0..K0+3; here K0 = J): with C = L₁ and T = L₂
-// it solves for L₂⁻¹(L₁ - L₂) without forming the difference first. The
+// TrsmLowerSub is TrsmLower with F_IJ = F - T_IJ, F being the 4 x 4 block
+// at f (row stride s; f may be c, or another buffer in the same layout)
+// and T_IJ the 4 x 4 block of T at a (columns K0..K0+3; here K0 = J): with
+// F = L₁ and T = L₂ it solves for L₂⁻¹(L₁ - L₂) without forming the
+// difference first, and without copying L₁ into the result. The
 // subtraction is exact where the factors agree and rounded once otherwise,
 // as a separate subtraction would be.
-func TrsmLowerSub(k int, a, b, c []float64, s int, inv []float64) {
+func TrsmLowerSub(k int, a, b, f, c []float64, s int, inv []float64) {
 	checkBlock("TrsmLowerSub", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	if len(f) < 3*s+4*Lanes {
+		panic("kernel: TrsmLowerSub: bad block arguments")
+	}
 	if cholAsm {
-		trsmLowerSubAVX512(k, &a[0], &b[0], &c[0], s, &inv[0])
+		trsmLowerSubAVX512(k, &a[0], &b[0], &f[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, c, s, inv, true)
+	trsmLowerGo(k, a, b, f, c, s, inv, true)
 }
 
 func checkBlock(name string, k, s int, a, b, c, inv []float64, na, nb int) {
@@ -180,12 +185,12 @@ func cholDiagGo(k int, a, c []float64, s int, inv []float64) {
 	}
 }
 
-func trsmLowerGo(k int, a, b, c []float64, s int, inv []float64, sub bool) {
+func trsmLowerGo(k int, a, b, f, c []float64, s int, inv []float64, sub bool) {
 	for l := 0; l < Lanes; l++ {
 		var acc [4][4]float64
 		for r := range 4 {
 			for q := range 4 {
-				acc[r][q] = c[r*s+q*Lanes+l]
+				acc[r][q] = f[r*s+q*Lanes+l]
 				if sub {
 					acc[r][q] -= a[r*s+q*Lanes+l]
 				}

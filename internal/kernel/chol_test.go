@@ -36,7 +36,7 @@ func TestCholBlockPaths(t *testing.T) {
 		run := func() [4]res {
 			var out [4]res
 			c4, i4 := slices.Clone(c), slices.Clone(inv)
-			TrsmLowerSub(k, a, b, c4, s, i4)
+			TrsmLowerSub(k, a, b, c4, c4, s, i4)
 			out[3] = res{c4, i4}
 			c1, i1 := slices.Clone(c), slices.Clone(inv)
 			CholOff(k, a, b, c1, s, i1)
@@ -142,7 +142,7 @@ func TestCholBlockFormulas(t *testing.T) {
 			}
 		}
 		gotSub := slices.Clone(c)
-		TrsmLowerSub(k, a, b, gotSub, s, inv)
+		TrsmLowerSub(k, a, b, gotSub, gotSub, s, inv)
 		cs := slices.Clone(c)
 		for r := range 4 {
 			for q := range 4 {
@@ -154,6 +154,18 @@ func TestCholBlockFormulas(t *testing.T) {
 		want := slices.Clone(cs)
 		TrsmLower(k, a, b, want, s, inv)
 		require.Equal(t, bits(want), bits(gotSub), "TrsmLowerSub is TrsmLower of C - A_IJ")
+		// From a separate source: the same block, the source untouched.
+		src, dst := slices.Clone(c), randBuf(rng, len(c))
+		TrsmLowerSub(k, a, b, src, dst, s, inv)
+		require.Equal(t, bits(c), bits(src), "TrsmLowerSub must not write f")
+		for r := range 4 {
+			for q := range 4 {
+				for l := range Lanes {
+					o := r*s + q*Lanes + l
+					require.Equal(t, math.Float64bits(want[o]), math.Float64bits(dst[o]), "TrsmLowerSub from f: (%d,%d) lane %d", r, q, l)
+				}
+			}
+		}
 		got = slices.Clone(c)
 		TrsmLower(k, a, b, got, s, inv)
 		for l := range Lanes {

@@ -171,7 +171,7 @@ func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *floa
 // s is the row stride in float64s.
 //
 //go:noescape
-func trsmLowerSubAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+func trsmLowerSubAVX512(k int, a *float64, b *float64, f *float64, c *float64, s int, inv *float64)
 
 // interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
 // buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.

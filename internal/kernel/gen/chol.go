@@ -17,7 +17,7 @@ const (
 	modeOff     cholMode = iota // L_IJ = (A_IJ - L_I L_Jᵀ) L_JJ⁻ᵀ
 	modeDiag                    // L_II = chol(A_II - L_I L_Iᵀ)
 	modeTrsm                    // X_IJ = T_II⁻¹ (F_IJ - T_IK X_KJ)
-	modeTrsmSub                 // modeTrsm with F_IJ = C - T_IJ (K0 = J)
+	modeTrsmSub                 // modeTrsm with F_IJ = F - T_IJ (K0 = J), F read from f
 )
 
 func cholKernels() {
@@ -40,10 +40,11 @@ func cholKernel(name string, mode cholMode) {
 		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
 		Doc(name+" is kernel.CholOff's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 	default:
-		TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
 		if sub {
+			TEXT(name, NOSPLIT, "func(k int, a, b, f, c *float64, s int, inv *float64)")
 			Doc(name+" is kernel.TrsmLowerSub's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 		} else {
+			TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
 			Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 		}
 	}
@@ -55,6 +56,10 @@ func cholKernel(name string, mode cholMode) {
 		pb = Load(Param("b"), GP64())
 	}
 	pc := Load(Param("c"), GP64())
+	pf := pc
+	if sub {
+		pf = Load(Param("f"), GP64())
+	}
 	s8 := Load(Param("s"), GP64())
 	pinv := Load(Param("inv"), GP64())
 	SHLQ(U8(3), s8)
@@ -79,9 +84,9 @@ func cholKernel(name string, mode cholMode) {
 		for q := 0; q < 4; q++ {
 			if used(r, q) {
 				acc[r][q] = ZMM()
-				VMOVUPD(row(pc, r, 64*q), acc[r][q])
+				VMOVUPD(row(pf, r, 64*q), acc[r][q])
 				if sub {
-					VSUBPD(row(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = c - a
+					VSUBPD(row(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = f - a
 				}
 			}
 		}
