@@ -56,6 +56,18 @@ func requireSameBits(t *testing.T, want, got []float64, msg string, args ...any)
 	}
 }
 
+// TestKeepInterleaved: the orders whose interleaved layout is at most
+// twice the factors' size.
+func TestKeepInterleaved(t *testing.T) {
+	var kept []int
+	for d := 1; d <= 16; d++ {
+		if keepInterleaved(d) {
+			kept = append(kept, d)
+		}
+	}
+	assert.Equal(t, []int{4, 7, 8, 10, 11, 12, 13, 14, 15, 16}, kept, "orders kept interleaved")
+}
+
 // TestMVNCovInterleavedFactors checks MultivariateNormalCov's interleaved
 // factors (trilGroups) against the row-major path: the lazy ScaleTril has
 // the bits of ad.CholeskyRows, and every KL that reads the interleaved
@@ -67,12 +79,16 @@ func TestMVNCovInterleavedFactors(t *testing.T) {
 		t.Skip("no grouped kernels on this CPU: MultivariateNormalCov factors row by row")
 	}
 	rng := rand.New(rand.NewPCG(31, 32))
-	for _, c := range [][2]int{{4, 1}, {13, 3}, {9, 5}, {16, 8}, {21, 17}, {8, 32}, {29, 33}} {
+	for _, c := range [][2]int{{4, 1}, {13, 3}, {9, 5}, {6, 4}, {11, 7}, {16, 8}, {5, 9}, {12, 10}, {21, 17}, {8, 32}, {29, 33}} {
 		b, d := c[0], c[1]
 		cov1, cov2 := randCovRows(rng, b, d), randCovRows(rng, b, d)
 		p := Must(MultivariateNormalCov(randRows(rng, b, d), cov1))
 		q := Must(MultivariateNormalCov(randRows(rng, 1, d), cov2))
-		require.True(t, p.groups.of(p.ScaleTril) && q.groups.of(q.ScaleTril), "b=%d d=%d: interleaved factors kept", b, d)
+		kept := p.groups.of(p.ScaleTril) && q.groups.of(q.ScaleTril)
+		require.Equal(t, keepInterleaved(d), kept, "b=%d d=%d: interleaved factors kept", b, d)
+		if !kept {
+			require.Nil(t, p.groups, "b=%d d=%d: no interleaved factors", b, d)
+		}
 		requireSameBits(t, ad.CholeskyRows(cov1, d).Value(), p.ScaleTril.Value(), "b=%d d=%d: ScaleTril", b, d)
 		pp, qp := plainMVN(p), plainMVN(q)
 		want := Must(KL(pp, qp)).Value()
@@ -96,8 +112,9 @@ func TestMVNCovInterleavedFactors(t *testing.T) {
 // side on a tape: value and gradients equal those against a plain copy.
 func TestMVNCovInterleavedGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(33, 34))
-	const b, d = 11, 6
+	const b, d = 11, 7
 	p := Must(MultivariateNormalCov(randRows(rng, b, d), randCovRows(rng, b, d)))
+	require.Equal(t, linalg.GroupFast(), p.groups.of(p.ScaleTril), "interleaved factors kept where the kernels run")
 	loc, tril := randRows(rng, b, d).Value(), randTrilRows(rng, b, d).Value()
 	run := func(p MultivariateNormal) (float64, []float64, []float64) {
 		tp := ad.NewTape()

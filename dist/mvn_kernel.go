@@ -32,8 +32,23 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 	if !ok {
 		return mvnFromMatrix(loc, cov, param, ad.CholeskyRows)
 	}
+	if !keepInterleaved(d) {
+		// The padded layout would hold more than twice the values of the
+		// factors: write them row-major now and keep only those.
+		l := make([]float64, g.rows*d*d)
+		g.fill(l)
+		return MultivariateNormal{Loc: loc, ScaleTril: ad.Const(g.rows, d*d, l)}, nil
+	}
 	g.tril = ad.Lazy(g.rows, d*d, g.fill)
 	return MultivariateNormal{Loc: loc, ScaleTril: g.tril, groups: g}, nil
+}
+
+// keepInterleaved reports whether MultivariateNormalCov keeps factors of
+// order d interleaved: when the layout (padded to a multiple of 4, with 4
+// more columns) takes at most twice the values of the factors, that is
+// for d = 4, 7, 8 and from 10 on.
+func keepInterleaved(d int) bool {
+	return linalg.GroupLen(d) <= 2*linalg.GroupLanes*d*d
 }
 
 // trilGroups holds the lower Cholesky factors of a batch of matrices in
