@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/kldiv/kldiv/internal/kernel"
+	"github.com/kldiv/kldiv/internal/linalg"
 	"github.com/kldiv/kldiv/internal/par"
 )
 
@@ -41,35 +42,38 @@ func klTrilBatch(out []float64, b, d int, p, q *gaussSide) {
 	if qg == nil {
 		q.load()
 	}
+	pl := linalg.PackedLen(d)
 	par.ForFine(ng, max(2, mvnParMin(d)/w), func(lo, hi int) {
-		need := 2*dp*s + 2*dp*w + w*(p.bufLen()+q.bufLen())
+		need := 2*dp*s + 2*pl + 2*dp*w + w*(p.bufLen()+q.bufLen())
 		work := klBatchWork.Get()
 		if cap(*work) < need {
 			*work = make([]float64, need)
 		}
 		ws := (*work)[:need]
-		l2w, e, inv, lg := ws[:dp*s], ws[dp*s:2*dp*s], ws[2*dp*s:2*dp*s+dp*w], ws[2*dp*s+dp*w:2*dp*s+2*dp*w]
-		rest := ws[2*dp*s+2*dp*w:]
-		pb, qb := rest[:w*p.bufLen()], rest[w*p.bufLen():]
+		full, e, ws := ws[:dp*s], ws[dp*s:2*dp*s], ws[2*dp*s:]
+		l1w, l2w, ws := ws[:pl], ws[pl:2*pl], ws[2*pl:]
+		inv, lg, ws := ws[:dp*w], ws[dp*w:2*dp*w], ws[2*dp*w:]
+		pb, qb := ws[:w*p.bufLen()], ws[w*p.bufLen():]
 		for g := lo; g < hi; g++ {
 			i0 := g * w
 			n := min(w, b-i0)
 			var m1, m2 [w][]float64
-			l1 := e
+			l1, l2 := l1w, l2w
 			if pg != nil {
 				l1 = pg.bufs[g]
 				p.groupMeans(i0, n, &m1)
 			} else {
 				b1, o1 := p.groupRows(i0, n, pb, &m1)
-				interleaveTril(e, b1, &o1, d, dp, s)
+				interleaveTril(full, b1, &o1, d, dp, s)
+				packTril(l1w, full, dp, s)
 			}
-			l2 := l2w
 			if qg != nil {
 				l2 = qg.bufs[g]
 				q.groupMeans(i0, n, &m2)
 			} else {
 				b2, o2 := q.groupRows(i0, n, qb, &m2)
-				interleaveTril(l2, b2, &o2, d, dp, s)
+				interleaveTril(full, b2, &o2, d, dp, s)
+				packTril(l2w, full, dp, s)
 			}
 			klTrilGroup(out[i0:i0+n], d, dp, s, l1, e, l2, &m1, &m2, inv, lg)
 		}
@@ -128,9 +132,9 @@ func (s *gaussSide) groupRows(i0, n int, buf []float64, m *[kernel.Lanes][]float
 }
 
 // interleaveTril copies the lanes' lower factors at offsets o of f into
-// buf (dp x s) in the layout of linalg.CholeskyGroupInterleaved as far as
-// the kernels read it: the strictly upper parts of the diagonal 4 x 4
-// blocks zero, the block of columns from dp zero, identity rows from d.
+// buf (dp x s) interleaved as far as the kernels read it: the strictly
+// upper parts of the diagonal 4 x 4 blocks zero, the block of columns
+// from dp zero, identity rows from d (packTril then packs it).
 func interleaveTril(buf, f []float64, o *[kernel.Lanes]int, d, dp, s int) {
 	const w = kernel.Lanes
 	kernel.InterleaveLower(buf, f, o, d, d, s)
@@ -152,16 +156,27 @@ func interleaveTril(buf, f []float64, o *[kernel.Lanes]int, d, dp, s int) {
 	}
 }
 
+// packTril copies the block rows of buf (dp x s, from interleaveTril)
+// into dst in the packed layout of linalg.CholeskyGroupPacked.
+func packTril(dst, buf []float64, dp, s int) {
+	for i := 0; i < dp; i++ {
+		off, st := linalg.PackedRow(i / 4)
+		o := off + (i%4)*st
+		copy(dst[o:o+st], buf[i*s:i*s+st])
+	}
+}
+
 // klTrilGroup computes the values of one group from l1 and l2, L1 and L2
-// interleaved in the layout of interleaveTril (read only; l1 may be e); e
-// (the same layout) receives E, and its block of columns from dp the
+// interleaved in the packed layout of linalg.CholeskyGroupPacked (read
+// only); e (dp x s) receives E, and its block of columns from dp the
 // solve for u; m1 and m2 are the lanes' means and inv and lg (dp*Lanes
 // values each) scratch.
 func klTrilGroup(out []float64, d, dp, s int, l1, e, l2 []float64, m1, m2 *[kernel.Lanes][]float64, inv, lg []float64) {
 	const w = kernel.Lanes
 	for i := 0; i < dp; i++ {
-		row := l2[i*s+i*w : i*s+i*w+w]
-		for l, v := range row {
+		off, st := linalg.PackedRow(i / 4)
+		o := off + (i%4)*st + i*w
+		for l, v := range l2[o : o+w] {
 			inv[i*w+l] = 1 / v
 		}
 		u := e[i*s+dp*w : i*s+dp*w+w]
@@ -174,12 +189,14 @@ func klTrilGroup(out []float64, d, dp, s int, l1, e, l2 []float64, m1, m2 *[kern
 		}
 	}
 	for i0 := 0; i0 < dp; i0 += 4 {
+		off, sa := linalg.PackedRow(i0 / 4)
+		a, f := l2[off:], l1[off:]
 		for j0 := 0; j0 <= i0; j0 += 4 {
 			// E_IJ = L2_II⁻¹ (L1_IJ - L2_IJ - L2_IK E_KJ), K = J..I-1: every
 			// block of E on and below the diagonal, read from L1.
-			kernel.TrsmLowerSub(i0-j0, l2[i0*s+j0*w:], e[j0*s+j0*w:], l1[i0*s+j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
+			kernel.TrsmLowerSub(i0-j0, a[j0*w:], sa, e[j0*s+j0*w:], f[j0*w:], e[i0*s+j0*w:], s, inv[i0*w:])
 		}
-		kernel.TrsmLower(i0, l2[i0*s:], e[dp*w:], e[i0*s+dp*w:], s, inv[i0*w:])
+		kernel.TrsmLower(i0, a, sa, e[dp*w:], e[i0*s+dp*w:], s, inv[i0*w:])
 	}
 	var off [w]float64
 	kernel.SumSqLower(&off, e, d, s)

@@ -8,7 +8,7 @@ import (
 
 // mvnFromCov is MultivariateNormalCov. For a covariance that is a free
 // constant (no gradient wanted), the checks of mvnFromMatrix are fused
-// into the factorization: linalg.CholeskyGroupInterleaved reports for
+// into the factorization: linalg.CholeskyGroupPacked reports for
 // each matrix whether it is exactly symmetric with finite entries and
 // whether it is positive definite, so the matrices are read once. When
 // every row passes, the factors are kept in the interleaved layout of the
@@ -44,15 +44,14 @@ func mvnFromCov(loc, cov ad.Var) (MultivariateNormal, error) {
 }
 
 // keepInterleaved reports whether MultivariateNormalCov keeps factors of
-// order d interleaved: when the layout (padded to a multiple of 4, with 4
-// more columns) takes at most twice the values of the factors, that is
-// for d = 4, 7, 8 and from 10 on.
+// order d interleaved: when the packed layout (padded to a multiple of 4)
+// takes at most twice the values of the factors, that is from d = 3 on.
 func keepInterleaved(d int) bool {
-	return linalg.GroupLen(d) <= 2*linalg.GroupLanes*d*d
+	return linalg.PackedLen(d) <= 2*linalg.GroupLanes*d*d
 }
 
 // trilGroups holds the lower Cholesky factors of a batch of matrices in
-// the interleaved layout of linalg.CholeskyGroupInterleaved, group k
+// the packed interleaved layout of linalg.CholeskyGroupPacked, group k
 // holding batch rows k*GroupLanes.. (a short last group repeats its first
 // row in the remaining lanes). The KL kernels read them there directly;
 // tril, the ScaleTril they are the factors of, is a lazy constant
@@ -74,16 +73,28 @@ func (g *trilGroups) fill(dst []float64) {
 	const w = linalg.GroupLanes
 	dd := g.d * g.d
 	par.ForFine(len(g.bufs), 2, func(lo, hi int) {
+		work := cholGroupWork(g.d)
 		for k := lo; k < hi; k++ {
 			i0 := k * w
 			n := min(w, g.rows-i0)
-			linalg.DeinterleaveGroup(dst[i0*dd:(i0+n)*dd], g.bufs[k], n, g.d)
+			linalg.DeinterleavePacked(dst[i0*dd:(i0+n)*dd], g.bufs[k], n, g.d, *work)
 		}
+		cholWork.Put(work)
 	})
 }
 
-// cholInvWork holds factorGroups' scratch across calls.
-var cholInvWork par.Pool[[]float64]
+// cholWork holds the scratch of factorGroups and fill across calls.
+var cholWork par.Pool[[]float64]
+
+// cholGroupWork returns scratch for the group factorization of order d
+// from cholWork (return it there).
+func cholGroupWork(d int) *[]float64 {
+	work := cholWork.Get()
+	if n := linalg.CholeskyGroupWork(d); cap(*work) < n {
+		*work = make([]float64, n)
+	}
+	return work
+}
 
 // factorGroups factors the r d x d matrices of a (one per row) into
 // trilGroups and reports whether every matrix is exactly symmetric,
@@ -93,21 +104,18 @@ func factorGroups(a []float64, r, d int) (*trilGroups, bool) {
 	const w = linalg.GroupLanes
 	dd := d * d
 	ng := (r + w - 1) / w
-	gl := linalg.GroupLen(d)
+	gl := linalg.PackedLen(d)
 	g := &trilGroups{rows: r, d: d, bufs: make([][]float64, ng)}
 	mem := make([]float64, ng*gl)
 	bad := make([]bool, ng)
 	par.ForFine(ng, 2, func(lo, hi int) {
-		inv := cholInvWork.Get()
-		if n := linalg.PadOrder(d) * w; cap(*inv) < n {
-			*inv = make([]float64, n)
-		}
+		work := cholGroupWork(d)
 		var ok, sym [w]bool
 		for k := lo; k < hi; k++ {
 			i0 := k * w
 			n := min(w, r-i0)
 			buf := mem[k*gl : (k+1)*gl]
-			linalg.CholeskyGroupInterleaved(buf, a[i0*dd:(i0+n)*dd], n, d, ok[:], sym[:], *inv)
+			linalg.CholeskyGroupPacked(buf, a[i0*dd:(i0+n)*dd], n, d, ok[:], sym[:], *work)
 			g.bufs[k] = buf
 			for m := 0; m < n; m++ {
 				if !ok[m] || !sym[m] {
@@ -115,7 +123,7 @@ func factorGroups(a []float64, r, d int) (*trilGroups, bool) {
 				}
 			}
 		}
-		cholInvWork.Put(inv)
+		cholWork.Put(work)
 	})
 	for _, b := range bad {
 		if b {

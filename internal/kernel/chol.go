@@ -76,32 +76,45 @@ func CholDiag(k int, a, c []float64, s int, inv []float64) {
 // diagonal:
 //
 //	X_IJ = T_II⁻¹ (F_IJ - T_I,K X_K,J), by rows, multiplying by inv.
-func TrsmLower(k int, a, b, c []float64, s int, inv []float64) {
-	checkBlock("TrsmLower", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+//
+// sa is the row stride of T (a), s that of X (b) and F (c); T may be
+// stored apart from X, in a layout of its own.
+func TrsmLower(k int, a []float64, sa int, b, c []float64, s int, inv []float64) {
+	checkBlock("TrsmLower", k, s, a, b, c, inv, 3*sa+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	checkStride("TrsmLower", sa, k)
 	if cholAsm {
-		trsmLowerAsm(k, &a[0], &b[0], &c[0], s, &inv[0])
+		trsmLowerAsm(k, &a[0], sa, &b[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, c, c, s, inv, false)
+	trsmLowerGo(k, a, sa, b, c, c, s, inv, false)
+}
+
+// checkStride panics unless sa is a row stride of T's rows: a multiple of
+// Lanes that holds the k + 4 columns a kernel reads.
+func checkStride(name string, sa, k int) {
+	if sa < (k+4)*Lanes || sa%Lanes != 0 {
+		panic("kernel: " + name + ": bad stride of a")
+	}
 }
 
 // TrsmLowerSub is TrsmLower with F_IJ = F - T_IJ, F being the 4 x 4 block
-// at f (row stride s; f may be c, or another buffer in the same layout)
-// and T_IJ the 4 x 4 block of T at a (columns K0..K0+3; here K0 = J): with
+// at f (row stride sa, like T; f may be c when sa = s) and T_IJ the 4 x 4
+// block of T at a (columns K0..K0+3; here K0 = J): with
 // F = L₁ and T = L₂ it solves for L₂⁻¹(L₁ - L₂) without forming the
 // difference first, and without copying L₁ into the result. The
 // subtraction is exact where the factors agree and rounded once otherwise,
 // as a separate subtraction would be.
-func TrsmLowerSub(k int, a, b, f, c []float64, s int, inv []float64) {
-	checkBlock("TrsmLowerSub", k, s, a, b, c, inv, 3*s+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
-	if len(f) < 3*s+4*Lanes {
+func TrsmLowerSub(k int, a []float64, sa int, b, f, c []float64, s int, inv []float64) {
+	checkBlock("TrsmLowerSub", k, s, a, b, c, inv, 3*sa+(k+4)*Lanes, max(k-1, 0)*s+4*Lanes)
+	checkStride("TrsmLowerSub", sa, k)
+	if len(f) < 3*sa+4*Lanes {
 		panic("kernel: TrsmLowerSub: bad block arguments")
 	}
 	if cholAsm {
-		trsmLowerSubAVX512(k, &a[0], &b[0], &f[0], &c[0], s, &inv[0])
+		trsmLowerSubAVX512(k, &a[0], sa, &b[0], &f[0], &c[0], s, &inv[0])
 		return
 	}
-	trsmLowerGo(k, a, b, f, c, s, inv, true)
+	trsmLowerGo(k, a, sa, b, f, c, s, inv, true)
 }
 
 func checkBlock(name string, k, s int, a, b, c, inv []float64, na, nb int) {
@@ -185,20 +198,26 @@ func cholDiagGo(k int, a, c []float64, s int, inv []float64) {
 	}
 }
 
-func trsmLowerGo(k int, a, b, f, c []float64, s int, inv []float64, sub bool) {
+func trsmLowerGo(k int, a []float64, sa int, b, f, c []float64, s int, inv []float64, sub bool) {
+	// f has row stride sa when sub is set (F = f - T_IJ), and is c (row
+	// stride s) otherwise.
+	sf := s
+	if sub {
+		sf = sa
+	}
 	for l := 0; l < Lanes; l++ {
 		var acc [4][4]float64
 		for r := range 4 {
 			for q := range 4 {
-				acc[r][q] = f[r*s+q*Lanes+l]
+				acc[r][q] = f[r*sf+q*Lanes+l]
 				if sub {
-					acc[r][q] -= a[r*s+q*Lanes+l]
+					acc[r][q] -= a[r*sa+q*Lanes+l]
 				}
 			}
 		}
 		for p := 0; p < k; p++ {
 			for r := range 4 {
-				ar := a[r*s+p*Lanes+l]
+				ar := a[r*sa+p*Lanes+l]
 				for q := range 4 {
 					acc[r][q] = math.FMA(-ar, b[p*s+q*Lanes+l], acc[r][q])
 				}
@@ -208,7 +227,7 @@ func trsmLowerGo(k int, a, b, f, c []float64, s int, inv []float64, sub bool) {
 			for q := range 4 {
 				v := acc[r][q]
 				for t := 0; t < r; t++ {
-					v = math.FMA(-a[r*s+(k+t)*Lanes+l], acc[t][q], v)
+					v = math.FMA(-a[r*sa+(k+t)*Lanes+l], acc[t][q], v)
 				}
 				acc[r][q] = v * inv[r*Lanes+l]
 			}

@@ -14,8 +14,8 @@ func cholDiagAsm(k int, a, c *float64, s int, inv *float64) {
 	cholDiagAVX512(k, a, c, s, inv)
 }
 
-func trsmLowerAsm(k int, a, b, c *float64, s int, inv *float64) {
-	trsmLowerAVX512(k, a, b, c, s, inv)
+func trsmLowerAsm(k int, a *float64, sa int, b, c *float64, s int, inv *float64) {
+	trsmLowerAVX512(k, a, sa, b, c, s, inv)
 }
 
 // cholPaths lists the block-kernel paths this CPU can run, for tests.

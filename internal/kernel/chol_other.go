@@ -12,7 +12,7 @@ func cholDiagAsm(k int, a, c *float64, s int, inv *float64) {
 	panic("kernel: cholDiagAsm without assembly")
 }
 
-func trsmLowerAsm(k int, a, b, c *float64, s int, inv *float64) {
+func trsmLowerAsm(k int, a *float64, sa int, b, c *float64, s int, inv *float64) {
 	panic("kernel: trsmLowerAsm without assembly")
 }
 
@@ -46,7 +46,7 @@ func sumSqLowerAVX512(out, buf *float64, d, s int) {
 
 func trilOKAVX512(m *float64, d int) bool { panic("kernel: trilOKAVX512 without assembly") }
 
-func trsmLowerSubAVX512(k int, a, b, f, c *float64, s int, inv *float64) {
+func trsmLowerSubAVX512(k int, a *float64, sa int, b, f, c *float64, s int, inv *float64) {
 	panic("kernel: trsmLowerSubAVX512 without assembly")
 }
 

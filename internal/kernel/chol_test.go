@@ -21,6 +21,9 @@ func TestCholBlockPaths(t *testing.T) {
 		s := (k + 4 + rng.IntN(5)) * Lanes
 		n := (k + 8) * s
 		a, b, c, inv := randBuf(rng, n), randBuf(rng, n), randBuf(rng, 3*s+4*Lanes), randBuf(rng, 4*Lanes)
+		// The solves read T and F with a row stride of their own.
+		sa := s + Lanes*rng.IntN(3)
+		f := randBuf(rng, 3*sa+4*Lanes)
 		if trial%10 == 0 {
 			a[rng.IntN(len(a))] = math.NaN()
 			b[rng.IntN(len(b))] = math.Inf(1)
@@ -36,7 +39,7 @@ func TestCholBlockPaths(t *testing.T) {
 		run := func() [4]res {
 			var out [4]res
 			c4, i4 := slices.Clone(c), slices.Clone(inv)
-			TrsmLowerSub(k, a, b, c4, c4, s, i4)
+			TrsmLowerSub(k, a, sa, b, slices.Clone(f), c4, s, i4)
 			out[3] = res{c4, i4}
 			c1, i1 := slices.Clone(c), slices.Clone(inv)
 			CholOff(k, a, b, c1, s, i1)
@@ -45,7 +48,7 @@ func TestCholBlockPaths(t *testing.T) {
 			CholDiag(k, a, c2, s, i2)
 			out[1] = res{c2, i2}
 			c3, i3 := slices.Clone(c), slices.Clone(inv)
-			TrsmLower(k, a, b, c3, s, i3)
+			TrsmLower(k, a, sa, b, c3, s, i3)
 			out[2] = res{c3, i3}
 			return out
 		}
@@ -142,7 +145,7 @@ func TestCholBlockFormulas(t *testing.T) {
 			}
 		}
 		gotSub := slices.Clone(c)
-		TrsmLowerSub(k, a, b, gotSub, gotSub, s, inv)
+		TrsmLowerSub(k, a, s, b, gotSub, gotSub, s, inv)
 		cs := slices.Clone(c)
 		for r := range 4 {
 			for q := range 4 {
@@ -152,12 +155,37 @@ func TestCholBlockFormulas(t *testing.T) {
 			}
 		}
 		want := slices.Clone(cs)
-		TrsmLower(k, a, b, want, s, inv)
+		TrsmLower(k, a, s, b, want, s, inv)
 		require.Equal(t, bits(want), bits(gotSub), "TrsmLowerSub is TrsmLower of C - A_IJ")
 		// From a separate source: the same block, the source untouched.
 		src, dst := slices.Clone(c), randBuf(rng, len(c))
-		TrsmLowerSub(k, a, b, src, dst, s, inv)
+		TrsmLowerSub(k, a, s, b, src, dst, s, inv)
 		require.Equal(t, bits(c), bits(src), "TrsmLowerSub must not write f")
+		// T and F in a layout of their own (row stride sa): the same bits.
+		sa := (k + 4 + rng.IntN(3)) * Lanes
+		restride := func(x []float64, cols int) []float64 {
+			y := randBuf(rng, 3*sa+cols*Lanes)
+			for r := range 4 {
+				copy(y[r*sa:r*sa+cols*Lanes], x[r*s:r*s+cols*Lanes])
+			}
+			return y
+		}
+		aT, fT := restride(a, k+4), restride(c, 4)
+		dstT := randBuf(rng, len(c))
+		TrsmLowerSub(k, aT, sa, b, fT, dstT, s, inv)
+		gotT := slices.Clone(c)
+		TrsmLower(k, aT, sa, b, gotT, s, inv)
+		wantT := slices.Clone(c)
+		TrsmLower(k, a, s, b, wantT, s, inv)
+		for r := range 4 {
+			for q := range 4 {
+				for l := range Lanes {
+					o := r*s + q*Lanes + l
+					require.Equal(t, math.Float64bits(want[o]), math.Float64bits(dstT[o]), "TrsmLowerSub with sa=%d: (%d,%d) lane %d", sa, r, q, l)
+					require.Equal(t, math.Float64bits(wantT[o]), math.Float64bits(gotT[o]), "TrsmLower with sa=%d: (%d,%d) lane %d", sa, r, q, l)
+				}
+			}
+		}
 		for r := range 4 {
 			for q := range 4 {
 				for l := range Lanes {
@@ -167,7 +195,7 @@ func TestCholBlockFormulas(t *testing.T) {
 			}
 		}
 		got = slices.Clone(c)
-		TrsmLower(k, a, b, got, s, inv)
+		TrsmLower(k, a, s, b, got, s, inv)
 		for l := range Lanes {
 			for r := range 4 {
 				for q := range 4 {

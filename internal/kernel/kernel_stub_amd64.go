@@ -162,16 +162,16 @@ func cholOffAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float6
 func cholDiagAVX512(k int, a *float64, c *float64, s int, inv *float64)
 
 // trsmLowerAVX512 is kernel.TrsmLower's AVX-512 path (8 lanes).
-// s is the row stride in float64s.
+// sa is the row stride of a, s that of b and c, in float64s.
 //
 //go:noescape
-func trsmLowerAVX512(k int, a *float64, b *float64, c *float64, s int, inv *float64)
+func trsmLowerAVX512(k int, a *float64, sa int, b *float64, c *float64, s int, inv *float64)
 
 // trsmLowerSubAVX512 is kernel.TrsmLowerSub's AVX-512 path (8 lanes).
-// s is the row stride in float64s.
+// sa is the row stride of a and f, s that of b and c, in float64s.
 //
 //go:noescape
-func trsmLowerSubAVX512(k int, a *float64, b *float64, f *float64, c *float64, s int, inv *float64)
+func trsmLowerSubAVX512(k int, a *float64, sa int, b *float64, f *float64, c *float64, s int, inv *float64)
 
 // interleaveAVX512 is kernel.Interleave's AVX-512 path for the d/8 whole chunks of 8 columns:
 // buf[i*s+j*8+l] = src[off[l]/8+i*d+j] for i < n; off in bytes.

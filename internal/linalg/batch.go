@@ -71,45 +71,73 @@ func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64,
 	}
 }
 
-// GroupStride returns the row stride of the interleaved factors that
-// CholeskyGroupInterleaved writes for order d: the padded order and 4
-// more columns, GroupLanes values each (the extra block of columns is
-// where a triangular solve can keep a right-hand side).
-func GroupStride(d int) int { return (padOrder(d) + 4) * GroupLanes }
-
-// GroupLen returns the length of the buffer CholeskyGroupInterleaved
-// fills for order d: PadOrder(d) rows of GroupStride(d) values.
-func GroupLen(d int) int { return padOrder(d) * GroupStride(d) }
-
 // PadOrder returns d rounded up to a multiple of 4, the order of the
 // interleaved factors.
 func PadOrder(d int) int { return padOrder(d) }
 
-// CholeskyGroupInterleaved is CholeskyGroup leaving the factors in the
-// interleaved layout the group kernels work in: buf (GroupLen(d) values,
-// zero on entry) receives element (i, j) of matrix m's factor at
-// buf[i*GroupStride(d) + j*GroupLanes + m] for j <= i < d, the identity
-// in rows and columns d..PadOrder(d)-1, and zero everywhere else; lanes
-// from n on hold matrix 0's factor. The lane of a matrix that is not
-// positive definite (ok[m] false) holds undefined values. inv (PadOrder(d)*GroupLanes values)
-// is scratch. DeinterleaveGroup writes the factors out row-major.
-func CholeskyGroupInterleaved(buf, src []float64, n, d int, ok, sym []bool, inv []float64) {
-	const w = GroupLanes
-	if n < 1 || n > w || len(src) < n*d*d || len(buf) < GroupLen(d) || len(ok) < n || (sym != nil && len(sym) < n) || len(inv) < padOrder(d)*w {
-		panic("linalg: CholeskyGroupInterleaved: bad arguments")
-	}
-	factorGroup(buf, inv, src, n, d, GroupStride(d), ok, sym)
+// Packed layout: the interleaved factors of a group stored by block rows
+// of 4 rows, block row I holding columns 0..4I+3 of its rows (the lower
+// triangle and the diagonal block, nothing to its right), row stride
+// (4I+4)*GroupLanes, block row I+1 right after block row I. It holds
+// about half the values of the square layout.
+
+// PackedLen returns the length of the packed factors of a group of order
+// d.
+func PackedLen(d int) int {
+	p := padOrder(d) / 4
+	return 8 * GroupLanes * p * (p + 1)
 }
 
-// DeinterleaveGroup writes the n factors of a buffer filled by
-// CholeskyGroupInterleaved row-major into dst (n*d*d values, zero on
-// entry), one after the other.
-func DeinterleaveGroup(dst, buf []float64, n, d int) {
-	if n < 1 || n > GroupLanes || len(dst) < n*d*d || len(buf) < GroupLen(d) {
-		panic("linalg: DeinterleaveGroup: bad arguments")
+// PackedRow returns where block row bi of a group's packed factors starts
+// and its row stride.
+func PackedRow(bi int) (off, stride int) {
+	return 8 * GroupLanes * bi * (bi + 1), (4*bi + 4) * GroupLanes
+}
+
+// CholeskyGroupPacked is CholeskyGroup leaving the factors interleaved in
+// the packed layout (PackedRow): dst (PackedLen(d) values, zero on entry)
+// receives element (i, j) of matrix m's factor, for j <= i < d, at
+// column j of row i%4 of block row i/4, lane m; the identity in rows
+// d..PadOrder(d)-1, zero everywhere else. Lanes from n on hold matrix
+// 0's factor; the lane of a matrix that is not positive definite (ok[m]
+// false) holds undefined values. work must hold CholeskyGroupWork(d)
+// values.
+func CholeskyGroupPacked(dst, src []float64, n, d int, ok, sym []bool, work []float64) {
+	const w = GroupLanes
+	if n < 1 || n > w || len(src) < n*d*d || len(dst) < PackedLen(d) || len(ok) < n || (sym != nil && len(sym) < n) || len(work) < CholeskyGroupWork(d) {
+		panic("linalg: CholeskyGroupPacked: bad arguments")
+	}
+	dp := padOrder(d)
+	s := dp * w
+	buf := work[:dp*s]
+	factorGroup(buf, work[dp*s:dp*s+dp*w], src, n, d, s, ok, sym)
+	for i := 0; i < dp; i++ {
+		// Row i up to its diagonal; the rest of its packed row stays zero.
+		off, st := PackedRow(i / 4)
+		o := off + (i%4)*st
+		copy(dst[o:o+(i+1)*w], buf[i*s:i*s+(i+1)*w])
+	}
+}
+
+// DeinterleavePacked writes the n factors of packed group factors (from
+// CholeskyGroupPacked) row-major into dst (n*d*d values, zero on entry),
+// one after the other; work must hold CholeskyGroupWork(d) values.
+func DeinterleavePacked(dst, packed []float64, n, d int, work []float64) {
+	const w = GroupLanes
+	if n < 1 || n > w || len(dst) < n*d*d || len(packed) < PackedLen(d) || len(work) < CholeskyGroupWork(d) {
+		panic("linalg: DeinterleavePacked: bad arguments")
+	}
+	dp := padOrder(d)
+	s := dp * w
+	buf := work[:dp*s]
+	clear(buf)
+	for i := 0; i < d; i++ {
+		off, st := PackedRow(i / 4)
+		o := off + (i%4)*st
+		copy(buf[i*s:i*s+(i+1)*w], packed[o:o+(i+1)*w])
 	}
 	off := groupOffsets(n, d)
-	kernel.DeinterleaveLower(dst, &off, buf, d, d, GroupStride(d))
+	kernel.DeinterleaveLower(dst, &off, buf, d, d, s)
 }
 
 // groupOffsets returns the offsets of n matrices of order d held one after

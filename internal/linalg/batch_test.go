@@ -111,12 +111,12 @@ func TestCholeskyGroup(t *testing.T) {
 	}
 }
 
-// TestCholeskyGroupInterleaved checks the interleaved layout against
-// CholeskyGroup on orders 1..40 and group sizes 1..GroupLanes: the same
-// bits and flags, lanes from n on holding matrix 0, the identity in the
-// padding and zero everywhere else, and DeinterleaveGroup's row-major
-// copy equal to CholeskyGroup's.
-func TestCholeskyGroupInterleaved(t *testing.T) {
+// TestCholeskyGroupPacked checks the packed layout against CholeskyGroup
+// on orders 1..40 and group sizes 1..GroupLanes: the same bits and flags,
+// lanes from n on holding matrix 0, the identity in the padding and zero
+// everywhere else, and DeinterleavePacked's row-major copy equal to
+// CholeskyGroup's.
+func TestCholeskyGroupPacked(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for d := 1; d <= 40; d++ {
 		n := 1 + (d-1)%GroupLanes
@@ -128,21 +128,30 @@ func TestCholeskyGroupInterleaved(t *testing.T) {
 		if d%5 == 0 {
 			src[(n-1)*dd] = -1 // the last matrix is not positive definite
 		}
+		work := make([]float64, CholeskyGroupWork(d))
 		want := make([]float64, n*dd)
 		okWant, symWant := make([]bool, n), make([]bool, n)
-		CholeskyGroup(want, src, n, d, okWant, symWant, make([]float64, CholeskyGroupWork(d)), false)
+		CholeskyGroup(want, src, n, d, okWant, symWant, work, false)
 
-		buf := make([]float64, GroupLen(d))
+		dp := PadOrder(d)
+		p := dp / 4
+		require.Equal(t, 8*GroupLanes*p*(p+1), PackedLen(d), "d=%d: PackedLen", d)
+		packed := make([]float64, PackedLen(d))
 		ok, isSym := make([]bool, n), make([]bool, n)
-		CholeskyGroupInterleaved(buf, src, n, d, ok, isSym, make([]float64, PadOrder(d)*GroupLanes))
+		for i := range work {
+			work[i] = math.NaN() // work's old contents must not leak
+		}
+		CholeskyGroupPacked(packed, src, n, d, ok, isSym, work)
 		require.Equal(t, okWant, ok, "d=%d: positive definite flags", d)
 		require.Equal(t, symWant, isSym, "d=%d: symmetry flags", d)
-		s, dp := GroupStride(d), PadOrder(d)
-		require.Equal(t, dp*s, GroupLen(d), "d=%d: GroupLen", d)
+		seen := 0
 		for i := 0; i < dp; i++ {
-			for j := 0; j < s/GroupLanes; j++ {
+			off, st := PackedRow(i / 4)
+			require.Equal(t, (4*(i/4)+4)*GroupLanes, st, "stride of block row %d", i/4)
+			for j := 0; j < 4*(i/4)+4; j++ {
 				for l := 0; l < GroupLanes; l++ {
-					got := buf[i*s+j*GroupLanes+l]
+					got := packed[off+(i%4)*st+j*GroupLanes+l]
+					seen++
 					m := l
 					if m >= n {
 						m = 0
@@ -161,16 +170,17 @@ func TestCholeskyGroupInterleaved(t *testing.T) {
 				}
 			}
 		}
+		require.Equal(t, PackedLen(d), seen, "d=%d: the block rows tile the buffer", d)
 		out := make([]float64, n*dd)
-		DeinterleaveGroup(out, buf, n, d)
+		DeinterleavePacked(out, packed, n, d, work)
 		for m := 0; m < n; m++ {
 			if ok[m] {
-				require.Equal(t, want[m*dd:(m+1)*dd], out[m*dd:(m+1)*dd], "d=%d matrix %d: DeinterleaveGroup", d, m)
+				require.Equal(t, want[m*dd:(m+1)*dd], out[m*dd:(m+1)*dd], "d=%d matrix %d: DeinterleavePacked", d, m)
 			}
 		}
 	}
 	require.Panics(t, func() {
-		CholeskyGroupInterleaved(make([]float64, GroupLen(3)-1), make([]float64, 9), 1, 3, make([]bool, 1), nil, make([]float64, 32))
+		CholeskyGroupPacked(make([]float64, PackedLen(3)-1), make([]float64, 9), 1, 3, make([]bool, 1), nil, make([]float64, CholeskyGroupWork(3)))
 	}, "short buffer")
 }
 

@@ -41,11 +41,11 @@ func cholKernel(name string, mode cholMode) {
 		Doc(name+" is kernel.CholOff's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
 	default:
 		if sub {
-			TEXT(name, NOSPLIT, "func(k int, a, b, f, c *float64, s int, inv *float64)")
-			Doc(name+" is kernel.TrsmLowerSub's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+			TEXT(name, NOSPLIT, "func(k int, a *float64, sa int, b, f, c *float64, s int, inv *float64)")
+			Doc(name+" is kernel.TrsmLowerSub's AVX-512 path (8 lanes).", "sa is the row stride of a and f, s that of b and c, in float64s.")
 		} else {
-			TEXT(name, NOSPLIT, "func(k int, a, b, c *float64, s int, inv *float64)")
-			Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "s is the row stride in float64s.")
+			TEXT(name, NOSPLIT, "func(k int, a *float64, sa int, b, c *float64, s int, inv *float64)")
+			Doc(name+" is kernel.TrsmLower's AVX-512 path (8 lanes).", "sa is the row stride of a, s that of b and c, in float64s.")
 		}
 	}
 	Pragma("noescape")
@@ -65,18 +65,29 @@ func cholKernel(name string, mode cholMode) {
 	SHLQ(U8(3), s8)
 	s3 := GP64()
 	LEAQ(Mem{Base: s8, Index: s8, Scale: 2}, s3)
-	// row returns the address of row r (0..3) of base at byte offset disp.
-	row := func(base Register, r, disp int) Mem {
+	// The solves read T (a) and F (f) with their own row stride.
+	sa8, sa3 := s8, s3
+	if mode == modeTrsm {
+		sa8 = Load(Param("sa"), GP64())
+		SHLQ(U8(3), sa8)
+		sa3 = GP64()
+		LEAQ(Mem{Base: sa8, Index: sa8, Scale: 2}, sa3)
+	}
+	// rowS returns the address of row r (0..3) of base at byte offset
+	// disp for the row stride held in st8 (and 3 times it in st3).
+	rowS := func(base, st8, st3 Register, r, disp int) Mem {
 		switch r {
 		case 0:
 			return Mem{Base: base, Disp: disp}
 		case 1:
-			return Mem{Base: base, Index: s8, Scale: 1, Disp: disp}
+			return Mem{Base: base, Index: st8, Scale: 1, Disp: disp}
 		case 2:
-			return Mem{Base: base, Index: s8, Scale: 2, Disp: disp}
+			return Mem{Base: base, Index: st8, Scale: 2, Disp: disp}
 		}
-		return Mem{Base: base, Index: s3, Scale: 1, Disp: disp}
+		return Mem{Base: base, Index: st3, Scale: 1, Disp: disp}
 	}
+	row := func(base Register, r, disp int) Mem { return rowS(base, s8, s3, r, disp) }
+	rowA := func(base Register, r, disp int) Mem { return rowS(base, sa8, sa3, r, disp) }
 	used := func(r, q int) bool { return mode != modeDiag || q <= r }
 
 	var acc [4][4]VecVirtual
@@ -84,9 +95,11 @@ func cholKernel(name string, mode cholMode) {
 		for q := 0; q < 4; q++ {
 			if used(r, q) {
 				acc[r][q] = ZMM()
-				VMOVUPD(row(pf, r, 64*q), acc[r][q])
 				if sub {
-					VSUBPD(row(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = f - a
+					VMOVUPD(rowA(pf, r, 64*q), acc[r][q])
+					VSUBPD(rowA(pa, r, 64*q), acc[r][q], acc[r][q]) // acc = f - a
+				} else {
+					VMOVUPD(row(pc, r, 64*q), acc[r][q])
 				}
 			}
 		}
@@ -102,7 +115,7 @@ func cholKernel(name string, mode cholMode) {
 	JZ(LabelRef(name + "_tri"))
 	Label(name + "_loop")
 	for r := 0; r < 4; r++ {
-		VMOVUPD(row(pa, r, 0), av[r])
+		VMOVUPD(rowA(pa, r, 0), av[r])
 	}
 	switch mode {
 	case modeOff:
@@ -178,7 +191,7 @@ func cholKernel(name string, mode cholMode) {
 		// times inv[r]; pa now points at column K0+k of rows I.
 		for r := 0; r < 4; r++ {
 			for tt := 0; tt < r; tt++ {
-				VMOVUPD(row(pa, r, 64*tt), t)
+				VMOVUPD(rowA(pa, r, 64*tt), t)
 				for q := 0; q < 4; q++ {
 					VFNMADD231PD(acc[tt][q], t, acc[r][q])
 				}
