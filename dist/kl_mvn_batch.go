@@ -10,14 +10,15 @@ import (
 )
 
 // Batched values of the Gaussian KL (klTrilValue's formula, the same
-// accurate form): groups of kernel.Lanes pairs are copied into an
-// interleaved layout (one SIMD lane per pair) and solved together by the
+// accurate form): groups of kernel.Lanes pairs are read in an interleaved
+// layout (one SIMD lane per pair; the factors packed by block rows as
+// linalg.CholeskyGroupPacked leaves them) and solved together by the
 // 4 x 4 block kernels kernel.TrsmLowerSub and kernel.TrsmLower:
-// E = L₂⁻¹(L₁ - L₂) block row by block row, with u = L₂⁻¹(m₁ - m₂) as an
-// extra block of columns. The
-// order is padded to a multiple of 4 with identity rows (E and u are zero
-// there) and a short group repeats its first pair; every pair's value has
-// the same bits whatever its group and lane.
+// E = L₂⁻¹(L₁ - L₂) block row by block row into a square buffer, with
+// u = L₂⁻¹(m₁ - m₂) as an extra block of columns. The order is padded to a
+// multiple of 4 with identity rows (E and u are zero there) and a short
+// group repeats its first pair; every pair's value has the same bits
+// whatever its group and lane.
 
 // klBatchMin is the batch size from which klGaussTril uses klTrilBatch.
 const klBatchMin = 4
@@ -26,10 +27,9 @@ const klBatchMin = 4
 var klBatchWork par.Pool[[]float64]
 
 // klTrilBatch writes KL(p_i || q_i) for the b batch rows into out. A
-// MultivariateNormal side whose factors are kept interleaved (trilGroups,
-// one row per batch row) is read there: q's groups directly, p's copied
-// (the solve overwrites them); other sides are interleaved from their
-// row-major factors.
+// MultivariateNormal side whose factors are kept packed (trilGroups, one
+// row per batch row) is read there in place; other sides are interleaved
+// from their row-major factors and packed into scratch.
 func klTrilBatch(out []float64, b, d int, p, q *gaussSide) {
 	const w = kernel.Lanes
 	dp := (d + 3) &^ 3
