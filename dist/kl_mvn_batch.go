@@ -58,29 +58,31 @@ func klTrilBatch(out []float64, b, d int, p, q *gaussSide) {
 			i0 := g * w
 			n := min(w, b-i0)
 			var m1, m2 [w][]float64
-			l1, l2 := l1w, l2w
-			if pg != nil {
-				l1 = pg.bufs[g]
-				p.groupMeans(i0, n, &m1)
-			} else {
-				b1, o1 := p.groupRows(i0, n, pb, &m1)
-				interleaveTril(full, b1, &o1, d, dp, s)
-				packTril(l1w, full, dp, s)
-			}
-			if qg != nil {
-				l2 = qg.bufs[g]
-				q.groupMeans(i0, n, &m2)
-			} else {
-				b2, o2 := q.groupRows(i0, n, qb, &m2)
-				interleaveTril(full, b2, &o2, d, dp, s)
-				packTril(l2w, full, dp, s)
-			}
+			l1 := p.groupFactors(pg, g, i0, n, full, l1w, pb, &m1)
+			l2 := q.groupFactors(qg, g, i0, n, full, l2w, qb, &m2)
 			klTrilGroup(out[i0:i0+n], d, dp, s, l1, e, l2, &m1, &m2, inv, lg)
 		}
 		klBatchWork.Put(work)
 	})
 	runtime.KeepAlive(pg)
 	runtime.KeepAlive(qg)
+}
+
+// groupFactors returns the packed factors of group g (batch rows
+// i0..i0+n-1) and sets m to their means: the kept factors of kept in
+// place, or else the side's factors interleaved through full (dp x s
+// scratch) and packed into packed; buf is groupRows' scratch.
+func (s *gaussSide) groupFactors(kept *trilGroups, g, i0, n int, full, packed, buf []float64, m *[kernel.Lanes][]float64) []float64 {
+	if kept != nil {
+		s.groupMeans(i0, n, m)
+		return kept.bufs[g]
+	}
+	dp := (s.d + 3) &^ 3
+	st := (dp + 4) * kernel.Lanes
+	f, o := s.groupRows(i0, n, buf, m)
+	interleaveTril(full, f, &o, s.d, dp, st)
+	packTril(packed, full, dp, st)
+	return packed
 }
 
 // groupsFor returns the side's interleaved factors when they cover the b

@@ -152,29 +152,7 @@ func BenchmarkW2KLValues(b *testing.B) {
 func TestMVNCovKLDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	const b, d = 37, 11
-	cov := func() ad.Var {
-		v := make([]float64, 0, b*d*d)
-		for range b {
-			g := make([]float64, d*d)
-			for i := range g {
-				g[i] = rng.NormFloat64()
-			}
-			for i := 0; i < d; i++ {
-				for j := 0; j < d; j++ {
-					var s float64
-					for k := 0; k < d; k++ {
-						s += g[i*d+k] * g[j*d+k]
-					}
-					if i == j {
-						s += 0.5
-					}
-					v = append(v, s)
-				}
-			}
-		}
-		return ad.Const(b, d*d, v)
-	}
-	c1, c2 := cov(), cov()
+	c1, c2 := randCovRows(rng, b, d), randCovRows(rng, b, d)
 	m1, m2 := randRows(rng, b, d), randRows(rng, b, d)
 	run := func() ([]float64, []float64) {
 		p := Must(MultivariateNormalCov(m1, c1))

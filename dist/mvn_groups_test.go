@@ -18,23 +18,13 @@ import (
 // (G standard normal, exactly symmetric), one per row.
 func randCovRows(rng *rand.Rand, b, d int) ad.Var {
 	v := make([]float64, 0, b*d*d)
+	half := slices.Repeat([]float64{0.5}, d)
 	for range b {
 		g := make([]float64, d*d)
 		for i := range g {
 			g[i] = rng.NormFloat64()
 		}
-		for i := 0; i < d; i++ {
-			for j := 0; j < d; j++ {
-				var s float64
-				for k := 0; k < d; k++ {
-					s += g[i*d+k] * g[j*d+k]
-				}
-				if i == j {
-					s += 0.5
-				}
-				v = append(v, s)
-			}
-		}
+		v = append(v, denseLowRankMVN(g, half, d, d)...)
 	}
 	return ad.Const(b, d*d, v)
 }

@@ -71,10 +71,6 @@ func CholeskyGroup(dst, src []float64, n, d int, ok, sym []bool, work []float64,
 	}
 }
 
-// PadOrder returns d rounded up to a multiple of 4, the order of the
-// interleaved factors.
-func PadOrder(d int) int { return padOrder(d) }
-
 // Packed layout: the interleaved factors of a group stored by block rows
 // of 4 rows, block row I holding columns 0..4I+3 of its rows (the lower
 // triangle and the diagonal block, nothing to its right), row stride

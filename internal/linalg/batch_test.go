@@ -133,7 +133,7 @@ func TestCholeskyGroupPacked(t *testing.T) {
 		okWant, symWant := make([]bool, n), make([]bool, n)
 		CholeskyGroup(want, src, n, d, okWant, symWant, work, false)
 
-		dp := PadOrder(d)
+		dp := padOrder(d)
 		p := dp / 4
 		require.Equal(t, 8*GroupLanes*p*(p+1), PackedLen(d), "d=%d: PackedLen", d)
 		packed := make([]float64, PackedLen(d))
