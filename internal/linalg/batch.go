@@ -93,9 +93,9 @@ func PackedRow(bi int) (off, stride int) {
 // CholeskyGroupPacked is CholeskyGroup leaving the factors interleaved in
 // the packed layout (PackedRow): dst (PackedLen(d) values, zero on entry)
 // receives element (i, j) of matrix m's factor, for j <= i < d, at
-// column j of row i%4 of block row i/4, lane m; the identity in rows
-// d..PadOrder(d)-1, zero everywhere else. Lanes from n on hold matrix
-// 0's factor; the lane of a matrix that is not positive definite (ok[m]
+// column j of row i%4 of block row i/4, lane m; the identity in the
+// padding rows (from d up to d rounded up to a multiple of 4), zero
+// everywhere else. Lanes from n on hold matrix 0's factor; the lane of a matrix that is not positive definite (ok[m]
 // false) holds undefined values. work must hold CholeskyGroupWork(d)
 // values.
 func CholeskyGroupPacked(dst, src []float64, n, d int, ok, sym []bool, work []float64) {
